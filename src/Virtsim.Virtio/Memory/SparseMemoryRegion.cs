@@ -1,0 +1,55 @@
+namespace Virtsim.Virtio.Memory;
+
+/// <summary>
+/// A region whose 4 KiB pages are allocated on first touch, so a simulated fleet can give every VM
+/// gigabytes of guest memory while paying only for the pages its rings and buffers use.
+/// </summary>
+public sealed class SparseMemoryRegion : IGuestMemoryRegion
+{
+    /// <summary>Size of one page.</summary>
+    public const int PageSize = 4096;
+    private const int PageShift = 12;
+    // Two-level table: a directory of chunks, each holding PagesPerChunk page references, so an idle
+    // 1 GiB guest costs a 512-entry directory rather than a quarter-million page slots.
+    private const int PagesPerChunk = 512;
+
+    private readonly byte[]?[]?[] _directory;
+
+    /// <summary>Creates a region of <paramref name="size"/> bytes (a multiple of 4 KiB) at <paramref name="guestAddress"/>.</summary>
+    public SparseMemoryRegion(ulong guestAddress, ulong size)
+    {
+        if (size == 0 || size % PageSize != 0)
+            throw new ArgumentOutOfRangeException(nameof(size), size, "a sparse region is a positive multiple of 4096 bytes");
+        ulong pages = size / PageSize;
+        ulong chunks = (pages + PagesPerChunk - 1) / PagesPerChunk;
+        if (chunks > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(size), size, "region too large");
+        GuestAddress = guestAddress;
+        Size = size;
+        _directory = new byte[]?[]?[chunks];
+    }
+
+    /// <inheritdoc />
+    public ulong GuestAddress { get; }
+
+    /// <inheritdoc />
+    public ulong Size { get; }
+
+    /// <summary>Number of pages that have been touched (and so allocated).</summary>
+    public int AllocatedPages { get; private set; }
+
+    /// <inheritdoc />
+    public Span<byte> GetSpan(ulong offset, int maxLength)
+    {
+        ulong page = offset >> PageShift;
+        int inPage = (int)(offset & (PageSize - 1));
+        var chunk = _directory[page / PagesPerChunk] ??= new byte[]?[PagesPerChunk];
+        ref var slot = ref chunk[page % PagesPerChunk];
+        if (slot == null)
+        {
+            slot = new byte[PageSize];
+            AllocatedPages++;
+        }
+        return slot.AsSpan(inPage, Math.Min(maxLength, PageSize - inPage));
+    }
+}
