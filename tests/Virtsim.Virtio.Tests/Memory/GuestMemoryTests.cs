@@ -1,0 +1,105 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Virtio.Tests.Memory;
+
+public class GuestMemoryTests
+{
+    [Fact]
+    public void Scalars_are_little_endian_at_their_address()
+    {
+        var memory = GuestMemory.WithArray(64);
+        Assert.True(memory.TryWriteU16(0, 0x1234));
+        Assert.True(memory.TryWriteU32(4, 0xAABBCCDD));
+        Assert.True(memory.TryWriteU64(8, 0x0102030405060708));
+        var raw = new byte[16];
+        Assert.True(memory.TryRead(0, raw));
+        Assert.Equal(new byte[] { 0x34, 0x12, 0, 0, 0xDD, 0xCC, 0xBB, 0xAA, 8, 7, 6, 5, 4, 3, 2, 1 }, raw);
+    }
+
+    [Fact]
+    public void Accesses_outside_every_region_fail_and_touch_nothing()
+    {
+        var memory = new GuestMemory(new ArrayMemoryRegion(0x1000, 0x1000));
+        Assert.False(memory.TryWriteU32(0xFFE, 1)); // starts before the region
+        Assert.False(memory.TryWriteU32(0x1FFE, 1)); // runs off the end
+        Assert.False(memory.TryRead(ulong.MaxValue - 1, new byte[4])); // wraps the address space
+        Assert.False(memory.TryReadU64(0x2000, out _));
+        Assert.False(memory.IsMapped(0x1800, 0x801));
+        Assert.True(memory.IsMapped(0x1800, 0x800));
+        var all = new byte[0x1000];
+        Assert.True(memory.TryRead(0x1000, all));
+        Assert.All(all, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void Copies_cross_adjacent_regions_and_sparse_pages()
+    {
+        var memory = new GuestMemory(new SparseMemoryRegion(0, 0x3000), new ArrayMemoryRegion(0x3000, 0x1000));
+        var data = Enumerable.Range(0, 0x2000).Select(i => (byte)(i * 7)).ToArray();
+        Assert.True(memory.TryWrite(0x1F80, data)); // sparse page 1 and 2, then the array region
+        var back = new byte[data.Length];
+        Assert.True(memory.TryRead(0x1F80, back));
+        Assert.Equal(data, back);
+        Assert.True(memory.TryWriteU32(0x2FFE, 0x11223344)); // straddles the region boundary
+        Assert.True(memory.TryReadU32(0x2FFE, out var value));
+        Assert.Equal(0x11223344u, value);
+    }
+
+    [Fact]
+    public void Sparse_region_allocates_only_touched_pages()
+    {
+        var region = new SparseMemoryRegion(0, 1UL << 30);
+        var memory = new GuestMemory(region);
+        Assert.True(memory.TryWriteU64(123 * 4096 + 8, 42));
+        Assert.True(memory.TryWriteU64((1UL << 30) - 8, 7));
+        Assert.Equal(2, region.AllocatedPages);
+    }
+
+    [Fact]
+    public void Overlapping_regions_are_refused()
+    {
+        var memory = new GuestMemory(new ArrayMemoryRegion(0x1000, 0x1000));
+        Assert.Throws<ArgumentException>(() => memory.AddRegion(new ArrayMemoryRegion(0x1FFF, 16)));
+        memory.AddRegion(new ArrayMemoryRegion(0x2000, 16));
+        Assert.Equal(2, memory.Regions.Count);
+    }
+
+    [Fact]
+    public void Removed_region_is_no_longer_reachable()
+    {
+        var region = new ArrayMemoryRegion(0, 0x1000);
+        var memory = new GuestMemory(region);
+        Assert.True(memory.TryWriteU16(0, 5)); // caches the region as last hit
+        Assert.True(memory.RemoveRegion(region));
+        Assert.False(memory.TryReadU16(0, out _));
+    }
+
+    [Fact]
+    public void Acquire_and_release_index_accessors_round_trip()
+    {
+        var memory = GuestMemory.WithSparse(0x2000);
+        Assert.True(memory.TryWriteU16Release(0xFFE, 0xBEEF));
+        Assert.True(memory.TryReadU16Acquire(0xFFE, out var v));
+        Assert.Equal(0xBEEF, v);
+        Assert.True(memory.TryReadU16(0xFFE, out var plain));
+        Assert.Equal(0xBEEF, plain);
+        Assert.False(memory.TryWriteU16Release(0x2000, 1));
+    }
+
+    [Fact]
+    public void Random_accesses_never_throw_and_agree_with_a_byte_model() =>
+        Prop.ForAll<ulong, byte[], bool>((address, payload, write) =>
+        {
+            // Two regions with a hole between them; addresses spread over and beyond them.
+            var memory = new GuestMemory(new SparseMemoryRegion(0, 0x2000), new ArrayMemoryRegion(0x3000, 0x800));
+            ulong at = address % 0x4000;
+            bool mapped = memory.IsMapped(at, (ulong)payload.Length);
+            bool ok = write ? memory.TryWrite(at, payload) : memory.TryRead(at, new byte[payload.Length]);
+            if (ok != mapped) return false;
+            if (!ok || !write) return true;
+            var back = new byte[payload.Length];
+            return memory.TryRead(at, back) && back.AsSpan().SequenceEqual(payload);
+        }).QuickCheckThrowOnFailure();
+}
