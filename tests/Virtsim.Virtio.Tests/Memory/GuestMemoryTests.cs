@@ -103,3 +103,23 @@ public class GuestMemoryTests
             return memory.TryRead(at, back) && back.AsSpan().SequenceEqual(payload);
         }).QuickCheckThrowOnFailure();
 }
+
+public unsafe class ExternalMemoryRegionTests
+{
+    [Fact]
+    public void Wraps_memory_owned_elsewhere()
+    {
+        nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed(8192);
+        try
+        {
+            var memory = new GuestMemory(new ExternalMemoryRegion(0x4000_0000, block, 8192));
+            Assert.True(memory.TryWriteU32(0x4000_0010, 0xCAFEBABE));
+            Assert.Equal(0xCAFEBABEu, *(uint*)(block + 0x10));
+            Assert.False(memory.TryWriteU32(0x4000_1FFE, 1));
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free((void*)block);
+        }
+    }
+}
