@@ -7,7 +7,7 @@ namespace Virtsim.Virtio.Tests.Devices.Blk;
 /// <summary>Builds block devices and requests for tests.</summary>
 internal sealed class BlkTestKit
 {
-    public ChainBuilder Builder { get; } = new(4 << 20);
+    public ChainBuilder Builder { get; } = new(1 << 20);
     public MemoryBlockStore Store { get; }
     public BlkDevice Device { get; }
     public FakeDeviceQueue Queue { get; }

@@ -15,7 +15,7 @@ internal sealed class NetTestKit
 {
     public static readonly byte[] OwnMac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
 
-    public ChainBuilder Builder { get; } = new(4 << 20);
+    public ChainBuilder Builder { get; } = new(1 << 20);
     public RecordingSink Sink { get; } = new();
     public NetDevice Device { get; }
     public FakeDeviceQueue Queue { get; }
