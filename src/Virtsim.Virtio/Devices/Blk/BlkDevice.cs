@@ -126,7 +126,10 @@ public sealed class BlkDevice : RequestDeviceBase
         SetWriteback(source[index] != 0);
     }
 
-    /// <summary>Changes the capacity shown in config after the store was resized (raises ConfigChanged).</summary>
+    /// <summary>
+    /// Tells the device its store was resized: config <c>capacity</c> follows the store, and ConfigChanged makes the
+    /// transport notify the driver (spec 5.2.6.2).
+    /// </summary>
     public void NotifyCapacityChanged() => RaiseConfigChanged();
 
     /// <inheritdoc />

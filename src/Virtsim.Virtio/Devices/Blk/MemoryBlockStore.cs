@@ -22,7 +22,18 @@ public sealed class MemoryBlockStore : IBlockStore
     }
 
     /// <inheritdoc />
-    public ulong SectorCount { get; }
+    public ulong SectorCount { get; private set; }
+
+    /// <summary>Changes the capacity (an online resize); data past a shrunken end is gone.</summary>
+    public void Resize(ulong sectorCount)
+    {
+        if (sectorCount < SectorCount)
+        {
+            foreach (ulong s in KeysInRange(_cache.Keys, _cache.Count, sectorCount, SectorCount - sectorCount)) _cache.Remove(s);
+            foreach (ulong s in KeysInRange(_durable.Keys, _durable.Count, sectorCount, SectorCount - sectorCount)) _durable.Remove(s);
+        }
+        SectorCount = sectorCount;
+    }
 
     /// <inheritdoc />
     public WriteCacheMode CacheMode

@@ -421,3 +421,24 @@ public class BlkDeviceTests
         Assert.NotNull(device.ValidateFeatures(FeatureSet.Of(BlkFeatureBit.Ro)));
     }
 }
+
+public class BlkResizeTests
+{
+    [Fact]
+    public void A_resize_shows_the_new_capacity_and_raises_config_changed()
+    {
+        var kit = new BlkTestKit(sectors: 100);
+        int changes = 0;
+        kit.Device.ConfigChanged += () => changes++;
+        kit.Write(99, BlkTestKit.Pattern(512, 1));
+        kit.Store.Resize(50);
+        kit.Device.NotifyCapacityChanged();
+        Assert.Equal(1, changes);
+        var capacity = new byte[8];
+        kit.Device.ReadConfig(0, capacity);
+        Assert.Equal(50UL, BitConverter.ToUInt64(capacity));
+        Assert.Equal(BlkStatus.IoErr, kit.Read(99, 512).Status);
+        kit.Store.Resize(100);
+        Assert.Equal(new byte[512], kit.Read(99, 512).Data);
+    }
+}
