@@ -118,7 +118,10 @@ public sealed class ConsoleDevice : RequestDeviceBase
         return new QueueProcessResult(drained.BuffersUsed, drained.Interrupt, drained.Error);
     }
 
-    /// <summary>Queues <paramref name="data"/> as input and delivers as much as the receive buffers of <paramref name="rx"/> hold.</summary>
+    /// <summary>
+    /// Queues <paramref name="data"/> as input and delivers as much as the receive buffers of <paramref name="rx"/> hold
+    /// (nothing before DRIVER_OK: the input waits).
+    /// </summary>
     public ConsoleInputResult Input(ReadOnlySpan<byte> data, IDeviceQueue rx)
     {
         ArgumentNullException.ThrowIfNull(rx);
@@ -143,7 +146,7 @@ public sealed class ConsoleDevice : RequestDeviceBase
         int delivered = 0;
         int used = 0;
         var error = QueueError.None;
-        while (_pendingCount > 0)
+        while (_pendingCount > 0 && IsActive)
         {
             var pop = rx.TryPop(out var chain);
             if (pop == PopResult.Empty) break;

@@ -34,11 +34,13 @@ public sealed partial class NetDevice
     /// Delivers <paramref name="frame"/> (an Ethernet frame without virtio header) into <paramref name="rxQueue"/>:
     /// header + frame in one buffer, or with MRG_RXBUF spread over as many buffers as needed with num_buffers set.
     /// Frames that cannot be delivered are dropped and counted; buffers already taken for them are returned with
-    /// length 0. Publishes once and reports whether to interrupt.
+    /// length 0. Publishes once and reports whether to interrupt. Before DRIVER_OK (<see cref="RequestDeviceBase.Activate"/>)
+    /// no buffer is touched (<see cref="NetReceiveStatus.QueueInactive"/>); while the link is down frames are dropped.
     /// </summary>
     public NetReceiveResult ReceiveFrame(ReadOnlySpan<byte> frame, IDeviceQueue rxQueue)
     {
         ArgumentNullException.ThrowIfNull(rxQueue);
+        if (!IsActive) return new NetReceiveResult(NetReceiveStatus.QueueInactive, 0, false, QueueError.None);
         if (Negotiated.Has(NetFeatureBit.Status) && !IsLinkUp)
         {
             Statistics.RxDroppedLinkDown++;

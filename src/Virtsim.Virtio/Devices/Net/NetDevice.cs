@@ -228,6 +228,11 @@ public sealed partial class NetDevice : RequestDeviceBase
     {
         int headerSize = HeaderSize;
         Span<byte> headerBytes = stackalloc byte[NetHeader.HashReportSize];
+        if (Negotiated.Has(NetFeatureBit.Status) && !IsLinkUp)
+        {
+            Statistics.TxDropped++; // nothing is attached to an unplugged cable
+            return 0;
+        }
         if (chain.ReadableLength < (ulong)headerSize || chain.ReadableLength - (ulong)headerSize > (ulong)_options.MaxFrameSize)
         {
             Statistics.TxDropped++;

@@ -129,4 +129,19 @@ public class ConsoleDeviceTests
         kit.Device.Reset();
         Assert.Equal(0, kit.Device.PendingInput);
     }
+
+    [Fact]
+    public void Input_before_driver_ok_waits_for_activation()
+    {
+        var builder = new ChainBuilder(1 << 20);
+        var device = new ConsoleDevice(null);
+        var rx = builder.NewQueue();
+        var chain = builder.Start().Writable(10);
+        chain.AddTo(rx);
+        Assert.Equal(0, device.Input("hi"u8, rx).Delivered);
+        Assert.Equal(1, rx.AvailableCount);
+        device.Activate(device.OfferedFeatures);
+        Assert.Equal(1, device.ProcessQueue(ConsoleDevice.ReceiveQueue, rx).Completed);
+        Assert.Equal("hi"u8.ToArray(), chain.WrittenBytes()[..2]);
+    }
 }

@@ -392,9 +392,29 @@ public class NetDeviceTests
         kit.Builder.Start().Writable(200).AddTo(kit.Queue);
         Assert.Equal(NetReceiveStatus.LinkDown, kit.Device.ReceiveFrame(NetTestKit.Frame(60), kit.Queue).Status);
         Assert.Equal(1, kit.Queue.AvailableCount);
+        var tx = kit.Builder.NewQueue();
+        kit.Builder.Start().Readable(new byte[12 + 60]).AddTo(tx);
+        kit.Device.ProcessQueue(1, tx);
+        Assert.Empty(kit.Sink.Frames);
+        Assert.Equal(1, kit.Device.Statistics.TxDropped);
         kit.Device.SetLinkUp(true);
         Assert.Equal(2, kit.ConfigChanges);
         Assert.Equal(NetReceiveStatus.Delivered, kit.Device.ReceiveFrame(NetTestKit.Frame(60), kit.Queue).Status);
+    }
+
+    [Fact]
+    public void Nothing_is_received_before_driver_ok()
+    {
+        var device = new NetDevice(null);
+        var builder = new ChainBuilder(1 << 20);
+        var queue = builder.NewQueue();
+        builder.Start().Writable(200).AddTo(queue);
+        Assert.Equal(NetReceiveStatus.QueueInactive, device.ReceiveFrame(NetTestKit.Frame(60), queue).Status);
+        Assert.Equal(1, queue.AvailableCount);
+        device.Activate(device.OfferedFeatures);
+        Assert.Equal(NetReceiveStatus.Delivered, device.ReceiveFrame(NetTestKit.Frame(60), queue).Status);
+        device.Reset();
+        Assert.False(device.IsActive);
     }
 
     [Fact]
