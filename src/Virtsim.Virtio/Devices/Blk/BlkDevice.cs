@@ -179,7 +179,7 @@ public sealed class BlkDevice : RequestDeviceBase
         uint written = 0;
         byte status;
         Span<byte> header = stackalloc byte[HeaderSize];
-        if (chain.ReadableLength < HeaderSize)
+        if (chain.ReadableLength < HeaderSize || chain.WritableLength > uint.MaxValue)
         {
             MalformedRequests++;
             status = BlkStatus.IoErr;

@@ -57,7 +57,7 @@ public sealed class RngDevice : RequestDeviceBase
 
     private uint Fill(DescriptorChain chain, DeviceMemory memory)
     {
-        ulong total = chain.WritableLength;
+        ulong total = Math.Min(chain.WritableLength, uint.MaxValue); // the used length is a u32
         ulong done = 0;
         while (done < total)
         {

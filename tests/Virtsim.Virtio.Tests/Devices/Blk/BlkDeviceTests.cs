@@ -442,3 +442,33 @@ public class BlkResizeTests
         Assert.Equal(new byte[512], kit.Read(99, 512).Data);
     }
 }
+
+public class BlkNegotiationTests
+{
+    [Fact]
+    public void Writeback_is_settled_at_features_ok_and_reset_keeps_the_data()
+    {
+        var store = new MemoryBlockStore(64);
+        var device = new BlkDevice(store);
+        Assert.Null(device.ValidateFeatures(FeatureSet.Of(FeatureBit.Version1, BlkFeatureBit.ConfigWce)));
+        var b = new byte[1];
+        device.ReadConfig(BlkConfigLayout.Writeback, b);
+        Assert.Equal(0, b[0]); // CONFIG_WCE without FLUSH starts writethrough (spec 5.2.5.2)
+        Assert.Equal(WriteCacheMode.Writethrough, store.CacheMode);
+
+        Assert.Null(device.ValidateFeatures(FeatureSet.Of(FeatureBit.Version1, BlkFeatureBit.ConfigWce, BlkFeatureBit.Flush)));
+        device.ReadConfig(BlkConfigLayout.Writeback, b);
+        Assert.Equal(1, b[0]);
+        device.Activate(FeatureSet.Of(FeatureBit.Version1, BlkFeatureBit.ConfigWce, BlkFeatureBit.Flush));
+        Assert.True(device.IsActive);
+
+        var data = new byte[512];
+        data[0] = 7;
+        Assert.True(store.TryWrite(1, data));
+        device.Reset();
+        Assert.False(device.IsActive);
+        var back = new byte[512];
+        Assert.True(store.TryRead(1, back));
+        Assert.Equal(7, back[0]);
+    }
+}
