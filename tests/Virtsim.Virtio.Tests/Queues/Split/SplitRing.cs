@@ -14,11 +14,11 @@ internal sealed class SplitRing
     public SplitRing(ushort size, FeatureSet features, int maxIndirect = 8, int dataBytes = 0x10000)
     {
         Size = size;
-        MaxIndirect = maxIndirect;
+        MaxIndirect = Math.Min(maxIndirect, size);
         Avail = Desc + (ulong)size * 16;
         Used = Align(Avail + 6 + 2UL * size, 4);
         Indirect = Align(Used + 6 + 8UL * size, 4096);
-        Data = Align(Indirect + (ulong)size * (ulong)Math.Max(1, maxIndirect) * 16, 4096);
+        Data = Align(Indirect + (ulong)size * (ulong)Math.Max(1, MaxIndirect) * 16, 4096);
         End = Data + (ulong)dataBytes;
         Memory = GuestMemory.WithArray((int)End);
         Config = new QueueConfig(QueueFormat.Split, size, Desc, Avail, Used, features);
