@@ -45,5 +45,8 @@ public class SplitPropertyTests
         sim.Run(5000);
         Assert.True(sim.IndirectAdded > 100);
         Assert.True(sim.Restores > 10);
+        Assert.True(sim.WakeupChecks > 50, $"{sim.WakeupChecks} wakeup checks");
+        Assert.True(sim.Doorbells > 0 && sim.Interrupts > 0);
+        Assert.True(sim.Doorbells < sim.Added, "EVENT_IDX suppresses some doorbells");
     }
 }

@@ -57,14 +57,14 @@ internal sealed class SplitSimulation
         {
             int op = _random.Next(100);
             if (op < 30) Add();
-            else if (op < 42) _driver.PublishAvailable();
+            else if (op < 42) PublishAvailable();
             else if (op < 57) Pop();
             else if (op < 72) Complete();
-            else if (op < 80) _device.PublishUsed();
+            else if (op < 80) PublishUsed();
             else if (op < 92) Take();
             else if (op < 94) SaveAndRestore();
-            else if (op < 97) _device.SetNotifications(_random.Next(2) == 0);
-            else _driver.SetInterrupts(_random.Next(2) == 0);
+            else if (op < 97) SetNotifications(_random.Next(2) == 0);
+            else SetInterrupts(_random.Next(2) == 0);
             CheckHealthy();
         }
         Drain();
@@ -76,18 +76,66 @@ internal sealed class SplitSimulation
         for (int i = 0; i < bursts; i++)
         {
             for (int k = _random.Next(1, 3); k > 0; k--) Add();
-            _driver.PublishAvailable();
+            PublishAvailable();
             for (int k = _random.Next(0, 4); k > 0; k--) Pop();
             for (int k = _random.Next(0, 4); k > 0; k--) Complete();
-            _device.PublishUsed();
+            PublishUsed();
             for (int k = _random.Next(0, 4); k > 0; k--) Take();
             int rare = _random.Next(1000);
             if (rare == 0) SaveAndRestore();
-            else if (rare < 5) _device.SetNotifications(rare % 2 == 0);
-            else if (rare < 9) _driver.SetInterrupts(rare % 2 == 0);
+            else if (rare < 5) SetNotifications(rare % 2 == 0);
+            else if (rare < 9) SetInterrupts(rare % 2 == 0);
             CheckHealthy();
         }
         Drain();
+    }
+
+    // No lost wakeups: a sleeping device must get a doorbell for new buffers, a waiting driver an interrupt.
+    private bool _deviceSleeping;
+    private bool _driverWaiting;
+
+    public int Doorbells { get; private set; }
+    public int Interrupts { get; private set; }
+    public int WakeupChecks { get; private set; }
+
+    private void PublishAvailable()
+    {
+        ushort before = _ring.AvailIdx;
+        bool notify = _driver.PublishAvailable();
+        if (notify) Doorbells++;
+        if (_ring.AvailIdx != before && _deviceSleeping)
+        {
+            Assert.True(notify, "lost doorbell: the device was waiting for one");
+            WakeupChecks++;
+            _deviceSleeping = false;
+        }
+    }
+
+    private void PublishUsed()
+    {
+        ushort before = _ring.UsedIdx;
+        bool interrupt = _device.PublishUsed();
+        if (interrupt) Interrupts++;
+        if (_ring.UsedIdx != before && _driverWaiting)
+        {
+            Assert.True(interrupt, "lost interrupt: the driver was waiting for one");
+            WakeupChecks++;
+            _driverWaiting = false;
+        }
+    }
+
+    private void SetNotifications(bool enabled)
+    {
+        _device.SetNotifications(enabled);
+        if (!enabled) _deviceSleeping = false;
+    }
+
+    private void SetInterrupts(bool enabled)
+    {
+        bool pending = _driver.SetInterrupts(enabled);
+        Assert.False(pending && !enabled);
+        // Enabled with nothing pending: the driver sleeps until an interrupt.
+        _driverWaiting = enabled && !pending;
     }
 
     private void CheckHealthy()
@@ -130,7 +178,13 @@ internal sealed class SplitSimulation
     {
         var result = _device.TryPop(out var chain);
         Assert.NotEqual(PopResult.Broken, result);
-        if (result == PopResult.Empty) return;
+        if (result == PopResult.Empty)
+        {
+            // An empty pop with notifications on is where a device goes to sleep waiting for a doorbell.
+            _deviceSleeping = _device.NotificationsEnabled;
+            return;
+        }
+        _deviceSleeping = false;
         Assert.True(_outstanding.TryGetValue(chain.Id, out var buffer), $"device popped unknown id {chain.Id}");
         Assert.Equal(-1, buffer.DeviceWritten);
         Assert.Equal(buffer.Segments.Length, chain.SegmentCount);
