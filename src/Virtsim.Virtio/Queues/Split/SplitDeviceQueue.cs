@@ -142,6 +142,13 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     /// </summary>
     public ushort? NotifiedAvailIndex { get; private set; }
 
+    /// <summary>
+    /// When true, <see cref="TryPop"/> trusts <see cref="NotifiedAvailIndex"/> (when it is ahead by at most the queue
+    /// size) instead of reading the available index from memory, as a hardware device fetching descriptors in
+    /// parallel does; it falls back to reading the index once it has caught up. Default false.
+    /// </summary>
+    public bool UseNotificationData { get; set; }
+
     /// <summary>Chains the last notification data says are available beyond <see cref="NextAvail"/> (0 without data).</summary>
     public int NotifiedAvailableCount => NotifiedAvailIndex is { } n ? (ushort)(n - _nextAvail) : 0;
 
@@ -154,6 +161,12 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     {
         chain = null!;
         if (_error.IsError) return PopResult.Broken;
+        if (_nextAvail == _availIdxSeen && UseNotificationData && NotifiedAvailIndex is { } notified
+            && (ushort)(notified - _nextAvail) is > 0 and var ahead && ahead <= _size)
+        {
+            // The doorbell said how far the ring is filled: fetch without reading avail idx (hardware style).
+            _availIdxSeen = notified;
+        }
         if (_nextAvail == _availIdxSeen)
         {
             if (!RefreshAvailIndex()) return PopResult.Broken;

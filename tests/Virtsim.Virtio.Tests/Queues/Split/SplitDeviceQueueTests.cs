@@ -175,6 +175,26 @@ public class SplitDeviceQueueTests
     }
 
     [Fact]
+    public void Notification_data_lets_the_device_skip_reading_avail_idx()
+    {
+        var ring = new SplitRing(8, SplitRing.Features(), dataBytes: 0x1000);
+        var driver = ring.Driver();
+        var device = ring.Device();
+        device.UseNotificationData = true;
+        for (int i = 0; i < 3; i++) Assert.True(driver.TryAdd([new BufferSegment(ring.Data, 8, true)], false, out _));
+        Assert.True(driver.PublishAvailable());
+        device.OnNotificationData(driver.NotificationData(5));
+        Assert.Equal(3, device.NotifiedAvailableCount);
+        for (int i = 0; i < 3; i++) Assert.Equal(PopResult.Popped, device.TryPop(out _));
+        Assert.Equal(0, device.Memory.Counters.Reads(MemoryAccessKind.RingIndex));
+        Assert.Equal(PopResult.Empty, device.TryPop(out _)); // caught up: reads the index
+        Assert.Equal(1, device.Memory.Counters.Reads(MemoryAccessKind.RingIndex));
+        device.OnNotificationData(NotificationData.ForSplit(5, 1)); // stale value behind the device: ignored
+        Assert.Equal(PopResult.Empty, device.TryPop(out _));
+        Assert.False(device.Error.IsError);
+    }
+
+    [Fact]
     public void Save_and_restore_continue_exactly_with_in_flight_chains_completable()
     {
         var ring = new SplitRing(8, SplitRing.Features());

@@ -28,7 +28,6 @@ public class SplitPropertyTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 
     [Theory]
-    [InlineData(3)]  // indirect + event idx
     [InlineData(12)] // in order, batched
     [InlineData(15)] // everything
     public void Long_runs_wrap_the_indices_of_a_small_queue(int shape)

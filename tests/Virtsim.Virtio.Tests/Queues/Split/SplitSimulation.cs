@@ -49,7 +49,11 @@ internal sealed class SplitSimulation
             ? _ring.Device()
             : SplitDeviceQueue.Restore(new QueueState { Config = _ring.Config, NextAvail = start, NextUsed = start, SignalledUsed = start }, new DeviceMemory(_ring.Memory));
         _device.BatchInOrder = batch;
+        _notificationData = seed % 3 == 0;
+        _device.UseNotificationData = _notificationData;
     }
+
+    private readonly bool _notificationData;
 
     public void Run(int steps)
     {
@@ -102,7 +106,11 @@ internal sealed class SplitSimulation
     {
         ushort before = _ring.AvailIdx;
         bool notify = _driver.PublishAvailable();
-        if (notify) Doorbells++;
+        if (notify)
+        {
+            Doorbells++;
+            if (_notificationData) _device.OnNotificationData(_driver.NotificationData(0));
+        }
         if (_ring.AvailIdx != before && _deviceSleeping)
         {
             Assert.True(notify, "lost doorbell: the device was waiting for one");
@@ -252,6 +260,7 @@ internal sealed class SplitSimulation
         Assert.Equal(ids, state.InFlight.Select(b => b.Id).ToArray());
         _device = SplitDeviceQueue.Restore(state, new DeviceMemory(_ring.Memory));
         _device.BatchInOrder = _batch;
+        _device.UseNotificationData = _notificationData;
         _deviceInFlight.Clear();
         _deviceInFlight.AddRange(_device.InFlight);
         Assert.Equal(ids, _deviceInFlight.Select(c => c.Id).ToArray());
