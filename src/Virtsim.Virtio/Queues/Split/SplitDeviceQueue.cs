@@ -233,9 +233,11 @@ public sealed class SplitDeviceQueue : IDeviceQueue
             _batchLastLength = writtenLength;
             _batchLastFull = writtenLength >= chain.WritableLength;
         }
-        else if (!WriteUsedElement(_nextUsed, id, writtenLength))
+        else
         {
-            return false;
+            // A batch left pending by switching BatchInOrder off goes out first, at its own slot.
+            if (_batchCount > 0 && !FlushBatch()) return false;
+            if (!WriteUsedElement(_nextUsed, id, writtenLength)) return false;
         }
         _nextUsed++;
         _chainById[id] = null;

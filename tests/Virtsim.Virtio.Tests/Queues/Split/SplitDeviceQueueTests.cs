@@ -150,6 +150,25 @@ public class SplitDeviceQueueTests
     }
 
     [Fact]
+    public void Switching_batching_off_flushes_the_pending_batch_at_its_slot()
+    {
+        var ring = new SplitRing(8, SplitRing.Features(inOrder: true));
+        for (int i = 0; i < 3; i++) ring.WriteDescriptor(i, ring.Data + (ulong)i * 0x100, 16, Write, 0);
+        ring.Offer(0, 0, 1, 2);
+        var device = ring.Device();
+        var chains = new DescriptorChain[3];
+        for (int i = 0; i < 3; i++) Assert.Equal(PopResult.Popped, device.TryPop(out chains[i]));
+        Assert.True(device.TryComplete(chains[0], 16));
+        Assert.True(device.TryComplete(chains[1], 16));
+        device.BatchInOrder = false;
+        Assert.True(device.TryComplete(chains[2], 4));
+        Assert.True(device.PublishUsed());
+        Assert.Equal(3, ring.UsedIdx);
+        Assert.Equal((1u, 16u), ring.UsedElement(0));
+        Assert.Equal((2u, 4u), ring.UsedElement(2));
+    }
+
+    [Fact]
     public void Completing_a_chain_twice_is_rejected()
     {
         var ring = new SplitRing(4, SplitRing.Features());
