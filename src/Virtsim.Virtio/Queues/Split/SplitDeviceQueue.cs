@@ -217,13 +217,8 @@ public sealed class SplitDeviceQueue : IDeviceQueue
             throw new ArgumentException("the chain is not in flight on this queue", nameof(chain));
         if (_error.IsError) return false;
         ushort id = chain.Id;
-        if (Config.InOrder)
-        {
-            if (_orderCount == 0 || _order[_orderHead] != id)
-                throw new InvalidOperationException($"IN_ORDER: buffer {id} completed before older buffer {_order[_orderHead]}");
-            _orderHead = (_orderHead + 1) & _mask;
-            _orderCount--;
-        }
+        if (Config.InOrder && (_orderCount == 0 || _order[_orderHead] != id))
+            throw new InvalidOperationException($"IN_ORDER: buffer {id} completed before older buffer {_order[_orderHead]}");
         if (Config.InOrder && BatchInOrder)
         {
             // A batch's earlier buffers count as used completely, so a partially written buffer ends its batch.
@@ -238,6 +233,11 @@ public sealed class SplitDeviceQueue : IDeviceQueue
             // A batch left pending by switching BatchInOrder off goes out first, at its own slot.
             if (_batchCount > 0 && !FlushBatch()) return false;
             if (!WriteUsedElement(_nextUsed, id, writtenLength)) return false;
+        }
+        if (Config.InOrder)
+        {
+            _orderHead = (_orderHead + 1) & _mask;
+            _orderCount--;
         }
         _nextUsed++;
         _chainById[id] = null;
