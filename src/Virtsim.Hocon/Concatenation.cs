@@ -1,0 +1,97 @@
+using System.Text;
+
+namespace Virtsim.Hocon;
+
+/// <summary>
+/// Value concatenation rules: simple values join into one string (whitespace between them kept), arrays join into
+/// one array, objects merge left to right; mixing kinds is an error.
+/// </summary>
+internal static class Concatenation
+{
+    /// <summary>
+    /// Combines parsed pieces: immediately when every piece is concrete, otherwise as an unresolved
+    /// <see cref="HoconConcatenation"/>.
+    /// </summary>
+    public static HoconValue Create(List<HoconValue> pieces)
+    {
+        if (pieces.Any(p => p.Kind is HoconValueKind.Substitution or HoconValueKind.Concatenation or HoconValueKind.Merge))
+        {
+            return new HoconConcatenation(pieces, pieces[0].Position);
+        }
+
+        return Combine(pieces, pieces[0].Position)!;
+    }
+
+    /// <summary>
+    /// Combines concrete pieces (separators are <see cref="HoconString"/>s flagged as separators).
+    /// Returns <see langword="null"/> when there is nothing but separators.
+    /// </summary>
+    public static HoconValue? Combine(IReadOnlyList<HoconValue> pieces, HoconPosition position)
+    {
+        var first = 0;
+        var last = pieces.Count - 1;
+        while (first <= last && pieces[first] is HoconString { IsSeparator: true })
+        {
+            first++;
+        }
+
+        while (last >= first && pieces[last] is HoconString { IsSeparator: true })
+        {
+            last--;
+        }
+
+        if (first > last)
+        {
+            return null;
+        }
+
+        if (first == last)
+        {
+            return pieces[first];
+        }
+
+        var values = new List<HoconValue>();
+        for (var i = first; i <= last; i++)
+        {
+            if (pieces[i] is not HoconString { IsSeparator: true })
+            {
+                values.Add(pieces[i]);
+            }
+        }
+
+        var head = values[0];
+        foreach (var v in values)
+        {
+            var compatible = head.IsSimple ? v.IsSimple : v.Kind == head.Kind;
+            if (!compatible)
+            {
+                throw new HoconException(v.Position,
+                    $"cannot concatenate {head.Describe()} with {v.Describe()}: a value concatenation must be all simple values, all arrays or all objects");
+            }
+        }
+
+        if (head.IsSimple)
+        {
+            var sb = new StringBuilder();
+            for (var i = first; i <= last; i++)
+            {
+                sb.Append(pieces[i].ConcatenationText);
+            }
+
+            return new HoconString(sb.ToString(), position);
+        }
+
+        if (head is HoconArray)
+        {
+            return new HoconArray(values.SelectMany(v => ((HoconArray)v).Items), position);
+        }
+
+        var merged = (HoconObject)values[0];
+        for (var i = 1; i < values.Count; i++)
+        {
+            merged = ValueMerger.MergeObjects(merged, (HoconObject)values[i]);
+        }
+
+        return merged;
+    }
+}
