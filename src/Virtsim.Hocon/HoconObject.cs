@@ -58,6 +58,24 @@ public sealed class HoconObject : HoconValue
     /// <inheritdoc />
     public override string Describe() => $"object with {_keys.Count} field(s)";
 
+    /// <summary>
+    /// Set when this object replaced a non-object value during a merge: values below it (older values or
+    /// fallbacks) are hidden and must not be merged into it.
+    /// </summary>
+    internal bool IgnoresFallbacks { get; init; }
+
+    /// <summary>A copy of this object that ignores fallbacks.</summary>
+    internal HoconObject WithIgnoredFallbacks()
+    {
+        var copy = new HoconObject(Position) { IgnoresFallbacks = true };
+        foreach (var key in _keys)
+        {
+            copy.Set(key, _fields[key]);
+        }
+
+        return copy;
+    }
+
     /// <summary>Sets a field, keeping the key's first position in the order.</summary>
     internal void Set(string key, HoconValue value)
     {

@@ -224,7 +224,7 @@ internal sealed class Resolver
                     break;
                 }
 
-                if (result is not HoconObject)
+                if (result is not HoconObject { IgnoresFallbacks: false })
                 {
                     break;
                 }

@@ -18,7 +18,8 @@ internal static class ValueMerger
 
             if (IsConcrete(older))
             {
-                return newer;
+                // The object hides the non-object below it, and everything under that too.
+                return newObject.IgnoresFallbacks ? newObject : newObject.WithIgnoredFallbacks();
             }
 
             return Stack(older, newer);
@@ -34,7 +35,12 @@ internal static class ValueMerger
 
     public static HoconObject MergeObjects(HoconObject older, HoconObject newer)
     {
-        var result = new HoconObject(older.Position);
+        if (newer.IgnoresFallbacks)
+        {
+            return newer;
+        }
+
+        var result = new HoconObject(older.Position) { IgnoresFallbacks = older.IgnoresFallbacks };
         foreach (var (key, value) in older.Fields)
         {
             result.Set(key, value);
