@@ -172,6 +172,11 @@ internal sealed class Parser
         }
 
         var key = HoconPath.FromTokens(keyTokens, keyStart.Position);
+        if (depth + key.Count > MaxDepth)
+        {
+            throw Error(keyStart, $"objects and arrays are nested more than {MaxDepth} levels deep (counting path keys)");
+        }
+
         var fieldPath = path is null ? null : path.Concat(key).ToList();
         var separator = Peek;
         HoconValue value;

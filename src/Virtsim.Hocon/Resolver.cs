@@ -116,7 +116,7 @@ internal sealed class Resolver
             return o;
         }
 
-        var result = new HoconObject(o.Position);
+        var result = new HoconObject(o.Position) { IgnoresFallbacks = o.IgnoresFallbacks };
         foreach (var (key, child) in o.Fields)
         {
             var resolved = Full(child);
