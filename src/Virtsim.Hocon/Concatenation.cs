@@ -8,6 +8,12 @@ namespace Virtsim.Hocon;
 /// </summary>
 internal static class Concatenation
 {
+    /// <summary>Largest string a concatenation may produce (guards against exponential substitution growth).</summary>
+    public const int MaxStringLength = 10_000_000;
+
+    /// <summary>Largest array a concatenation may produce.</summary>
+    public const int MaxArrayLength = 1_000_000;
+
     /// <summary>
     /// Combines parsed pieces: immediately when every piece is concrete, otherwise as an unresolved
     /// <see cref="HoconConcatenation"/>.
@@ -72,7 +78,18 @@ internal static class Concatenation
 
         if (head.IsSimple)
         {
-            var sb = new StringBuilder();
+            long length = 0;
+            for (var i = first; i <= last; i++)
+            {
+                length += pieces[i].ConcatenationText!.Length;
+            }
+
+            if (length > MaxStringLength)
+            {
+                throw new HoconException(position, $"value concatenation produces a string longer than {MaxStringLength} characters");
+            }
+
+            var sb = new StringBuilder((int)length);
             for (var i = first; i <= last; i++)
             {
                 sb.Append(pieces[i].ConcatenationText);
@@ -83,6 +100,11 @@ internal static class Concatenation
 
         if (head is HoconArray)
         {
+            if (values.Sum(v => (long)((HoconArray)v).Items.Count) > MaxArrayLength)
+            {
+                throw new HoconException(position, $"array concatenation produces more than {MaxArrayLength} elements");
+            }
+
             return new HoconArray(values.SelectMany(v => ((HoconArray)v).Items), position);
         }
 

@@ -34,8 +34,45 @@ internal sealed class Resolver
         _environment = environment;
     }
 
+    /// <summary>Largest number of values the resolved tree may expand to (shared sub-trees counted each time).</summary>
+    public const long MaxExpandedValues = 5_000_000;
+
     /// <summary>Resolves the whole tree.</summary>
-    public HoconObject Resolve() => (HoconObject?)Full(_root) ?? new HoconObject(_root.Position);
+    public HoconObject Resolve()
+    {
+        var result = (HoconObject?)Full(_root) ?? new HoconObject(_root.Position);
+        var sizes = new Dictionary<HoconValue, long>(ReferenceEqualityComparer.Instance);
+        if (ExpandedSize(result, sizes) > MaxExpandedValues)
+        {
+            throw new HoconException(_root.Position,
+                $"the resolved configuration expands to more than {MaxExpandedValues} values (substitutions that repeat each other?)");
+        }
+
+        return result;
+    }
+
+    private static long ExpandedSize(HoconValue value, Dictionary<HoconValue, long> sizes)
+    {
+        if (sizes.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        long size = 1;
+        IEnumerable<HoconValue> children = value switch
+        {
+            HoconObject o => o.Fields.Select(f => f.Value),
+            HoconArray a => a.Items,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            size = Math.Min(size + ExpandedSize(child, sizes), MaxExpandedValues + 1);
+        }
+
+        sizes[value] = size;
+        return size;
+    }
 
     private void Enter(HoconValue at)
     {
@@ -284,7 +321,20 @@ internal sealed class Resolver
             }
 
             var name = string.Join(".", s.Path);
-            var fromEnvironment = _environment(name);
+            string? fromEnvironment;
+            try
+            {
+                fromEnvironment = _environment(name);
+            }
+            catch (System.Security.SecurityException)
+            {
+                fromEnvironment = null;
+            }
+            catch (Exception e) when (e is not HoconException)
+            {
+                throw new HoconException(s.Position, $"looking up environment variable {name} failed: {e.Message}", e);
+            }
+
             if (fromEnvironment is not null)
             {
                 return new HoconString(fromEnvironment, s.Position);
