@@ -65,6 +65,12 @@ internal static class Concatenation
             }
         }
 
+        if (values.Any(v => v is HoconArray))
+        {
+            // Where a list is expected, objects with integer keys count as arrays (spec: numerically-indexed objects).
+            values = values.Select(v => v is HoconObject o && NumericallyIndexed(o) is { } list ? list : v).ToList();
+        }
+
         var head = values[0];
         foreach (var v in values)
         {
@@ -115,5 +121,20 @@ internal static class Concatenation
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// The array an object with integer keys stands for (elements ordered by key, other keys ignored), or
+    /// <see langword="null"/> when no key is an integer.
+    /// </summary>
+    public static HoconArray? NumericallyIndexed(HoconObject o)
+    {
+        var items = o.Fields
+            .Select(f => (Ok: int.TryParse(f.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i), Index: i, f.Value))
+            .Where(x => x.Ok)
+            .OrderBy(x => x.Index)
+            .Select(x => x.Value)
+            .ToList();
+        return items.Count == 0 ? null : new HoconArray(items, o.Position);
     }
 }

@@ -9,7 +9,15 @@ public sealed class HoconArray : HoconValue
     /// <param name="items">The elements, in order.</param>
     /// <param name="position">Where the array starts.</param>
     public HoconArray(IEnumerable<HoconValue> items, HoconPosition position)
-        : base(position) => _items = items.ToList();
+        : base(position)
+    {
+        Guard.NotNull(items);
+        _items = items.ToList();
+        foreach (var item in _items)
+        {
+            Guard.NotNull(item);
+        }
+    }
 
     /// <summary>The elements, in order.</summary>
     public IReadOnlyList<HoconValue> Items => _items;

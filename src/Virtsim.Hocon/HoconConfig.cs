@@ -38,7 +38,7 @@ public sealed class HoconConfig
     /// <exception cref="HoconException">The text is invalid or a substitution cannot be resolved.</exception>
     public static HoconConfig Parse(string text, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        Guard.NotNull(text);
         options ??= HoconParseOptions.Default;
         var root = new Includer(options).ParseText(text, options.SourceName ?? "<string>");
         return new HoconConfig(root, options);
@@ -50,7 +50,7 @@ public sealed class HoconConfig
     /// <exception cref="HoconException">The text is invalid or a substitution cannot be resolved.</exception>
     public static HoconConfig Parse(Stream stream, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        Guard.NotNull(stream);
         options ??= HoconParseOptions.Default;
         var source = options.SourceName ?? "<stream>";
         return Parse(SourceReader.ReadStream(stream, source), new HoconParseOptions
@@ -68,7 +68,7 @@ public sealed class HoconConfig
     /// <exception cref="HoconException">The file is missing or invalid, or a substitution cannot be resolved.</exception>
     public static HoconConfig ParseFile(string path, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        Guard.NotNull(path);
         options ??= HoconParseOptions.Default;
         var root = new Includer(options).ParseRootFile(path);
         return new HoconConfig(root, options);
@@ -83,7 +83,7 @@ public sealed class HoconConfig
     /// <param name="fallback">The lower-priority configuration.</param>
     public HoconConfig WithFallback(HoconConfig fallback)
     {
-        ArgumentNullException.ThrowIfNull(fallback);
+        Guard.NotNull(fallback);
         var merged = ValueMerger.MergeObjects(fallback.Root, _unresolved);
         return new HoconConfig(Resolve(merged, _options), merged, _options);
     }
@@ -208,19 +208,8 @@ public sealed class HoconConfig
         {
             case HoconArray a:
                 return a.Items;
-            case HoconObject o:
-                var indexed = o.Fields
-                    .Select(f => (Ok: int.TryParse(f.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i), Index: i, f.Value))
-                    .Where(x => x.Ok)
-                    .OrderBy(x => x.Index)
-                    .Select(x => x.Value)
-                    .ToList();
-                if (indexed.Count > 0)
-                {
-                    return indexed;
-                }
-
-                break;
+            case HoconObject o when Concatenation.NumericallyIndexed(o) is { } indexed:
+                return indexed.Items;
         }
 
         throw WrongType(v, path, "an array");
@@ -297,16 +286,6 @@ public sealed class HoconConfig
         return d == decimal.Truncate(d) ? d : throw WrongType(v, path, "an integer");
     }
 
-    private static bool IsJsonNumber(string text)
-    {
-        try
-        {
-            var tokens = new Lexer(text, "<number>").Tokenize();
-            return tokens.Count == 2 && tokens[0].Kind == TokenKind.Number;
-        }
-        catch (HoconException)
-        {
-            return false;
-        }
-    }
+    private static bool IsJsonNumber(string text) => HoconNumber.IsJsonNumber(text);
+
 }

@@ -19,6 +19,7 @@ public sealed class HoconObject : HoconValue
     public HoconObject(IEnumerable<KeyValuePair<string, HoconValue>> fields, HoconPosition position)
         : base(position)
     {
+        Guard.NotNull(fields);
         foreach (var (key, value) in fields)
         {
             Set(key, value);
@@ -79,6 +80,8 @@ public sealed class HoconObject : HoconValue
     /// <summary>Sets a field, keeping the key's first position in the order.</summary>
     internal void Set(string key, HoconValue value)
     {
+        Guard.NotNull(key);
+        Guard.NotNull(value);
         if (!_fields.ContainsKey(key))
         {
             _keys.Add(key);

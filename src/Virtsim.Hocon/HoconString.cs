@@ -7,7 +7,11 @@ public sealed class HoconString : HoconValue
     /// <param name="value">The string contents.</param>
     /// <param name="position">Where it starts.</param>
     public HoconString(string value, HoconPosition position)
-        : base(position) => Value = value;
+        : base(position)
+    {
+        Guard.NotNull(value);
+        Value = value;
+    }
 
     internal HoconString(string value, HoconPosition position, bool isSeparator)
         : this(value, position) => IsSeparator = isSeparator;

@@ -13,8 +13,8 @@ public static class HoconConfigurationExtensions
     /// <returns>The builder.</returns>
     public static IConfigurationBuilder AddHoconFile(this IConfigurationBuilder builder, string path, bool optional = false, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(path);
+        Guard.NotNull(builder);
+        Guard.NotNull(path);
         return builder.Add(new HoconConfigurationSource { Path = path, Optional = optional, Options = options });
     }
 
@@ -25,8 +25,8 @@ public static class HoconConfigurationExtensions
     /// <returns>The builder.</returns>
     public static IConfigurationBuilder AddHoconString(this IConfigurationBuilder builder, string text, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(text);
+        Guard.NotNull(builder);
+        Guard.NotNull(text);
         return builder.Add(new HoconConfigurationSource { Text = text, Options = options });
     }
 
@@ -37,8 +37,8 @@ public static class HoconConfigurationExtensions
     /// <returns>The builder.</returns>
     public static IConfigurationBuilder AddHoconStream(this IConfigurationBuilder builder, Stream stream, HoconParseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(stream);
+        Guard.NotNull(builder);
+        Guard.NotNull(stream);
         return builder.Add(new HoconConfigurationSource { Stream = stream, Options = options });
     }
 }
