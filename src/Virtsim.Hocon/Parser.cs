@@ -222,19 +222,27 @@ internal sealed class Parser
         var keyword = Next();
         SkipWhitespaceAndNewlines();
         var opener = "";
+        var spaced = false;
         Token t;
         while (true)
         {
             t = Peek;
             if (t.Kind is TokenKind.Whitespace || (t.Kind == TokenKind.Newline && opener.Length == 0))
             {
+                spaced = opener.Length > 0;
                 Next();
                 continue;
             }
 
             if (t.Kind == TokenKind.Unquoted)
             {
+                if (spaced && !opener.EndsWith('('))
+                {
+                    throw Error(t, $"expected '(' after '{opener}' in the include statement but found {t.Describe()}");
+                }
+
                 opener += Next().Text;
+                spaced = false;
                 continue;
             }
 

@@ -114,6 +114,7 @@ public class IncludeTests
     [InlineData("include file(x.conf)")]
     [InlineData("include \"x.conf\" \"y.conf\"")]
     [InlineData("include file(\"x.conf\"")]
+    [InlineData("include req uired(\"x.conf\")")]
     public void Malformed_include_statements_are_errors(string text)
     {
         using var dir = new TempDir();

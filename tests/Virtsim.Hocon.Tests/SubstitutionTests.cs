@@ -81,6 +81,10 @@ public class SubstitutionTests
         Assert.Contains("refers to its own field", e.Message);
     }
 
+    [Fact]
+    public void Self_reference_before_any_value_is_an_error_even_if_an_object_follows() =>
+        Assert.Contains("refers to its own field", Hocon.Error("foo : ${foo}\nfoo : { a : 1 }").Message);
+
     [Theory]
     [InlineData("bar : ${foo}\nfoo : ${bar}", 2, 7)]
     [InlineData("a : ${b}\nb : ${c}\nc : ${a}", 3, 5)]
