@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Features;
@@ -180,7 +181,7 @@ public sealed class PciTransport
         {
             Span<byte> bytes = stackalloc byte[4];
             Model.ReadConfig((int)(offset - PciLayout.DeviceConfigOffset), bytes[..size]);
-            return BitConverter.ToUInt32(bytes);
+            return BinaryPrimitives.ReadUInt32LittleEndian(bytes);
         }
         if (offset < VirtioBarSize) return 0; // ISR padding, notify area (write-only), gaps
         OnIgnored($"BAR{bar} read past its end at 0x{offset:x}");
@@ -207,7 +208,7 @@ public sealed class PciTransport
         if (offset >= PciLayout.DeviceConfigOffset && offset < PciLayout.DeviceConfigOffset + (ulong)Model.Handler.ConfigSize)
         {
             Span<byte> bytes = stackalloc byte[4];
-            BitConverter.TryWriteBytes(bytes, value);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
             if (!Model.WriteConfig((int)(offset - PciLayout.DeviceConfigOffset), bytes[..size])) OnIgnored("device config write ignored");
             return;
         }
