@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Memory;

@@ -5,7 +5,6 @@ using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Queues;
 using Virtsim.Virtio.Status;
 using Virtsim.Virtio.Transport;
-using Virtsim.Virtio.Transport.Mmio;
 using Virtsim.Virtio.Transport.Pci;
 
 namespace Virtsim.Virtio.Tests.Transport;
