@@ -16,6 +16,7 @@ public sealed class VirtioDeviceModel
     private readonly DeviceQueueFactory _queueFactory;
     private readonly VirtqueueRegisters[] _queues;
     private bool _lineAsserted;
+    private bool _lineDisabled;
     private bool _configNotifyPending;
     private bool _inConfigWrite;
     private bool _configChangedDuringWrite;
@@ -83,6 +84,20 @@ public sealed class VirtioDeviceModel
 
     /// <summary>True while the interrupt line is asserted.</summary>
     public bool InterruptLineAsserted => _lineAsserted;
+
+    /// <summary>
+    /// True while the transport forbids asserting the interrupt line (PCI Command register Interrupt Disable);
+    /// ISR bits still accumulate.
+    /// </summary>
+    public bool InterruptLineDisabled
+    {
+        get => _lineDisabled;
+        set
+        {
+            _lineDisabled = value;
+            UpdateLine();
+        }
+    }
 
     /// <summary>config_msix_vector (NO_VECTOR when unmapped).</summary>
     public ushort ConfigMsixVector { get; private set; } = MsixVector.NoVector;
@@ -253,7 +268,7 @@ public sealed class VirtioDeviceModel
     /// <summary>Re-evaluates the interrupt line (after MSI-X is enabled or disabled).</summary>
     public void UpdateLine()
     {
-        bool level = InterruptStatus != InterruptCause.None && VectorController is not { Enabled: true };
+        bool level = InterruptStatus != InterruptCause.None && VectorController is not { Enabled: true } && !_lineDisabled;
         if (level == _lineAsserted) return;
         _lineAsserted = level;
         Interrupts.SetInterruptLine(level);

@@ -342,6 +342,20 @@ public class PciTransportTests
     }
 
     [Fact]
+    public void Command_interrupt_disable_masks_the_pin_but_not_the_status_bit()
+    {
+        var (t, pci) = Create();
+        Assert.True(t.Init().Succeeded);
+        pci.WriteConfigSpace(PciLayout.CommandRegister, 2, 0x0406);
+        Assert.Equal(0x0406u, pci.ReadConfigSpace(PciLayout.CommandRegister, 2));
+        t.Port.Notify(0);
+        Assert.False(t.Sink.LineAsserted);
+        Assert.NotEqual(0u, pci.ReadConfigSpace(PciLayout.StatusRegister, 2) & 0x8);
+        pci.WriteConfigSpace(PciLayout.CommandRegister, 2, 0x0006);
+        Assert.True(t.Sink.LineAsserted);
+    }
+
+    [Fact]
     public void Device_config_is_mapped_and_writes_bump_the_generation()
     {
         var (t, pci) = Create();

@@ -118,6 +118,8 @@ public sealed class PciTransport
     {
         if (!ConfigAccessValid(offset, size)) { OnIgnored($"config space write of {size} bytes at 0x{offset:x}"); return; }
         _config.Write(offset, size, value);
+        if (Overlaps(offset, size, PciLayout.CommandRegister, 2))
+            Model.InterruptLineDisabled = (_config.Read(PciLayout.CommandRegister, 2) & 0x400) != 0;
         if (Overlaps(offset, size, _msixCap + 2, 2))
         {
             uint control = _config.Read(_msixCap + 2, 2);
@@ -135,7 +137,7 @@ public sealed class PciTransport
     private void RefreshStatusRegister()
     {
         uint status = _config.Read(PciLayout.StatusRegister, 2) & ~0x8u;
-        if (Model.InterruptLineAsserted) status |= 0x8; // Interrupt Status mirrors the INTx level (ISR non-zero, MSI-X off)
+        if (Model.InterruptStatus != InterruptCause.None && !Msix.Enabled) status |= 0x8; // Interrupt Status: ISR pending while INTx mode, even if Interrupt Disable masks the pin
         _config.Set(PciLayout.StatusRegister, 2, status);
     }
 
