@@ -90,6 +90,15 @@ public sealed class FeatureNegotiation
         return outcome;
     }
 
+    /// <summary>Restores saved negotiation state (migration); the caller has checked it against the offer.</summary>
+    public void Restore(FeatureSet driverFeatures, bool accepted, uint deviceFeatureSelect, uint driverFeatureSelect)
+    {
+        DriverFeatures = driverFeatures;
+        IsAccepted = accepted;
+        DeviceFeatureSelect = deviceFeatureSelect;
+        DriverFeatureSelect = driverFeatureSelect;
+    }
+
     /// <summary>Back to the reset state: selects 0, nothing written, nothing accepted.</summary>
     public void Reset()
     {

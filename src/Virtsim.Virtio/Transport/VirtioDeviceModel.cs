@@ -432,4 +432,55 @@ public sealed class VirtioDeviceModel
         Queues = [.. _queues.Select(q => new QueueRegisterState(q.Index, q.Size, q.Enabled, q.DescriptorArea, q.DriverArea,
             q.DeviceArea, q.MsixVector, q.Queue?.SaveState()))],
     };
+
+    /// <summary>
+    /// Restores a state saved by <see cref="SaveState"/> into this freshly built model (migration target).
+    /// Enabled queues are rebuilt by <paramref name="restoreQueue"/> from their saved <see cref="QueueState"/>, so
+    /// they continue exactly where they stopped. Returns null on success, or the reason the state does not fit
+    /// this device (then nothing was changed). Interrupt line and vector delivery are re-evaluated, not replayed.
+    /// </summary>
+    public string? RestoreState(DeviceModelState state, Func<QueueState, DeviceMemory, IDeviceQueue> restoreQueue)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(restoreQueue);
+        if (state.OfferedFeatures != Negotiation.Offered)
+            return $"saved offer {state.OfferedFeatures} differs from this device's {Negotiation.Offered}";
+        if (state.Queues.Length != _queues.Length)
+            return $"saved state has {state.Queues.Length} queues, this device {_queues.Length}";
+        if (state.FeaturesAccepted && !Negotiation.Check(state.DriverFeatures).Accepted)
+            return $"saved features are not acceptable here: {Negotiation.Check(state.DriverFeatures).Reason}";
+        if (state.FeaturesAccepted != state.Status.Has(DeviceStatus.FeaturesOk))
+            return "saved FEATURES_OK and negotiation state disagree";
+        for (int i = 0; i < _queues.Length; i++)
+        {
+            var saved = state.Queues[i];
+            if (saved.Index != i) return $"saved queue {i} carries index {saved.Index}";
+            if (saved.Size > _queues[i].MaxSize) return $"saved queue {i} size {saved.Size} exceeds the maximum {_queues[i].MaxSize}";
+            if (saved.Enabled && saved.Queue == null) return $"saved queue {i} is enabled but has no queue state";
+        }
+
+        StatusMachine.Restore(state.Status, state.NeedsResetReason);
+        Negotiation.Restore(state.DriverFeatures, state.FeaturesAccepted, state.DeviceFeatureSelect, state.DriverFeatureSelect);
+        ConfigGeneration = state.ConfigGeneration;
+        InterruptStatus = state.InterruptStatus & (InterruptCause.Queue | InterruptCause.Config);
+        ConfigMsixVector = MapVector(state.ConfigMsixVector);
+        for (int i = 0; i < _queues.Length; i++)
+        {
+            var saved = state.Queues[i];
+            var q = _queues[i];
+            q.Clear();
+            q.Size = saved.Size;
+            q.DescriptorArea = saved.DescriptorArea;
+            q.DriverArea = saved.DriverArea;
+            q.DeviceArea = saved.DeviceArea;
+            q.MsixVector = MapVector(saved.MsixVector);
+            if (saved.Enabled)
+            {
+                q.Queue = restoreQueue(saved.Queue!, Memory.Fork());
+                q.Enabled = true;
+            }
+        }
+        UpdateLine();
+        return null;
+    }
 }

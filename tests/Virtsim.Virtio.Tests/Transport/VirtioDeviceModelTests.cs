@@ -232,6 +232,48 @@ public class VirtioDeviceModelTests
         Assert.Equal(64, state.Queues[1].Queue!.Config.Size);
     }
 
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void Restore_continues_a_saved_device_on_a_fresh_model(string transport)
+    {
+        var source = TestDevice.Create(transport);
+        Assert.True(source.Init().Succeeded);
+        source.Model.WriteQueueMsixVector(1, 0);
+        source.Model.SignalQueue(0);
+        var state = source.Model.SaveState();
+
+        var target = TestDevice.Create(transport);
+        var restored = new List<QueueState>();
+        var error = target.Model.RestoreState(state, (queueState, memory) =>
+        {
+            restored.Add(queueState);
+            return new FakeDeviceQueue(queueState.Config, memory);
+        });
+        Assert.Null(error);
+        Assert.Equal(2, restored.Count);
+        Assert.Equal(state.Status, target.Port.ReadStatus());
+        Assert.Equal(state.NegotiatedFeatures, target.Model.NegotiatedFeatures);
+        Assert.True(target.Port.IsQueueEnabled(1));
+        Assert.Equal(state with { }, target.Model.SaveState() with { Queues = state.Queues }); // scalar fields equal
+        Assert.True(target.Sink.LineAsserted == source.Sink.LineAsserted);
+        target.Port.Notify(1);
+        Assert.Equal([1], target.Handler.Processed);
+    }
+
+    [Fact]
+    public void Restore_refuses_a_state_from_a_different_device()
+    {
+        var source = TestDevice.Create("mmio");
+        Assert.True(source.Init().Succeeded);
+        var state = source.Model.SaveState();
+        var other = TestDevice.Create("mmio", new FakeDeviceHandler { OfferedFeatures = FeatureSet.Of(FeatureBit.Version1) });
+        var error = other.Model.RestoreState(state, (s, m) => new FakeDeviceQueue(s.Config, m));
+        Assert.Contains("differs from this device", error);
+        Assert.Equal(DeviceStatus.None, other.Model.Status);
+        var fewer = TestDevice.Create("mmio", new FakeDeviceHandler { QueueCount = 1 });
+        Assert.Contains("queues", fewer.Model.RestoreState(state, (s, m) => new FakeDeviceQueue(s.Config, m)));
+    }
+
     [Fact]
     public void Each_enabled_queue_gets_its_own_memory_view()
     {
