@@ -396,6 +396,32 @@ public class PciTransportTests
     }
 
     [Fact]
+    public void Notif_config_data_names_the_queue_in_doorbells()
+    {
+        var offer = FakeDeviceHandler.DefaultOffer.With(FeatureBit.NotifConfigData);
+        var (t, pci) = Create(new FakeDeviceHandler { OfferedFeatures = offer });
+        Assert.True(t.Init(FeatureSet.Of(FeatureBit.Version1, FeatureBit.NotifConfigData)).Succeeded);
+        Common(pci, O.QueueSelect, 2, 1);
+        uint id = Common(pci, O.QueueNotifConfigData, 2);
+        pci.WriteBar(Bar, pci.GetNotifyOffset(1), 2, id);
+        Assert.Equal([1], t.Handler.Processed);
+    }
+
+    [Fact]
+    public void An_invalid_pci_cfg_window_is_ignored()
+    {
+        var (t, pci) = Create();
+        var cap = t.PciPort!.Capabilities.Single(c => c.Type == PciCapabilityType.PciConfig);
+        pci.WriteConfigSpace(cap.Offset + 4, 1, PciLayout.VirtioBar);
+        pci.WriteConfigSpace(cap.Offset + 8, 4, PciLayout.CommonOffset + O.DeviceStatus);
+        pci.WriteConfigSpace(cap.Offset + 12, 4, 3); // length 3 is not an access size
+        int before = pci.IgnoredAccesses;
+        pci.WriteConfigSpace(cap.Offset + 16, 4, 1);
+        Assert.Equal(DeviceStatus.None, t.Model.Status);
+        Assert.Equal(before + 1, pci.IgnoredAccesses);
+    }
+
+    [Fact]
     public void Bars_report_their_size_to_the_sizing_probe()
     {
         var (_, pci) = Create();
