@@ -29,16 +29,3 @@ internal sealed class FakeDeviceQueue(QueueConfig config, DeviceMemory memory) :
     public QueueState SaveState() => new() { Config = Config };
     public void Reset() => ResetCount++;
 }
-
-/// <summary>Creates <see cref="FakeDeviceQueue"/>s and remembers them.</summary>
-internal sealed class FakeQueueFactory
-{
-    public List<FakeDeviceQueue> Created { get; } = [];
-
-    public IDeviceQueue Create(QueueConfig config, DeviceMemory memory)
-    {
-        var queue = new FakeDeviceQueue(config, memory);
-        Created.Add(queue);
-        return queue;
-    }
-}
