@@ -11,10 +11,10 @@ internal sealed class PackedRig
 {
     public const ulong DriverArea = 0x1000;
     public const ulong DeviceArea = 0x1004;
-    public const ulong Ring = 0x10000;
-    public const ulong IndirectArea = 0x100000;
-    public const ulong DataArea = 0x200000;
-    public const int MemorySize = 0x400000;
+    public const ulong Ring = 0x2000;          // room for 3584 descriptors
+    public const ulong IndirectArea = 0x10000; // room for 257 tables of 6 entries
+    public const ulong DataArea = 0x20000;     // 4 KiB data windows
+    public const int MemorySize = 0x130000;
 
     public PackedRig(ushort size, bool indirect = false, bool eventIdx = false, bool inOrder = false, int maxIndirect = 8,
         GuestMemory? memory = null, IommuDomain? domain = null)

@@ -38,7 +38,7 @@ public class PackedRoundTripPropertyTests
 
     [Fact]
     public void Every_buffer_comes_back_exactly_once_with_its_data() =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(150), Prop.ForAll(Arb.From(Scenarios), (Scenario s) => { Run(s); }));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(Scenarios), (Scenario s) => { Run(s); }));
 
     [Theory]
     [InlineData(1, false, false, false, false)]

@@ -183,7 +183,7 @@ public class PackedValidationTests
     public void Iommu_without_a_mapping_for_the_buffer_faults()
     {
         var domain = new IommuDomain(1);
-        domain.Map(0, 0, 0x200000, IommuPermissions.ReadWrite);     // rings and indirect area, identity
+        domain.Map(0, 0, DataArea, IommuPermissions.ReadWrite);       // rings and indirect area, identity
         domain.Map(DataArea, DataArea, 0x1000, IommuPermissions.Read); // one read-only data page
         var rig = new PackedRig(4, domain: domain);
 
@@ -213,7 +213,7 @@ public class PackedValidationTests
     public void Iommu_translates_buffers_split_over_mappings()
     {
         var domain = new IommuDomain(1);
-        domain.Map(0, 0, 0x200000, IommuPermissions.ReadWrite);
+        domain.Map(0, 0, DataArea, IommuPermissions.ReadWrite);
         domain.Map(0x4000_0000, DataArea + 0x3000, 0x1000, IommuPermissions.ReadWrite);
         domain.Map(0x4000_1000, DataArea, 0x1000, IommuPermissions.ReadWrite); // contiguous IOVA, scattered GPA
         var rig = new PackedRig(4, domain: domain);
