@@ -165,18 +165,22 @@ public sealed class PackedDeviceQueue : IDeviceQueue
     }
 
     /// <inheritdoc />
+    /// <remarks>Builds a new list on each call (not for the hot path).</remarks>
     public IReadOnlyList<DescriptorChain> InFlight
     {
         get
         {
+            var byId = new Dictionary<ushort, DescriptorChain>(_chains.Count);
+            foreach (var chain in _chains.Chains) byId[chain.Id] = chain;
             var saved = _chains.Save();
             var result = new DescriptorChain[saved.Length];
-            for (int i = 0; i < saved.Length; i++)
-                foreach (var chain in _chains.Chains)
-                    if (chain.Id == saved[i].Id) { result[i] = chain; break; }
+            for (int i = 0; i < saved.Length; i++) result[i] = byId[saved[i].Id];
             return result;
         }
     }
+
+    /// <summary>Creates packed device queues (for code that picks the ring format at run time).</summary>
+    public static DeviceQueueFactory Factory { get; } = (config, memory) => new PackedDeviceQueue(config, memory);
 
     /// <inheritdoc />
     public PopResult TryPop(out DescriptorChain chain)
@@ -334,6 +338,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
             _pendingCount++;
             return true;
         }
+        if (_pendingCount > 0 && !FlushPending()) return false; // batching was switched off with completions held
         var raw = Raw();
         if (!WriteUsedBody(raw, _used, id, writtenLength) || !WriteUsedFlags(raw, _used, writtenLength)) return false;
         _used = _used.Advance(descriptors, size);

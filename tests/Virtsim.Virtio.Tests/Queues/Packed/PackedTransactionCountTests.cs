@@ -98,6 +98,27 @@ public class PackedTransactionCountTests
     }
 
     [Fact]
+    public void Switching_batching_off_writes_held_completions_first()
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        AddSingles(rig, 3);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.True(rig.Device.TryComplete(chains[0], 16));
+        Assert.True(rig.Device.TryComplete(chains[1], 16));
+        rig.Device.BatchInOrder = false;
+        Assert.True(rig.Device.TryComplete(chains[2], 2));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(2, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor)); // batch {0, 1}, then 2
+        for (ushort id = 0; id < 3; id++)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(new UsedBuffer(id, id == 2 ? 2u : 16u), used);
+        }
+    }
+
+    [Fact]
     public void Chains_and_indirect_tables()
     {
         var rig = new PackedRig(16, indirect: true, eventIdx: true);
