@@ -121,4 +121,20 @@ public class PackedStateTests
         rig.Device.Reset();
         Assert.False(rig.Device.HasNotificationData);
     }
+
+    [Fact]
+    public void Constructors_reject_configurations_that_are_not_valid_packed_queues()
+    {
+        var memory = GuestMemory.WithArray(MemorySize);
+        var device = new DeviceMemory(memory);
+        Assert.Throws<ArgumentException>(() => new PackedDeviceQueue(MakeConfig(8) with { Format = QueueFormat.Split }, device));
+        Assert.Throws<ArgumentException>(() => new PackedDeviceQueue(MakeConfig(8) with { Size = 0 }, device));
+        Assert.Throws<ArgumentException>(() => new PackedDeviceQueue(MakeConfig(8) with { DriverArea = 0x1002 }, device));
+        Assert.Throws<ArgumentException>(() => new PackedDriverQueue(MakeConfig(8) with { DescriptorArea = 0x2008 }, memory));
+        Assert.Throws<ArgumentException>(() => new PackedDriverQueue(MakeConfig(8), memory, 0x7000_0000, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PackedDriverQueue(MakeConfig(8), memory, IndirectArea, 9));
+        var odd = new PackedDeviceQueue(MakeConfig(32768), device); // largest size, not a power of two is fine too
+        Assert.Equal(QueueFormat.Packed, odd.Format);
+        Assert.IsType<PackedDeviceQueue>(PackedDeviceQueue.Factory(MakeConfig(3), device));
+    }
 }
