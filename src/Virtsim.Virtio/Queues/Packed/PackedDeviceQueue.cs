@@ -488,6 +488,10 @@ public sealed class PackedDeviceQueue : IDeviceQueue
     public QueueState SaveState()
     {
         if (_pendingCount > 0 && !_error.IsError) FlushPending();
+        // The state keeps positions only, so "slots passed since the last signal" is restored modulo two laps.
+        // After two or more unsignalled laps, save a signalled position one slot ahead (2 * size - 1 behind):
+        // every position but the next one to be written counts as passed, which is all a driver can wait on.
+        var signalled = _advancedSinceSignal >= 2L * Config.Size ? _used.Advance(1, Config.Size) : _signalled;
         return new QueueState
         {
             Config = Config,
@@ -495,8 +499,8 @@ public sealed class PackedDeviceQueue : IDeviceQueue
             AvailWrapCounter = _avail.Wrap,
             NextUsed = _used.Slot,
             UsedWrapCounter = _used.Wrap,
-            SignalledUsed = _signalled.Slot,
-            SignalledUsedWrap = _signalled.Wrap,
+            SignalledUsed = signalled.Slot,
+            SignalledUsedWrap = signalled.Wrap,
             NotificationsEnabled = _notificationsEnabled,
             InFlight = [.. _chains.Save()],
         };

@@ -20,7 +20,7 @@ public class PackedFuzzTests
     {
         var seen = new HashSet<QueueErrorKind>();
         int popped = 0;
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(Arb.From(Cases), c => Fuzz(c.Size, c.Features, c.Seed, seen, ref popped)));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(PackedRoundTripPropertyTests.Runs(300)), Prop.ForAll(Arb.From(Cases), c => Fuzz(c.Size, c.Features, c.Seed, seen, ref popped)));
         // The fuzz reaches both valid chains and a spread of distinct errors.
         Assert.True(popped > 50, $"only {popped} chains popped");
         Assert.True(seen.Count >= 6, "errors seen: " + string.Join(", ", seen));

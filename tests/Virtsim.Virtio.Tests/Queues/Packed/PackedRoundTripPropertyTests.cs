@@ -39,7 +39,15 @@ public class PackedRoundTripPropertyTests
 
     [Fact]
     public void Every_buffer_comes_back_exactly_once_with_its_data() =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(Scenarios), (Scenario s) => { Run(s); }));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Runs(100)), Prop.ForAll(Arb.From(Scenarios), (Scenario s) => { Run(s); }));
+
+    // VIRTSIM_PROPERTY_RUNS=n multiplies the number of cases, for soak runs.
+    internal static int Runs(int normal) =>
+        int.TryParse(Environment.GetEnvironmentVariable("VIRTSIM_PROPERTY_RUNS"), out int factor) && factor > 1 ? normal * factor : normal;
+
+    [Fact]
+    public void Regression_interrupt_after_two_unsignalled_laps_across_save_and_restore() =>
+        Run(new Scenario(3, true, false, true, true, 2111832060, 400)); // found by the property above
 
     [Theory]
     [InlineData(1, false, false, false, false)]

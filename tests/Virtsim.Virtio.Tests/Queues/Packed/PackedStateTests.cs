@@ -137,4 +137,23 @@ public class PackedStateTests
         Assert.Equal(QueueFormat.Packed, odd.Format);
         Assert.IsType<PackedDeviceQueue>(PackedDeviceQueue.Factory(MakeConfig(3), device));
     }
+
+    [Fact]
+    public void Two_unsignalled_laps_still_interrupt_after_a_restore()
+    {
+        var rig = new PackedRig(2);
+        for (int lap = 0; lap < 2; lap++)
+            for (int i = 0; i < 2; i++)
+            {
+                Assert.True(rig.Driver.TryAdd([new(DataArea, 8, true)], false, out _));
+                rig.Driver.PublishAvailable();
+                Assert.Equal(PopResult.Popped, rig.Device.TryPop(out var chain));
+                Assert.True(rig.Device.TryComplete(chain, 8)); // visible at once, but never published
+                Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out _));
+            }
+        Assert.Equal(RingPosition.Start, rig.Device.NextUsed); // exactly two laps: same slot, same wrap
+        rig.RestoreDevice();
+        Assert.True(rig.Device.PublishUsed());
+        Assert.False(rig.Device.PublishUsed());
+    }
 }
