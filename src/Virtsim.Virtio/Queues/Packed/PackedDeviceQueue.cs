@@ -51,6 +51,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
     private RingPosition _used = RingPosition.Start;
     private RingPosition _signalled = RingPosition.Start;
     private long _advancedSinceSignal;
+    private int _outstanding; // descriptors popped whose used descriptor is not written yet
     private bool _notificationsEnabled = true;
     private int _writtenEventFlags = -1, _writtenEventOffWrap = -1; // last written device event structure (-1: unknown)
     private QueueError _error;
@@ -97,8 +98,10 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         {
             if (queue.IdInFlight(buffer.Id)) throw new ArgumentException($"buffer id {buffer.Id} is in flight twice", nameof(state));
             queue.MarkId(buffer.Id, true);
+            queue._outstanding += buffer.DescriptorCount;
             if (state.Config.InOrder) queue._order[(queue._orderHead + queue._orderCount++) % size] = buffer.Id;
         }
+        if (queue._outstanding > size) throw new ArgumentException("the buffers in flight occupy more descriptors than the ring has", nameof(state));
         return queue;
     }
 
@@ -198,6 +201,8 @@ public sealed class PackedDeviceQueue : IDeviceQueue
 
         var c = _chains.Rent();
         var error = ReadChain(raw, c, pos, slotAddress, flags, out ushort id, out int count);
+        // A driver that rewrites descriptors the device still holds could make more than a ring's worth available.
+        if (!error.IsError && _outstanding + count > size) error = new QueueError(QueueErrorKind.AvailIndexOutOfRange, pos.Slot, slotAddress);
         if (!error.IsError && IdInFlight(id)) error = new QueueError(QueueErrorKind.BufferIdInUse, (ushort)_avail.Advance(count - 1, size).Slot);
         if (error.IsError)
         {
@@ -207,6 +212,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         c.Id = id;
         c.DescriptorCount = (ushort)count;
         _avail = _avail.Advance(count, size);
+        _outstanding += count;
         MarkId(id, true);
         _chains.Add(c);
         if (Config.InOrder) _order[(_orderHead + _orderCount++) % size] = id;
@@ -343,6 +349,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         if (!WriteUsedBody(raw, _used, id, writtenLength) || !WriteUsedFlags(raw, _used, writtenLength)) return false;
         _used = _used.Advance(descriptors, size);
         _advancedSinceSignal += descriptors;
+        _outstanding -= descriptors;
         return true;
     }
 
@@ -400,6 +407,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         if (!WriteUsedFlags(raw, first, firstLength)) return false;
         _used = pos;
         _advancedSinceSignal += total;
+        _outstanding -= (int)total;
         return true;
     }
 
@@ -512,6 +520,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         _error = QueueError.None;
         _avail = _used = _signalled = RingPosition.Start;
         _advancedSinceSignal = 0;
+        _outstanding = 0;
         _notificationsEnabled = true;
         _writtenEventFlags = _writtenEventOffWrap = -1;
         _chains.Clear();

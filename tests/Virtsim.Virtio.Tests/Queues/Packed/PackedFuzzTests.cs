@@ -69,7 +69,7 @@ public class PackedFuzzTests
         Assert.True(memory.TryWrite(0x3000, tables));
 
         var held = new List<DescriptorChain>();
-        for (int round = 0; round < 2 * size + 4; round++)
+        for (int round = 0; round < 4 * size + 8; round++)
         {
             device.HasAvailable();
             var result = device.TryPop(out var chain);
@@ -97,7 +97,17 @@ public class PackedFuzzTests
             }
             device.PublishUsed();
             device.SetNotifications(rnd.Next(2) == 0);
-            if (result == PopResult.Empty && rnd.Next(3) == 0)
+            if (result == PopResult.Empty && rnd.Next(2) == 0)
+            {
+                // A misbehaving driver makes the next slot available again, whether or not it was used.
+                var next = device.NextAvail;
+                ushort flags = (ushort)(PackedLayout.AvailableBits(next.Wrap) | (rnd.Next(4) == 0 ? PackedLayout.FlagWrite : 0));
+                var d = new PackedDescriptor(0x2000 + (ulong)rnd.Next(0, 0x1000), (uint)rnd.Next(0, 0x100), (ushort)rnd.Next(0, 3 * size), flags);
+                var bytes = new byte[16];
+                d.Write(bytes);
+                Assert.True(memory.TryWrite(config.DescriptorArea + next.Slot * 16u, bytes));
+            }
+            else if (result == PopResult.Empty && rnd.Next(3) == 0)
             {
                 // The ring changes under the device: flip a random byte.
                 int at = rnd.Next(ring.Length);

@@ -95,6 +95,18 @@ public class PackedValidationTests
     }
 
     [Fact]
+    public void More_than_a_ring_of_outstanding_descriptors_is_rejected()
+    {
+        var rig = new PackedRig(2);
+        rig.WriteSlot(0, DataArea, 8, 0, Avail1);
+        rig.WriteSlot(1, DataArea, 8, 1, Avail1);
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out _));
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out _));
+        rig.WriteSlot(0, DataArea, 8, 2, Avail0); // rewritten while the device still holds it
+        Assert.Equal(QueueErrorKind.AvailIndexOutOfRange, PopError(rig).Kind);
+    }
+
+    [Fact]
     public void Buffer_id_can_be_reused_once_completed()
     {
         var rig = new PackedRig(4);
