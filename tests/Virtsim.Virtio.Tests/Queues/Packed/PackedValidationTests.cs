@@ -222,6 +222,24 @@ public class PackedValidationTests
     }
 
     [Fact]
+    public void Read_only_ring_mapping_faults_the_used_write()
+    {
+        var domain = new IommuDomain(1);
+        domain.Map(0, 0, Ring, IommuPermissions.ReadWrite);
+        domain.Map(Ring, Ring, 0x1000, IommuPermissions.Read); // the device may read the ring but not write it
+        domain.Map(DataArea, DataArea, 0x1000, IommuPermissions.ReadWrite);
+        var rig = new PackedRig(4, domain: domain);
+        Assert.True(rig.Driver.TryAdd([new(DataArea, 16, true)], false, out _));
+        rig.Driver.PublishAvailable();
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out var chain));
+        Assert.False(rig.Device.TryComplete(chain, 16));
+        Assert.Equal(QueueErrorKind.IommuFault, rig.Device.Error.Kind);
+        Assert.Equal(MemoryFaultKind.IommuPermission, rig.Device.Error.Fault);
+        Assert.False(rig.Device.PublishUsed());
+        Assert.Equal(PopResult.Broken, rig.Device.TryPop(out _));
+    }
+
+    [Fact]
     public void Iommu_translates_buffers_split_over_mappings()
     {
         var domain = new IommuDomain(1);
