@@ -25,6 +25,16 @@ namespace Virtsim.Virtio.Queues.Packed;
 /// <see cref="HasAvailable"/> is one 2-byte Descriptor read (a flags probe).
 /// </para>
 /// <para>
+/// Validation (the first error is kept until <see cref="Reset"/>): unreadable or unwritable ring areas
+/// (<see cref="QueueErrorKind.RingNotMapped"/>, or <see cref="QueueErrorKind.IommuFault"/> behind an IOMMU); a NEXT
+/// list longer than the queue (<see cref="QueueErrorKind.ChainTooLong"/>) or running into a descriptor not marked
+/// available (<see cref="QueueErrorKind.DescriptorNotAvailable"/>); more descriptors outstanding than the ring holds
+/// (<see cref="QueueErrorKind.AvailIndexOutOfRange"/>); a buffer id already in flight; elements that wrap or are not
+/// backed by memory or the IOMMU; readable after writable; and the indirect rules (feature, INDIRECT with NEXT or
+/// inside a NEXT list, nested INDIRECT, table length zero, not a multiple of 16, or more entries than the queue size).
+/// Every walk is bounded by the queue size.
+/// </para>
+/// <para>
 /// IN_ORDER: completions must come in pop order. With <see cref="BatchInOrder"/> they are held until
 /// <see cref="PublishUsed"/>, which writes one used descriptor per batch (the id and length of the batch's
 /// last buffer) and skips the descriptors of the whole batch. Because the driver assumes skipped buffers were
