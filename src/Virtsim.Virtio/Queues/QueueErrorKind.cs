@@ -42,4 +42,9 @@ public enum QueueErrorKind : byte
     UsedIndexOutOfRange,
     /// <summary>A guest-memory access to a ring field failed.</summary>
     RingAccessFault,
+    /// <summary>
+    /// Packed: a descriptor that an available descriptor links to with NEXT is not itself marked available
+    /// (the driver exposed a partial chain).
+    /// </summary>
+    DescriptorNotAvailable,
 }

@@ -1,0 +1,163 @@
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+using static Virtsim.Virtio.Tests.Queues.Packed.PackedRig;
+
+namespace Virtsim.Virtio.Tests.Queues.Packed;
+
+/// <summary>
+/// Device-side bus transactions, counted as a hardware device would make them: one read per ring descriptor,
+/// one per indirect table, one write per used descriptor, one per event structure access; no index or ring
+/// entry traffic at all.
+/// </summary>
+public class PackedTransactionCountTests
+{
+    private static void AddSingles(PackedRig rig, int count)
+    {
+        for (int i = 0; i < count; i++) Assert.True(rig.Driver.TryAdd([new(DataArea + (ulong)i * 64, 16, true)], false, out _));
+        rig.Driver.PublishAvailable();
+    }
+
+    [Fact]
+    public void Single_descriptor_buffers_cost_one_read_and_one_write_each()
+    {
+        var rig = new PackedRig(16);
+        AddSingles(rig, 8);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        foreach (var c in chains) Assert.True(rig.Device.TryComplete(c, 4));
+        Assert.True(rig.Device.PublishUsed());
+
+        var n = rig.DeviceMemory.Counters;
+        Assert.Equal(9, n.Reads(MemoryAccessKind.Descriptor)); // 8 descriptors and the poll that found the 9th empty
+        Assert.Equal(9 * 16, n.ReadBytes(MemoryAccessKind.Descriptor));
+        Assert.Equal(8, n.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(8 * 8, n.WriteBytes(MemoryAccessKind.Descriptor)); // len, id, flags; the address is not rewritten
+        Assert.Equal(1, n.Reads(MemoryAccessKind.EventSuppression));
+        Assert.Equal(2, n.ReadBytes(MemoryAccessKind.EventSuppression)); // flags only without EVENT_IDX
+        Assert.Equal(0, n.Reads(MemoryAccessKind.RingIndex) + n.Writes(MemoryAccessKind.RingIndex));
+        Assert.Equal(0, n.Reads(MemoryAccessKind.RingEntry) + n.Writes(MemoryAccessKind.RingEntry));
+        Assert.Equal(0, n.Writes(MemoryAccessKind.Data));
+        Assert.Equal(9 + 8 + 1, n.RingOverhead);
+    }
+
+    [Fact]
+    public void In_order_batch_writes_one_used_descriptor()
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        Assert.True(rig.Device.BatchInOrder);
+        AddSingles(rig, 8);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        foreach (var c in chains) Assert.True(rig.Device.TryComplete(c, 16));
+        Assert.Equal(8, rig.Device.PendingUsedCount);
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(1, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        // The one used descriptor sits at slot 0 with the last buffer's id.
+        Assert.Equal(7, BitConverter.ToUInt16(rig.RawSlot(0), 12));
+        for (ushort id = 0; id < 8; id++)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(new UsedBuffer(id, 16), used);
+        }
+        Assert.Equal(TakeResult.Empty, rig.Driver.TryTakeUsed(out _));
+        Assert.Equal(rig.Driver.NextUsed, rig.Device.NextUsed);
+    }
+
+    [Fact]
+    public void In_order_batch_breaks_after_a_partly_written_buffer()
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        AddSingles(rig, 5);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        uint[] written = [16, 3, 16, 16, 0];
+        for (int i = 0; i < 5; i++) Assert.True(rig.Device.TryComplete(chains[i], written[i]));
+        Assert.True(rig.Device.PublishUsed());
+        // Batches: {0, 1 (3 bytes)}, {2, 3, 4 (0 bytes)}: two used descriptors, at slots 0 and 2.
+        Assert.Equal(2, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(1, BitConverter.ToUInt16(rig.RawSlot(0), 12));
+        Assert.Equal(4, BitConverter.ToUInt16(rig.RawSlot(2), 12));
+        for (ushort id = 0; id < 5; id++)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(new UsedBuffer(id, written[id]), used);
+        }
+    }
+
+    [Fact]
+    public void Without_batching_in_order_writes_each_buffer()
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        rig.Device.BatchInOrder = false;
+        AddSingles(rig, 4);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        foreach (var c in chains) Assert.True(rig.Device.TryComplete(c, 16));
+        Assert.Equal(4, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+    }
+
+    [Fact]
+    public void Switching_batching_off_writes_held_completions_first()
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        AddSingles(rig, 3);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.True(rig.Device.TryComplete(chains[0], 16));
+        Assert.True(rig.Device.TryComplete(chains[1], 16));
+        rig.Device.BatchInOrder = false;
+        Assert.True(rig.Device.TryComplete(chains[2], 2));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(2, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor)); // batch {0, 1}, then 2
+        for (ushort id = 0; id < 3; id++)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(new UsedBuffer(id, id == 2 ? 2u : 16u), used);
+        }
+    }
+
+    [Fact]
+    public void Chains_and_indirect_tables()
+    {
+        var rig = new PackedRig(16, indirect: true, eventIdx: true);
+        Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, false), new(DataArea + 128, 8, true)], false, out _));
+        Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, false), new(DataArea + 128, 8, false), new(DataArea + 192, 8, true)], true, out _));
+        rig.Driver.PublishAvailable();
+        var n = rig.DeviceMemory.Counters;
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out var chain));
+        Assert.Equal(3, n.Reads(MemoryAccessKind.Descriptor));
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out var indirect));
+        Assert.Equal(5, n.Reads(MemoryAccessKind.Descriptor)); // the ring descriptor and the whole table in one read
+        Assert.Equal(3 * 16 + 16 + 64, n.ReadBytes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.TryComplete(chain, 8));
+        Assert.True(rig.Device.TryComplete(indirect, 8));
+        Assert.Equal(2, n.Writes(MemoryAccessKind.Descriptor));
+        rig.Device.PublishUsed();
+        Assert.Equal(1, n.Reads(MemoryAccessKind.EventSuppression));
+        Assert.Equal(4, n.ReadBytes(MemoryAccessKind.EventSuppression)); // off_wrap and flags together with EVENT_IDX
+        rig.Device.SetNotifications(true);
+        Assert.Equal(1, n.Writes(MemoryAccessKind.EventSuppression));
+        Assert.Equal(4, n.WriteBytes(MemoryAccessKind.EventSuppression));
+        rig.Device.HasAvailable();
+        Assert.Equal(6, n.Reads(MemoryAccessKind.Descriptor));
+        Assert.Equal(3 * 16 + 16 + 64 + 2, n.ReadBytes(MemoryAccessKind.Descriptor));
+    }
+
+    [Fact]
+    public void Used_writes_mark_the_dirty_log()
+    {
+        var rig = new PackedRig(16);
+        var log = new DirtyLog(MemorySize);
+        rig.DeviceMemory.DirtyLog = log;
+        AddSingles(rig, 1);
+        Assert.Equal(PopResult.Popped, rig.Device.TryPop(out var chain));
+        Assert.Equal(0, log.DirtyCount());
+        Assert.True(chain.TryWrite(rig.Device.Memory, 0, new byte[4]));
+        Assert.True(rig.Device.TryComplete(chain, 4));
+        Assert.True(log.IsDirty(Ring / 4096));
+        Assert.True(log.IsDirty(DataArea / 4096));
+        Assert.Equal(2, log.DirtyCount());
+    }
+}
