@@ -153,6 +153,31 @@ public sealed class DeviceMemory
         return TryWrite(address, b, kind);
     }
 
+    /// <summary>
+    /// Checks, without touching memory or counting a transaction, that the device may access
+    /// [<paramref name="address"/>, +<paramref name="length"/>) in the given direction: it must not wrap the
+    /// address space, must translate through the IOMMU domain (if any) with the right permission, and must be
+    /// backed by guest memory. Empty ranges always pass (they are never accessed).
+    /// </summary>
+    public MemoryFaultKind CheckAccess(ulong address, ulong length, bool write)
+    {
+        if (length == 0) return MemoryFaultKind.None;
+        if (address + length < address) return MemoryFaultKind.OutOfRange;
+        if (Domain == null) return Memory.IsMapped(address, length) ? MemoryFaultKind.None : MemoryFaultKind.OutOfRange;
+        var needed = write ? IommuPermissions.Write : IommuPermissions.Read;
+        while (length > 0)
+        {
+            var result = Domain.Translate(address, needed, out ulong gpa, out ulong contiguous);
+            if (result == IommuResult.NoMapping) return MemoryFaultKind.IommuNoMapping;
+            if (result != IommuResult.Ok) return MemoryFaultKind.IommuPermission;
+            ulong run = Math.Min(length, contiguous);
+            if (!Memory.IsMapped(gpa, run)) return MemoryFaultKind.OutOfRange;
+            address += run;
+            length -= run;
+        }
+        return MemoryFaultKind.None;
+    }
+
     // Translates a small naturally aligned field that must not straddle a mapping.
     private bool Resolve(ulong address, int length, MemoryAccessKind kind, bool write, out ulong gpa)
     {

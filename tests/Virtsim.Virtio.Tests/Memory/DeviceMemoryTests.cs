@@ -77,4 +77,21 @@ public class DeviceMemoryTests
         Assert.Equal((0xFF, 0, 0), (before, first, last));
         Assert.Equal(2, log.DirtyCount());
     }
+
+    [Fact]
+    public void Access_checks_translate_without_counting()
+    {
+        var guest = GuestMemory.WithArray(0x4000);
+        var domain = new IommuDomain(0);
+        domain.Map(0x10000, 0x1000, 0x1000, IommuPermissions.Read);
+        domain.Map(0x11000, 0x8000, 0x1000, IommuPermissions.ReadWrite); // GPA 0x8000 is not backed
+        var device = new DeviceMemory(guest, domain);
+        Assert.Equal(MemoryFaultKind.None, device.CheckAccess(0x10000, 0x1000, write: false));
+        Assert.Equal(MemoryFaultKind.IommuPermission, device.CheckAccess(0x10000, 16, write: true));
+        Assert.Equal(MemoryFaultKind.OutOfRange, device.CheckAccess(0x10FF0, 0x20, write: false));
+        Assert.Equal(MemoryFaultKind.IommuNoMapping, device.CheckAccess(0x20000, 1, write: false));
+        Assert.Equal(MemoryFaultKind.OutOfRange, device.CheckAccess(ulong.MaxValue, 2, write: false));
+        Assert.Equal(MemoryFaultKind.None, device.CheckAccess(0x99999, 0, write: true));
+        Assert.Equal(0, device.Counters.TotalReads + device.Counters.TotalWrites);
+    }
 }

@@ -299,29 +299,13 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         return QueueError.None;
     }
 
-    // A buffer element must not wrap the address space, must translate through the IOMMU with the right
-    // permission, and must be backed by guest memory. Zero-length elements are never accessed and always pass.
+    // A buffer element must be accessible in its direction (see DeviceMemory.CheckAccess).
     private QueueError CheckRange(ulong address, uint length, bool writable, ushort slot)
     {
-        if (length == 0) return QueueError.None;
-        if (address + length < address) return new QueueError(QueueErrorKind.BufferOutOfRange, slot, address);
-        var domain = Memory.Domain;
-        if (domain == null)
-            return Memory.Memory.IsMapped(address, length) ? QueueError.None : new QueueError(QueueErrorKind.BufferOutOfRange, slot, address);
-        var needed = writable ? IommuPermissions.Write : IommuPermissions.Read;
-        ulong remaining = length;
-        while (remaining > 0)
-        {
-            var result = domain.Translate(address, needed, out ulong gpa, out ulong contiguous);
-            if (result != IommuResult.Ok)
-                return new QueueError(QueueErrorKind.IommuFault, slot, address,
-                    result == IommuResult.NoMapping ? MemoryFaultKind.IommuNoMapping : MemoryFaultKind.IommuPermission);
-            ulong run = Math.Min(remaining, contiguous);
-            if (!Memory.Memory.IsMapped(gpa, run)) return new QueueError(QueueErrorKind.BufferOutOfRange, slot, address, MemoryFaultKind.OutOfRange);
-            address += run;
-            remaining -= run;
-        }
-        return QueueError.None;
+        var fault = Memory.CheckAccess(address, length, writable);
+        if (fault == MemoryFaultKind.None) return QueueError.None;
+        var kind = fault == MemoryFaultKind.OutOfRange ? QueueErrorKind.BufferOutOfRange : QueueErrorKind.IommuFault;
+        return new QueueError(kind, slot, address, fault);
     }
 
     /// <inheritdoc />

@@ -104,7 +104,7 @@ internal sealed class SplitChainReader
 
     private QueueError AddSegment(ushort index, SplitDescriptor d, DescriptorChain chain)
     {
-        var check = CheckBuffer(d.Address, d.Length, d.IsWritable);
+        var check = _memory.CheckAccess(d.Address, d.Length, d.IsWritable);
         if (check != MemoryFaultKind.None)
         {
             var kind = check == MemoryFaultKind.OutOfRange ? QueueErrorKind.BufferOutOfRange : QueueErrorKind.IommuFault;
@@ -113,34 +113,6 @@ internal sealed class SplitChainReader
         if (!chain.TryAdd(new ChainSegment(d.Address, d.Length, d.IsWritable)))
             return new QueueError(QueueErrorKind.ReadableAfterWritable, index, d.Address);
         return QueueError.None;
-    }
-
-    /// <summary>
-    /// Checks that the device may access [<paramref name="address"/>, +<paramref name="length"/>) in the needed
-    /// direction without touching memory or counting a transaction: IOMMU translation when there is a domain,
-    /// then the guest-physical range must be backed. Empty buffers are accepted as they are never accessed.
-    /// </summary>
-    public MemoryFaultKind CheckBuffer(ulong address, ulong length, bool write) =>
-        CheckRange(_memory, address, length, write ? IommuPermissions.Write : IommuPermissions.Read);
-
-    /// <summary>Range check shared with the ring-area check of the device queue.</summary>
-    public static MemoryFaultKind CheckRange(DeviceMemory memory, ulong address, ulong length, IommuPermissions needed)
-    {
-        if (length == 0) return MemoryFaultKind.None;
-        if (address + length < address) return MemoryFaultKind.OutOfRange;
-        var domain = memory.Domain;
-        if (domain == null) return memory.Memory.IsMapped(address, length) ? MemoryFaultKind.None : MemoryFaultKind.OutOfRange;
-        while (length > 0)
-        {
-            var result = domain.Translate(address, needed, out ulong gpa, out ulong contiguous);
-            if (result == IommuResult.NoMapping) return MemoryFaultKind.IommuNoMapping;
-            if (result != IommuResult.Ok) return MemoryFaultKind.IommuPermission;
-            ulong run = Math.Min(length, contiguous);
-            if (!memory.Memory.IsMapped(gpa, run)) return MemoryFaultKind.OutOfRange;
-            address += run;
-            length -= run;
-        }
-        return MemoryFaultKind.None;
     }
 
     private ulong DescriptorAddress(int index) => _table + (ulong)index * SplitLayout.DescriptorSize;

@@ -412,15 +412,15 @@ public sealed class SplitDeviceQueue : IDeviceQueue
             _error = new QueueError(QueueErrorKind.RingNotMapped, 0, Config.DescriptorArea);
             return;
         }
-        CheckArea(_descTable, SplitLayout.DescriptorTableBytes(_size), IommuPermissions.Read);
-        CheckArea(_avail, SplitLayout.AvailRingBytes(_size), IommuPermissions.Read);
-        CheckArea(_used, SplitLayout.UsedRingBytes(_size), IommuPermissions.Write);
+        CheckArea(_descTable, SplitLayout.DescriptorTableBytes(_size), write: false);
+        CheckArea(_avail, SplitLayout.AvailRingBytes(_size), write: false);
+        CheckArea(_used, SplitLayout.UsedRingBytes(_size), write: true);
     }
 
-    private void CheckArea(ulong address, ulong length, IommuPermissions needed)
+    private void CheckArea(ulong address, ulong length, bool write)
     {
         if (_error.IsError) return;
-        var fault = SplitChainReader.CheckRange(Memory, address, length, needed);
+        var fault = Memory.CheckAccess(address, length, write);
         if (fault == MemoryFaultKind.None) return;
         _error = new QueueError(
             fault == MemoryFaultKind.OutOfRange ? QueueErrorKind.RingNotMapped : QueueErrorKind.IommuFault, 0, address, fault);
