@@ -8,7 +8,7 @@ namespace Virtsim.Actors.Actors;
 // The children table.
 internal sealed partial class ActorCell
 {
-    private readonly Lock _childLock = new();
+    private object _childLock => this; // the cell is internal: nobody else locks it, and no extra object per actor
     private Dictionary<string, ChildEntry>? _children;
     private long _autoName;
 

@@ -69,7 +69,7 @@ internal sealed partial class ActorCell : IActorContext
 
     internal bool CanProcessUserMessages => _actor is not null && !_suspended && !_terminating && !_terminated;
 
-    internal bool HasPendingUserMessages => _unstashed is { Count: > 0 } || Mailbox.HasUserMessages;
+    internal bool HasUnstashed => _unstashed is { Count: > 0 };
 
     // ---- IActorContext ----
 

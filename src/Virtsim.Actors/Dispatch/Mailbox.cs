@@ -35,6 +35,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     internal bool HasUserMessages => !_user.IsEmpty;
 
+    /// <summary>Some producer claimed a slot not yet read (its item may still be in flight).</summary>
+    internal bool HasClaimedUserMessages => _user.HasClaimedItems;
+
     /// <summary>Posts an ordinary message; after the actor stopped it becomes a dead letter.</summary>
     internal void Post(in Envelope envelope)
     {
@@ -44,8 +47,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             return;
         }
         _user.Enqueue(envelope);
-        // A full fence (the CAS) between publishing the item and reading the flag; pairs with Execute's exchange.
-        if (Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
+        // The slot was claimed with a CAS (a full fence) before this read of the flag. Execute clears the flag with
+        // an exchange (a full fence) and then looks for claimed slots, so either it sees our claim and runs again,
+        // or we see the cleared flag here: an item is never stranded, and a busy actor costs producers no CAS.
+        if (Volatile.Read(ref _status) == Idle && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
             Dispatcher.Schedule(this);
     }
 
@@ -63,7 +68,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             DrainSystemAfterClose();
             return;
         }
-        if (Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
+        if (Volatile.Read(ref _status) == Idle && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
             Dispatcher.Schedule(this);
     }
 
@@ -104,8 +109,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>True when processing would make progress now.</summary>
-    internal bool HasRunnableWork => Volatile.Read(ref _system) is not null || (Cell.CanProcessUserMessages && Cell.HasPendingUserMessages);
+    /// <summary>True when processing would make progress now (or as soon as an in-flight enqueue completes).</summary>
+    internal bool HasRunnableWork =>
+        Volatile.Read(ref _system) is not null ||
+        (Cell.CanProcessUserMessages && (Cell.HasUnstashed || _user.HasClaimedItems));
 
     /// <summary>Threaded dispatcher: runs a batch on a pool thread.</summary>
     void IThreadPoolWorkItem.Execute()

@@ -72,6 +72,26 @@ internal sealed class MpscQueue<T>
         }
     }
 
+    /// <summary>
+    /// True when some producer has claimed a slot the consumer has not read yet, even if the item is still being
+    /// written. Claims are made with a compare-and-swap, so a consumer that checks this after a full fence cannot
+    /// miss an item whose producer then saw the consumer still scheduled (see <see cref="Mailbox"/>).
+    /// </summary>
+    public bool HasClaimedItems
+    {
+        get
+        {
+            var seg = _head;
+            while (true)
+            {
+                if (seg.HasClaims) return true;
+                var next = Volatile.Read(ref seg.Next);
+                if (next is null) return false;
+                seg = next;
+            }
+        }
+    }
+
     private struct Slot
     {
         public T Item;
@@ -147,6 +167,8 @@ internal sealed class MpscQueue<T>
                 return Volatile.Read(ref _slots[(int)pos & _mask].Sequence) == pos + 1;
             }
         }
+
+        public bool HasClaims => (Volatile.Read(ref _enqueuePos) & ~FrozenBit) != Volatile.Read(ref _dequeuePos);
 
         /// <summary>Frozen and every claimed slot consumed.</summary>
         public bool IsDrained
