@@ -35,7 +35,7 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
     /// <summary>The seed of the interleaving choice.</summary>
     public int Seed { get; }
 
-    /// <summary>Steps taken so far (one actor turn each: its system messages and at most one ordinary message).</summary>
+    /// <summary>Actor turns taken so far (each: the actor's system messages and at most one ordinary message).</summary>
     public long Steps { get; private set; }
 
     /// <summary>Actors with work ready now.</summary>
@@ -65,12 +65,12 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
     /// <summary>
     /// Fires the timers due now, then lets one randomly chosen ready actor take a turn. Does not advance time.
     /// </summary>
-    /// <returns>False when nothing was ready.</returns>
+    /// <returns>False when there was nothing to do: no timer due and no actor ready.</returns>
     public bool Step()
     {
-        FireDueTimers();
+        var fired = FireDueTimers();
         var count = _ready.Count;
-        if (count == 0) return false;
+        if (count == 0) return fired;
         var index = count == 1 ? 0 : _random.Next(count);
         var mailbox = _ready[index];
         Steps++;
@@ -91,7 +91,7 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
 
     /// <summary>Processes everything that is ready and every timer due, without advancing virtual time.</summary>
     /// <param name="maxSteps">A safety bound against actors that message each other forever.</param>
-    /// <returns>The number of steps taken.</returns>
+    /// <returns>The number of steps taken (actor turns and timer firings).</returns>
     public long RunUntilIdle(long maxSteps = 100_000_000)
     {
         long n = 0;
@@ -147,16 +147,19 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
         return false;
     }
 
-    private void FireDueTimers()
+    private bool FireDueTimers()
     {
+        var fired = false;
         while (_timers.TryPeek(out var timer, out var key) && key.Due <= _now)
         {
             _timers.Dequeue();
             if (timer.IsCancellationRequested) continue;
             if (timer.Interval > 0)
                 _timers.Enqueue(timer, (key.Due + timer.Interval, _timerSeq++));
+            fired = true;
             timer.Action();
         }
+        return fired;
     }
 
     private VirtualTimer Add(TimeSpan delay, TimeSpan interval, Action action)
