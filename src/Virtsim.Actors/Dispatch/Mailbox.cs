@@ -117,7 +117,16 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Threaded dispatcher: runs a batch on a pool thread.</summary>
     void IThreadPoolWorkItem.Execute()
     {
-        Cell.Process(Dispatcher.Throughput);
+        try
+        {
+            Cell.Process(Dispatcher.Throughput);
+        }
+        catch (Exception ex)
+        {
+            // Actor code failures are handled inside Process; this is an engine hook (a trace) failing. Never let it
+            // take the process down: report it and keep the actor schedulable.
+            System.Diagnostics.Trace.TraceError($"Actor {Cell.SelfRef.Path}: engine hook failed: {ex}");
+        }
         Interlocked.Exchange(ref _status, Idle);
         if (!_closed && HasRunnableWork && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
             Dispatcher.Schedule(this);

@@ -6,7 +6,8 @@ namespace Virtsim.Actors.Events;
 /// Publish/subscribe by type for observers of the whole system: dead letters, unhandled messages, errors, and
 /// anything an application publishes. A subscription for a type receives every event assignable to it. Actor
 /// subscribers get events as ordinary messages; callback subscribers are called synchronously on the publishing
-/// thread (keep them short and thread-safe under the threaded dispatcher).
+/// thread (keep them short and thread-safe under the threaded dispatcher); exceptions they throw are
+/// swallowed and traced.
 /// </summary>
 public sealed class EventStream
 {
@@ -52,8 +53,20 @@ public sealed class EventStream
         foreach (var s in _subscriptions)
         {
             if (!s.Type.IsAssignableFrom(type)) continue;
-            if (s.Actor is not null) s.Actor.Tell(@event, null);
-            else s.Callback!(@event);
+            if (s.Actor is not null)
+            {
+                s.Actor.Tell(@event, null);
+                continue;
+            }
+            try
+            {
+                s.Callback!(@event);
+            }
+            catch (Exception ex)
+            {
+                // An observer's bug must not fail the actor that happened to publish.
+                System.Diagnostics.Trace.TraceError($"Event stream subscriber for {s.Type.Name} threw: {ex}");
+            }
         }
     }
 

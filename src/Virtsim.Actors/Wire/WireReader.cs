@@ -14,6 +14,8 @@ public ref struct WireReader
     /// <summary>Strings and byte blocks longer than this are rejected.</summary>
     public const int MaxBlockLength = 16 * 1024 * 1024;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
     private readonly ReadOnlySpan<byte> _data;
     private readonly IActorRefResolver? _resolver;
     private int _pos;
@@ -79,7 +81,7 @@ public ref struct WireReader
         var bytes = Take(ReadLength(n - 1));
         try
         {
-            return new UTF8Encoding(false, true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
