@@ -9,15 +9,13 @@ namespace Virtsim.Actors.Actors;
 internal sealed partial class ActorCell
 {
     private object _childLock => this; // the cell is internal: nobody else locks it, and no extra object per actor
-    private Dictionary<string, ChildEntry>? _children;
+    private Dictionary<string, LocalActorRef>? _children;
     private long _autoName;
 
-    private sealed class ChildEntry(LocalActorRef actorRef)
-    {
-        public LocalActorRef Ref { get; } = actorRef;
-        public bool Stopping;
-        public RestartStatistics? Stats;
-    }
+    // Kept on the child but owned by its parent (written under the parent's child lock): the parent asked it to
+    // stop, and how often the parent restarted it. Saves a table entry object per child.
+    private bool _stopRequestedByParent;
+    private RestartStatistics? _restartStats;
 
     public IReadOnlyList<IActorRef> Children
     {
@@ -28,7 +26,7 @@ internal sealed partial class ActorCell
                 if (_children is null || _children.Count == 0) return [];
                 var list = new List<IActorRef>(_children.Count);
                 foreach (var e in _children.Values)
-                    if (!e.Stopping) list.Add(e.Ref);
+                    if (!e.Cell._stopRequestedByParent) list.Add(e);
                 return list;
             }
         }
@@ -37,14 +35,14 @@ internal sealed partial class ActorCell
     public IActorRef? Child(string name)
     {
         lock (_childLock)
-            return _children is not null && _children.TryGetValue(name, out var e) && !e.Stopping ? e.Ref : null;
+            return _children is not null && _children.TryGetValue(name, out var e) && !e.Cell._stopRequestedByParent ? e : null;
     }
 
     /// <summary>The child cell with that name, stopping or not (for path resolution).</summary>
     internal ActorCell? ChildCell(string name)
     {
         lock (_childLock)
-            return _children is not null && _children.TryGetValue(name, out var e) ? e.Ref.Cell : null;
+            return _children is not null && _children.TryGetValue(name, out var e) ? e.Cell : null;
     }
 
     public IActorRef ActorOf(Props props, string? name = null)
@@ -63,11 +61,11 @@ internal sealed partial class ActorCell
             {
                 throw new InvalidActorNameException($"'{name}' is not a valid actor name (non-empty, no '/', '#', '?', whitespace; '$' is reserved).");
             }
-            _children ??= new Dictionary<string, ChildEntry>(StringComparer.Ordinal);
+            _children ??= new Dictionary<string, LocalActorRef>(StringComparer.Ordinal);
             if (_children.ContainsKey(name))
                 throw new InvalidActorNameException($"Actor name '{name}' is not unique under {_self.Path}.");
             cell = new ActorCell(_system, props, this, _self.Path.Child(name), _system.NextUid());
-            _children.Add(name, new ChildEntry(cell._self));
+            _children.Add(name, cell._self);
         }
         cell.Start();
         return cell._self;
@@ -86,39 +84,39 @@ internal sealed partial class ActorCell
         else (actor as ActorRefBase)?.SendSystem(new Terminate());
     }
 
-    private ChildEntry? FindChild(IActorRef actor)
+    private ActorCell? FindChild(IActorRef actor)
     {
         lock (_childLock)
-            return _children is not null && _children.TryGetValue(actor.Path.Name, out var e) && e.Ref.Equals(actor) ? e : null;
+            return _children is not null && _children.TryGetValue(actor.Path.Name, out var e) && e.Equals(actor) ? e.Cell : null;
     }
 
-    private void StopChild(ChildEntry entry)
+    private void StopChild(ActorCell child)
     {
         lock (_childLock)
         {
-            if (entry.Stopping) return;
-            entry.Stopping = true;
+            if (child._stopRequestedByParent) return;
+            child._stopRequestedByParent = true;
         }
-        entry.Ref.SendSystem(new Terminate());
+        child._self.SendSystem(new Terminate());
     }
 
     private void StopAllChildren()
     {
-        List<ChildEntry> toStop;
+        List<ActorCell> toStop;
         lock (_childLock)
         {
             if (_children is null || _children.Count == 0) return;
-            toStop = _children.Values.Where(e => !e.Stopping).ToList();
-            foreach (var e in toStop) e.Stopping = true;
+            toStop = _children.Values.Select(e => e.Cell).Where(c => !c._stopRequestedByParent).ToList();
+            foreach (var c in toStop) c._stopRequestedByParent = true;
         }
-        foreach (var e in toStop) e.Ref.SendSystem(new Terminate());
+        foreach (var c in toStop) c._self.SendSystem(new Terminate());
     }
 
     private bool RemoveChild(IActorRef actor)
     {
         lock (_childLock)
         {
-            if (_children is null || !_children.TryGetValue(actor.Path.Name, out var e) || !e.Ref.Equals(actor)) return false;
+            if (_children is null || !_children.TryGetValue(actor.Path.Name, out var e) || !e.Equals(actor)) return false;
             _children.Remove(actor.Path.Name);
             return true;
         }
@@ -140,7 +138,7 @@ internal sealed partial class ActorCell
             {
                 if (_children is null) return false;
                 foreach (var e in _children.Values)
-                    if (e.Stopping) return true;
+                    if (e.Cell._stopRequestedByParent) return true;
                 return false;
             }
         }

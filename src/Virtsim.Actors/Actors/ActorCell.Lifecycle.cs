@@ -162,8 +162,8 @@ internal sealed partial class ActorCell
 
     private void OnChildFailed(Failed failed)
     {
-        var entry = FindChild(failed.Child);
-        if (entry is null || entry.Stopping) return; // stale report from a child already going away
+        var child = FindChild(failed.Child);
+        if (child is null || child._stopRequestedByParent) return; // stale report from a child already going away
         var strategy = _actor?.Strategy ?? SupervisorStrategy.Default;
         Directive directive;
         try
@@ -178,21 +178,21 @@ internal sealed partial class ActorCell
         switch (directive)
         {
             case Directive.Resume:
-                entry.Ref.SendSystem(new Resume());
+                child._self.SendSystem(new Resume());
                 break;
             case Directive.Restart:
-                entry.Stats ??= new RestartStatistics();
-                if (entry.Stats.RequestRestart(strategy.MaxNumberOfRetries, strategy.WithinTimeRange, _system.Clock.Elapsed))
-                    entry.Ref.SendSystem(new Recreate(failed.Cause));
+                child._restartStats ??= new RestartStatistics();
+                if (child._restartStats.RequestRestart(strategy.MaxNumberOfRetries, strategy.WithinTimeRange, _system.Clock.Elapsed))
+                    child._self.SendSystem(new Recreate(failed.Cause));
                 else
-                    StopChild(entry);
+                    StopChild(child);
                 break;
             case Directive.Stop:
-                StopChild(entry);
+                StopChild(child);
                 break;
             default:
-                _escalatedFrom = entry.Ref;
-                HandleFailure(failed.Cause, null, "escalated from " + entry.Ref.Path.Name);
+                _escalatedFrom = child._self;
+                HandleFailure(failed.Cause, null, "escalated from " + child._self.Path.Name);
                 break;
         }
     }

@@ -5,47 +5,60 @@ namespace Virtsim.Actors.Addressing;
 /// <summary>
 /// The location-transparent address of an actor: the name of the node (actor system) it lives on and the
 /// slash-separated path from the root, for example node <c>host-a</c> and path <c>/user/host-1/vm-3</c>.
-/// The textual form is <c>virtsim://host-a/user/host-1/vm-3</c>.
+/// The textual form is <c>virtsim://host-a/user/host-1/vm-3</c>. A path is its parent plus a name, so a child's path
+/// costs one small object.
 /// </summary>
 public sealed class ActorPath : IEquatable<ActorPath>
 {
     /// <summary>The URI scheme used by <see cref="ToString"/> and accepted by <see cref="Parse"/>.</summary>
     public const string Scheme = "virtsim";
 
-    private readonly string[] _elements;
-    private string? _path;
+    private readonly ActorPath? _parent;
+    private readonly int _hash;
     private string? _text;
 
-    private ActorPath(string node, string[] elements)
+    private ActorPath(string node, ActorPath? parent, string name)
     {
         Node = node;
-        _elements = elements;
+        _parent = parent;
+        Name = name;
+        Depth = parent is null ? 0 : parent.Depth + 1;
+        _hash = parent is null ? StringComparer.Ordinal.GetHashCode(node) : HashCode.Combine(parent._hash, StringComparer.Ordinal.GetHashCode(name));
     }
 
     /// <summary>The name of the node (actor system) the actor lives on.</summary>
     public string Node { get; }
 
-    /// <summary>The path below the node, always starting with '/', e.g. <c>/user/host-1</c>; the root is "/".</summary>
-    public string Path => _path ??= _elements.Length == 0 ? "/" : "/" + string.Join('/', _elements);
-
     /// <summary>The last element of the path (the actor's name); empty for the root.</summary>
-    public string Name => _elements.Length == 0 ? string.Empty : _elements[^1];
-
-    /// <summary>The path elements from the root down, e.g. ["user", "host-1"].</summary>
-    public IReadOnlyList<string> Elements => _elements;
+    public string Name { get; }
 
     /// <summary>The number of path elements (0 for the root).</summary>
-    public int Depth => _elements.Length;
+    public int Depth { get; }
 
     /// <summary>The parent path, or null for the root.</summary>
-    public ActorPath? Parent => _elements.Length == 0 ? null : new ActorPath(Node, _elements[..^1]);
+    public ActorPath? Parent => _parent;
+
+    /// <summary>The path below the node, always starting with '/', e.g. <c>/user/host-1</c>; the root is "/".</summary>
+    public string Path => Depth == 0 ? "/" : "/" + string.Join('/', Elements);
+
+    /// <summary>The path elements from the root down, e.g. ["user", "host-1"].</summary>
+    public IReadOnlyList<string> Elements
+    {
+        get
+        {
+            var e = new string[Depth];
+            for (var p = this; p._parent is not null; p = p._parent) e[p.Depth - 1] = p.Name;
+            return e;
+        }
+    }
 
     /// <summary>The root path of a node.</summary>
     /// <param name="node">A node name: letters, digits, '-', '_', '.', ':'.</param>
     public static ActorPath Root(string node)
     {
-        ValidateNode(node);
-        return new ActorPath(node, []);
+        if (!IsValidNode(node))
+            throw new ArgumentException($"'{node}' is not a valid node name (letters, digits, '-', '_', '.', ':').", nameof(node));
+        return new ActorPath(node, null, string.Empty);
     }
 
     /// <summary>The path of a child of this path.</summary>
@@ -54,10 +67,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
     {
         if (!IsValidElement(name))
             throw new ArgumentException($"'{name}' is not a valid actor name.", nameof(name));
-        var e = new string[_elements.Length + 1];
-        _elements.CopyTo(e, 0);
-        e[^1] = name;
-        return new ActorPath(Node, e);
+        return new ActorPath(Node, this, name);
     }
 
     /// <summary>
@@ -90,15 +100,16 @@ public sealed class ActorPath : IEquatable<ActorPath>
         var slash = rest.IndexOf('/');
         var node = slash < 0 ? rest.ToString() : rest[..slash].ToString();
         if (!IsValidNode(node)) return false;
-        if (slash < 0 || slash == rest.Length - 1)
+        var result = new ActorPath(node, null, string.Empty);
+        if (slash >= 0 && slash < rest.Length - 1)
         {
-            path = new ActorPath(node, []);
-            return true;
+            foreach (var part in rest[(slash + 1)..].ToString().Split('/'))
+            {
+                if (!IsValidElement(part)) return false;
+                result = new ActorPath(node, result, part);
+            }
         }
-        var parts = rest[(slash + 1)..].ToString().Split('/');
-        foreach (var p in parts)
-            if (!IsValidElement(p)) return false;
-        path = new ActorPath(node, parts);
+        path = result;
         return true;
     }
 
@@ -110,37 +121,34 @@ public sealed class ActorPath : IEquatable<ActorPath>
         return true;
     }
 
-    private static void ValidateNode(string node)
-    {
-        if (!IsValidNode(node))
-            throw new ArgumentException($"'{node}' is not a valid node name (letters, digits, '-', '_', '.', ':').", nameof(node));
-    }
-
     /// <summary>True when <paramref name="other"/> is the same path or a descendant of this path on the same node.</summary>
     public bool IsAncestorOrSelfOf(ActorPath other)
     {
-        if (other.Node != Node || other._elements.Length < _elements.Length) return false;
-        for (var i = 0; i < _elements.Length; i++)
-            if (other._elements[i] != _elements[i]) return false;
-        return true;
+        var p = other;
+        while (p is not null && p.Depth > Depth) p = p._parent;
+        return p is not null && Equals(p);
     }
 
     /// <inheritdoc />
-    public bool Equals(ActorPath? other) =>
-        other is not null && (ReferenceEquals(this, other) ||
-                              (other.Node == Node && other._elements.AsSpan().SequenceEqual(_elements)));
+    public bool Equals(ActorPath? other)
+    {
+        var a = this;
+        var b = other;
+        while (true)
+        {
+            if (ReferenceEquals(a, b)) return true;
+            if (a is null || b is null || a._hash != b._hash || a.Depth != b.Depth || a.Name != b.Name) return false;
+            if (a._parent is null) return a.Node == b.Node;
+            a = a._parent;
+            b = b._parent;
+        }
+    }
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ActorPath);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var h = new HashCode();
-        h.Add(Node);
-        foreach (var e in _elements) h.Add(e);
-        return h.ToHashCode();
-    }
+    public override int GetHashCode() => _hash;
 
     /// <summary>Equality of two paths (null-safe).</summary>
     public static bool operator ==(ActorPath? a, ActorPath? b) => a is null ? b is null : a.Equals(b);
@@ -152,7 +160,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
     public override string ToString()
     {
         if (_text is not null) return _text;
-        var sb = new StringBuilder(Scheme.Length + 3 + Node.Length + 32);
+        var sb = new StringBuilder(Scheme.Length + 3 + Node.Length + 16 * (Depth + 1));
         sb.Append(Scheme).Append("://").Append(Node).Append(Path);
         return _text = sb.ToString();
     }
