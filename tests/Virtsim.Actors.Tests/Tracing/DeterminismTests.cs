@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
@@ -63,6 +65,12 @@ public class DeterminismTests
 
         Assert.True(a.Deliveries > 1000);
         Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Any_seed_replays_bit_for_bit()
+    {
+        Prop.ForAll<int>(seed => Run(seed) == Run(seed)).Check(Config.QuickThrowOnFailure.WithMaxTest(15));
     }
 
     [Fact]
