@@ -119,7 +119,8 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         try
         {
-            Cell.Process(Dispatcher.Throughput);
+            if (_closed) DrainClosed();
+            else Cell.Process(Dispatcher.Throughput);
         }
         catch (Exception ex)
         {
@@ -128,8 +129,18 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             System.Diagnostics.Trace.TraceError($"Actor {Cell.SelfRef.Path}: engine hook failed: {ex}");
         }
         Interlocked.Exchange(ref _status, Idle);
-        if (!_closed && HasRunnableWork && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
+        // A producer that passed the closed check just before the actor stopped may have enqueued after the final
+        // drain: run once more to turn such messages into dead letters.
+        var more = _closed ? _user.HasClaimedItems : HasRunnableWork;
+        if (more && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
             Dispatcher.Schedule(this);
+    }
+
+    /// <summary>Consumer side, after close: every message still queued becomes a dead letter.</summary>
+    internal void DrainClosed()
+    {
+        while (_user.TryDequeue(out var e)) Cell.DeadLetter(e);
+        DrainSystemAfterClose();
     }
 
     /// <summary>Simulation dispatcher: marks the mailbox idle after it left the ready list.</summary>
