@@ -8,7 +8,9 @@ namespace Virtsim.Actors.Dispatch;
 /// nothing is ready, timers fired in virtual due-time order (ties in scheduling order), and at each step a seeded
 /// random choice of which ready actor processes its next message. The same seed and the same inputs give the same
 /// message order; another seed generally another interleaving. Several actor systems (nodes) may share one
-/// simulation. Not thread-safe: drive it, and tell actors from outside, from one thread only.
+/// simulation. Not thread-safe: drive it, and tell actors from outside, from one thread only (a tell from another
+/// thread that wakes an actor while the simulation runs throws <see cref="InvalidOperationException"/>; the check is
+/// best effort, not a guarantee).
 /// </summary>
 public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
 {
@@ -19,6 +21,7 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
     private readonly List<Mailbox> _ready = new();
     private readonly PriorityQueue<VirtualTimer, (long Due, long Seq)> _timers = new();
     private readonly DateTimeOffset _epoch;
+    private volatile int _runningThread;
     private long _now;
     private long _timerSeq;
 
@@ -58,6 +61,10 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
 
     internal override void Schedule(Mailbox mailbox)
     {
+        var running = _runningThread;
+        if (running != 0 && running != Environment.CurrentManagedThreadId)
+            throw new InvalidOperationException(
+                "A message was sent from another thread while the simulation was running; under simulation all tells must come from the simulation's thread (no Task.Run, no awaits inside actors).");
         mailbox.ReadyIndex = _ready.Count;
         _ready.Add(mailbox);
     }
@@ -67,6 +74,20 @@ public sealed class SimulationDispatcher : Dispatcher, IClock, IScheduler
     /// </summary>
     /// <returns>False when there was nothing to do: no timer due and no actor ready.</returns>
     public bool Step()
+    {
+        var outer = _runningThread;
+        _runningThread = Environment.CurrentManagedThreadId;
+        try
+        {
+            return StepCore();
+        }
+        finally
+        {
+            _runningThread = outer;
+        }
+    }
+
+    private bool StepCore()
     {
         var fired = FireDueTimers();
         var count = _ready.Count;
