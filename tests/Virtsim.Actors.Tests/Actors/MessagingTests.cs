@@ -2,6 +2,7 @@ using Virtsim.Actors.Actors;
 using Virtsim.Actors.Events;
 using Virtsim.Actors.Messages;
 using Virtsim.Actors.Patterns;
+using Virtsim.Actors.Refs;
 using Virtsim.Actors.Tests.TestKit;
 
 namespace Virtsim.Actors.Tests.Actors;

@@ -1,5 +1,4 @@
 using Virtsim.Actors.Actors;
-using Virtsim.Actors.Patterns;
 using Virtsim.Actors.Refs;
 using Virtsim.Actors.Supervision;
 

@@ -1,7 +1,6 @@
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Patterns;
 using Virtsim.Actors.Refs;
 using Virtsim.Actors.Tests.Actors;
 using Virtsim.Actors.Tests.TestKit;

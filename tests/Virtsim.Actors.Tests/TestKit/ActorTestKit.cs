@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Patterns;
 using Virtsim.Actors.Refs;
 using Virtsim.Actors.Supervision;
 

@@ -1,8 +1,8 @@
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Virtsim.Actors.Patterns;
 
-namespace Virtsim.Actors.Patterns;
+namespace Virtsim.Actors.Refs;
 
 /// <summary>Tell with an implicit sender, forward, and ask.</summary>
 public static class ActorRefExtensions
