@@ -55,8 +55,14 @@ internal sealed partial class ActorCell
 
     private void OnResume()
     {
-        if (!_suspended || _terminating || _actor is null) return;
+        if (!_suspended || _terminating) return;
         _suspended = false;
+        if (_actor is null)
+        {
+            // The instance could not be built: resuming means trying to start again.
+            CreateInstance();
+            return;
+        }
         _failedMessage = null;
         if (_escalatedFrom is ActorRefBase child)
         {

@@ -154,4 +154,33 @@ public class SupervisionTests
     {
         public Broken() => throw new InvalidOperationException("cannot start");
     }
+
+    [Theory, MemberData(nameof(Both))]
+    public void Resuming_an_actor_that_failed_to_start_starts_it_again(DispatcherKind kind)
+    {
+        using var kit = new ActorTestKit(kind);
+        var probe = kit.CreateProbe();
+        var attempts = new StrongBox(0);
+        var (_, child) = Spawn(kit, probe, new OneForOneStrategy(_ => Directive.Resume),
+            Props.Create(() => new FailsOnce(attempts)));
+
+        probe.Send(child, "ping");
+
+        probe.ExpectMsg("pong");
+        Assert.Equal(2, attempts.Value);
+    }
+
+    private sealed class StrongBox(int value)
+    {
+        public int Value = value;
+    }
+
+    private sealed class FailsOnce : ReceiveActor
+    {
+        public FailsOnce(StrongBox attempts)
+        {
+            if (Interlocked.Increment(ref attempts.Value) == 1) throw new InvalidOperationException("first start fails");
+            Receive<string>(_ => Sender.Tell("pong"));
+        }
+    }
 }
