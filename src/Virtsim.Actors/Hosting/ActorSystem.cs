@@ -31,7 +31,7 @@ public sealed class ActorSystem : IActorRefResolver, IDisposable
         NodeName = nodeName;
         var rootPath = ActorPath.Root(nodeName);
         Dispatcher = options.Dispatcher ?? new ThreadedDispatcher();
-        Seed = options.Seed ?? (Dispatcher is SimulationDispatcher sim ? sim.Seed : System.Random.Shared.Next());
+        Seed = options.Seed ?? (Dispatcher is SimulationDispatcher sim ? NodeSeed(sim.Seed, nodeName) : System.Random.Shared.Next());
         Random = new SeededRandomSource(Seed);
         EventStream = new EventStream();
         DeadLetters = new DeadLetterActorRef(this, rootPath.Child("deadLetters"), 0);
@@ -166,6 +166,14 @@ public sealed class ActorSystem : IActorRefResolver, IDisposable
     internal void OnRootTerminated() => _terminated.TrySetResult();
 
     private static ActorCell LocalActorRefCell(IActorRef r) => ((LocalActorRef)r).Cell;
+
+    /// <summary>A per-node seed derived from the simulation's (stable FNV-1a of the node name, not string.GetHashCode).</summary>
+    private static int NodeSeed(int simulationSeed, string nodeName)
+    {
+        var h = 2166136261u;
+        foreach (var c in nodeName) h = (h ^ c) * 16777619u;
+        return simulationSeed ^ (int)h;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"ActorSystem({NodeName})";

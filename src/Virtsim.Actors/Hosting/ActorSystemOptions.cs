@@ -13,8 +13,9 @@ public sealed class ActorSystemOptions
     public Dispatcher? Dispatcher { get; init; }
 
     /// <summary>
-    /// Seed of the system's <see cref="Randomness.IRandomSource"/>. Default: the simulation's seed under a
-    /// <see cref="SimulationDispatcher"/>, otherwise drawn at random (read it back from <see cref="ActorSystem.Seed"/>).
+    /// Seed of the system's <see cref="Randomness.IRandomSource"/>. Default: under a <see cref="SimulationDispatcher"/>,
+    /// derived from the simulation's seed and the node name (so nodes sharing a simulation draw different streams,
+    /// reproducibly); otherwise drawn at random (read it back from <see cref="ActorSystem.Seed"/> and log it).
     /// </summary>
     public int? Seed { get; init; }
 

@@ -117,4 +117,23 @@ public class DispatcherTests
         Assert.False(sim.RunUntil(() => fired == 100, TimeSpan.FromSeconds(10)));
         Assert.Equal(13, fired);
     }
+
+    [Fact]
+    public void Nodes_sharing_a_simulation_draw_different_but_reproducible_random_streams()
+    {
+        static (int[] A, int[] B) Draw()
+        {
+            var sim = new SimulationDispatcher(seed: 11);
+            using var a = ActorSystem.Create("node-a", new ActorSystemOptions { Dispatcher = sim });
+            using var b = ActorSystem.Create("node-b", new ActorSystemOptions { Dispatcher = sim });
+            return (Enumerable.Range(0, 8).Select(_ => a.Random.Next(1_000_000)).ToArray(),
+                    Enumerable.Range(0, 8).Select(_ => b.Random.Next(1_000_000)).ToArray());
+        }
+
+        var first = Draw();
+        var second = Draw();
+        Assert.NotEqual(first.A, first.B);
+        Assert.Equal(first.A, second.A);
+        Assert.Equal(first.B, second.B);
+    }
 }
