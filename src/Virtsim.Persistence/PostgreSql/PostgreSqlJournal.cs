@@ -1,0 +1,217 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Virtsim.Persistence.PostgreSql;
+
+/// <summary>
+/// The <see cref="IJournal"/> on a <see cref="PostgreSqlDatabase"/>. An append, or a whole batch of appends of
+/// many persistence ids, is one call of the schema's <c>append_events</c> function: one statement, one round
+/// trip, one transaction, with the fencing and sequence checks done under row locks on the server.
+/// </summary>
+public sealed class PostgreSqlJournal : IJournal
+{
+    private readonly PostgreSqlDatabase _db;
+    private readonly string _append;
+    private readonly string _claim;
+    private readonly string _read;
+    private readonly string _highest;
+    private readonly string _delete;
+
+    /// <summary>Creates the journal over an opened database (which the caller keeps and disposes).</summary>
+    public PostgreSqlJournal(PostgreSqlDatabase database)
+    {
+        _db = database ?? throw new ArgumentNullException(nameof(database));
+        string s = database.QuotedSchema;
+        _append = $"SELECT out_index, out_status, out_epoch, out_highest FROM {s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9);";
+        _claim = $"SELECT out_status, out_epoch, out_highest FROM {s}.claim($1, $2);";
+        _read = $"SELECT sequence_nr, epoch, manifest, payload, checksum FROM {s}.journal_event " +
+                "WHERE persistence_id = $1 AND sequence_nr BETWEEN $2 AND $3 ORDER BY sequence_nr LIMIT $4;";
+        _highest = $"SELECT highest_sequence_nr FROM {s}.journal_owner WHERE persistence_id = $1;";
+        _delete = $"DELETE FROM {s}.journal_event WHERE persistence_id = $1 AND sequence_nr <= $2;";
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(AppendRequest request, CancellationToken cancellationToken = default) =>
+        AppendDecision.ThrowIfRefused(await AppendBatchAsync([request], cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Exception?>> AppendBatchAsync(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.Validate(requests);
+        int n = requests.Count;
+        var outcomes = new Exception?[n];
+        if (n == 0)
+        {
+            return outcomes;
+        }
+
+        // Owner rows are locked in persistence id order, so concurrent batches cannot deadlock; the sort is stable,
+        // keeping the arrival order of requests for the same id.
+        int[] order = Enumerable.Range(0, n).ToArray();
+        if (n > 1)
+        {
+            order = order.OrderBy(i => requests[i].PersistenceId, StringComparer.Ordinal).ToArray();
+        }
+
+        int events = 0;
+        foreach (AppendRequest r in requests)
+        {
+            events += r.Events.Count;
+        }
+
+        var ids = new string[n];
+        var epochs = new long[n];
+        var firsts = new long[n];
+        var lasts = new long[n];
+        var evReq = new int[events];
+        var evSeq = new long[events];
+        var evManifest = new string[events];
+        var evPayload = new byte[events][];
+        var evChecksum = new int[events];
+        int k = 0;
+        for (int j = 0; j < n; j++)
+        {
+            AppendRequest r = requests[order[j]];
+            ids[j] = r.PersistenceId;
+            epochs[j] = r.Epoch;
+            firsts[j] = r.FirstSequenceNr;
+            lasts[j] = r.LastSequenceNr;
+            foreach (EventToAppend e in r.Events)
+            {
+                byte[] payload = AsArray(e.Payload);
+                evReq[k] = j + 1;
+                evSeq[k] = e.SequenceNr;
+                evManifest[k] = e.Manifest;
+                evPayload[k] = payload;
+                evChecksum[k] = unchecked((int)Checksums.Event(r.PersistenceId, e.SequenceNr, r.Epoch, e.Manifest, payload));
+                k++;
+            }
+        }
+
+        await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_append);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = ids });
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = epochs });
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = firsts });
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = lasts });
+        cmd.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = evReq });
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = evSeq });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = evManifest });
+        cmd.Parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = evPayload });
+        cmd.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = evChecksum });
+
+        // A single statement outside an explicit transaction is its own transaction: the outcomes are read
+        // (the whole result consumed) before the implicit commit is reported, so a failure surfaces here.
+        await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new (int Status, long Epoch, long Highest)[n];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows[reader.GetInt32(0) - 1] = (reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        for (int j = 0; j < n; j++)
+        {
+            int original = order[j];
+            (int status, long epoch, long high) = rows[j];
+            outcomes[original] = AppendDecision.ToException(status, requests[original], epoch, high);
+        }
+
+        return outcomes;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> ClaimAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateId(persistenceId);
+        AppendValidation.ValidateEpoch(epoch);
+        await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_claim);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = epoch });
+        await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        int status = reader.GetInt32(0);
+        long current = reader.GetInt64(1);
+        long high = reader.GetInt64(2);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        return status == AppendDecision.Fenced ? throw new FencedWriterException(persistenceId, epoch, current) : high;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<PersistedEvent> ReadAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateId(persistenceId);
+        await using NpgsqlCommand cmd = ReadCommand(persistenceId, fromSequenceNr, toSequenceNr, long.MaxValue);
+        await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEvent(reader, persistenceId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PersistedEvent>> ReadBatchAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, int maxCount, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateId(persistenceId);
+        await using NpgsqlCommand cmd = ReadCommand(persistenceId, fromSequenceNr, toSequenceNr, maxCount);
+        await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<PersistedEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(ReadEvent(reader, persistenceId));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateId(persistenceId);
+        await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_highest);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long h ? h : 0L;
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteUpToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateId(persistenceId);
+        await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_delete);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toSequenceNr });
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private NpgsqlCommand ReadCommand(string persistenceId, long from, long to, long max)
+    {
+        NpgsqlCommand cmd = _db.DataSource.CreateCommand(_read);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = max });
+        return cmd;
+    }
+
+    private static PersistedEvent ReadEvent(NpgsqlDataReader reader, string persistenceId)
+    {
+        long nr = reader.GetInt64(0);
+        long epoch = reader.GetInt64(1);
+        string manifest = reader.GetString(2);
+        byte[] payload = reader.GetFieldValue<byte[]>(3);
+        uint stored = unchecked((uint)reader.GetInt32(4));
+        uint computed = Checksums.Event(persistenceId, nr, epoch, manifest, payload);
+        if (stored != computed)
+        {
+            throw new JournalCorruptionException(persistenceId, nr, stored, computed);
+        }
+
+        return new PersistedEvent(persistenceId, nr, epoch, manifest, payload);
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : memory.ToArray();
+}
