@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Virtsim.Persistence.Sqlite;
+
+namespace Virtsim.Persistence.Tests;
+
+/// <summary>The store contract on SQLite, plus what is SQLite's own: WAL, fsync level, a second process on the file.</summary>
+public sealed class SqliteStoreTests : StoreContractTests
+{
+    private SqliteHarness Sqlite => (SqliteHarness)H;
+
+    /// <inheritdoc />
+    protected override async Task<StoreHarness> CreateHarnessAsync() => await SqliteHarness.CreateAsync();
+
+    [Fact]
+    public Task Random_operations_agree_with_the_model() => Task.Run(() => JournalModelProperty.Check(J, 60));
+
+    [Fact]
+    public void The_file_is_in_wal_mode_with_full_sync()
+    {
+        using var c = new SqliteConnection($"Data Source={Sqlite.FilePath}");
+        c.Open();
+        using var mode = new SqliteCommand("PRAGMA journal_mode;", c);
+        Assert.Equal("wal", (string)mode.ExecuteScalar()!);
+        Assert.Equal(2L, Sqlite.Database.SchemaVersion);
+        using var sync = new SqliteCommand("PRAGMA synchronous;", Sqlite.Database.Writer);
+        Assert.Equal(2L, (long)sync.ExecuteScalar()!); // 2 = FULL
+    }
+
+    [Fact]
+    public async Task Two_databases_on_one_file_race_safely()
+    {
+        await using SqliteDatabase second = await SqliteDatabase.OpenAsync(Sqlite.FilePath);
+        var other = new SqliteJournal(second);
+        int wins = 0;
+        await Task.WhenAll(new[] { J, other }.Select(j => Task.Run(async () =>
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                long next = await j.ReadHighestSequenceNrAsync("shared") + 1;
+                try
+                {
+                    await j.AppendAsync(Events.Append("shared", next));
+                    Interlocked.Increment(ref wins);
+                }
+                catch (JournalConflictException)
+                {
+                }
+            }
+        })));
+        Assert.Equal(wins, (await Events.ReadAllAsync(J, "shared")).Count);
+        Assert.Equal(wins, await other.ReadHighestSequenceNrAsync("shared"));
+    }
+}
