@@ -64,13 +64,24 @@ public sealed class PostgresTestCluster : IAsyncDisposable
             .FirstOrDefault();
     }
 
-    /// <summary>Creates and starts a new cluster.</summary>
+    /// <summary>Creates and starts a new cluster with the binaries <see cref="FindBinDirectory"/> finds.</summary>
     /// <exception cref="InvalidOperationException">No PostgreSQL binaries, or the server did not start.</exception>
-    public static async Task<PostgresTestCluster> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgresTestCluster> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(FindBinDirectory(), cancellationToken);
+
+    /// <summary>Creates and starts a new cluster with the binaries in <paramref name="binDirectory"/>.</summary>
+    /// <exception cref="InvalidOperationException">No PostgreSQL binaries there, or the server did not start.</exception>
+    public static async Task<PostgresTestCluster> StartAsync(string? binDirectory, CancellationToken cancellationToken = default)
     {
-        string bin = FindBinDirectory() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries not found (looked for /usr/lib/postgresql/*/bin/initdb and $VIRTSIM_PG_BIN). " +
-            "Run scripts/test.sh, which installs the Debian package 'postgresql', or install it with 'apt-get install postgresql'.");
+        if (binDirectory is null || !File.Exists(Path.Combine(binDirectory, "initdb")) || !File.Exists(Path.Combine(binDirectory, "pg_ctl")))
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL server binaries not found (looked for {binDirectory ?? "/usr/lib/postgresql/*/bin"}/initdb and $VIRTSIM_PG_BIN). " +
+                "The PostgreSQL tests need a real server: run scripts/test.sh, which installs the Debian package 'postgresql', " +
+                "or install it with 'apt-get install postgresql'.");
+        }
+
+        string bin = binDirectory;
         string? runAs = Environment.IsPrivilegedProcess ? "postgres" : null;
         string root = Path.Combine(Path.GetTempPath(), "virtsim-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
