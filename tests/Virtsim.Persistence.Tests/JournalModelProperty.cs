@@ -10,7 +10,7 @@ namespace Virtsim.Persistence.Tests;
 /// </summary>
 public static class JournalModelProperty
 {
-    /// <summary>One random operation. Kind: 0 append, 1 claim, 2 delete, 3 read and compare.</summary>
+    /// <summary>One random operation. Kind: 0 append, 1 claim, 2 delete, 3 read and compare, 4 batch of appends to this id and the next two.</summary>
     public sealed record Op(int Kind, int Id, int Epoch, int Shift, int Count)
     {
         /// <inheritdoc />
@@ -19,12 +19,13 @@ public static class JournalModelProperty
             0 => $"append(id{Id}, epoch {Epoch}, shift {Shift}, count {Count})",
             1 => $"claim(id{Id}, epoch {Epoch})",
             2 => $"delete(id{Id}, up to {Epoch * 2})",
+            4 => $"batch(id{Id}.., epoch {Epoch}, shift {Shift}, count {Count})",
             _ => $"read(id{Id})",
         };
     }
 
     private static readonly Gen<Op[]> Ops =
-        (from kind in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (2, Gen.Constant(3)))
+        (from kind in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (2, Gen.Constant(3)), (2, Gen.Constant(4)))
          from id in Gen.Choose(0, 2)
          from epoch in Gen.Choose(0, 4)
          from shift in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Constant(-1)), (1, Gen.Constant(1)))
@@ -96,6 +97,41 @@ public static class JournalModelProperty
                     break;
                 }
 
+                case 4:
+                {
+                    // Three requests in one batch: this id with the op's shift, then the next id right, then this
+                    // id again right after the first (accepted only if the first was). Judged in order, like the model.
+                    var requests = new List<AppendRequest>();
+                    var expectations = new List<Type?>();
+                    foreach ((int key, int shift, int epoch) in new[] { (op.Id, op.Shift, op.Epoch), ((op.Id + 1) % 3, 0, op.Epoch), (op.Id, 0, op.Epoch) })
+                    {
+                        if (!model.TryGetValue(key, out Model? mk))
+                        {
+                            model[key] = mk = new Model();
+                        }
+
+                        long first = Math.Max(1, mk.Highest + 1 + shift);
+                        Type? expected = Expect(mk, epoch, first);
+                        requests.Add(Events.Append($"prop-{run}-{key}", first, op.Count, epoch));
+                        expectations.Add(expected);
+                        if (expected is null)
+                        {
+                            Apply(mk, epoch, first, op.Count);
+                        }
+                    }
+
+                    IReadOnlyList<Exception?> outcomes = journal.AppendBatchAsync(requests).GetAwaiter().GetResult();
+                    for (int i = 0; i < requests.Count; i++)
+                    {
+                        if (outcomes[i]?.GetType() != expectations[i])
+                        {
+                            throw new Xunit.Sdk.XunitException($"{op} request {i}: expected {expectations[i]?.Name ?? "success"}, got {outcomes[i]?.GetType().Name ?? "success"}");
+                        }
+                    }
+
+                    break;
+                }
+
                 case 2:
                     journal.DeleteUpToAsync(id, op.Epoch * 2).GetAwaiter().GetResult();
                     foreach (long s in m.Events.Keys.Where(s => s <= op.Epoch * 2).ToList())
@@ -117,6 +153,23 @@ public static class JournalModelProperty
         }
 
         return true;
+    }
+
+    private static Type? Expect(Model m, long epoch, long first) =>
+        epoch < m.Epoch ? typeof(FencedWriterException)
+        : first <= m.Highest ? typeof(JournalConflictException)
+        : first > m.Highest + 1 ? typeof(JournalSequenceGapException)
+        : null;
+
+    private static void Apply(Model m, long epoch, long first, int count)
+    {
+        m.Epoch = epoch;
+        for (long s = first; s < first + count; s++)
+        {
+            m.Events[s] = epoch;
+        }
+
+        m.Highest = first + count - 1;
     }
 
     private static void Compare(IJournal journal, string id, Model m, Op? op)

@@ -31,32 +31,35 @@ public class JournalBenchmarks
     [Params("Sqlite", "PostgreSql")]
     public string Store { get; set; } = "Sqlite";
 
+    // The setup and cleanup methods block on purpose: the in-process toolchain of BenchmarkDotNet 0.14 does not
+    // await asynchronous setup methods.
+
     /// <summary>Opens the store and the batching layer.</summary>
     [GlobalSetup(Targets = [nameof(AppendOneAtATime), nameof(AppendBatchesOf100), nameof(GroupCommitManyIds)])]
-    public async Task SetupWritesAsync()
+    public void SetupWrites()
     {
-        _store = await BenchStore.OpenAsync(Store);
+        _store = BenchStore.OpenAsync(Store).GetAwaiter().GetResult();
         _batching = new BatchingJournal(_store.Journal);
         _groupNext = Enumerable.Repeat(1L, GroupIds).ToArray();
     }
 
     /// <summary>Opens the store and writes the events recovery reads.</summary>
     [GlobalSetup(Target = nameof(Recover100kEvents))]
-    public async Task SetupRecoveryAsync()
+    public void SetupRecovery()
     {
-        await SetupWritesAsync();
+        SetupWrites();
         for (long first = 1; first <= RecoveryEvents; first += 1000)
         {
-            await _store.Journal.AppendAsync(Append("recover", first, 1000));
+            _store.Journal.AppendAsync(Append("recover", first, 1000)).GetAwaiter().GetResult();
         }
     }
 
     /// <summary>Closes everything.</summary>
     [GlobalCleanup]
-    public async Task CleanupAsync()
+    public void Cleanup()
     {
-        await _batching.DisposeAsync();
-        await _store.DisposeAsync();
+        _batching.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>One writer, one event per append: one transaction (one fsync) per event.</summary>

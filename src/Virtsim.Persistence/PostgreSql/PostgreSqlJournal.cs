@@ -6,9 +6,12 @@ using NpgsqlTypes;
 namespace Virtsim.Persistence.PostgreSql;
 
 /// <summary>
-/// The <see cref="IJournal"/> on a <see cref="PostgreSqlDatabase"/>. An append, or a whole batch of appends of
-/// many persistence ids, is one call of the schema's <c>append_events</c> function: one statement, one round
-/// trip, one transaction, with the fencing and sequence checks done under row locks on the server.
+/// The <see cref="IJournal"/> on a <see cref="PostgreSqlDatabase"/>. A single append is one call of the schema's
+/// <c>append_events</c> function: one statement, one round trip, one transaction, with the fencing and sequence
+/// checks done under a row lock on the server. A batch of many requests (group commit) is one transaction of
+/// set-based statements: lock every owner row involved (in persistence id order, so concurrent batches cannot
+/// deadlock), decide each request in C# with the same rule as every store, then insert all accepted events and
+/// update the owner rows with one statement each.
 /// </summary>
 public sealed class PostgreSqlJournal : IJournal
 {
@@ -47,13 +50,14 @@ public sealed class PostgreSqlJournal : IJournal
             return outcomes;
         }
 
-        // Owner rows are locked in persistence id order, so concurrent batches cannot deadlock; the sort is stable,
-        // keeping the arrival order of requests for the same id.
-        int[] order = Enumerable.Range(0, n).ToArray();
         if (n > 1)
         {
-            order = order.OrderBy(i => requests[i].PersistenceId, StringComparer.Ordinal).ToArray();
+            return await AppendManyAsync(requests, cancellationToken).ConfigureAwait(false);
         }
+
+        // One request: the function takes its single owner row lock. (The function also accepts several requests,
+        // judged in array order; batches use the set-based path above instead, which is faster for many ids.)
+        int[] order = [0];
 
         int events = 0;
         foreach (AppendRequest r in requests)
@@ -118,6 +122,111 @@ public sealed class PostgreSqlJournal : IJournal
             outcomes[original] = AppendDecision.ToException(status, requests[original], epoch, high);
         }
 
+        return outcomes;
+    }
+
+    private async Task<IReadOnlyList<Exception?>> AppendManyAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
+    {
+        string s = _db.QuotedSchema;
+        string[] ids = requests.Select(r => r.PersistenceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        await using NpgsqlConnection conn = await _db.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using NpgsqlTransaction tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+        // 1. Make sure every owner row exists, then lock them all, in id order.
+        var state = new Dictionary<string, (long Epoch, long Highest)>(ids.Length, StringComparer.Ordinal);
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            var ensure = new NpgsqlBatchCommand(
+                $"INSERT INTO {s}.journal_owner (persistence_id, epoch, highest_sequence_nr) SELECT id, 0, 0 FROM unnest($1) AS id ORDER BY id COLLATE \"C\" ON CONFLICT (persistence_id) DO NOTHING;");
+            ensure.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = ids });
+            var lockRows = new NpgsqlBatchCommand(
+                $"SELECT persistence_id, epoch, highest_sequence_nr FROM {s}.journal_owner WHERE persistence_id = ANY($1) ORDER BY persistence_id COLLATE \"C\" FOR UPDATE;");
+            lockRows.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = ids });
+            batch.BatchCommands.Add(ensure);
+            batch.BatchCommands.Add(lockRows);
+            await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            do
+            {
+                // Npgsql does not surface a result set for the INSERT; take the rows of whichever set has them.
+                while (reader.FieldCount == 3 && await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    state[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+            while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+        }
+
+        // 2. Judge the requests in order, as the other stores do.
+        var outcomes = new Exception?[requests.Count];
+        var accepted = new List<AppendRequest>(requests.Count);
+        int events = 0;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            AppendRequest r = requests[i];
+            (long epoch, long high) = state[r.PersistenceId];
+            int status = AppendDecision.Decide(r.Epoch, r.FirstSequenceNr, epoch, high);
+            outcomes[i] = AppendDecision.ToException(status, r, epoch, high);
+            if (status == AppendDecision.Accepted)
+            {
+                state[r.PersistenceId] = (r.Epoch, r.LastSequenceNr);
+                accepted.Add(r);
+                events += r.Events.Count;
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return outcomes;
+        }
+
+        // 3. One insert of all accepted events, one update of the owners they moved.
+        var evId = new string[events];
+        var evSeq = new long[events];
+        var evEpoch = new long[events];
+        var evManifest = new string[events];
+        var evPayload = new byte[events][];
+        var evChecksum = new int[events];
+        int k = 0;
+        foreach (AppendRequest r in accepted)
+        {
+            foreach (EventToAppend e in r.Events)
+            {
+                byte[] payload = AsArray(e.Payload);
+                evId[k] = r.PersistenceId;
+                evSeq[k] = e.SequenceNr;
+                evEpoch[k] = r.Epoch;
+                evManifest[k] = e.Manifest;
+                evPayload[k] = payload;
+                evChecksum[k] = unchecked((int)Checksums.Event(r.PersistenceId, e.SequenceNr, r.Epoch, e.Manifest, payload));
+                k++;
+            }
+        }
+
+        string[] moved = accepted.Select(r => r.PersistenceId).Distinct(StringComparer.Ordinal).ToArray();
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            var insert = new NpgsqlBatchCommand(
+                $"INSERT INTO {s}.journal_event (persistence_id, sequence_nr, epoch, manifest, payload, checksum) " +
+                "SELECT * FROM unnest($1, $2, $3, $4, $5, $6);");
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = evId });
+            insert.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = evSeq });
+            insert.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = evEpoch });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = evManifest });
+            insert.Parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = evPayload });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = evChecksum });
+            var update = new NpgsqlBatchCommand(
+                $"UPDATE {s}.journal_owner o SET epoch = u.epoch, highest_sequence_nr = u.highest " +
+                "FROM unnest($1, $2, $3) AS u(id, epoch, highest) WHERE o.persistence_id = u.id;");
+            update.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = moved });
+            update.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = moved.Select(id => state[id].Epoch).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = moved.Select(id => state[id].Highest).ToArray() });
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(update);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
         return outcomes;
     }
 
