@@ -15,6 +15,8 @@ public class JournalBenchmarks
     private const int OneAtATimeEvents = 200;
     private const int BatchSize = 100;
     private const int BatchedEvents = 20_000;
+    private const int BatchWriters = 8;
+    private const int BatchedEventsPerWriter = 10_000;
     private const int GroupIds = 1000;
     private const int GroupEventsPerId = 20;
     private const int RecoveryEvents = 100_000;
@@ -26,6 +28,7 @@ public class JournalBenchmarks
     private BatchingJournal _batching = null!;
     private long _next = 1;
     private long[] _groupNext = null!;
+    private long[] _writerNext = null!;
 
     /// <summary>The store under test.</summary>
     [Params("Sqlite", "PostgreSql")]
@@ -35,12 +38,13 @@ public class JournalBenchmarks
     // await asynchronous setup methods.
 
     /// <summary>Opens the store and the batching layer.</summary>
-    [GlobalSetup(Targets = [nameof(AppendOneAtATime), nameof(AppendBatchesOf100), nameof(GroupCommitManyIds)])]
+    [GlobalSetup(Targets = [nameof(AppendOneAtATime), nameof(AppendBatchesOf100), nameof(AppendBatchesOf100From8Writers), nameof(GroupCommitManyIds)])]
     public void SetupWrites()
     {
         _store = BenchStore.OpenAsync(Store).GetAwaiter().GetResult();
         _batching = new BatchingJournal(_store.Journal);
         _groupNext = Enumerable.Repeat(1L, GroupIds).ToArray();
+        _writerNext = Enumerable.Repeat(1L, BatchWriters).ToArray();
     }
 
     /// <summary>Opens the store and writes the events recovery reads.</summary>
@@ -80,6 +84,29 @@ public class JournalBenchmarks
         {
             await _store.Journal.AppendAsync(Append("batched", _next, BatchSize));
             _next += BatchSize;
+        }
+    }
+
+    /// <summary>8 writers (persistence ids), each appending 100 events at a time, group-committed by <see cref="BatchingJournal"/>.</summary>
+    [Benchmark(OperationsPerInvoke = BatchWriters * BatchedEventsPerWriter)]
+    public async Task AppendBatchesOf100From8Writers()
+    {
+        var writers = new Task[BatchWriters];
+        for (int w = 0; w < BatchWriters; w++)
+        {
+            writers[w] = WriteAsync(w);
+        }
+
+        await Task.WhenAll(writers);
+
+        async Task WriteAsync(int w)
+        {
+            string pid = "writer-" + w;
+            for (int i = 0; i < BatchedEventsPerWriter / BatchSize; i++)
+            {
+                await _batching.AppendAsync(Append(pid, _writerNext[w], BatchSize));
+                _writerNext[w] += BatchSize;
+            }
         }
     }
 

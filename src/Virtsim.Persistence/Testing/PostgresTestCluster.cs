@@ -95,6 +95,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
 
             await cluster.RunPgAsync("initdb", ["-D", cluster.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"], cancellationToken).ConfigureAwait(false);
             await cluster.StartServerAsync(cancellationToken).ConfigureAwait(false);
+            AppDomain.CurrentDomain.ProcessExit += cluster.OnProcessExit;
             return cluster;
         }
         catch
@@ -117,6 +118,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
     /// <summary>Stops the server and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         try
         {
             if (_running)
@@ -140,6 +142,9 @@ public sealed class PostgresTestCluster : IAsyncDisposable
         {
         }
     }
+
+    // A test host or benchmark that exits without disposing must not leave a server running.
+    private void OnProcessExit(object? sender, EventArgs e) => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task StartServerAsync(CancellationToken ct)
     {
