@@ -43,7 +43,7 @@ public sealed class BatchingJournal : IJournal, IAsyncDisposable
     /// <inheritdoc />
     public Task AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
-        AppendValidation.Validate(request);
+        RequestValidation.Validate(request);
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(request);
         if (!_queue.Writer.TryWrite(pending))

@@ -55,4 +55,25 @@ public sealed class PostgreSqlStoreTests(PostgresFixture fixture) : StoreContrac
         var options = new PostgreSqlStoreOptions { ConnectionString = fixture.Cluster.ConnectionString, Schema = "x\"; DROP TABLE y; --" };
         await Assert.ThrowsAsync<ArgumentException>(() => PostgreSqlDatabase.OpenAsync(options));
     }
+
+    [Fact]
+    public async Task An_older_schema_is_upgraded_on_open()
+    {
+        string schema = "old_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var c = new NpgsqlConnection(fixture.Cluster.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var v1 = new NpgsqlCommand(
+                $"CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".schema_version (version integer NOT NULL PRIMARY KEY, description text NOT NULL);" +
+                PostgreSqlSchema.Migrations[0].Sql.Replace("{schema}", $"\"{schema}\"") +
+                $"INSERT INTO \"{schema}\".schema_version VALUES (1, 'v1'); INSERT INTO \"{schema}\".journal_owner VALUES ('old', 3, 0);", c);
+            await v1.ExecuteNonQueryAsync();
+        }
+
+        await using PostgreSqlDatabase db = await PostgreSqlDatabase.OpenAsync(new PostgreSqlStoreOptions { ConnectionString = fixture.Cluster.ConnectionString, Schema = schema });
+        Assert.Equal(PostgreSqlSchema.LatestVersion, db.SchemaVersion);
+        await new PostgreSqlSnapshotStore(db).SaveAsync(Snap("old", 1, DateTimeOffset.UnixEpoch));
+        await Assert.ThrowsAsync<FencedWriterException>(() => new PostgreSqlJournal(db).AppendAsync(Events.Append("old", 1, epoch: 2)));
+        await new PostgreSqlJournal(db).AppendAsync(Events.Append("old", 1, epoch: 3));
+    }
 }

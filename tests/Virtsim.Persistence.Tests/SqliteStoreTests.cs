@@ -50,4 +50,25 @@ public sealed class SqliteStoreTests : StoreContractTests
         Assert.Equal(wins, (await Events.ReadAllAsync(J, "shared")).Count);
         Assert.Equal(wins, await other.ReadHighestSequenceNrAsync("shared"));
     }
+
+    [Fact]
+    public async Task An_older_schema_is_upgraded_on_open()
+    {
+        string path = Path.Combine(Path.GetDirectoryName(Sqlite.FilePath)!, "old.db");
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open();
+            using var v1 = new SqliteCommand(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL);" +
+                SqliteSchema.Migrations[0].Sql +
+                "INSERT INTO schema_version VALUES (1, 'v1');" +
+                "INSERT INTO journal_owner VALUES ('old', 3, 0);", c);
+            v1.ExecuteNonQuery();
+        }
+
+        await using SqliteDatabase db = await SqliteDatabase.OpenAsync(path);
+        Assert.Equal(SqliteSchema.LatestVersion, db.SchemaVersion);
+        await new SqliteSnapshotStore(db).SaveAsync(Snap("old", 1, DateTimeOffset.UnixEpoch));
+        await Assert.ThrowsAsync<FencedWriterException>(() => new SqliteJournal(db).AppendAsync(Events.Append("old", 1, epoch: 2)));
+    }
 }

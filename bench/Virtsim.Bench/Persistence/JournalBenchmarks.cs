@@ -62,6 +62,7 @@ public class JournalBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        Console.WriteLine($"// {Store}: BatchingJournal wrote {_batching.BatchesWritten} transactions.");
         _batching.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }

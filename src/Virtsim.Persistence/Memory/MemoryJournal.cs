@@ -19,7 +19,7 @@ public sealed class MemoryJournal : IJournal
     /// <inheritdoc />
     public Task<IReadOnlyList<Exception?>> AppendBatchAsync(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken = default)
     {
-        AppendValidation.Validate(requests);
+        RequestValidation.Validate(requests);
         cancellationToken.ThrowIfCancellationRequested();
         var outcomes = new Exception?[requests.Count];
         lock (_gate)
@@ -53,8 +53,8 @@ public sealed class MemoryJournal : IJournal
     /// <inheritdoc />
     public Task<long> ClaimAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
-        AppendValidation.ValidateEpoch(epoch);
+        RequestValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateEpoch(epoch);
         lock (_gate)
         {
             Stream s = GetOrAdd(persistenceId);
@@ -81,7 +81,7 @@ public sealed class MemoryJournal : IJournal
     /// <inheritdoc />
     public Task<IReadOnlyList<PersistedEvent>> ReadBatchAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, int maxCount, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         var result = new List<PersistedEvent>();
         lock (_gate)
         {
@@ -116,7 +116,7 @@ public sealed class MemoryJournal : IJournal
     /// <inheritdoc />
     public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         lock (_gate)
         {
             return Task.FromResult(_streams.TryGetValue(persistenceId, out Stream? s) ? s.Highest : 0L);
@@ -126,7 +126,7 @@ public sealed class MemoryJournal : IJournal
     /// <inheritdoc />
     public Task DeleteUpToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         lock (_gate)
         {
             if (_streams.TryGetValue(persistenceId, out Stream? s))

@@ -9,9 +9,8 @@ public sealed class MemorySnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
+        RequestValidation.Validate(snapshot);
         SnapshotMetadata m = snapshot.Metadata;
-        AppendValidation.ValidateId(m.PersistenceId);
         byte[] payload = snapshot.Payload.ToArray();
         long ticks = m.Timestamp.UtcTicks;
         var row = new Row(ticks, snapshot.Manifest, payload, Checksums.Snapshot(m.PersistenceId, m.SequenceNr, ticks, snapshot.Manifest, payload));
@@ -32,7 +31,7 @@ public sealed class MemorySnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task<Snapshot?> LoadLatestAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         lock (_gate)
         {
             if (_snapshots.TryGetValue(persistenceId, out SortedList<long, Row>? list))
@@ -64,7 +63,7 @@ public sealed class MemorySnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task DeleteAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         lock (_gate)
         {
             if (_snapshots.TryGetValue(persistenceId, out SortedList<long, Row>? list))

@@ -42,7 +42,7 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async Task<IReadOnlyList<Exception?>> AppendBatchAsync(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken = default)
     {
-        AppendValidation.Validate(requests);
+        RequestValidation.Validate(requests);
         int n = requests.Count;
         var outcomes = new Exception?[n];
         if (n == 0)
@@ -233,8 +233,8 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async Task<long> ClaimAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
-        AppendValidation.ValidateEpoch(epoch);
+        RequestValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateEpoch(epoch);
         await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_claim);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = epoch });
@@ -250,7 +250,7 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async IAsyncEnumerable<PersistedEvent> ReadAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = ReadCommand(persistenceId, fromSequenceNr, toSequenceNr, long.MaxValue);
         await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -262,7 +262,7 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async Task<IReadOnlyList<PersistedEvent>> ReadBatchAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, int maxCount, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = ReadCommand(persistenceId, fromSequenceNr, toSequenceNr, maxCount);
         await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<PersistedEvent>();
@@ -277,7 +277,7 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_highest);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long h ? h : 0L;
@@ -286,7 +286,7 @@ public sealed class PostgreSqlJournal : IJournal
     /// <inheritdoc />
     public async Task DeleteUpToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_delete);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toSequenceNr });

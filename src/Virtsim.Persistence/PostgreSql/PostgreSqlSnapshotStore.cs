@@ -27,9 +27,8 @@ public sealed class PostgreSqlSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public async Task SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
+        RequestValidation.Validate(snapshot);
         SnapshotMetadata m = snapshot.Metadata;
-        AppendValidation.ValidateId(m.PersistenceId);
         byte[] payload = snapshot.Payload.ToArray();
         long ticks = m.Timestamp.UtcTicks;
         uint crc = Checksums.Snapshot(m.PersistenceId, m.SequenceNr, ticks, snapshot.Manifest, payload);
@@ -46,7 +45,7 @@ public sealed class PostgreSqlSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public async Task<Snapshot?> LoadLatestAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_load);
         Bind(cmd, persistenceId, criteria);
         await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +71,7 @@ public sealed class PostgreSqlSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public async Task DeleteAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using NpgsqlCommand cmd = _db.DataSource.CreateCommand(_delete);
         Bind(cmd, persistenceId, criteria);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public Task<IReadOnlyList<Exception?>> AppendBatchAsync(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken = default)
     {
-        AppendValidation.Validate(requests);
+        RequestValidation.Validate(requests);
         return _db.WriteAsync<IReadOnlyList<Exception?>>((c, tx) =>
         {
             using var owner = new SqliteCommand("SELECT epoch, highest_sequence_nr FROM journal_owner WHERE persistence_id = $p;", c, tx);
@@ -77,8 +77,8 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public Task<long> ClaimAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
-        AppendValidation.ValidateEpoch(epoch);
+        RequestValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateEpoch(epoch);
         return _db.WriteAsync((c, tx) =>
         {
             using var owner = new SqliteCommand("SELECT epoch, highest_sequence_nr FROM journal_owner WHERE persistence_id = $p;", c, tx);
@@ -102,7 +102,7 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public async IAsyncEnumerable<PersistedEvent> ReadAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         await using SqliteConnection c = _db.OpenReader();
         await using SqliteCommand cmd = ReadCommand(c, persistenceId, fromSequenceNr, toSequenceNr, long.MaxValue);
         await using SqliteDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public Task<IReadOnlyList<PersistedEvent>> ReadBatchAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, int maxCount, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         using SqliteConnection c = _db.OpenReader();
         using SqliteCommand cmd = ReadCommand(c, persistenceId, fromSequenceNr, toSequenceNr, maxCount);
         using SqliteDataReader reader = cmd.ExecuteReader();
@@ -132,7 +132,7 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         using SqliteConnection c = _db.OpenReader();
         using var cmd = new SqliteCommand("SELECT highest_sequence_nr FROM journal_owner WHERE persistence_id = $p;", c);
         cmd.Parameters.AddWithValue("$p", persistenceId);
@@ -142,7 +142,7 @@ public sealed class SqliteJournal : IJournal
     /// <inheritdoc />
     public Task DeleteUpToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         return _db.WriteAsync((c, tx) =>
         {
             using var cmd = new SqliteCommand("DELETE FROM journal_event WHERE persistence_id = $p AND sequence_nr <= $s;", c, tx);

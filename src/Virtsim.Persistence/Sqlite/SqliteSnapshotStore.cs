@@ -16,9 +16,8 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
+        RequestValidation.Validate(snapshot);
         SnapshotMetadata m = snapshot.Metadata;
-        AppendValidation.ValidateId(m.PersistenceId);
         byte[] payload = snapshot.Payload.ToArray();
         long ticks = m.Timestamp.UtcTicks;
         uint crc = Checksums.Snapshot(m.PersistenceId, m.SequenceNr, ticks, snapshot.Manifest, payload);
@@ -41,7 +40,7 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task<Snapshot?> LoadLatestAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         using SqliteConnection c = _db.OpenReader();
         using var cmd = new SqliteCommand(
             $"SELECT sequence_nr, timestamp_ticks, manifest, payload, checksum FROM snapshot WHERE {Where} ORDER BY sequence_nr DESC LIMIT 1;", c);
@@ -69,7 +68,7 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
     /// <inheritdoc />
     public Task DeleteAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default)
     {
-        AppendValidation.ValidateId(persistenceId);
+        RequestValidation.ValidateId(persistenceId);
         return _db.WriteAsync((c, tx) =>
         {
             using var cmd = new SqliteCommand($"DELETE FROM snapshot WHERE {Where};", c, tx);

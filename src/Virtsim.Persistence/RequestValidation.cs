@@ -1,7 +1,7 @@
 namespace Virtsim.Persistence;
 
-/// <summary>Checks the shape of append requests before any store touches its data.</summary>
-internal static class AppendValidation
+/// <summary>Checks the shape of append requests and snapshots before any store touches its data.</summary>
+internal static class RequestValidation
 {
     /// <summary>Throws <see cref="ArgumentException"/> unless the request is well formed.</summary>
     public static void Validate(AppendRequest request)
@@ -43,6 +43,18 @@ internal static class AppendValidation
         foreach (AppendRequest r in requests)
         {
             Validate(r);
+        }
+    }
+
+    /// <summary>Throws unless the snapshot has a persistence id and a manifest.</summary>
+    public static void Validate(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(snapshot.Metadata);
+        ValidateId(snapshot.Metadata.PersistenceId);
+        if (snapshot.Manifest is null)
+        {
+            throw new ArgumentException($"Snapshot {snapshot.Metadata.SequenceNr} of '{snapshot.Metadata.PersistenceId}' has no manifest.", nameof(snapshot));
         }
     }
 
