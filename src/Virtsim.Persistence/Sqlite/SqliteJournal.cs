@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Virtsim.Persistence.Sqlite;
@@ -22,8 +23,21 @@ public sealed class SqliteJournal : IJournal
         RequestValidation.Validate(requests);
         return _db.WriteAsync<IReadOnlyList<Exception?>>((c, tx) =>
         {
-            using var owner = new SqliteCommand("SELECT epoch, highest_sequence_nr FROM journal_owner WHERE persistence_id = $p;", c, tx);
-            SqliteParameter ownerId = owner.Parameters.Add("$p", SqliteType.Text);
+            // Read the owner rows of every id of the batch in one statement, judge the requests in order in C#,
+            // then write the accepted events and each moved owner row once.
+            var state = new Dictionary<string, (long Epoch, long Highest)>(StringComparer.Ordinal);
+            string[] ids = requests.Select(r => r.PersistenceId).Distinct(StringComparer.Ordinal).ToArray();
+            using (var owners = new SqliteCommand(
+                "SELECT persistence_id, epoch, highest_sequence_nr FROM journal_owner WHERE persistence_id IN (SELECT value FROM json_each($ids));", c, tx))
+            {
+                owners.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+                using SqliteDataReader reader = owners.ExecuteReader();
+                while (reader.Read())
+                {
+                    state[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+
             using var insert = new SqliteCommand(
                 "INSERT INTO journal_event (persistence_id, sequence_nr, epoch, manifest, payload, checksum) VALUES ($p, $s, $e, $m, $b, $c);", c, tx);
             SqliteParameter pId = insert.Parameters.Add("$p", SqliteType.Text);
@@ -32,19 +46,13 @@ public sealed class SqliteJournal : IJournal
             SqliteParameter pManifest = insert.Parameters.Add("$m", SqliteType.Text);
             SqliteParameter pPayload = insert.Parameters.Add("$b", SqliteType.Blob);
             SqliteParameter pCrc = insert.Parameters.Add("$c", SqliteType.Integer);
-            using var upsert = new SqliteCommand(
-                "INSERT INTO journal_owner (persistence_id, epoch, highest_sequence_nr) VALUES ($p, $e, $h) " +
-                "ON CONFLICT (persistence_id) DO UPDATE SET epoch = excluded.epoch, highest_sequence_nr = excluded.highest_sequence_nr;", c, tx);
-            SqliteParameter uId = upsert.Parameters.Add("$p", SqliteType.Text);
-            SqliteParameter uEpoch = upsert.Parameters.Add("$e", SqliteType.Integer);
-            SqliteParameter uHigh = upsert.Parameters.Add("$h", SqliteType.Integer);
 
             var outcomes = new Exception?[requests.Count];
+            var moved = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < requests.Count; i++)
             {
                 AppendRequest r = requests[i];
-                ownerId.Value = r.PersistenceId;
-                (long epoch, long high) = ReadOwner(owner);
+                (long epoch, long high) = state.GetValueOrDefault(r.PersistenceId);
                 int status = AppendDecision.Decide(r.Epoch, r.FirstSequenceNr, epoch, high);
                 outcomes[i] = AppendDecision.ToException(status, r, epoch, high);
                 if (status != AppendDecision.Accepted)
@@ -64,9 +72,22 @@ public sealed class SqliteJournal : IJournal
                     insert.ExecuteNonQuery();
                 }
 
-                uId.Value = r.PersistenceId;
-                uEpoch.Value = r.Epoch;
-                uHigh.Value = r.LastSequenceNr;
+                moved.Add(r.PersistenceId);
+                state[r.PersistenceId] = (r.Epoch, r.LastSequenceNr);
+            }
+
+            using var upsert = new SqliteCommand(
+                "INSERT INTO journal_owner (persistence_id, epoch, highest_sequence_nr) VALUES ($p, $e, $h) " +
+                "ON CONFLICT (persistence_id) DO UPDATE SET epoch = excluded.epoch, highest_sequence_nr = excluded.highest_sequence_nr;", c, tx);
+            SqliteParameter uId = upsert.Parameters.Add("$p", SqliteType.Text);
+            SqliteParameter uEpoch = upsert.Parameters.Add("$e", SqliteType.Integer);
+            SqliteParameter uHigh = upsert.Parameters.Add("$h", SqliteType.Integer);
+            foreach (string id in moved)
+            {
+                (long epoch, long high) = state[id];
+                uId.Value = id;
+                uEpoch.Value = epoch;
+                uHigh.Value = high;
                 upsert.ExecuteNonQuery();
             }
 
