@@ -62,7 +62,11 @@ public class JournalBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine($"// {Store}: BatchingJournal wrote {_batching.BatchesWritten} transactions.");
+        if (_batching.BatchesWritten > 0)
+        {
+            Console.WriteLine($"// {Store}: BatchingJournal wrote {_batching.BatchesWritten} transactions.");
+        }
+
         _batching.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
