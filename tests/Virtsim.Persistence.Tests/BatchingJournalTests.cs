@@ -12,11 +12,12 @@ public sealed class BatchingJournalTests
         var inner = new FlakyJournal();
         await using var batching = new BatchingJournal(inner);
         inner.FailNext = true;
-        inner.Gate = new TaskCompletionSource();
+        var gate = new TaskCompletionSource();
+        inner.Gate = gate;
         Task first = batching.AppendAsync(Events.Append("a", 1));
         await inner.Entered.Task;
         Task[] waiting = Enumerable.Range(0, 10).Select(i => batching.AppendAsync(Events.Append($"b{i}", 1))).ToArray();
-        inner.Gate.SetResult();
+        gate.SetResult();
         await Assert.ThrowsAsync<IOException>(() => first);
         foreach (Task t in waiting)
         {
