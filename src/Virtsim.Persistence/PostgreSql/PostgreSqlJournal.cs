@@ -56,7 +56,7 @@ public sealed class PostgreSqlJournal : IJournal
         }
 
         // One request: the function takes its single owner row lock. (The function also accepts several requests,
-        // judged in array order; batches use the set-based path above instead, which is faster for many ids.)
+        // judged in array order; batches use the set-based AppendManyAsync instead, which is faster for many ids.)
         int[] order = [0];
 
         int events = 0;
