@@ -1,0 +1,29 @@
+using Virtsim.Fleet.Endpoints;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Fleet.Tests.World;
+
+public class BringUpTests
+{
+    [Theory]
+    [InlineData(TransportKind.Pci, "acme-vf", false)]
+    [InlineData(TransportKind.Pci, "swift-vhost", false)]
+    [InlineData(TransportKind.Mmio, "acme-vf", false)]
+    [InlineData(TransportKind.Mmio, "swift-vhost", true)]
+    [InlineData(TransportKind.Pci, "swift-vhost", true)]
+    public void Blk_device_comes_up_and_serves_requests(TransportKind transport, string profile, bool packed)
+    {
+        var spec = Worlds.OneDevice(Worlds.Blk(transport, VendorProfiles.Find(profile)!, requests: 100, packed: packed));
+        var report = FleetRunner.Run(spec, seed: 3);
+        Assert.True(report.Completed, $"not completed: {report.ToJson()}");
+        Assert.Equal(0, report.Lost);
+        Assert.Equal(0, report.IntegrityErrors);
+        Assert.Equal(0, report[FleetCounter.InitFailures]);
+        Assert.True(report[FleetCounter.Doorbells] > 0);
+        Assert.True(report[FleetCounter.MsixInterrupts] + report[FleetCounter.LineInterrupts] > 0);
+        if (transport == TransportKind.Mmio) Assert.Equal(0, report[FleetCounter.MsixInterrupts]);
+        else Assert.Equal(0, report[FleetCounter.LineInterrupts]);
+    }
+}
