@@ -164,8 +164,13 @@ public abstract class VirtioDriverActor : ReceiveActor
                 bool msix = Options.Transport == Endpoints.TransportKind.Pci && Options.Mode == DriverMode.Interrupt;
                 if (msix) Send(ConfigOperation.EnableMsix, Purpose.None, index: (ushort)(QueueCount + 1));
                 for (int q = 0; q < QueueCount; q++)
+                {
+                    // Fresh, zeroed ring memory, as a driver allocates it: nothing of an earlier incarnation
+                    // (indices, event suppression) may leak into the new rings.
+                    Memory.TryFill(Layout.DescriptorArea(q), Layout.DeviceArea(q) + 0x1_0000 - Layout.DescriptorArea(q), 0);
                     Send(ConfigOperation.SetupQueue, Purpose.None, (ushort)q, Options.QueueSize, msix ? (ushort)(q + 1) : MsixVector.NoVector,
                         Layout.DescriptorArea(q), Layout.DriverArea(q), Layout.DeviceArea(q));
+                }
                 Send(ConfigOperation.WriteStatus, Purpose.None,
                     value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk));
                 Send(ConfigOperation.ReadStatus, Purpose.DriverOkCheck);

@@ -38,12 +38,16 @@ public static class FleetRunner
         var w = world;
         inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
+        long lastRequests = -1;
+        var lastProgress = TimeSpan.Zero;
         while (!w.AllDone && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
             bool idle = !sim.RunUntil(() => w.AllDone, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
             progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
             if (idle) break;
+            if (metrics.Requests != lastRequests) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
+            else if (sim.Elapsed - lastProgress > spec.StallTimeout) break; // stuck (e.g. poll timers spinning): report it
         }
         var virtualTime = sim.Elapsed;
         wall.Stop();

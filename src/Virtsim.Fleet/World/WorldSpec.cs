@@ -18,6 +18,9 @@ public sealed record WorldSpec
     /// <summary>Virtual time after which a run gives up.</summary>
     public TimeSpan MaxVirtualTime { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A run that completes no request for this long (virtual time) is stuck and stops.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
     public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
         from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);
