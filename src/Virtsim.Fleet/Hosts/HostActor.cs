@@ -16,7 +16,7 @@ namespace Virtsim.Fleet.Hosts;
 /// VMs (children named after them) and the transport endpoints of their devices (children "vm-device"), and serves
 /// DMA: <see cref="DmaRead"/> / <see cref="DmaWrite"/> go through the IOMMU into guest memory (writes mark the VM's
 /// dirty log) and are answered after the host's DMA latency; <see cref="DmaBatch"/> accounts a queue pass's
-/// transactions and is answered after the latency the batch carries.
+/// transactions and is answered after the latency the batch carries. <see cref="QueryDirtyLog"/> reads a VM's dirty log.
 /// </summary>
 public sealed class HostActor : ReceiveActor
 {
@@ -36,6 +36,17 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaBatch>(OnBatch);
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
+        Receive<QueryDirtyLog>(q =>
+        {
+            if (!_dma.TryGetValue(q.Pasid, out var memory) || memory.DirtyLog is not { } log)
+            {
+                Sender.Tell(new DirtyLogReport(q.Pasid, -1), Self);
+                return;
+            }
+            int dirty = log.DirtyCount();
+            if (q.Clear) log.CollectAndClear();
+            Sender.Tell(new DirtyLogReport(q.Pasid, dirty), Self);
+        });
     }
 
     /// <summary>The host's IOMMU.</summary>

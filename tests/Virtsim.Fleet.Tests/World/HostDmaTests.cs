@@ -38,5 +38,31 @@ public class HostDmaTests
         Assert.Equal(MemoryFaultKind.IommuNoMapping, ((DmaFaulted)inbox[2]).Fault);
         Assert.Equal(4UL, ((DmaFaulted)inbox[3]).Tag);
         Assert.True(sim.Elapsed >= HostActor.TransferLatency);
+
+        // The write marked its page in the VM's dirty log; the faulted ones marked nothing.
+        host.Tell(new QueryDirtyLog(1, Clear: true), probe);
+        host.Tell(new QueryDirtyLog(1), probe);
+        host.Tell(new QueryDirtyLog(9), probe);
+        sim.RunUntil(() => inbox.Count == 7, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(new DirtyLogReport(1, 1), inbox[4]);
+        Assert.Equal(new DirtyLogReport(1, 0), inbox[5]);
+        Assert.Equal(new DirtyLogReport(9, -1), inbox[6]);
+    }
+
+    [Fact]
+    public void Device_dma_of_a_running_world_marks_the_dirty_log()
+    {
+        int dirty = 0;
+        FleetRunner.Run(Worlds.OneDevice(Worlds.Blk(Virtsim.Fleet.Endpoints.TransportKind.Pci, Virtsim.Fleet.Vendors.VendorProfiles.SwiftVhost, 100)), 1, null,
+            (world, sim) =>
+            {
+                var inbox = new List<object>();
+                var probe = world.System.ActorOf(Props.Create(() => new Probe(inbox)), "probe");
+                sim.RunUntil(() => world.AllDone, TimeSpan.FromSeconds(1));
+                world.System.ResolveActorRef(world.System.UserGuardian.Path.Child("host-1")).Tell(new QueryDirtyLog(1), probe);
+                sim.RunUntil(() => inbox.Count == 1, TimeSpan.FromMilliseconds(1));
+                dirty = ((DirtyLogReport)inbox[0]).DirtyPages;
+            });
+        Assert.True(dirty > 10, $"{dirty} dirty pages"); // used rings, status bytes and read data
     }
 }
