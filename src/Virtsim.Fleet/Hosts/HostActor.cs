@@ -3,6 +3,7 @@ using Virtsim.Actors.Refs;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Dma;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
 using Virtsim.Fleet.Vms;
@@ -36,6 +37,8 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaBatch>(OnBatch);
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
+        Receive<InjectIommuFault>(OnIommuFault);
+        Receive<RestoreMapping>(r => Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite));
         Receive<QueryDirtyLog>(q =>
         {
             if (!_dma.TryGetValue(q.Pasid, out var memory) || memory.DirtyLog is not { } log)
@@ -126,11 +129,27 @@ public sealed class HostActor : ReceiveActor
         Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
     }
 
+    private void OnIommuFault(InjectIommuFault f)
+    {
+        var vm = _vms.FirstOrDefault(v => v.Pasid == f.Pasid);
+        if (vm is null || f.Length == 0) return;
+        const ulong page = IommuDomain.PageSize;
+        ulong start = f.Address / page * page;
+        ulong end = Math.Min(vm.Spec.MemoryBytes, (f.Address + f.Length + page - 1) / page * page);
+        if (end <= start) return;
+        _metrics.Add(FleetCounter.FaultsInjected);
+        // The VM's memory is identity-mapped in one piece; take the range out and put it back later.
+        Iommu.Domain(f.Pasid).Unmap(start, end - start);
+        Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
+    }
+
     private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
     {
         _metrics.Add(FleetCounter.DmaFaults);
         Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
     }
+
+    private sealed record RestoreMapping(uint Pasid, ulong Address, ulong Length);
 
     /// <summary>The host's name.</summary>
     public override string ToString() => _spec.Name;

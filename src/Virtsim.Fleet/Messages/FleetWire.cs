@@ -28,6 +28,7 @@ public static class FleetWire
         registry.Register<ConfigReply>();
         registry.Register<InjectFault>();
         registry.Register<QueueFault>();
+        registry.Register<InjectIommuFault>();
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();

@@ -27,6 +27,8 @@ public static class FleetWireIds
     public const ushort InjectFault = 1040;
     /// <summary><see cref="Faults.QueueFault"/>.</summary>
     public const ushort QueueFault = 1041;
+    /// <summary><see cref="Faults.InjectIommuFault"/>.</summary>
+    public const ushort InjectIommuFault = 1042;
     /// <summary><see cref="Net.FrameMessage"/>.</summary>
     public const ushort Frame = 1050;
     /// <summary><see cref="Blk.BlkRequest"/>.</summary>

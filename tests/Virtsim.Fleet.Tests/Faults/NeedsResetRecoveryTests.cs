@@ -36,4 +36,28 @@ public class NeedsResetRecoveryTests
         Assert.Equal(0, r.Errors);
         Assert.Equal(0, report[FleetCounter.InitFailures]);
     }
+
+    [Theory]
+    [InlineData(TransportKind.Pci, false)]
+    [InlineData(TransportKind.Mmio, true)]
+    public void An_iommu_fault_on_the_ring_makes_the_device_need_a_reset_until_the_mapping_returns_and_nothing_is_lost(
+        TransportKind transport, bool packed)
+    {
+        var device = Worlds.Blk(transport, VendorProfiles.SwiftVhost, requests: 1500, packed: packed);
+        // The request headers' pages (every chain's first segment), unmapped for longer than one device pass.
+        var headers = Virtsim.Fleet.Drivers.DriverLayout.ForDevice(0).Header(0);
+        var report = FleetRunner.Run(Worlds.OneDevice(device), seed: 4, null, (world, sim) =>
+            sim.ScheduleOnce(TimeSpan.FromMicroseconds(400), () =>
+                world.System.ResolveActorRef(world.System.UserGuardian.Path.Child("host-1"))
+                    .Tell(new InjectIommuFault(1, headers, 16384, TimeSpan.FromMicroseconds(300).Ticks), null)), out var world);
+
+        Assert.True(report.Completed, report.ToJson());
+        Assert.True(report[FleetCounter.DeviceNeedsReset] >= 1, report.ToJson());
+        Assert.Equal(report[FleetCounter.DeviceNeedsReset], report[FleetCounter.DriverRecoveries]);
+        var r = world.Results.Single();
+        Assert.Equal(r.Issued, r.Completed);
+        Assert.Equal(0, r.Duplicates);
+        Assert.Equal(0, r.IntegrityErrors);
+        Assert.Equal(0, r.Errors);
+    }
 }

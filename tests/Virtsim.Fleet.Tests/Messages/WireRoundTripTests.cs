@@ -34,6 +34,7 @@ public class WireRoundTripTests
         new ConfigReply(7, ConfigOperation.SetupQueue, false, Reason: "queue 1: size 512 exceeds the maximum 256"),
         new InjectFault(FaultKind.CorruptNextDescriptor, 1),
         new QueueFault(0, "BufferOutOfRange at descriptor 3"),
+        new InjectIommuFault(1, 0x100_0000, 4096, 300),
     };
 
     [Theory]
