@@ -24,6 +24,8 @@ public static class FleetWire
         registry.Register<DmaCompleted>();
         registry.Register<DmaFaulted>();
         registry.Register<DmaBatch>();
+        registry.Register<QueryDirtyLog>();
+        registry.Register<DirtyLogReport>();
         registry.Register<ConfigRequest>();
         registry.Register<ConfigReply>();
         registry.Register<InjectFault>();

@@ -19,6 +19,10 @@ public static class FleetWireIds
     public const ushort DmaFaulted = 1023;
     /// <summary><see cref="Dma.DmaBatch"/>.</summary>
     public const ushort DmaBatch = 1024;
+    /// <summary><see cref="Dma.QueryDirtyLog"/>.</summary>
+    public const ushort QueryDirtyLog = 1025;
+    /// <summary><see cref="Dma.DirtyLogReport"/>.</summary>
+    public const ushort DirtyLogReport = 1026;
     /// <summary><see cref="Config.ConfigRequest"/>.</summary>
     public const ushort ConfigRequest = 1030;
     /// <summary><see cref="Config.ConfigReply"/>.</summary>
