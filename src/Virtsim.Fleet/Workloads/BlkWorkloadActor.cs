@@ -25,6 +25,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
     private readonly HashSet<long> _busyBlocks = [];
     private readonly HashSet<ulong> _completed = [];
     private readonly Queue<long> _toRead = new();
+    private readonly byte[] _readLength; // an IN request's data only gives its length; one shared array
     private Phase _phase = Phase.Writing;
     private long _writesIssued;
     private ulong _nextId = 1;
@@ -39,6 +40,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
         _metrics = metrics;
         _sectorsPerBlock = Math.Clamp(_spec.BlockSize / 512, 1, 8);
         _blocks = Math.Max(1, (long)(_spec.DiskSectors / (ulong)_sectorsPerBlock));
+        _readLength = new byte[_sectorsPerBlock * 512];
         Receive<BlkCompletion>(OnCompletion);
     }
 
@@ -64,7 +66,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
             {
                 if (_toRead.Count == 0) { if (_outstanding.Count == 0) Finish(); break; }
                 long block = _toRead.Dequeue();
-                Send(BlkRequestType.In, block, new byte[_sectorsPerBlock * 512], 0, write: false);
+                Send(BlkRequestType.In, block, _readLength, 0, write: false);
             }
             else break;
         }
