@@ -39,12 +39,14 @@ public sealed class QueueActor : ReceiveActor
     private bool _corruptArmed;
     private ulong _tag;
     private ulong _waitingTag;
+    private readonly UsedBufferNotification _notification;
 
     /// <summary>Creates the queue actor.</summary>
     public QueueActor(int index, DeviceContext device)
     {
         _index = index;
         _device = device;
+        _notification = new UsedBufferNotification((ushort)index);
         Receive<DoorbellMessage>(OnDoorbell);
         Receive<DmaCompleted>(c =>
         {
@@ -67,7 +69,7 @@ public sealed class QueueActor : ReceiveActor
             _device.Metrics.Add(FleetCounter.FaultsInjected);
             _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
         });
-        Receive<CoalescedInterrupt>(_ => Context.Parent.Tell(new UsedBufferNotification((ushort)_index), Self));
+        Receive<CoalescedInterrupt>(_ => Context.Parent.Tell(_notification, Self));
     }
 
     private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
@@ -189,7 +191,7 @@ public sealed class QueueActor : ReceiveActor
         var window = _device.Profile.Timing.InterruptCoalescing;
         if (window <= TimeSpan.Zero)
         {
-            Context.Parent.Tell(new UsedBufferNotification((ushort)_index), Self);
+            Context.Parent.Tell(_notification, Self);
             return;
         }
         if (!Timers.IsTimerActive(CoalesceTimer)) Timers.StartSingleTimer(CoalesceTimer, CoalescedInterrupt.Instance, window);

@@ -30,12 +30,14 @@ public abstract class VirtioDriverActor : ReceiveActor
     private FeatureSet _negotiated;
     private ushort _subsystemVendor;
     private DriverState _state = DriverState.Initializing;
+    private readonly DoorbellMessage?[] _plainDoorbells; // immutable, so reused
 
     /// <summary>Creates the driver.</summary>
     protected VirtioDriverActor(DriverOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Queues = new IDriverQueue?[QueueCount];
+        _plainDoorbells = new DoorbellMessage?[QueueCount];
         Receive<ConfigReply>(OnConfigReply);
         Receive<InterruptMessage>(OnInterrupt);
         Receive<PollTick>(_ => ServiceQueues());
@@ -91,7 +93,7 @@ public abstract class VirtioDriverActor : ReceiveActor
         Metrics.Add(FleetCounter.Doorbells);
         var message = _negotiated.Has(FeatureBit.NotificationData)
             ? new DoorbellMessage((ushort)queue, q.NotificationData((ushort)queue), true)
-            : new DoorbellMessage((ushort)queue);
+            : _plainDoorbells[queue] ??= new DoorbellMessage((ushort)queue);
         Options.Endpoint.Tell(message, Self);
     }
 

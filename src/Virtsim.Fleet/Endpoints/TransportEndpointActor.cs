@@ -40,6 +40,7 @@ public sealed class TransportEndpointActor : ReceiveActor
     private readonly DeviceContext _context;
     private readonly List<IActorRef> _queues = [];
     private IActorRef? _driver;
+    private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="kind">PCI or MMIO.</param>
@@ -120,7 +121,12 @@ public sealed class TransportEndpointActor : ReceiveActor
     private void OnMsix(ushort vector, uint data)
     {
         if (_driver is not null)
-            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, new InterruptMessage(InterruptKind.Msix, vector, data), Self);
+        {
+            var message = _vectors.TryGetValue(vector, out var cached) && cached.Data == data
+                ? cached
+                : _vectors[vector] = new InterruptMessage(InterruptKind.Msix, vector, data);
+            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, message, Self);
+        }
     }
 
     private void OnConfig(ConfigRequest r)
