@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.World;
+using Virtsim.Hocon;
+
+namespace Virtsim.Cli;
+
+/// <summary>
+/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json]</c> and <c>virtsim bench SCENARIO [--seed N]</c>.
+/// Output goes to the writers given, so tests run the real command in-process.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="stdoutIsTerminal">True when stdout is an interactive terminal (progress bar instead of plain lines).</param>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stdoutIsTerminal)
+    {
+        var root = Build(stdout, stderr, stdoutIsTerminal);
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
+    {
+        var scenario = new Argument<string>("scenario")
+        {
+            Description = "The scenario: a HOCON file (e.g. scenarios/quickstart.conf) or the name of a built-in scenario (quickstart).",
+        };
+        var seed = new Option<int?>("--seed")
+        {
+            Description = "The simulation seed (scheduling order and all randomness); defaults to the scenario's scenario.seed. " +
+                          "The same seed gives the same trace hash.",
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print the summary as one JSON object on the last line of stdout; progress goes to stderr as plain lines.",
+        };
+        var run = new Command("run", "Run a scenario under the deterministic simulation dispatcher and print a summary.") { scenario, seed, json };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), stdout, stderr, terminal));
+
+        var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
+        var benchSeed = new Option<int?>("--seed") { Description = "The simulation seed; defaults to the scenario's." };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "How many times to run the scenario (the first run warms up and is not counted when there are several).",
+            DefaultValueFactory = _ => 3,
+        };
+        var bench = new Command("bench", "Measure how much virtual time a scenario simulates per second of wall time.") { benchScenario, benchSeed, rounds };
+        bench.SetAction(r => Bench(r.GetValue(benchScenario)!, r.GetValue(benchSeed), r.GetValue(rounds), stdout, stderr));
+
+        return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.") { run, bench };
+    }
+
+    private static bool TryLoad(string path, TextWriter stderr, out WorldSpec spec)
+    {
+        spec = null!;
+        try
+        {
+            spec = ScenarioSource.Load(path);
+            return true;
+        }
+        catch (HoconException ex)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+        }
+        return false;
+    }
+
+    private static int RunScenario(string path, int? seedOption, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
+    {
+        if (!TryLoad(path, stderr, out var spec)) return ExitCodes.BadScenario;
+        int seed = seedOption ?? spec.DefaultSeed;
+        stdout.WriteLine($"seed: {seed}");
+        stdout.Flush();
+
+        RunReport report;
+        if (terminal && !json)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            report = null!;
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"simulating {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
+                    report = FleetRunner.Run(spec, seed, p =>
+                    {
+                        task.Value = p.WorkloadsDone;
+                        task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
+                    });
+                    task.Value = task.MaxValue;
+                });
+        }
+        else
+        {
+            var lastLine = TimeSpan.FromMilliseconds(-1);
+            report = FleetRunner.Run(spec, seed, p =>
+            {
+                if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
+                lastLine = p.VirtualTime;
+                stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
+            });
+        }
+
+        WriteTable(report, stdout, terminal && !json);
+        if (json) stdout.WriteLine(report.ToJson());
+        stdout.Flush();
+        bool good = report.Completed && report.IntegrityErrors == 0 && report.Lost == 0 && report.Duplicates == 0;
+        if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, completed)");
+        return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
+    }
+
+    private static void WriteTable(RunReport r, TextWriter stdout, bool ansi)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = ansi ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!ansi) console.Profile.Width = 100;
+        var table = new Table().Title($"virtsim run: {r.Scenario}").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        Row("seed", r.Seed.ToString(CultureInfo.InvariantCulture));
+        Row("trace hash", r.TraceHashHex);
+        Row("completed", r.Completed ? "yes" : "NO");
+        Row("requests", N(r.Requests));
+        Row("  blk requests", N(r[FleetCounter.BlkRequests]));
+        Row("  frames delivered", N(r[FleetCounter.FramesDelivered]));
+        Row("bytes", N(r[FleetCounter.Bytes]));
+        Row("doorbells", N(r[FleetCounter.Doorbells]));
+        Row("interrupts (MSI-X / line)", $"{N(r[FleetCounter.MsixInterrupts] + r[FleetCounter.LineInterrupts])} ({N(r[FleetCounter.MsixInterrupts])} / {N(r[FleetCounter.LineInterrupts])})");
+        Row("DMA descriptor", N(r[FleetCounter.DmaDescriptor]));
+        Row("DMA ring index", N(r[FleetCounter.DmaRingIndex]));
+        Row("DMA ring entry", N(r[FleetCounter.DmaRingEntry]));
+        Row("DMA data read", N(r[FleetCounter.DmaDataRead]));
+        Row("DMA data write", N(r[FleetCounter.DmaDataWrite]));
+        Row("DMA event suppression", N(r[FleetCounter.DmaEventSuppression]));
+        Row("lost / duplicates / integrity errors", $"{N(r.Lost)} / {N(r.Duplicates)} / {N(r.IntegrityErrors)}");
+        Row("messages", N(r.Messages));
+        Row("virtual time", Format(r.VirtualTime));
+        Row("wall time", Format(r.WallTime));
+        Row("virtual / wall", r.VirtualToWallRatio.ToString("0.000", CultureInfo.InvariantCulture));
+        console.Write(table);
+    }
+
+    private static int Bench(string path, int? seedOption, int rounds, TextWriter stdout, TextWriter stderr)
+    {
+        if (!TryLoad(path, stderr, out var spec)) return ExitCodes.BadScenario;
+        int seed = seedOption ?? spec.DefaultSeed;
+        rounds = Math.Clamp(rounds, 1, 100);
+        stdout.WriteLine($"seed: {seed}");
+        long virtualTicks = 0, wallTicks = 0;
+        for (int i = 0; i < rounds; i++)
+        {
+            var report = FleetRunner.Run(spec, seed);
+            if (rounds > 1 && i == 0) continue; // warm-up
+            virtualTicks += report.VirtualTime.Ticks;
+            wallTicks += report.WallTime.Ticks;
+        }
+        double ratio = wallTicks == 0 ? 0 : (double)virtualTicks / wallTicks;
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{spec.Name}: virtual {Format(TimeSpan.FromTicks(virtualTicks))}, wall {Format(TimeSpan.FromTicks(wallTicks))}, virtual/wall ratio {ratio:0.0000}"));
+        return ExitCodes.Ok;
+    }
+
+    private static string Format(TimeSpan t) => t.TotalSeconds >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.000} s")
+        : t.TotalMilliseconds >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0.000} ms")
+            : string.Create(CultureInfo.InvariantCulture, $"{t.Ticks / 10.0:0.0} us");
+}

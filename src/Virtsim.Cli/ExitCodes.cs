@@ -1,0 +1,14 @@
+namespace Virtsim.Cli;
+
+/// <summary>The exit codes of <c>virtsim</c>.</summary>
+public static class ExitCodes
+{
+    /// <summary>The run completed and every check held.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The run finished but a check failed (lost, duplicated or corrupted requests, or it did not complete).</summary>
+    public const int ChecksFailed = 1;
+
+    /// <summary>The scenario file could not be read or is invalid.</summary>
+    public const int BadScenario = 2;
+}

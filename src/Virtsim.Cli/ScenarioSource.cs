@@ -1,0 +1,28 @@
+using System.Reflection;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Cli;
+
+/// <summary>Finds a scenario: a file path, or the name of a built-in scenario ("quickstart").</summary>
+public static class ScenarioSource
+{
+    /// <summary>Loads <paramref name="nameOrPath"/>: an existing file, else a built-in scenario of that name.</summary>
+    /// <exception cref="Virtsim.Hocon.HoconException">The scenario is invalid.</exception>
+    /// <exception cref="FileNotFoundException">Neither a file nor a built-in scenario.</exception>
+    public static WorldSpec Load(string nameOrPath)
+    {
+        if (File.Exists(nameOrPath)) return ScenarioLoader.LoadFile(nameOrPath);
+        var text = BuiltIn(nameOrPath);
+        if (text is null) throw new FileNotFoundException($"scenario '{nameOrPath}' is neither a file nor a built-in scenario (quickstart)", nameOrPath);
+        return ScenarioLoader.Parse(text);
+    }
+
+    /// <summary>The text of the built-in scenario <paramref name="name"/>, or null.</summary>
+    public static string? BuiltIn(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Virtsim.Cli.Scenarios.{name}.conf");
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,75 @@
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Virtio.Devices;
+using Virtsim.Virtio.Devices.Net;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Status;
+using Virtsim.Virtio.Transport;
+
+namespace Virtsim.Fleet.Devices;
+
+/// <summary>
+/// What the actors of one device share: the core's device model (registers, status, queues) and device type.
+/// The transport endpoint owns it and alone changes registers and status; its queue actors read queue registers
+/// and run the ring work on their own queue. All of one device's actors must run on one thread at a time, which
+/// the simulation dispatcher guarantees (the whole world runs on the caller's thread).
+/// </summary>
+public sealed class DeviceContext
+{
+    /// <summary>Creates the context.</summary>
+    public DeviceContext(VirtioDeviceModel model, VendorProfile profile, IActorRef host, uint pasid, FleetMetrics metrics, FrameUplink? uplink)
+    {
+        Model = model;
+        Profile = profile;
+        Host = host;
+        Pasid = pasid;
+        Metrics = metrics;
+        Uplink = uplink;
+    }
+
+    /// <summary>The core's device model.</summary>
+    public VirtioDeviceModel Model { get; }
+
+    /// <summary>The device type.</summary>
+    public IDeviceHandler Handler => Model.Handler;
+
+    /// <summary>The net device, or null.</summary>
+    public NetDevice? Net => Model.Handler as NetDevice;
+
+    /// <summary>The implementation's profile.</summary>
+    public VendorProfile Profile { get; }
+
+    /// <summary>The host whose IOMMU the device's DMA goes through.</summary>
+    public IActorRef Host { get; }
+
+    /// <summary>The device's IOMMU domain.</summary>
+    public uint Pasid { get; }
+
+    /// <summary>The run's counters.</summary>
+    public FleetMetrics Metrics { get; }
+
+    /// <summary>net: where transmitted frames go.</summary>
+    public FrameUplink? Uplink { get; }
+
+    /// <summary>True when NOTIFICATION_DATA was negotiated.</summary>
+    public bool NotificationData => Model.NegotiatedFeatures.Has(FeatureBit.NotificationData);
+
+    /// <summary>
+    /// The device queue of <paramref name="index"/> when the device may serve it now (DRIVER_OK, no NEEDS_RESET or
+    /// FAILED, queue enabled), as <see cref="VirtioDeviceModel.Notify"/> checks.
+    /// </summary>
+    public bool TryGetServable(int index, out IDeviceQueue queue)
+    {
+        queue = null!;
+        var status = Model.Status;
+        if (!status.Has(DeviceStatus.DriverOk) || (status & (DeviceStatus.DeviceNeedsReset | DeviceStatus.Failed | DeviceStatus.Suspend)) != 0)
+            return false;
+        if ((uint)index >= (uint)Model.QueueCount) return false;
+        var registers = Model.Queues[index];
+        if (!registers.Enabled || registers.Queue is null) return false;
+        queue = registers.Queue;
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Net;
+using Virtsim.Virtio.Devices.Net;
+
+namespace Virtsim.Fleet.Devices;
+
+/// <summary>
+/// A net device's cable to the switch: frames the device transmits are copied out of guest memory and held until
+/// the queue's DMA time has passed, then sent to the switch with the endpoint as the port.
+/// </summary>
+public sealed class FrameUplink : INetFrameSink
+{
+    private readonly List<byte[]> _held = [];
+
+    /// <summary>Creates the uplink.</summary>
+    /// <param name="network">The switch, or null when the device is not cabled.</param>
+    public FrameUplink(IActorRef? network) => Network = network;
+
+    /// <summary>The switch.</summary>
+    public IActorRef? Network { get; }
+
+    /// <summary>Frames transmitted and not yet sent on.</summary>
+    public int Held => _held.Count;
+
+    /// <inheritdoc />
+    public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header) => _held.Add(frame.ToArray());
+
+    /// <summary>Sends the held frames to the switch from <paramref name="port"/>.</summary>
+    public void Flush(IActorRef port)
+    {
+        if (Network is null) { _held.Clear(); return; }
+        foreach (var f in _held) Network.Tell(new FrameMessage(f), port);
+        _held.Clear();
+    }
+}

@@ -1,0 +1,242 @@
+using System.Buffers.Binary;
+using Virtsim.Actors.Actors;
+using Virtsim.Fleet.Messages.Dma;
+using Virtsim.Fleet.Messages.Doorbell;
+using Virtsim.Fleet.Messages.Faults;
+using Virtsim.Fleet.Messages.Interrupt;
+using Virtsim.Fleet.Messages.Net;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Virtio.Devices.Net;
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+
+namespace Virtsim.Fleet.Devices;
+
+/// <summary>
+/// The device side of one virtqueue. A doorbell makes it serve the ring with the core (pop, handle, complete,
+/// publish: the bytes move in guest memory through the IOMMU at once); it then charges the pass's time by sending
+/// the transaction counts to the host as a <see cref="DmaBatch"/> and waits for the <see cref="DmaCompleted"/>
+/// before it sends transmitted frames on and asks the endpoint for the used buffer notification (honouring the
+/// driver's suppression, as the core decided, and the vendor's interrupt coalescing). Doorbells that arrive
+/// meanwhile are merged into one more pass. A malformed ring is reported to the endpoint as a
+/// <see cref="QueueFault"/>. For a net receive queue, frames from the switch wait in a backlog until the driver has
+/// buffers; none is dropped for lack of buffers.
+/// </summary>
+public sealed class QueueActor : ReceiveActor
+{
+    private const string CoalesceTimer = "coalesce";
+    private static readonly MemoryAccessKind[] Kinds = Enum.GetValues<MemoryAccessKind>();
+    private readonly int _index;
+    private readonly DeviceContext _device;
+    private readonly Queue<byte[]> _rxBacklog = new();
+    private readonly long[] _seenReads = new long[Kinds.Length];
+    private readonly long[] _seenWrites = new long[Kinds.Length];
+    private readonly long[] _seenBytes = new long[2];
+    private IDeviceQueue? _countedQueue;
+    private bool _busy;
+    private bool _again;
+    private bool _interruptAfterBatch;
+    private bool _corruptArmed;
+    private ulong _tag;
+    private ulong _waitingTag;
+    private readonly UsedBufferNotification _notification;
+
+    /// <summary>Creates the queue actor.</summary>
+    public QueueActor(int index, DeviceContext device)
+    {
+        _index = index;
+        _device = device;
+        _notification = new UsedBufferNotification((ushort)index);
+        Receive<DoorbellMessage>(OnDoorbell);
+        Receive<DmaCompleted>(c =>
+        {
+            if (c.Tag == _waitingTag) OnPassDone();
+        });
+        Receive<DmaFaulted>(f =>
+        {
+            if (f.Tag != _waitingTag) return;
+            _device.Metrics.Add(FleetCounter.DmaFaults);
+            _busy = false;
+            Context.Parent.Tell(new QueueFault((ushort)_index, $"DMA fault {f.Fault} at 0x{f.Address:x}"), Self);
+        });
+        Receive<FrameMessage>(f =>
+        {
+            _rxBacklog.Enqueue(f.Frame);
+            TryServe();
+        });
+        Receive<InjectFault>(f =>
+        {
+            _device.Metrics.Add(FleetCounter.FaultsInjected);
+            _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
+        });
+        Receive<CoalescedInterrupt>(_ => Context.Parent.Tell(_notification, Self));
+    }
+
+    private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
+
+    private void OnDoorbell(DoorbellMessage d)
+    {
+        if (!_device.TryGetServable(_index, out var queue)) return;
+        if (d.Data is uint data && _device.NotificationData) queue.OnNotificationData(data);
+        TryServe();
+    }
+
+    private void TryServe()
+    {
+        if (_busy) { _again = true; return; }
+        if (!_device.TryGetServable(_index, out var queue)) return;
+        if (!ReferenceEquals(queue, _countedQueue)) ResetBaseline(queue);
+        if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
+        if (_corruptArmed && queue.HasAvailable())
+        {
+            _corruptArmed = false;
+            CorruptHead(queue);
+            return;
+        }
+        Serve(queue);
+    }
+
+    private void Serve(IDeviceQueue queue)
+    {
+        int completed;
+        bool interrupt;
+        QueueErrorKind error = QueueErrorKind.None;
+        string? reason = null;
+        if (IsReceiveQueue)
+        {
+            (completed, interrupt, var e) = DeliverBacklog(_device.Net!, queue);
+            if (e.IsError) { error = e.Kind; reason = e.Reason; }
+        }
+        else
+        {
+            var result = _device.Handler.ProcessQueue(_index, queue);
+            completed = result.Completed;
+            interrupt = result.Interrupt;
+            if (result.Error.IsError) { error = result.Error.Kind; reason = result.Error.Reason; }
+        }
+        if (error != QueueErrorKind.None)
+            Context.Parent.Tell(new QueueFault((ushort)_index, reason ?? error.ToString()), Self);
+        ChargeTime(queue, completed, interrupt);
+    }
+
+    private (int Completed, bool Interrupt, QueueError Error) DeliverBacklog(NetDevice net, IDeviceQueue queue)
+    {
+        int delivered = 0;
+        bool interrupt = false;
+        while (_rxBacklog.Count > 0)
+        {
+            var r = net.ReceiveFrame(_rxBacklog.Peek(), _index, queue);
+            interrupt |= r.Interrupt;
+            if (r.Status is NetReceiveStatus.NoBuffer or NetReceiveStatus.QueueInactive) break;
+            if (r.Status == NetReceiveStatus.QueueBroken) return (delivered, interrupt, r.Error);
+            _rxBacklog.Dequeue();
+            if (r.Status == NetReceiveStatus.Delivered) delivered++;
+        }
+        return (delivered, interrupt, QueueError.None);
+    }
+
+    // The pass's device transactions (counter deltas since the last pass) cost time at the vendor's DMA latency and
+    // parallelism, plus the backend's service time; the host answers after that time.
+    private void ChargeTime(IDeviceQueue queue, int completed, bool interrupt)
+    {
+        var counters = queue.Memory.Counters;
+        Span<long> reads = stackalloc long[Kinds.Length];
+        Span<long> writes = stackalloc long[Kinds.Length];
+        long transactions = 0;
+        for (int i = 0; i < Kinds.Length; i++)
+        {
+            reads[i] = counters.Reads(Kinds[i]) - _seenReads[i];
+            writes[i] = counters.Writes(Kinds[i]) - _seenWrites[i];
+            _seenReads[i] += reads[i];
+            _seenWrites[i] += writes[i];
+            transactions += reads[i] + writes[i];
+        }
+        long readBytes = counters.ReadBytes(MemoryAccessKind.Data) - _seenBytes[0];
+        long writeBytes = counters.WriteBytes(MemoryAccessKind.Data) - _seenBytes[1];
+        _seenBytes[0] += readBytes;
+        _seenBytes[1] += writeBytes;
+
+        var timing = _device.Profile.Timing;
+        int parallel = Math.Max(1, timing.ParallelTransactions * (_device.NotificationData ? Math.Max(1, timing.NotificationDataFetchBoost) : 1));
+        long rounds = (transactions + parallel - 1) / parallel;
+        long bytes = readBytes + writeBytes;
+        long latency = rounds * timing.DmaLatencyPerTransaction.Ticks + completed * timing.PerRequestCost.Ticks
+            + bytes * timing.PerKibCost.Ticks / 1024;
+
+        static uint U(long v) => (uint)Math.Clamp(v, 0, uint.MaxValue);
+        int d = (int)MemoryAccessKind.Descriptor, ri = (int)MemoryAccessKind.RingIndex, re = (int)MemoryAccessKind.RingEntry,
+            da = (int)MemoryAccessKind.Data, ev = (int)MemoryAccessKind.EventSuppression;
+        var batch = new DmaBatch(++_tag, (ushort)_index, U(reads[d] + writes[d]), U(reads[ri] + writes[ri]), U(reads[re] + writes[re]),
+            U(reads[da]), U(writes[da]), U(reads[ev] + writes[ev]), (ulong)bytes, latency);
+        _busy = true;
+        _waitingTag = _tag;
+        _interruptAfterBatch = interrupt;
+        _device.Host.Tell(batch, Self);
+    }
+
+    private void OnPassDone()
+    {
+        _busy = false;
+        _device.Uplink?.Flush(Context.Parent);
+        if (_interruptAfterBatch) RaiseInterrupt();
+        _interruptAfterBatch = false;
+        bool again = _again;
+        _again = false;
+        if (!_device.TryGetServable(_index, out var queue)) return;
+        if (IsReceiveQueue ? again && _rxBacklog.Count > 0 : again || queue.HasAvailable()) TryServe();
+    }
+
+    private void RaiseInterrupt()
+    {
+        var window = _device.Profile.Timing.InterruptCoalescing;
+        if (window <= TimeSpan.Zero)
+        {
+            Context.Parent.Tell(_notification, Self);
+            return;
+        }
+        if (!Timers.IsTimerActive(CoalesceTimer)) Timers.StartSingleTimer(CoalesceTimer, CoalescedInterrupt.Instance, window);
+    }
+
+    private void ResetBaseline(IDeviceQueue queue)
+    {
+        _countedQueue = queue;
+        var c = queue.Memory.Counters;
+        for (int i = 0; i < Kinds.Length; i++)
+        {
+            _seenReads[i] = c.Reads(Kinds[i]);
+            _seenWrites[i] = c.Writes(Kinds[i]);
+        }
+        _seenBytes[0] = c.ReadBytes(MemoryAccessKind.Data);
+        _seenBytes[1] = c.WriteBytes(MemoryAccessKind.Data);
+    }
+
+    // Fault injection: the device's DMA engine writes an address outside guest memory into the head descriptor of the
+    // next available chain, through the host like any DMA; serving the ring afterwards finds the chain malformed.
+    private void CorruptHead(IDeviceQueue queue)
+    {
+        var state = queue.SaveState();
+        var config = state.Config;
+        ulong descriptor;
+        if (config.Format == QueueFormat.Split)
+        {
+            int slot = state.NextAvail % config.Size;
+            if (!queue.Memory.Memory.TryReadU16(config.DriverArea + 4 + 2 * (ulong)slot, out ushort head)) { Serve(queue); return; }
+            descriptor = config.DescriptorArea + (ulong)(head % config.Size) * 16;
+        }
+        else
+        {
+            descriptor = config.DescriptorArea + (ulong)(state.NextAvail % config.Size) * 16;
+        }
+        var bad = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
+        _busy = true;
+        _again = true;
+        _waitingTag = ++_tag;
+        _device.Host.Tell(new DmaWrite(_tag, _device.Pasid, descriptor, bad), Self);
+    }
+
+    private sealed class CoalescedInterrupt
+    {
+        public static readonly CoalescedInterrupt Instance = new();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Blk;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Virtio.Devices.Blk;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
+
+namespace Virtsim.Fleet.Drivers;
+
+/// <summary>
+/// A virtio-blk driver: takes <see cref="BlkRequest"/>s from the guest's application, builds header / data / status
+/// chains in guest memory (one slot per request in flight), and answers every request exactly once with a
+/// <see cref="BlkCompletion"/>. Requests in flight when the device needs a reset are resubmitted, in their original
+/// order, once it is back.
+/// </summary>
+public sealed class BlkDriverActor : VirtioDriverActor
+{
+    private readonly LinkedList<Pending> _waiting = new();
+    private readonly Dictionary<ushort, Pending> _inFlight = [];
+    private readonly Stack<int> _freeSlots = new();
+    private IActorRef? _client;
+    private long _sequence;
+
+    /// <summary>Creates the driver.</summary>
+    public BlkDriverActor(DriverOptions options) : base(options)
+    {
+        int slots = Math.Min((int)options.QueueSize, DriverLayout.MaxSlots);
+        for (int s = slots - 1; s >= 0; s--) _freeSlots.Push(s);
+        Receive<BlkRequest>(r =>
+        {
+            _client = Sender;
+            if (r.Data.Length % 512 != 0 || r.Data.Length > DriverLayout.SlotBytes)
+            {
+                Sender.Tell(new BlkCompletion(r.Id, BlkStatus.IoErr, []), Self);
+                return;
+            }
+            _waiting.AddLast(new Pending(r, _sequence++, -1));
+            Pump();
+        });
+    }
+
+    /// <inheritdoc />
+    protected override int QueueCount => 1;
+
+    /// <inheritdoc />
+    protected override FeatureSet DeviceFeatures => FeatureSet.Of(BlkFeatureBit.Flush, BlkFeatureBit.ConfigWce, BlkFeatureBit.BlkSize, BlkFeatureBit.SegMax);
+
+    /// <inheritdoc />
+    protected override void OnReady() => Pump();
+
+    /// <inheritdoc />
+    protected override void AfterService() => Pump();
+
+    /// <inheritdoc />
+    protected override void OnResetting()
+    {
+        // Everything the device did not complete goes back to the front of the line, oldest first.
+        var redo = _inFlight.Values.OrderByDescending(p => p.Sequence).ToList();
+        foreach (var p in redo)
+        {
+            _freeSlots.Push(p.Slot);
+            _waiting.AddFirst(p with { Slot = -1 });
+        }
+        Metrics.Add(FleetCounter.Resubmitted, redo.Count);
+        _inFlight.Clear();
+    }
+
+    private void Pump()
+    {
+        var queue = Queues[0];
+        if (!IsReady || queue is null) return;
+        bool added = false;
+        Span<BufferSegment> segments = stackalloc BufferSegment[3];
+        Span<byte> header = stackalloc byte[16];
+        while (_waiting.First is { } node && _freeSlots.Count > 0 && queue.FreeDescriptors >= 3)
+        {
+            var p = node.Value;
+            int slot = _freeSlots.Pop();
+            var r = p.Request;
+            ulong hdr = Layout.Header(slot), data = Layout.Data(slot);
+            BinaryPrimitives.WriteUInt32LittleEndian(header, r.Type);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
+            BinaryPrimitives.WriteUInt64LittleEndian(header[8..], r.Sector);
+            Memory.TryWrite(hdr, header);
+            Memory.TryWriteU8(hdr + 16, 0xFF);
+            bool deviceWrites = r.Type == BlkRequestType.In;
+            if (!deviceWrites && r.Data.Length > 0) Memory.TryWrite(data, r.Data);
+            int n = 0;
+            segments[n++] = new BufferSegment(hdr, 16, false);
+            if (r.Data.Length > 0) segments[n++] = new BufferSegment(data, (uint)r.Data.Length, deviceWrites);
+            segments[n++] = new BufferSegment(hdr + 16, 1, true);
+            if (!queue.TryAdd(segments[..n], false, out ushort id))
+            {
+                _freeSlots.Push(slot);
+                break;
+            }
+            _waiting.RemoveFirst();
+            _inFlight[id] = p with { Slot = slot };
+            added = true;
+        }
+        if (added) Kick(0);
+    }
+
+    /// <inheritdoc />
+    protected override void OnUsed(int queue, UsedBuffer used)
+    {
+        if (!_inFlight.Remove(used.Id, out var p)) return; // not ours (cannot happen with a correct device)
+        var r = p.Request;
+        Memory.TryReadU8(Layout.Header(p.Slot) + 16, out byte status);
+        byte[] data = [];
+        if (r.Type == BlkRequestType.In && status == BlkStatus.Ok)
+        {
+            data = new byte[r.Data.Length];
+            Memory.TryRead(Layout.Data(p.Slot), data);
+        }
+        _freeSlots.Push(p.Slot);
+        Metrics.Add(FleetCounter.BlkRequests);
+        Metrics.Add(FleetCounter.Bytes, r.Data.Length);
+        _client?.Tell(new BlkCompletion(r.Id, status, data), Self);
+    }
+
+    private sealed record Pending(BlkRequest Request, long Sequence, int Slot);
+}

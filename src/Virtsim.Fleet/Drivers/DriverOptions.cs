@@ -1,0 +1,37 @@
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Endpoints;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Fleet.Drivers;
+
+/// <summary>What a driver is given when its VM creates it.</summary>
+public sealed record DriverOptions
+{
+    /// <summary>The device's transport endpoint.</summary>
+    public required IActorRef Endpoint { get; init; }
+
+    /// <summary>The VM's memory.</summary>
+    public required GuestMemory Memory { get; init; }
+
+    /// <summary>Where the rings and buffers go.</summary>
+    public required DriverLayout Layout { get; init; }
+
+    /// <summary>The run's counters.</summary>
+    public required FleetMetrics Metrics { get; init; }
+
+    /// <summary>PCI (MSI-X) or MMIO (line).</summary>
+    public TransportKind Transport { get; init; } = TransportKind.Pci;
+
+    /// <summary>Interrupt-driven or poll mode.</summary>
+    public DriverMode Mode { get; init; } = DriverMode.Interrupt;
+
+    /// <summary>Queue size to program.</summary>
+    public ushort QueueSize { get; init; } = 128;
+
+    /// <summary>Ask for the packed ring.</summary>
+    public bool PackedRing { get; init; }
+
+    /// <summary>Poll mode: how often the used rings are checked.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMicroseconds(5);
+}

@@ -1,0 +1,281 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Config;
+using Virtsim.Fleet.Messages.Doorbell;
+using Virtsim.Fleet.Messages.Interrupt;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Status;
+using Virtsim.Virtio.Transport;
+
+namespace Virtsim.Fleet.Drivers;
+
+/// <summary>
+/// A guest's virtio driver for one device, talking to its transport endpoint only by messages. It initialises the
+/// device (spec §3.1.1) as a pipeline of <see cref="ConfigRequest"/>s: reset, ACKNOWLEDGE, DRIVER, identify the vendor
+/// (quirks are masked by subsystem vendor id), read the offer, write the accepted subset, FEATURES_OK and check it,
+/// MSI-X (PCI), queues, DRIVER_OK. It then owns the driver side of its rings in guest memory, rings doorbells when
+/// the device wants them, and takes used buffers on interrupts (kernel style) or on a poll timer (poll mode).
+/// A configuration change whose status shows DEVICE_NEEDS_RESET makes it drain what the device completed, reset,
+/// re-initialise and let the device type resubmit what was in flight. Replies from an older initialisation are
+/// told apart by an epoch in the tag and ignored.
+/// </summary>
+public abstract class VirtioDriverActor : ReceiveActor
+{
+    private const string PollTimer = "poll";
+    private uint _epoch;
+    private FeatureSet _negotiated;
+    private ushort _subsystemVendor;
+    private DriverState _state = DriverState.Initializing;
+    private readonly DoorbellMessage?[] _plainDoorbells; // immutable, so reused
+
+    /// <summary>Creates the driver.</summary>
+    protected VirtioDriverActor(DriverOptions options)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Queues = new IDriverQueue?[QueueCount];
+        _plainDoorbells = new DoorbellMessage?[QueueCount];
+        Receive<ConfigReply>(OnConfigReply);
+        Receive<InterruptMessage>(OnInterrupt);
+        Receive<PollTick>(_ => ServiceQueues());
+    }
+
+    /// <summary>The driver's settings.</summary>
+    protected DriverOptions Options { get; }
+
+    /// <summary>The guest memory the rings and buffers live in.</summary>
+    protected GuestMemory Memory => Options.Memory;
+
+    /// <summary>The run's counters.</summary>
+    protected FleetMetrics Metrics => Options.Metrics;
+
+    /// <summary>Where the driver keeps its rings and buffers.</summary>
+    protected DriverLayout Layout => Options.Layout;
+
+    /// <summary>The driver side of each queue (null until DRIVER_OK).</summary>
+    protected IDriverQueue?[] Queues { get; }
+
+    /// <summary>True between a successful DRIVER_OK and the next reset.</summary>
+    protected bool IsReady => _state == DriverState.Ready;
+
+    /// <summary>The negotiated features.</summary>
+    protected FeatureSet Negotiated => _negotiated;
+
+    /// <summary>Number of queues the driver sets up.</summary>
+    protected abstract int QueueCount { get; }
+
+    /// <summary>The features the driver supports for its device type (ring features are added by the base).</summary>
+    protected abstract FeatureSet DeviceFeatures { get; }
+
+    /// <summary>Called at DRIVER_OK (first time and after every recovery): post buffers, (re)submit requests.</summary>
+    protected abstract void OnReady();
+
+    /// <summary>Called for each used buffer taken from queue <paramref name="queue"/>.</summary>
+    protected abstract void OnUsed(int queue, UsedBuffer used);
+
+    /// <summary>Called once the device completed everything it can, before a reset: move what is in flight back to pending.</summary>
+    protected abstract void OnResetting();
+
+    /// <summary>Called after used buffers were taken (a good time to submit more).</summary>
+    protected virtual void AfterService() { }
+
+    /// <inheritdoc />
+    protected override void PreStart() => StartInit();
+
+    /// <summary>Makes everything added to <paramref name="queue"/> visible and rings the doorbell when the device wants one.</summary>
+    protected void Kick(int queue)
+    {
+        var q = Queues[queue];
+        if (q is null || !q.PublishAvailable()) return;
+        Metrics.Add(FleetCounter.Doorbells);
+        var message = _negotiated.Has(FeatureBit.NotificationData)
+            ? new DoorbellMessage((ushort)queue, q.NotificationData((ushort)queue), true)
+            : _plainDoorbells[queue] ??= new DoorbellMessage((ushort)queue);
+        Options.Endpoint.Tell(message, Self);
+    }
+
+    private void StartInit()
+    {
+        _state = DriverState.Initializing;
+        _epoch = (_epoch + 1) & 0xFF_FFFF;
+        Array.Clear(Queues);
+        Timers.Cancel(PollTimer);
+        Send(ConfigOperation.WriteStatus, Purpose.None, value0: 0);
+        Send(ConfigOperation.ReadStatus, Purpose.ResetCheck);
+        Send(ConfigOperation.Identify, Purpose.None);
+        Send(ConfigOperation.WriteStatus, Purpose.None, value0: (ulong)DeviceStatus.Acknowledge);
+        Send(ConfigOperation.WriteStatus, Purpose.None, value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Driver));
+        Send(ConfigOperation.ReadDeviceFeatures, Purpose.None);
+    }
+
+    private void Send(ConfigOperation op, Purpose purpose, ushort index = 0, ushort size = 0, ushort vector = 0xFFFF,
+        ulong value0 = 0, ulong value1 = 0, ulong value2 = 0) =>
+        Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)purpose, op, index, size, vector, value0, value1, value2), Self);
+
+    private void OnConfigReply(ConfigReply r)
+    {
+        if (r.Tag >> 8 != _epoch) return; // from before a reset
+        var purpose = (Purpose)(r.Tag & 0xFF);
+        if (!r.Ok && _state == DriverState.Initializing)
+        {
+            Fail(r.Reason ?? $"{r.Operation} refused");
+            return;
+        }
+        switch (r.Operation)
+        {
+            case ConfigOperation.Identify:
+                _subsystemVendor = (ushort)r.Value0;
+                return;
+            case ConfigOperation.ReadDeviceFeatures when _state == DriverState.Initializing:
+                var offered = new FeatureSet(r.Value0, r.Value1);
+                if (!offered.Has(FeatureBit.Version1)) { Fail("the device does not offer VERSION_1"); return; }
+                var wanted = DeviceFeatures | FeatureSet.Of(FeatureBit.Version1, FeatureBit.EventIdx, FeatureBit.NotificationData)
+                    | (Options.PackedRing ? FeatureSet.Of(FeatureBit.RingPacked) : FeatureSet.None);
+                _negotiated = (offered & wanted).Except(VendorProfiles.DriverMaskFor(_subsystemVendor));
+                Send(ConfigOperation.WriteDriverFeatures, Purpose.None, value0: _negotiated.Low, value1: _negotiated.High);
+                Send(ConfigOperation.WriteStatus, Purpose.None, value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk));
+                Send(ConfigOperation.ReadStatus, Purpose.FeaturesOkCheck);
+                return;
+            case ConfigOperation.ReadStatus:
+                OnStatus(purpose, (DeviceStatus)(byte)r.Value0);
+                return;
+            case ConfigOperation.TakeInterruptStatus:
+                var cause = (InterruptCause)(byte)r.Value0;
+                if (cause.HasFlag(InterruptCause.Config))
+                {
+                    Metrics.Add(FleetCounter.ConfigInterrupts);
+                    Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
+                }
+                if (cause.HasFlag(InterruptCause.Queue)) ServiceQueues();
+                return;
+        }
+    }
+
+    private void OnStatus(Purpose purpose, DeviceStatus status)
+    {
+        switch (purpose)
+        {
+            case Purpose.ResetCheck when _state == DriverState.Initializing:
+                if (status != DeviceStatus.None) Fail($"status reads {status.Describe()} after reset");
+                return;
+            case Purpose.FeaturesOkCheck when _state == DriverState.Initializing:
+                if (!status.Has(DeviceStatus.FeaturesOk)) { Fail($"FEATURES_OK did not stick for {_negotiated}"); return; }
+                bool msix = Options.Transport == Endpoints.TransportKind.Pci && Options.Mode == DriverMode.Interrupt;
+                if (msix) Send(ConfigOperation.EnableMsix, Purpose.None, index: (ushort)(QueueCount + 1));
+                for (int q = 0; q < QueueCount; q++)
+                {
+                    // Fresh, zeroed ring memory, as a driver allocates it: nothing of an earlier incarnation
+                    // (indices, event suppression) may leak into the new rings.
+                    Memory.TryFill(Layout.DescriptorArea(q), Layout.DeviceArea(q) + 0x1_0000 - Layout.DescriptorArea(q), 0);
+                    Send(ConfigOperation.SetupQueue, Purpose.None, (ushort)q, Options.QueueSize, msix ? (ushort)(q + 1) : MsixVector.NoVector,
+                        Layout.DescriptorArea(q), Layout.DriverArea(q), Layout.DeviceArea(q));
+                }
+                Send(ConfigOperation.WriteStatus, Purpose.None,
+                    value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk));
+                Send(ConfigOperation.ReadStatus, Purpose.DriverOkCheck);
+                return;
+            case Purpose.DriverOkCheck when _state == DriverState.Initializing:
+                if (status.Has(DeviceStatus.DeviceNeedsReset) || !status.Has(DeviceStatus.DriverOk))
+                {
+                    Fail($"DRIVER_OK did not stick (status {status.Describe()})");
+                    return;
+                }
+                BecomeReady();
+                return;
+            case Purpose.NeedsResetCheck:
+                if (status.Has(DeviceStatus.DeviceNeedsReset) && _state == DriverState.Ready) Recover();
+                return;
+        }
+    }
+
+    private void BecomeReady()
+    {
+        var format = _negotiated.Has(FeatureBit.RingPacked) ? QueueFormat.Packed : QueueFormat.Split;
+        for (int q = 0; q < QueueCount; q++)
+        {
+            var config = new QueueConfig(format, Options.QueueSize, Layout.DescriptorArea(q), Layout.DriverArea(q), Layout.DeviceArea(q), _negotiated);
+            Queues[q] = Virtqueue.CreateDriver(config, Memory);
+            if (Options.Mode == DriverMode.Poll) Queues[q]!.SetInterrupts(false);
+        }
+        _state = DriverState.Ready;
+        if (Options.Mode == DriverMode.Poll) Timers.StartPeriodicTimer(PollTimer, PollTick.Instance, Options.PollInterval);
+        OnReady();
+    }
+
+    private void OnInterrupt(InterruptMessage m)
+    {
+        if (m.Kind == InterruptKind.Line)
+        {
+            Metrics.Add(FleetCounter.LineInterrupts);
+            Send(ConfigOperation.TakeInterruptStatus, Purpose.None);
+            return;
+        }
+        Metrics.Add(FleetCounter.MsixInterrupts);
+        if (m.Vector == 0)
+        {
+            Metrics.Add(FleetCounter.ConfigInterrupts);
+            Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
+            return;
+        }
+        ServiceQueues();
+    }
+
+    /// <summary>Takes every used buffer of every queue; with interrupts, re-arms them and re-checks (the spec's race).</summary>
+    protected void ServiceQueues()
+    {
+        if (_state != DriverState.Ready) return;
+        for (int q = 0; q < QueueCount; q++)
+        {
+            var queue = Queues[q];
+            if (queue is null) continue;
+            while (true)
+            {
+                TakeResult take;
+                while ((take = queue.TryTakeUsed(out var used)) == TakeResult.Taken) OnUsed(q, used);
+                if (take == TakeResult.Broken) { Recover(); return; }
+                if (Options.Mode == DriverMode.Poll || !queue.SetInterrupts(true)) break;
+            }
+        }
+        AfterService();
+    }
+
+    private void Recover()
+    {
+        if (_state != DriverState.Ready) return;
+        Metrics.Add(FleetCounter.DriverRecoveries);
+        // What the device completed before it broke is real: take it first.
+        for (int q = 0; q < QueueCount; q++)
+        {
+            var queue = Queues[q];
+            if (queue is null) continue;
+            while (queue.TryTakeUsed(out var used) == TakeResult.Taken) OnUsed(q, used);
+        }
+        _state = DriverState.Initializing;
+        OnResetting();
+        StartInit();
+    }
+
+    private void Fail(string reason)
+    {
+        _state = DriverState.Failed;
+        FailureReason = reason;
+        Metrics.Add(FleetCounter.InitFailures);
+        Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
+            Value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Failed)), Self);
+    }
+
+    /// <summary>Why initialisation failed, or null.</summary>
+    protected string? FailureReason { get; private set; }
+
+    private enum DriverState : byte { Initializing, Ready, Failed }
+
+    private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck }
+
+    private sealed class PollTick
+    {
+        public static readonly PollTick Instance = new();
+    }
+}

@@ -1,0 +1,197 @@
+using System.Buffers.Binary;
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Messages.Config;
+using Virtsim.Fleet.Messages.Doorbell;
+using Virtsim.Fleet.Messages.Faults;
+using Virtsim.Fleet.Messages.Interrupt;
+using Virtsim.Fleet.Messages.Net;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Virtio.Devices;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Status;
+using Virtsim.Virtio.Transport;
+using Virtsim.Virtio.Transport.Mmio;
+using Virtsim.Virtio.Transport.Pci;
+
+namespace Virtsim.Fleet.Endpoints;
+
+/// <summary>
+/// One PCI function or MMIO region (the transport endpoint) with the device behind it. Drivers talk to it only by
+/// messages: <see cref="ConfigRequest"/>s become real register accesses on the core's <see cref="PciTransport"/> or
+/// <see cref="MmioTransport"/>; <see cref="DoorbellMessage"/>s are passed to the queue actor after the vendor's
+/// doorbell cost; the transport's interrupts (MSI-X writes, line assertions) go to the driver as
+/// <see cref="InterruptMessage"/>s after the interrupt cost. Queue actors (children "q0", "q1", ...) report used
+/// buffer notifications and ring faults back here, where the device model raises vectors and DEVICE_NEEDS_RESET.
+/// Frames from the switch go to the receive queue's actor.
+/// </summary>
+public sealed class TransportEndpointActor : ReceiveActor
+{
+    private readonly VendorProfile _profile;
+    private readonly FleetMetrics _metrics;
+    private readonly TransportKind _kind;
+    private readonly PciTransport? _pci;
+    private readonly MmioTransport? _mmio;
+    private readonly ITransportDriverPort _port;
+    private readonly DeviceContext _context;
+    private readonly List<IActorRef> _queues = [];
+    private IActorRef? _driver;
+    private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
+
+    /// <summary>Creates the endpoint.</summary>
+    /// <param name="kind">PCI or MMIO.</param>
+    /// <param name="handler">The device type (built with the vendor's feature offer).</param>
+    /// <param name="memory">The device's DMA view of its VM's memory (IOMMU domain and dirty log attached).</param>
+    /// <param name="profile">The implementation.</param>
+    /// <param name="host">The host serving DMA.</param>
+    /// <param name="pasid">The IOMMU domain.</param>
+    /// <param name="metrics">The run's counters.</param>
+    /// <param name="uplink">net: the device's cable (the same object the net handler transmits into).</param>
+    public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
+        uint pasid, FleetMetrics metrics, FrameUplink? uplink)
+    {
+        _kind = kind;
+        _profile = profile;
+        _metrics = metrics;
+        var sink = new EndpointInterruptSink(OnLine, OnMsix);
+        VirtioDeviceModel model;
+        if (kind == TransportKind.Pci)
+        {
+            _pci = PciTransport.Create(handler, memory, Virtqueue.CreateDevice, sink, new PciTransportOptions { SubsystemVendorId = profile.SubsystemVendorId });
+            _port = new PciDriverPort(_pci);
+            model = _pci.Model;
+        }
+        else
+        {
+            _mmio = MmioTransport.Create(handler, memory, Virtqueue.CreateDevice, sink, profile.SubsystemVendorId);
+            _port = new MmioDriverPort(_mmio);
+            model = _mmio.Model;
+        }
+        _context = new DeviceContext(model, profile, host, pasid, metrics, uplink);
+
+        Receive<ConfigRequest>(OnConfig);
+        Receive<DoorbellMessage>(OnDoorbell);
+        Receive<UsedBufferNotification>(n => _context.Model.SignalQueue(n.Queue));
+        Receive<QueueFault>(OnQueueFault);
+        Receive<InjectFault>(f =>
+        {
+            if (f.Queue < _queues.Count) _queues[f.Queue].Tell(f, Sender);
+        });
+        Receive<FrameMessage>(f =>
+        {
+            if (_queues.Count > 0) _queues[0].Tell(f, Self); // receiveq1
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        for (int i = 0; i < _context.Model.QueueCount; i++)
+        {
+            int index = i;
+            _queues.Add(Context.ActorOf(Props.Create(() => new QueueActor(index, _context)), $"q{i}"));
+        }
+    }
+
+    private void OnDoorbell(DoorbellMessage d)
+    {
+        _driver ??= Sender;
+        int index = _context.Model.ResolveNotifyIdentifier(d.Queue);
+        if (index < 0 || index >= _queues.Count) return; // a doorbell for no queue is ignored, as hardware does
+        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, _queues[index], d, Self);
+    }
+
+    private void OnQueueFault(QueueFault f)
+    {
+        if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
+        _metrics.Add(FleetCounter.DeviceNeedsReset);
+        _context.Model.SetNeedsReset($"queue {f.Queue}: {f.Reason}");
+    }
+
+    private void OnLine(bool asserted)
+    {
+        if (asserted && _driver is not null)
+            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, InterruptMessage.Line, Self);
+    }
+
+    private void OnMsix(ushort vector, uint data)
+    {
+        if (_driver is not null)
+        {
+            var message = _vectors.TryGetValue(vector, out var cached) && cached.Data == data
+                ? cached
+                : _vectors[vector] = new InterruptMessage(InterruptKind.Msix, vector, data);
+            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, message, Self);
+        }
+    }
+
+    private void OnConfig(ConfigRequest r)
+    {
+        _driver = Sender;
+        _metrics.Add(FleetCounter.ConfigAccesses);
+        ConfigReply reply;
+        try
+        {
+            reply = Execute(r);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            reply = new ConfigReply(r.Tag, r.Operation, false, Reason: ex.Message);
+        }
+        Sender.Tell(reply, Self);
+    }
+
+    private ConfigReply Execute(ConfigRequest r)
+    {
+        switch (r.Operation)
+        {
+            case ConfigOperation.Identify:
+                ulong vendor = _pci != null
+                    ? _pci.ReadConfigSpace(PciLayout.SubsystemVendorIdRegister, 2)
+                    : _mmio!.Read(MmioRegister.VendorId, 4);
+                return Ok(r, vendor, (ulong)_port.DeviceType);
+            case ConfigOperation.ReadStatus:
+                return Ok(r, (ulong)_port.ReadStatus());
+            case ConfigOperation.WriteStatus:
+                _port.WriteStatus((DeviceStatus)(byte)r.Value0);
+                return Ok(r, (ulong)_port.ReadStatus());
+            case ConfigOperation.ReadDeviceFeatures:
+                var offered = _port.ReadDeviceFeatures();
+                return Ok(r, offered.Low, offered.High);
+            case ConfigOperation.WriteDriverFeatures:
+                _port.WriteDriverFeatures(new FeatureSet(r.Value0, r.Value1));
+                return Ok(r);
+            case ConfigOperation.SetupQueue:
+                var result = _port.SetupQueue(new DriverQueueSetup(r.Index, r.Size, r.Value0, r.Value1, r.Value2, r.Vector));
+                return result.Succeeded ? Ok(r) : new ConfigReply(r.Tag, r.Operation, false, Reason: result.Reason);
+            case ConfigOperation.EnableMsix:
+                if (_pci is null || _port is not PciDriverPort pciPort)
+                    return new ConfigReply(r.Tag, r.Operation, false, Reason: "MSI-X needs the PCI transport");
+                int vectors = Math.Min((int)r.Index, _pci.Msix.VectorCount);
+                for (int v = 0; v < vectors; v++) pciPort.ProgramMsixVector(v, 0xFEE0_0000UL, (uint)v);
+                pciPort.EnableMsix();
+                ushort back = pciPort.SetConfigMsixVector(0);
+                return back == 0 ? Ok(r, (ulong)vectors) : new ConfigReply(r.Tag, r.Operation, false, Reason: "config vector 0 not mapped");
+            case ConfigOperation.ReadDeviceConfig:
+                Span<byte> bytes = stackalloc byte[8];
+                int size = Math.Clamp((int)r.Size, 1, 8);
+                _port.ReadDeviceConfig(r.Index, bytes[..size]);
+                return Ok(r, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+            case ConfigOperation.ReadConfigGeneration:
+                return Ok(r, _port.ReadConfigGeneration());
+            case ConfigOperation.TakeInterruptStatus:
+                return Ok(r, (ulong)_port.TakeInterruptStatus());
+            default:
+                return new ConfigReply(r.Tag, r.Operation, false, Reason: $"unknown operation {r.Operation}");
+        }
+    }
+
+    private static ConfigReply Ok(ConfigRequest r, ulong value0 = 0, ulong value1 = 0) => new(r.Tag, r.Operation, true, value0, value1);
+
+    /// <summary>The transport kind (for diagnostics).</summary>
+    public override string ToString() => $"{_kind} endpoint ({_profile.Name})";
+}

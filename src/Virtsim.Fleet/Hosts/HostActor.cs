@@ -1,0 +1,156 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Endpoints;
+using Virtsim.Fleet.Messages.Dma;
+using Virtsim.Fleet.Messages.Faults;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Network;
+using Virtsim.Fleet.Vms;
+using Virtsim.Fleet.World;
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Fleet.Hosts;
+
+/// <summary>
+/// A physical host. It owns the IOMMU (one domain per VM, identity-mapping the VM's memory read-write), builds its
+/// VMs (children named after them) and the transport endpoints of their devices (children "vm-device"), and serves
+/// DMA: <see cref="DmaRead"/> / <see cref="DmaWrite"/> go through the IOMMU into guest memory (writes mark the VM's
+/// dirty log) and are answered after the host's DMA latency; <see cref="DmaBatch"/> accounts a queue pass's
+/// transactions and is answered after the latency the batch carries. <see cref="QueryDirtyLog"/> reads a VM's dirty log.
+/// </summary>
+public sealed class HostActor : ReceiveActor
+{
+    private readonly HostSpec _spec;
+    private readonly IReadOnlyList<VmPlan> _vms;
+    private readonly IActorRef? _network;
+    private readonly FleetMetrics _metrics;
+    private readonly Dictionary<uint, DeviceMemory> _dma = [];
+
+    /// <summary>Creates the host.</summary>
+    public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics)
+    {
+        _spec = spec;
+        _vms = vms;
+        _network = network;
+        _metrics = metrics;
+        Receive<DmaBatch>(OnBatch);
+        Receive<DmaRead>(OnRead);
+        Receive<DmaWrite>(OnWrite);
+        Receive<InjectIommuFault>(OnIommuFault);
+        Receive<RestoreMapping>(r => Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite));
+        Receive<QueryDirtyLog>(q =>
+        {
+            if (!_dma.TryGetValue(q.Pasid, out var memory) || memory.DirtyLog is not { } log)
+            {
+                Sender.Tell(new DirtyLogReport(q.Pasid, -1), Self);
+                return;
+            }
+            int dirty = log.DirtyCount();
+            if (q.Clear) log.CollectAndClear();
+            Sender.Tell(new DirtyLogReport(q.Pasid, dirty), Self);
+        });
+    }
+
+    /// <summary>The host's IOMMU.</summary>
+    public Iommu Iommu { get; } = new();
+
+    /// <summary>Latency of a single DMA read or write served by the host.</summary>
+    public static TimeSpan TransferLatency { get; } = TimeSpan.FromMicroseconds(0.5);
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        foreach (var vm in _vms)
+        {
+            var memory = GuestMemory.WithSparse(vm.Spec.MemoryBytes);
+            var domain = Iommu.Domain(vm.Pasid);
+            domain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
+            var dirty = new DirtyLog(vm.Spec.MemoryBytes);
+            _dma[vm.Pasid] = new DeviceMemory(memory, domain, dirty);
+            var endpoints = new List<IActorRef>();
+            foreach (var plan in vm.Devices)
+            {
+                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
+                var handler = DeviceFactory.Create(plan, uplink);
+                var deviceMemory = new DeviceMemory(memory, domain, dirty);
+                var p = plan;
+                var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
+                    Self, vm.Pasid, _metrics, uplink)), $"{vm.Spec.Name}-{plan.Spec.Name}");
+                endpoints.Add(endpoint);
+                if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
+            }
+            var v = vm;
+            Context.ActorOf(Props.Create(() => new VmActor(v, memory, endpoints, _metrics)), vm.Spec.Name);
+        }
+    }
+
+    private void OnBatch(DmaBatch b)
+    {
+        _metrics.Add(FleetCounter.DmaDescriptor, b.Descriptors);
+        _metrics.Add(FleetCounter.DmaRingIndex, b.RingIndex);
+        _metrics.Add(FleetCounter.DmaRingEntry, b.RingEntries);
+        _metrics.Add(FleetCounter.DmaDataRead, b.DataReads);
+        _metrics.Add(FleetCounter.DmaDataWrite, b.DataWrites);
+        _metrics.Add(FleetCounter.DmaEventSuppression, b.EventSuppression);
+        Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, b.LatencyTicks)), Sender, new DmaCompleted(b.Tag, []), Self);
+    }
+
+    private void OnRead(DmaRead r)
+    {
+        _metrics.Add(FleetCounter.DmaTransfers);
+        if (!_dma.TryGetValue(r.Pasid, out var memory) || r.Length > DmaRead.MaxLength)
+        {
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
+            return;
+        }
+        var data = new byte[r.Length];
+        if (!memory.TryRead(r.Address, data, MemoryAccessKind.Data))
+        {
+            Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false);
+            return;
+        }
+        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(r.Tag, data), Self);
+    }
+
+    private void OnWrite(DmaWrite w)
+    {
+        _metrics.Add(FleetCounter.DmaTransfers);
+        if (!_dma.TryGetValue(w.Pasid, out var memory))
+        {
+            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
+            return;
+        }
+        if (!memory.TryWrite(w.Address, w.Data, MemoryAccessKind.Data))
+        {
+            Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true);
+            return;
+        }
+        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
+    }
+
+    private void OnIommuFault(InjectIommuFault f)
+    {
+        var vm = _vms.FirstOrDefault(v => v.Pasid == f.Pasid);
+        if (vm is null || f.Length == 0) return;
+        const ulong page = IommuDomain.PageSize;
+        ulong start = f.Address / page * page;
+        ulong end = Math.Min(vm.Spec.MemoryBytes, (f.Address + f.Length + page - 1) / page * page);
+        if (end <= start) return;
+        _metrics.Add(FleetCounter.FaultsInjected);
+        // The VM's memory is identity-mapped in one piece; take the range out and put it back later.
+        Iommu.Domain(f.Pasid).Unmap(start, end - start);
+        Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
+    }
+
+    private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
+    {
+        _metrics.Add(FleetCounter.DmaFaults);
+        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
+    }
+
+    private sealed record RestoreMapping(uint Pasid, ulong Address, ulong Length);
+
+    /// <summary>The host's name.</summary>
+    public override string ToString() => _spec.Name;
+}

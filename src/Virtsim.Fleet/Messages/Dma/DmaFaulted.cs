@@ -1,0 +1,31 @@
+using Virtsim.Actors.Wire;
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Fleet.Messages.Dma;
+
+/// <summary>A DMA failed (host -> device/queue): no mapping, wrong permission, or outside guest memory.</summary>
+/// <param name="Tag">The request's tag.</param>
+/// <param name="Fault">Why.</param>
+/// <param name="Address">The faulting address.</param>
+/// <param name="IsWrite">True when the access was a write.</param>
+public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address, bool IsWrite) : IWireMessage<DmaFaulted>
+{
+    /// <inheritdoc />
+    public static ushort WireTypeId => FleetWireIds.DmaFaulted;
+
+    /// <inheritdoc />
+    public void Write(ref WireWriter writer)
+    {
+        writer.WriteVarUInt64(Tag);
+        writer.WriteByte((byte)Fault);
+        writer.WriteFixed64(Address);
+        writer.WriteBool(IsWrite);
+    }
+
+    /// <inheritdoc />
+    public static DmaFaulted Read(ref WireReader reader) => new(
+        reader.ReadVarUInt64(),
+        WireChecks.Enum<MemoryFaultKind>(reader.ReadByte(), "fault"),
+        reader.ReadFixed64(),
+        reader.ReadBool());
+}

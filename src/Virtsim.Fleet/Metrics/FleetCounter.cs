@@ -1,0 +1,54 @@
+namespace Virtsim.Fleet.Metrics;
+
+/// <summary>The counters a fleet run keeps (see <see cref="FleetMetrics"/>).</summary>
+public enum FleetCounter
+{
+    /// <summary>Block requests completed to the application (writes, reads, flushes).</summary>
+    BlkRequests,
+    /// <summary>Frames the receiving application got (once each).</summary>
+    FramesDelivered,
+    /// <summary>Frames whose transmit buffers the device returned.</summary>
+    FramesSent,
+    /// <summary>Payload bytes completed (blk data and frames).</summary>
+    Bytes,
+    /// <summary>Doorbells drivers rang.</summary>
+    Doorbells,
+    /// <summary>MSI-X interrupts delivered to drivers.</summary>
+    MsixInterrupts,
+    /// <summary>Line (INTx / MMIO) interrupts delivered to drivers.</summary>
+    LineInterrupts,
+    /// <summary>Configuration change notifications drivers saw (MSI-X config vector or ISR config bit).</summary>
+    ConfigInterrupts,
+    /// <summary>Register operations drivers performed through endpoints.</summary>
+    ConfigAccesses,
+    /// <summary>Device descriptor reads.</summary>
+    DmaDescriptor,
+    /// <summary>Device ring index and flags accesses.</summary>
+    DmaRingIndex,
+    /// <summary>Device ring entry accesses.</summary>
+    DmaRingEntry,
+    /// <summary>Device payload reads.</summary>
+    DmaDataRead,
+    /// <summary>Device payload writes.</summary>
+    DmaDataWrite,
+    /// <summary>Device event suppression accesses.</summary>
+    DmaEventSuppression,
+    /// <summary>Single DMA reads and writes served by hosts (DmaRead / DmaWrite messages).</summary>
+    DmaTransfers,
+    /// <summary>DMA requests the IOMMU refused.</summary>
+    DmaFaults,
+    /// <summary>Times a device entered DEVICE_NEEDS_RESET.</summary>
+    DeviceNeedsReset,
+    /// <summary>Times a driver reset and re-initialised a device after an error.</summary>
+    DriverRecoveries,
+    /// <summary>Requests a driver resubmitted after a reset.</summary>
+    Resubmitted,
+    /// <summary>Checksums that did not match (blk read-back or frame payload).</summary>
+    IntegrityErrors,
+    /// <summary>Completions or frames seen more than once.</summary>
+    Duplicates,
+    /// <summary>Faults injected.</summary>
+    FaultsInjected,
+    /// <summary>Driver initialisations that failed.</summary>
+    InitFailures,
+}

@@ -1,0 +1,53 @@
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Fleet.Metrics;
+
+/// <summary>
+/// The run's counters, shared by the actors of one world. Increments are atomic, so the counters are safe under the
+/// threaded dispatcher too; under simulation their values are deterministic for a seed.
+/// </summary>
+public sealed class FleetMetrics
+{
+    private readonly long[] _counters = new long[Enum.GetValues<FleetCounter>().Length];
+    private int _workloadsDone;
+
+    /// <summary>The value of <paramref name="counter"/>.</summary>
+    public long this[FleetCounter counter] => Interlocked.Read(ref _counters[(int)counter]);
+
+    /// <summary>Adds <paramref name="amount"/> to <paramref name="counter"/>.</summary>
+    public void Add(FleetCounter counter, long amount = 1) => Interlocked.Add(ref _counters[(int)counter], amount);
+
+    /// <summary>Workloads that finished.</summary>
+    public int WorkloadsDone => Volatile.Read(ref _workloadsDone);
+
+    /// <summary>Records that a workload finished.</summary>
+    public void WorkloadDone() => Interlocked.Increment(ref _workloadsDone);
+
+    /// <summary>All requests: block requests plus delivered frames.</summary>
+    public long Requests => this[FleetCounter.BlkRequests] + this[FleetCounter.FramesDelivered];
+
+    /// <summary>All interrupts delivered.</summary>
+    public long Interrupts => this[FleetCounter.MsixInterrupts] + this[FleetCounter.LineInterrupts];
+
+    /// <summary>Device ring and data transactions of every kind.</summary>
+    public long DmaTransactions => this[FleetCounter.DmaDescriptor] + this[FleetCounter.DmaRingIndex] + this[FleetCounter.DmaRingEntry]
+        + this[FleetCounter.DmaDataRead] + this[FleetCounter.DmaDataWrite] + this[FleetCounter.DmaEventSuppression];
+
+    /// <summary>The counter recording device transactions of <paramref name="kind"/>.</summary>
+    public static FleetCounter DmaCounter(MemoryAccessKind kind, bool write) => kind switch
+    {
+        MemoryAccessKind.Descriptor => FleetCounter.DmaDescriptor,
+        MemoryAccessKind.RingIndex => FleetCounter.DmaRingIndex,
+        MemoryAccessKind.RingEntry => FleetCounter.DmaRingEntry,
+        MemoryAccessKind.Data => write ? FleetCounter.DmaDataWrite : FleetCounter.DmaDataRead,
+        _ => FleetCounter.DmaEventSuppression,
+    };
+
+    /// <summary>Every counter by name.</summary>
+    public IReadOnlyDictionary<string, long> Snapshot()
+    {
+        var d = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var c in Enum.GetValues<FleetCounter>()) d[c.ToString()] = this[c];
+        return d;
+    }
+}

@@ -1,0 +1,70 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Net;
+
+namespace Virtsim.Fleet.Network;
+
+/// <summary>
+/// A learning Ethernet switch. A port is whoever sends it frames (a net device's transport endpoint) or attaches
+/// with <see cref="AttachPort"/>. It learns each frame's source MAC on the port it came from, forwards a frame to
+/// the port that owns its destination, and floods broadcasts and unknown destinations to every other port, each
+/// after the link latency. Frames are never duplicated on one port and never sent back where they came from.
+/// </summary>
+public sealed class L2SwitchActor : ReceiveActor
+{
+    private readonly Dictionary<ulong, IActorRef> _table = [];
+    private readonly List<IActorRef> _ports = [];
+    private readonly TimeSpan _latency;
+
+    /// <summary>Creates the switch.</summary>
+    public L2SwitchActor(TimeSpan latency)
+    {
+        _latency = latency;
+        Receive<AttachPort>(a => Attach(a.Port));
+        Receive<FrameMessage>(OnFrame);
+    }
+
+    /// <summary>Frames forwarded to a learned port.</summary>
+    public long Forwarded { get; private set; }
+
+    /// <summary>Frames flooded.</summary>
+    public long Flooded { get; private set; }
+
+    private void Attach(IActorRef port)
+    {
+        if (!_ports.Contains(port)) _ports.Add(port);
+    }
+
+    private void OnFrame(FrameMessage m)
+    {
+        var f = m.Frame;
+        if (f.Length < 14) return;
+        var ingress = Sender;
+        Attach(ingress);
+        ulong source = Mac(f.AsSpan(6, 6));
+        if ((f[6] & 1) == 0) _table[source] = ingress;
+        ulong destination = Mac(f.AsSpan(0, 6));
+        if ((f[0] & 1) == 0 && _table.TryGetValue(destination, out var egress))
+        {
+            if (!egress.Equals(ingress)) Deliver(egress, m);
+            Forwarded++;
+            return;
+        }
+        Flooded++;
+        foreach (var port in _ports)
+            if (!port.Equals(ingress)) Deliver(port, m);
+    }
+
+    private void Deliver(IActorRef port, FrameMessage m) => Context.Scheduler.ScheduleTellOnce(_latency, port, m, Self);
+
+    private static ulong Mac(ReadOnlySpan<byte> mac)
+    {
+        ulong v = 0;
+        foreach (byte b in mac) v = (v << 8) | b;
+        return v;
+    }
+
+    /// <summary>Attaches a port before it has sent anything (so floods reach it).</summary>
+    /// <param name="Port">The port (a net device's transport endpoint).</param>
+    public sealed record AttachPort(IActorRef Port);
+}

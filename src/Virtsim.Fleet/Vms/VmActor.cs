@@ -1,0 +1,64 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Drivers;
+using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Workloads;
+using Virtsim.Virtio.Memory;
+
+namespace Virtsim.Fleet.Vms;
+
+/// <summary>
+/// A VM: its guest memory (shared with its devices' DMA through the host's IOMMU) and, for every device, the guest's
+/// driver (child "device-driver") and the application that loads it (child "device-app"). The vCPU is a cost: the
+/// application spends <see cref="World.VmSpec.VcpuCostPerRequest"/> of virtual time per request it issues.
+/// </summary>
+public sealed class VmActor : ReceiveActor
+{
+    private readonly VmPlan _plan;
+    private readonly GuestMemory _memory;
+    private readonly IReadOnlyList<IActorRef> _endpoints;
+    private readonly FleetMetrics _metrics;
+
+    /// <summary>Creates the VM.</summary>
+    public VmActor(VmPlan plan, GuestMemory memory, IReadOnlyList<IActorRef> endpoints, FleetMetrics metrics)
+    {
+        _plan = plan;
+        _memory = memory;
+        _endpoints = endpoints;
+        _metrics = metrics;
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        for (int i = 0; i < _plan.Devices.Count; i++)
+        {
+            var device = _plan.Devices[i];
+            var spec = device.Spec;
+            var options = new DriverOptions
+            {
+                Endpoint = _endpoints[i],
+                Memory = _memory,
+                Layout = DriverLayout.ForDevice(device.IndexInVm),
+                Metrics = _metrics,
+                Transport = spec.Transport,
+                Mode = spec.DriverMode,
+                QueueSize = spec.QueueSize,
+                PackedRing = spec.PackedRing,
+            };
+            var vcpu = _plan.Spec.VcpuCostPerRequest;
+            if (spec.Kind == DeviceKind.Blk)
+            {
+                var driver = Context.ActorOf(Props.Create(() => new BlkDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(Props.Create(() => new BlkWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+            }
+            else
+            {
+                var driver = Context.ActorOf(Props.Create(() => new NetDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(Props.Create(() => new NetWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+            }
+        }
+    }
+}

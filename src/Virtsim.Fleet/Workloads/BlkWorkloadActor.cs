@@ -1,0 +1,134 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Blk;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.World;
+using Virtsim.Virtio.Devices.Blk;
+
+namespace Virtsim.Fleet.Workloads;
+
+/// <summary>
+/// A guest application that loads a disk: <see cref="DeviceSpec.Requests"/> writes of random data to random blocks
+/// (never two in flight to the same block), <see cref="DeviceSpec.QueueDepth"/> at a time; then a flush; then it reads
+/// back every block it wrote and compares checksums. Every request id must complete exactly once.
+/// </summary>
+public sealed class BlkWorkloadActor : ReceiveActor
+{
+    private readonly IActorRef _driver;
+    private readonly DeviceSpec _spec;
+    private readonly WorkloadResult _result;
+    private readonly TimeSpan _vcpu;
+    private readonly FleetMetrics _metrics;
+    private readonly long _blocks;
+    private readonly int _sectorsPerBlock;
+    private readonly Dictionary<ulong, (long Block, ulong Sum, bool Write)> _outstanding = [];
+    private readonly HashSet<long> _busyBlocks = [];
+    private readonly HashSet<ulong> _completed = [];
+    private readonly Queue<long> _toRead = new();
+    private readonly byte[] _readLength; // an IN request's data only gives its length; one shared array
+    private Phase _phase = Phase.Writing;
+    private long _writesIssued;
+    private ulong _nextId = 1;
+
+    /// <summary>Creates the workload.</summary>
+    public BlkWorkloadActor(IActorRef driver, DevicePlan plan, TimeSpan vcpuCost, FleetMetrics metrics)
+    {
+        _driver = driver;
+        _spec = plan.Spec;
+        _result = plan.Workload;
+        _vcpu = vcpuCost;
+        _metrics = metrics;
+        _sectorsPerBlock = Math.Clamp(_spec.BlockSize / 512, 1, 8);
+        _blocks = Math.Max(1, (long)(_spec.DiskSectors / (ulong)_sectorsPerBlock));
+        _readLength = new byte[_sectorsPerBlock * 512];
+        Receive<BlkCompletion>(OnCompletion);
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart() => Fill();
+
+    private void Fill()
+    {
+        while (_outstanding.Count < _spec.QueueDepth)
+        {
+            if (_phase == Phase.Writing)
+            {
+                if (_writesIssued >= _spec.Requests) { if (_outstanding.Count == 0) StartFlush(); break; }
+                long block = Context.Random.NextInt64(_blocks);
+                for (int probe = 0; _busyBlocks.Contains(block) && probe < 64; probe++) block = (block + 1) % _blocks;
+                if (_busyBlocks.Contains(block)) break;
+                var data = new byte[_sectorsPerBlock * 512];
+                Context.Random.NextBytes(data);
+                Send(BlkRequestType.Out, block, data, Checksum.Of(data), write: true);
+                _writesIssued++;
+            }
+            else if (_phase == Phase.Reading)
+            {
+                if (_toRead.Count == 0) { if (_outstanding.Count == 0) Finish(); break; }
+                long block = _toRead.Dequeue();
+                Send(BlkRequestType.In, block, _readLength, 0, write: false);
+            }
+            else break;
+        }
+    }
+
+    private void Send(uint type, long block, byte[] data, ulong sum, bool write)
+    {
+        ulong id = _nextId++;
+        _outstanding[id] = (block, sum, write);
+        _busyBlocks.Add(block);
+        _result.Issued++;
+        Submit(new BlkRequest(id, type, (ulong)(block * _sectorsPerBlock), data));
+    }
+
+    private void StartFlush()
+    {
+        _phase = Phase.Flushing;
+        ulong id = _nextId++;
+        _outstanding[id] = (-1, 0, false);
+        _result.Issued++;
+        Submit(new BlkRequest(id, BlkRequestType.Flush, 0, []));
+    }
+
+    // The guest's vCPU time: a request reaches the driver after the cost of preparing it.
+    private void Submit(BlkRequest request)
+    {
+        if (_vcpu > TimeSpan.Zero) Context.Scheduler.ScheduleTellOnce(_vcpu, _driver, request, Self);
+        else _driver.Tell(request, Self);
+    }
+
+    private void OnCompletion(BlkCompletion c)
+    {
+        if (!_completed.Add(c.Id))
+        {
+            _result.Duplicates++;
+            _metrics.Add(FleetCounter.Duplicates);
+            return;
+        }
+        if (!_outstanding.Remove(c.Id, out var o)) return;
+        _result.Completed++;
+        if (o.Block >= 0) _busyBlocks.Remove(o.Block);
+        if (c.Status != BlkStatus.Ok) _result.Errors++;
+        else if (o.Write) _result.Blocks[o.Block] = o.Sum;
+        else if (o.Block >= 0 && _result.Blocks.TryGetValue(o.Block, out var expected) && Checksum.Of(c.Data) != expected)
+        {
+            _result.IntegrityErrors++;
+            _metrics.Add(FleetCounter.IntegrityErrors);
+        }
+        if (_phase == Phase.Flushing && o.Block < 0)
+        {
+            _phase = Phase.Reading;
+            foreach (var b in _result.Blocks.Keys) _toRead.Enqueue(b);
+        }
+        Fill();
+    }
+
+    private void Finish()
+    {
+        _phase = Phase.Done;
+        _result.Done = true;
+        _metrics.WorkloadDone();
+    }
+
+    private enum Phase : byte { Writing, Flushing, Reading, Done }
+}

@@ -1,0 +1,46 @@
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Drivers;
+using Virtsim.Fleet.Endpoints;
+using Virtsim.Fleet.Vendors;
+
+namespace Virtsim.Fleet.World;
+
+/// <summary>One virtio device of a VM, its driver and the workload that drives it.</summary>
+public sealed record DeviceSpec
+{
+    /// <summary>The device's name within its VM.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>blk or net.</summary>
+    public required DeviceKind Kind { get; init; }
+
+    /// <summary>PCI or MMIO.</summary>
+    public TransportKind Transport { get; init; } = TransportKind.Pci;
+
+    /// <summary>The implementation.</summary>
+    public required VendorProfile Profile { get; init; }
+
+    /// <summary>Interrupt-driven or poll-mode driver.</summary>
+    public DriverMode DriverMode { get; init; } = DriverMode.Interrupt;
+
+    /// <summary>True when the driver asks for the packed ring (taken when the device offers it).</summary>
+    public bool PackedRing { get; init; }
+
+    /// <summary>Queue size the driver programs.</summary>
+    public ushort QueueSize { get; init; } = 128;
+
+    /// <summary>blk: random writes to issue (then a flush and a read-back of every block); net: frames to send.</summary>
+    public int Requests { get; init; } = 100;
+
+    /// <summary>blk: bytes per request (a multiple of 512, at most 4096).</summary>
+    public int BlockSize { get; init; } = 4096;
+
+    /// <summary>blk: the disk's size in 512-byte sectors.</summary>
+    public ulong DiskSectors { get; init; } = 1 << 15;
+
+    /// <summary>blk: requests the workload keeps in flight; net: frames queued at once.</summary>
+    public int QueueDepth { get; init; } = 32;
+
+    /// <summary>net: frame size in bytes (60..1514).</summary>
+    public int FrameSize { get; init; } = 256;
+}

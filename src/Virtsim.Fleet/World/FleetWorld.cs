@@ -1,0 +1,109 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Hosting;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Network;
+using Virtsim.Virtio.Devices.Blk;
+
+namespace Virtsim.Fleet.World;
+
+/// <summary>
+/// A built world: the switch ("/user/switch"), one actor per host ("/user/host"), under each its VMs and transport
+/// endpoints, under each VM its drivers and applications. Keeps what tests and reports read afterwards: every
+/// workload's result and every disk.
+/// </summary>
+public sealed class FleetWorld
+{
+    private FleetWorld(ActorSystem system, WorldSpec spec, FleetMetrics metrics, IActorRef network, IReadOnlyList<DevicePlan> devices)
+    {
+        System = system;
+        Spec = spec;
+        Metrics = metrics;
+        Network = network;
+        Devices = devices;
+    }
+
+    /// <summary>The actor system the world lives in.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The world's description.</summary>
+    public WorldSpec Spec { get; }
+
+    /// <summary>The run's counters.</summary>
+    public FleetMetrics Metrics { get; }
+
+    /// <summary>The L2 switch.</summary>
+    public IActorRef Network { get; }
+
+    /// <summary>Every device, resolved, in world order.</summary>
+    public IReadOnlyList<DevicePlan> Devices { get; }
+
+    /// <summary>Every workload's result, in world order.</summary>
+    public IEnumerable<WorkloadResult> Results => Devices.Select(d => d.Workload);
+
+    /// <summary>True when every workload finished.</summary>
+    public bool AllDone => Metrics.WorkloadsDone >= Devices.Count;
+
+    /// <summary>The disk of the blk device at <paramref name="path"/> ("host/vm/device").</summary>
+    public MemoryBlockStore Disk(string path) =>
+        Devices.FirstOrDefault(d => d.Path == path)?.Store ?? throw new KeyNotFoundException($"no blk device {path}");
+
+    /// <summary>The transport endpoint of the device at <paramref name="path"/> ("host/vm/device").</summary>
+    public IActorRef Endpoint(string path)
+    {
+        var parts = path.Split('/');
+        if (parts.Length != 3) throw new ArgumentException($"'{path}' is not host/vm/device", nameof(path));
+        return System.ResolveActorRef(System.UserGuardian.Path.Child(parts[0]).Child($"{parts[1]}-{parts[2]}"));
+    }
+
+    /// <summary>Builds <paramref name="spec"/> in <paramref name="system"/>.</summary>
+    public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(spec);
+        metrics ??= new FleetMetrics();
+        var all = spec.AllDevices().ToList();
+        var netIndexes = all.Select((d, i) => (d, i)).Where(x => x.d.Device.Kind == DeviceKind.Net).Select(x => x.i).ToList();
+        var macs = all.Select((_, i) => new byte[] { 0x52, 0x54, 0x00, 0x00, (byte)(i >> 8), (byte)(i + 1) }).ToArray();
+        var peer = new Dictionary<int, int>();
+        var inbound = new int[all.Count];
+        if (netIndexes.Count > 1)
+        {
+            for (int k = 0; k < netIndexes.Count; k++)
+            {
+                int from = netIndexes[k], to = netIndexes[(k + 1) % netIndexes.Count];
+                peer[from] = to;
+                inbound[to] += all[from].Device.Requests;
+            }
+        }
+
+        var plans = new List<DevicePlan>();
+        var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency)), "switch");
+        int g = 0;
+        foreach (var host in spec.Hosts)
+        {
+            var vms = new List<VmPlan>();
+            uint pasid = 1;
+            foreach (var vm in host.Vms)
+            {
+                var devices = new List<DevicePlan>();
+                for (int i = 0; i < vm.Devices.Count; i++, g++)
+                {
+                    var d = vm.Devices[i];
+                    string path = $"{host.Name}/{vm.Name}/{d.Name}";
+                    var store = d.Kind == DeviceKind.Blk ? new MemoryBlockStore(d.DiskSectors) : null;
+                    var peerMac = peer.TryGetValue(g, out int p) ? macs[p] : macs[g];
+                    var plan = new DevicePlan(d, path, i, macs[g], peerMac, inbound[g], store, new WorkloadResult { Path = path });
+                    devices.Add(plan);
+                    plans.Add(plan);
+                }
+                vms.Add(new VmPlan(vm, pasid++, devices));
+            }
+            var h = host;
+            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics)), host.Name);
+        }
+        return new FleetWorld(system, spec, metrics, network, plans);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Virtsim.Fleet.World;
+
+/// <summary>Where a run stands, reported between slices of virtual time.</summary>
+/// <param name="WorkloadsDone">Workloads finished.</param>
+/// <param name="Workloads">Workloads in the world.</param>
+/// <param name="Requests">Requests completed so far.</param>
+/// <param name="VirtualTime">Virtual time so far.</param>
+public readonly record struct RunProgress(int WorkloadsDone, int Workloads, long Requests, TimeSpan VirtualTime);

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Virtsim.Fleet.Metrics;
+
+namespace Virtsim.Fleet.World;
+
+/// <summary>What a run did: the seed, the trace hash, the counters, the times, and whether every check held.</summary>
+public sealed record RunReport
+{
+    /// <summary>The scenario's name.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The seed.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>The 64-bit FNV-1a hash of the ordered message trace.</summary>
+    public required ulong TraceHash { get; init; }
+
+    /// <summary>Messages delivered.</summary>
+    public required long Messages { get; init; }
+
+    /// <summary>True when every workload finished within the virtual time limit.</summary>
+    public required bool Completed { get; init; }
+
+    /// <summary>Requests completed (block requests plus delivered frames).</summary>
+    public required long Requests { get; init; }
+
+    /// <summary>Requests issued and never completed (0 in a good run).</summary>
+    public required long Lost { get; init; }
+
+    /// <summary>Completions seen twice (0 in a good run).</summary>
+    public required long Duplicates { get; init; }
+
+    /// <summary>Checksum mismatches (0 in a good run).</summary>
+    public required long IntegrityErrors { get; init; }
+
+    /// <summary>Virtual time the run took.</summary>
+    public required TimeSpan VirtualTime { get; init; }
+
+    /// <summary>Wall-clock time the run took.</summary>
+    public required TimeSpan WallTime { get; init; }
+
+    /// <summary>Every counter by name.</summary>
+    public required IReadOnlyDictionary<string, long> Counters { get; init; }
+
+    /// <summary>A counter's value (0 when absent).</summary>
+    public long this[FleetCounter counter] => Counters.TryGetValue(counter.ToString(), out var v) ? v : 0;
+
+    /// <summary>The trace hash as 16 hex digits.</summary>
+    public string TraceHashHex => TraceHash.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Virtual seconds simulated per wall-clock second.</summary>
+    public double VirtualToWallRatio => WallTime.Ticks == 0 ? 0 : (double)VirtualTime.Ticks / WallTime.Ticks;
+
+    /// <summary>The report as one line of JSON (keys in a fixed order; seed, traceHash, requests, integrityErrors first).</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("seed", Seed);
+            w.WriteString("traceHash", TraceHashHex);
+            w.WriteNumber("requests", Requests);
+            w.WriteNumber("integrityErrors", IntegrityErrors);
+            w.WriteString("scenario", Scenario);
+            w.WriteBoolean("completed", Completed);
+            w.WriteNumber("lost", Lost);
+            w.WriteNumber("duplicates", Duplicates);
+            w.WriteNumber("bytes", this[FleetCounter.Bytes]);
+            w.WriteNumber("doorbells", this[FleetCounter.Doorbells]);
+            w.WriteNumber("interrupts", this[FleetCounter.MsixInterrupts] + this[FleetCounter.LineInterrupts]);
+            w.WriteStartObject("dma");
+            w.WriteNumber("descriptor", this[FleetCounter.DmaDescriptor]);
+            w.WriteNumber("ringIndex", this[FleetCounter.DmaRingIndex]);
+            w.WriteNumber("ringEntry", this[FleetCounter.DmaRingEntry]);
+            w.WriteNumber("dataRead", this[FleetCounter.DmaDataRead]);
+            w.WriteNumber("dataWrite", this[FleetCounter.DmaDataWrite]);
+            w.WriteNumber("eventSuppression", this[FleetCounter.DmaEventSuppression]);
+            w.WriteEndObject();
+            w.WriteNumber("messages", Messages);
+            w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
+            w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));
+            w.WriteStartObject("counters");
+            foreach (var (k, v) in Counters) w.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(k), v);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

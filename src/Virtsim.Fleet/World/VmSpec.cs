@@ -1,0 +1,17 @@
+namespace Virtsim.Fleet.World;
+
+/// <summary>A VM: its memory size and devices.</summary>
+public sealed record VmSpec
+{
+    /// <summary>The VM's name within its host.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Guest memory in bytes (sparse: only touched pages cost memory).</summary>
+    public ulong MemoryBytes { get; init; } = 256UL << 20;
+
+    /// <summary>vCPU time the guest spends per request it submits or completes.</summary>
+    public TimeSpan VcpuCostPerRequest { get; init; } = TimeSpan.FromMicroseconds(0.5);
+
+    /// <summary>The VM's devices.</summary>
+    public IReadOnlyList<DeviceSpec> Devices { get; init; } = [];
+}

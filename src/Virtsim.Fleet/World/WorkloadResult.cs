@@ -1,0 +1,29 @@
+namespace Virtsim.Fleet.World;
+
+/// <summary>What one workload observed; filled in by the workload actor, read after the run.</summary>
+public sealed class WorkloadResult
+{
+    /// <summary>"host/vm/device".</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Requests issued (blk) or frames sent (net).</summary>
+    public long Issued { get; set; }
+
+    /// <summary>Requests completed (blk) or frames received (net), each counted once.</summary>
+    public long Completed { get; set; }
+
+    /// <summary>Completions or frames seen a second time.</summary>
+    public long Duplicates { get; set; }
+
+    /// <summary>Checksum mismatches.</summary>
+    public long IntegrityErrors { get; set; }
+
+    /// <summary>Non-OK block statuses.</summary>
+    public long Errors { get; set; }
+
+    /// <summary>True once the workload finished.</summary>
+    public bool Done { get; set; }
+
+    /// <summary>blk: the checksum of every block acknowledged as written (block index -> FNV-1a 64).</summary>
+    public SortedDictionary<long, ulong> Blocks { get; } = new();
+}

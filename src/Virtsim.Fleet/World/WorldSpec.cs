@@ -1,0 +1,27 @@
+namespace Virtsim.Fleet.World;
+
+/// <summary>A whole simulated world: hosts, their VMs and devices, all on one L2 network.</summary>
+public sealed record WorldSpec
+{
+    /// <summary>The scenario's name.</summary>
+    public string Name { get; init; } = "world";
+
+    /// <summary>The seed used when the command line gives none.</summary>
+    public int DefaultSeed { get; init; } = 1;
+
+    /// <summary>The hosts.</summary>
+    public IReadOnlyList<HostSpec> Hosts { get; init; } = [];
+
+    /// <summary>One-way latency of the simulated switch.</summary>
+    public TimeSpan SwitchLatency { get; init; } = TimeSpan.FromMicroseconds(1);
+
+    /// <summary>Virtual time after which a run gives up.</summary>
+    public TimeSpan MaxVirtualTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A run that completes no request for this long (virtual time) is stuck and stops.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
+    public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
+        from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Virtsim.Cli;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Fleet.Tests.Cli;
+
+public class RunCommandTests
+{
+    private static string Quickstart => Path.Combine(RepoRoot(), "scenarios", "quickstart.conf");
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(args, stdout, stderr, stdoutIsTerminal: false);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Quickstart_json_prints_the_seed_first_and_a_json_summary_last_with_the_same_hash_as_an_in_process_run()
+    {
+        var (code, output, error) = Cli("run", Quickstart, "--seed", "7", "--json");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("seed: 7", lines[0]);
+        using var json = JsonDocument.Parse(lines[^1]);
+        var root = json.RootElement;
+        Assert.Equal(7, root.GetProperty("seed").GetInt32());
+        Assert.Equal(0, root.GetProperty("integrityErrors").GetInt64());
+        Assert.True(root.GetProperty("requests").GetInt64() > 10_000);
+        foreach (var key in new[] { "bytes", "doorbells", "interrupts", "dma", "virtualTimeUs", "wallTimeMs", "traceHash" })
+            Assert.True(root.TryGetProperty(key, out _), key);
+        Assert.Contains("progress:", error); // plain progress lines go to stderr when stdout is not a terminal
+
+        // The runner twice in-process: same hash as each other and as the command line.
+        var spec = ScenarioLoader.LoadFile(Quickstart);
+        var a = FleetRunner.Run(spec, 7);
+        var b = FleetRunner.Run(spec, 7);
+        Assert.Equal(a.TraceHash, b.TraceHash);
+        Assert.Equal(a.TraceHashHex, root.GetProperty("traceHash").GetString());
+        Assert.NotEqual(a.TraceHash, FleetRunner.Run(spec, 8).TraceHash);
+    }
+
+    [Fact]
+    public void Without_json_the_summary_is_a_table()
+    {
+        var (code, output, _) = Cli("run", "quickstart", "--seed", "3");
+        Assert.Equal(0, code);
+        Assert.StartsWith("seed: 3", output);
+        Assert.Contains("trace hash", output);
+        Assert.Contains("DMA descriptor", output);
+        Assert.Contains("virtual time", output);
+    }
+
+    [Fact]
+    public void A_bad_scenario_file_reports_file_line_and_column_on_stderr_and_exits_2()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"virtsim-bad-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "scenario { name = x }\nhosts = [ { name = h, vms = [ { name = v, devices = [\n  { name = d, type = blk, vendor = nobody }\n] } ] } ]\n");
+        try
+        {
+            var (code, output, error) = Cli("run", path);
+            Assert.Equal(2, code);
+            Assert.Contains($"{Path.GetFileName(path)}:3:", error);
+            Assert.Contains("unknown vendor profile 'nobody'", error);
+            Assert.DoesNotContain("seed", output);
+
+            File.WriteAllText(path, "hosts = [ { name = h\n vms = [ ");
+            (code, _, error) = Cli("run", path);
+            Assert.Equal(2, code);
+            Assert.Matches(@":\d+:\d+", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.Equal(2, Cli("run", "/no/such/file.conf").Code);
+    }
+
+    [Fact]
+    public void Help_documents_every_option()
+    {
+        var (_, output, _) = Cli("run", "--help");
+        Assert.Contains("--seed", output);
+        Assert.Contains("--json", output);
+        Assert.Contains("scenario", output);
+        var (_, rootHelp, _) = Cli("--help");
+        Assert.Contains("run", rootHelp);
+        Assert.Contains("bench", rootHelp);
+    }
+
+    [Fact]
+    public void Program_main_is_the_same_command()
+    {
+        var previous = Console.Out;
+        var previousError = Console.Error;
+        var stdout = new StringWriter();
+        try
+        {
+            Console.SetOut(stdout);
+            Console.SetError(new StringWriter());
+            Assert.Equal(0, Program.Main(["run", "quickstart", "--seed", "7", "--json"]));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+            Console.SetError(previousError);
+        }
+        var last = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        using var json = JsonDocument.Parse(last);
+        var spec = ScenarioLoader.LoadFile(Quickstart);
+        Assert.Equal(FleetRunner.Run(spec, 7).TraceHashHex, json.RootElement.GetProperty("traceHash").GetString());
+    }
+}
