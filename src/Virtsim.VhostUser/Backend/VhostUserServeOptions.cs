@@ -30,6 +30,9 @@ public sealed record VhostUserServeOptions
     /// <summary>Net: size of injected frames.</summary>
     public int InjectFrameSize { get; init; } = 64;
 
+    /// <summary>Where every vhost-user request is traced, or null.</summary>
+    public TextWriter? Trace { get; init; }
+
     /// <summary>Stop after this many front-end connections ended (0: serve until cancelled).</summary>
     public int MaxConnections { get; init; }
 }

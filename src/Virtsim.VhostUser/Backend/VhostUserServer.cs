@@ -60,7 +60,7 @@ public static class VhostUserServer
             using var connection = listener.Accept(50);
             if (connection == null) continue;
             connections++;
-            using var session = new VhostUserSession(device, output);
+            using var session = new VhostUserSession(device, output) { Trace = options.Trace };
             var end = session.Run(connection, ct);
             requests += session.Requests;
             if (session.Features != 0) features = session.Features;

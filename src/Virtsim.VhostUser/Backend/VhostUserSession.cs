@@ -75,6 +75,9 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     /// <summary>The shared dirty log, or null.</summary>
     public SharedDirtyLog? DirtyLog => _dirtyLog;
 
+    /// <summary>Where every request is traced (one line each), or null.</summary>
+    public TextWriter? Trace { get; set; }
+
     private bool Has(VhostUserProtocolFeature f) => (ProtocolFeatures & (1UL << (int)f)) != 0;
     private bool Logging => (Features & (1UL << VhostUserFeatures.LogAll)) != 0 && _dirtyLog != null;
 
@@ -137,6 +140,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         ArgumentNullException.ThrowIfNull(message);
         Requests++;
         var request = message.Request;
+        Trace?.WriteLine($"vhost-user: {request} flags=0x{(uint)message.Header.Flags:x} size={message.Payload.Length} fds={message.FdCount} payload={Convert.ToHexString(message.Payload.AsSpan(0, Math.Min(message.Payload.Length, 48)))}");
         VhostUserMessage? reply = request switch
         {
             VhostUserRequest.GetFeatures => VhostUserMessage.ReplyU64(request, OfferedFeatures),
@@ -175,7 +179,9 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         foreach (var ring in _rings)
         {
             if (!ring.Started || ring.Broken || !ring.Enabled) { ring.Kick?.TryConsume(); continue; }
-            bool kicked = ring.Kick == null || ring.Kick.TryConsume() > 0;
+            ulong kicks = ring.Kick == null ? 1 : ring.Kick.TryConsume();
+            bool kicked = kicks > 0;
+            if (Trace != null && kicked) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} avail={ring.Queue!.HasAvailable()}");
             if (kicked) ServeRing(ring);
         }
         _device.Service(this);
@@ -245,6 +251,14 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private void ServeRing(Vring ring)
     {
         var result = _device.OnKick(ring.Index, ring.Queue!);
+        if (Trace != null && result.Completed > 0)
+        {
+            var q = ring.Queue!;
+            q.Memory.Memory.TryReadU16(q.Config.DeviceArea + 2, out ushort usedIdx);
+            q.Memory.Memory.TryReadU16(q.Config.DriverArea + 2, out ushort availIdx);
+            q.Memory.Memory.TryReadU16(q.Config.DriverArea, out ushort availFlags);
+            Trace.WriteLine($"vhost-user: ring {ring.Index} served {result.Completed} interrupt={result.Interrupt} used.idx={usedIdx} avail.idx={availIdx} avail.flags={availFlags} error={result.Error}");
+        }
         if (result.Interrupt) ring.Interrupt();
         if (result.Error.IsError) Broken(ring.Index, result.Error);
     }
