@@ -52,13 +52,20 @@ public sealed class NetBackend : VhostUserDevice
     public long FramesToDriver => Net.Statistics.RxFrames;
 
     /// <summary>Frames still to inject.</summary>
-    public long FramesToInject => _toGenerate;
+    public long FramesToInject => Interlocked.Read(ref _toGenerate);
+
+    /// <summary>Adds <paramref name="count"/> frames to inject (safe from any thread; the serve loop injects them).</summary>
+    public void Inject(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Interlocked.Add(ref _toGenerate, count);
+    }
 
     /// <summary>Looped-back frames dropped because the receive queue had no room.</summary>
     public long LoopbackDropped => _sink.Dropped;
 
     /// <inheritdoc />
-    public override bool HasPendingWork => _toGenerate > 0 || _sink.Pending > 0;
+    public override bool HasPendingWork => Interlocked.Read(ref _toGenerate) > 0 || _sink.Pending > 0;
 
     /// <inheritdoc />
     public override void Reset()
@@ -90,13 +97,13 @@ public sealed class NetBackend : VhostUserDevice
                 _sink.Dequeue(pair);
                 if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
             }
-            while (_toGenerate > 0 && pair == 0)
+            while (pair == 0 && Interlocked.Read(ref _toGenerate) > 0)
             {
                 var result = Net.ReceiveFrame(_generated, queue);
                 interrupt |= result.Interrupt;
                 if (result.Status == NetReceiveStatus.NoBuffer) break;
                 if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
-                _toGenerate--;
+                Interlocked.Decrement(ref _toGenerate);
             }
             if (interrupt) rings.Interrupt(rx);
         }
@@ -112,7 +119,7 @@ public sealed class NetBackend : VhostUserDevice
         writer.WriteNumber("bytesToDriver", s.RxBytes);
         writer.WriteNumber("txDropped", s.TxDropped);
         writer.WriteNumber("rxDroppedNoBuffer", s.RxDroppedNoBuffer);
-        writer.WriteNumber("framesNotInjected", _toGenerate);
+        writer.WriteNumber("framesNotInjected", FramesToInject);
     }
 
     private static NetDeviceOptions DeviceOptions(NetBackendOptions options)

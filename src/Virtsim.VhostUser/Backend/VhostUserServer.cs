@@ -20,8 +20,20 @@ public static class VhostUserServer
     public static Task<VhostUserServeSummary> RunAsync(VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return RunAsync(CreateDevice(options), options, output, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(VhostUserServeOptions, TextWriter, CancellationToken)"/> with a device built by the caller
+    /// (tests drive it while it runs, for example <see cref="NetBackend.Inject"/>). The server owns and disposes it.
+    /// The socket is listening when this returns.
+    /// </summary>
+    /// <exception cref="IOException">The socket cannot be created.</exception>
+    public static Task<VhostUserServeSummary> RunAsync(VhostUserDevice device, VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        var device = CreateDevice(options);
         var listener = UnixSocketListener.Listen(options.SocketPath);
         return Task.Factory.StartNew(() =>
         {
