@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use (real peers and servers). Empty until a test needs one.
-packages=()
+# Debian packages the tests use (real peers and servers): dpdk-testpmd for the vhost-user interop tests.
+packages=(dpdk dpdk-dev qemu-system-common)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -14,6 +14,7 @@ namespace Virtsim.VhostUser.Backend;
 /// </summary>
 public sealed class NetBackend : VhostUserDevice
 {
+    private const int InjectBudget = 128;
     private readonly FrameSink _sink;
     private readonly NetBackendOptions _options;
     private readonly byte[] _generated;
@@ -89,7 +90,8 @@ public sealed class NetBackend : VhostUserDevice
             int rx = NetQueueLayout.ReceiveQueue(pair);
             if (!rings.TryGetActive(rx, out var queue)) continue;
             bool interrupt = false;
-            while (_sink.TryPeek(pair, out var frame))
+            int budget = InjectBudget; // bounded, so a busy receive side never starves the transmit rings
+            while (budget-- > 0 && _sink.TryPeek(pair, out var frame))
             {
                 var result = Net.ReceiveFrame(frame.Span, queue);
                 interrupt |= result.Interrupt;
@@ -97,7 +99,7 @@ public sealed class NetBackend : VhostUserDevice
                 _sink.Dequeue(pair);
                 if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
             }
-            while (pair == 0 && Interlocked.Read(ref _toGenerate) > 0)
+            while (pair == 0 && budget-- > 0 && Interlocked.Read(ref _toGenerate) > 0)
             {
                 var result = Net.ReceiveFrame(_generated, queue);
                 interrupt |= result.Interrupt;
