@@ -7,11 +7,17 @@ namespace Virtsim.VhostUser.Backend;
 /// <summary>virtio-blk over vhost-user: a <see cref="BlkDevice"/> over an image file or a RAM disk.</summary>
 public sealed class BlkBackend : VhostUserDevice, IDisposable
 {
-    private readonly IBlockStore _store;
+    private readonly CountingBlockStore _store;
 
     /// <summary>Creates the back-end over <paramref name="store"/> with <paramref name="queues"/> request queues.</summary>
     public BlkBackend(IBlockStore store, int queues = 1)
+        : this(new CountingBlockStore(store), queues) { }
+
+    private BlkBackend(CountingBlockStore store, int queues)
         : base(new BlkDevice(store, Options(queues))) => _store = store;
+
+    /// <summary>Image bytes read plus written.</summary>
+    public long Bytes => _store.BytesRead + _store.BytesWritten;
 
     /// <summary>The block device.</summary>
     public BlkDevice Blk => (BlkDevice)Handler;
@@ -33,15 +39,14 @@ public sealed class BlkBackend : VhostUserDevice, IDisposable
     public override void WriteSummary(Utf8JsonWriter writer)
     {
         writer.WriteNumber("requests", Blk.Requests);
-        long bytes = _store is FileBlockStore file ? file.BytesRead + file.BytesWritten : -1;
-        writer.WriteNumber("bytes", bytes);
+        writer.WriteNumber("bytes", Bytes);
         writer.WriteNumber("ioErrors", Blk.IoErrors);
         writer.WriteNumber("unsupported", Blk.Unsupported);
         writer.WriteNumber("capacitySectors", _store.SectorCount);
     }
 
     /// <summary>Closes an image file.</summary>
-    public void Dispose() => (_store as IDisposable)?.Dispose();
+    public void Dispose() => _store.Dispose();
 
     private static BlkDeviceOptions Options(int queues)
     {
