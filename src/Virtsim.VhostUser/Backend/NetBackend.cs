@@ -69,6 +69,14 @@ public sealed class NetBackend : VhostUserDevice
     public override bool HasPendingWork => Interlocked.Read(ref _toGenerate) > 0 || _sink.Pending > 0;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The front-end owns the control queue (DPDK and QEMU strip CTRL_VQ from SET_FEATURES and answer control
+    /// commands themselves), so MQ without CTRL_VQ is accepted here; nothing else offered has a dependency.
+    /// </remarks>
+    public override string? ValidateFeatures(FeatureSet accepted) =>
+        accepted.IsSubsetOf(OfferedFeatures) ? null : $"features {accepted.Except(OfferedFeatures)} were not offered";
+
+    /// <inheritdoc />
     public override void Reset()
     {
         base.Reset();

@@ -29,6 +29,9 @@ public abstract class VhostUserDevice
     /// <summary>True when the device has work that does not wait for a doorbell (frames to inject).</summary>
     public virtual bool HasPendingWork => false;
 
+    /// <summary>Checks the features a front-end accepted (at FEATURES_OK); null to accept, else the reason.</summary>
+    public virtual string? ValidateFeatures(FeatureSet accepted) => Handler.ValidateFeatures(accepted);
+
     /// <summary>Adopts the negotiated virtio features.</summary>
     public virtual void Activate(FeatureSet negotiated) => Handler.Activate(negotiated);
 

@@ -442,7 +442,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         Require(VhostUserProtocolFeature.Status, VhostUserRequest.SetStatus);
         if (status > 0xFF) throw new VhostUserProtocolException(VhostUserRequest.SetStatus, $"status 0x{status:x} does not fit a byte");
         Status = (byte)status;
-        if ((Status & (byte)DeviceStatus.FeaturesOk) != 0 && _device.Handler.ValidateFeatures(VirtioFeatures) is { } reason)
+        if ((Status & (byte)DeviceStatus.FeaturesOk) != 0 && _device.ValidateFeatures(VirtioFeatures) is { } reason)
         {
             _log?.WriteLine($"vhost-user: FEATURES_OK refused: {reason}");
             Status &= unchecked((byte)~DeviceStatus.FeaturesOk);

@@ -24,7 +24,7 @@ internal sealed partial class Testpmd : IDisposable
     /// <summary>The testpmd binary, or null when DPDK is not installed.</summary>
     public static string? Binary => File.Exists("/usr/bin/dpdk-testpmd") ? "/usr/bin/dpdk-testpmd" : null;
 
-    public static Testpmd Start(string socket, string forwardMode, bool packed, bool inOrder, bool mergeable)
+    public static Testpmd Start(string socket, string forwardMode, bool packed, bool inOrder, bool mergeable, int queues = 1)
     {
         string prefix = $"virtsim-vu-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
         string binary = Binary ?? throw new InvalidOperationException("dpdk-testpmd is not installed");
@@ -41,8 +41,8 @@ internal sealed partial class Testpmd : IDisposable
         foreach (var a in new[]
         {
             "--no-huge", "-m", "512", "--no-pci", "--no-telemetry", $"--file-prefix={prefix}", "-l", "0,1", "--log-level=lib.eal:error",
-            $"--vdev=net_virtio_user0,path={socket},queues=1,packed_vq={(packed ? 1 : 0)},in_order={(inOrder ? 1 : 0)},mrg_rxbuf={(mergeable ? 1 : 0)}",
-            "--", $"--forward-mode={forwardMode}", "--auto-start", "--nb-cores=1", "--total-num-mbufs=8192",
+            $"--vdev=net_virtio_user0,path={socket},queues={queues},packed_vq={(packed ? 1 : 0)},in_order={(inOrder ? 1 : 0)},mrg_rxbuf={(mergeable ? 1 : 0)}",
+            "--", $"--forward-mode={forwardMode}", "--auto-start", "--nb-cores=1", "--total-num-mbufs=8192", $"--rxq={queues}", $"--txq={queues}",
         }) info.ArgumentList.Add(a);
         var process = new Process { StartInfo = info };
         var run = new Testpmd(process, prefix);

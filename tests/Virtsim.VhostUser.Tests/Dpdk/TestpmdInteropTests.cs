@@ -15,11 +15,15 @@ public sealed class TestpmdInteropTests(ITestOutputHelper output)
     {
         private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(45));
         public readonly string Socket = $"/tmp/virtsim-vu-{Guid.NewGuid():N}"[..30] + ".sock";
-        public readonly NetBackend Net = new();
+        public readonly NetBackend Net;
         public readonly StringWriter Log = new();
         public readonly Task<VhostUserServeSummary> Server;
 
-        public Run() => Server = VhostUserServer.RunAsync(Net, new VhostUserServeOptions { SocketPath = Socket, MaxConnections = 1 }, TextWriter.Synchronized(Log), _cts.Token);
+        public Run(int pairs = 1)
+        {
+            Net = new NetBackend(new NetBackendOptions { QueuePairs = pairs });
+            Server = VhostUserServer.RunAsync(Net, new VhostUserServeOptions { SocketPath = Socket, MaxConnections = 1 }, TextWriter.Synchronized(Log), _cts.Token);
+        }
 
         public async Task<VhostUserServeSummary> Finish() => await Server.WaitAsync(TimeSpan.FromSeconds(15));
 
@@ -52,6 +56,26 @@ public sealed class TestpmdInteropTests(ITestOutputHelper output)
         Assert.Contains($"\"framesFromDriver\":{tx}", summary.Json);
         Assert.Empty(summary.Errors);
         Assert.Equal(packed, summary.FeatureNames.Contains("RING_PACKED"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Txonly_over_two_queue_pairs_counts_agree(bool packed)
+    {
+        if (Testpmd.Binary == null) { output.WriteLine("dpdk-testpmd is not installed; skipped"); return; }
+        using var run = new Run(pairs: 2);
+        using var testpmd = Testpmd.Start(run.Socket, "txonly", packed, inOrder: true, mergeable: true, queues: 2);
+        Assert.True(testpmd.WaitForwarding(), "testpmd did not start forwarding:\n" + testpmd.Output + run.Log);
+        Thread.Sleep(1000);
+        Assert.True(testpmd.Quit(), "testpmd did not exit");
+        var summary = await run.Finish();
+        var (_, tx) = testpmd.Totals();
+        output.WriteLine($"2 pairs packed={packed}: testpmd TX-packets {tx}, back-end {run.Net.FramesFromDriver}; {summary.Json}");
+        Assert.True(tx > 0);
+        Assert.Equal(tx, run.Net.FramesFromDriver);
+        Assert.Contains("MQ", summary.FeatureNames);
+        Assert.Empty(summary.Errors);
     }
 
     [Theory]
