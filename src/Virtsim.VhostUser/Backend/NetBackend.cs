@@ -90,6 +90,27 @@ public sealed class NetBackend : VhostUserDevice
         return base.OnKick(index, queue);
     }
 
+    /// <summary>Transmit buffers returned unsent because their ring was disabled.</summary>
+    public long FramesDiscarded { get; private set; }
+
+    /// <inheritdoc />
+    public override QueueProcessResult OnDisabledKick(int index, IDeviceQueue queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        if (!NetQueueLayout.IsTransmit(index, Net.LayoutPairs)) return default;
+        int completed = 0;
+        QueueError error = QueueError.None;
+        while (true)
+        {
+            var pop = queue.TryPop(out var chain);
+            if (pop == PopResult.Empty) break;
+            if (pop == PopResult.Broken || !queue.TryComplete(chain, 0)) { error = queue.Error; break; }
+            completed++;
+            FramesDiscarded++;
+        }
+        return new QueueProcessResult(completed, completed > 0 && queue.PublishUsed(), error);
+    }
+
     /// <inheritdoc />
     public override void Service(IRingAccess rings)
     {
@@ -128,6 +149,7 @@ public sealed class NetBackend : VhostUserDevice
         writer.WriteNumber("framesToDriver", s.RxFrames);
         writer.WriteNumber("bytesToDriver", s.RxBytes);
         writer.WriteNumber("txDropped", s.TxDropped);
+        writer.WriteNumber("txDiscardedWhileDisabled", FramesDiscarded);
         writer.WriteNumber("rxDroppedNoBuffer", s.RxDroppedNoBuffer);
         writer.WriteNumber("framesNotInjected", FramesToInject);
     }

@@ -41,6 +41,12 @@ public abstract class VhostUserDevice
     /// <summary>Serves a doorbell on ring <paramref name="index"/>.</summary>
     public virtual QueueProcessResult OnKick(int index, IDeviceQueue queue) => Handler.ProcessQueue(index, queue);
 
+    /// <summary>
+    /// Serves a doorbell on a started but disabled ring "without side effects" (spec: ring states): the default does
+    /// nothing; a net device returns transmit buffers unsent.
+    /// </summary>
+    public virtual QueueProcessResult OnDisabledKick(int index, IDeviceQueue queue) => default;
+
     /// <summary>Work between doorbells (for example injecting received frames).</summary>
     public virtual void Service(IRingAccess rings) { }
 

@@ -178,11 +178,18 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     {
         foreach (var ring in _rings)
         {
-            if (!ring.Started || ring.Broken || !ring.Enabled) { ring.Kick?.TryConsume(); continue; }
+            if (!ring.Started || ring.Broken) { ring.Kick?.TryConsume(); continue; }
             ulong kicks = ring.Kick == null ? 1 : ring.Kick.TryConsume();
-            bool kicked = kicks > 0;
-            if (Trace != null && kicked) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} avail={ring.Queue!.HasAvailable()}");
-            if (kicked) ServeRing(ring);
+            if (kicks == 0) continue;
+            if (Trace != null) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
+            if (ring.Enabled) ServeRing(ring);
+            else
+            {
+                // Started but disabled: processed without side effects (net transmit buffers go back unsent).
+                var result = _device.OnDisabledKick(ring.Index, ring.Queue!);
+                if (result.Interrupt) ring.Interrupt();
+                if (result.Error.IsError) Broken(ring.Index, result.Error);
+            }
         }
         _device.Service(this);
         _dirtyLog?.Flush();

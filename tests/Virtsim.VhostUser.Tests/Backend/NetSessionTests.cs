@@ -46,6 +46,20 @@ public class NetSessionTests
     }
 
     [Fact]
+    public void A_disabled_transmit_ring_returns_buffers_unsent()
+    {
+        var net = new NetBackend();
+        using var f = new SessionFixture(net);
+        var (_, tx, _) = f.StartNet(QueueFormat.Split);
+        f.Front.Acked(VhostUserRequest.SetVringEnable, new VringState(1, 0).ToBytes());
+        f.Transmit(tx, 6);
+        int used = 0;
+        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) used++; return used == 6; }));
+        Assert.Equal(0, net.FramesFromDriver);
+        Assert.Equal(6, net.FramesDiscarded);
+    }
+
+    [Fact]
     public void Loopback_returns_transmitted_frames_on_the_receive_ring()
     {
         var net = new NetBackend(new NetBackendOptions { Loopback = true });
