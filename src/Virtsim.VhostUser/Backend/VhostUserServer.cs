@@ -34,7 +34,13 @@ public static class VhostUserServer
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        var listener = UnixSocketListener.Listen(options.SocketPath);
+        UnixSocketListener listener;
+        try { listener = UnixSocketListener.Listen(options.SocketPath); }
+        catch
+        {
+            (device as IDisposable)?.Dispose();
+            throw;
+        }
         return Task.Factory.StartNew(() =>
         {
             try { return Serve(device, listener, options, output, cancellationToken); }

@@ -55,7 +55,7 @@ public sealed class MemoryTable
         {
             var a = regions[i];
             if (a.Size == 0) throw new VhostUserProtocolException(r, $"region {i} is empty");
-            if (a.GuestAddress + a.Size < a.GuestAddress || a.GuestAddress + a.Size == 0 && a.GuestAddress != 0)
+            if (a.GuestAddress + a.Size < a.GuestAddress)
                 throw new VhostUserProtocolException(r, $"region {i} wraps the guest address space");
             if (a.UserAddress + a.Size < a.UserAddress)
                 throw new VhostUserProtocolException(r, $"region {i} wraps the user address space");

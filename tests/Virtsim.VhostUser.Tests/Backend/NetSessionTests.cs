@@ -60,6 +60,27 @@ public class NetSessionTests
     }
 
     [Fact]
+    public void A_kick_with_nofd_makes_the_back_end_poll_the_ring()
+    {
+        var net = new NetBackend();
+        using var f = new SessionFixture(net);
+        var (_, tx, _) = f.StartNet(QueueFormat.Packed);
+        f.Front.SendU64(VhostUserRequest.SetVringKick, 1UL | VringFile.NoFdMask);
+        f.Front.Acked(VhostUserRequest.SetVringEnable, new VringState(1, 1).ToBytes());
+        f.Transmit(tx, 4); // its kick goes to the old eventfd, which the back-end no longer watches
+        Assert.True(Wait.Until(() => net.FramesFromDriver == 4), $"polled {net.FramesFromDriver} of 4");
+    }
+
+    [Fact]
+    public void Get_config_past_the_end_answers_with_an_empty_payload()
+    {
+        using var f = new SessionFixture(new NetBackend());
+        f.Front.Negotiate(1UL << 32);
+        f.Front.Send(VhostUserRequest.GetConfig, new ConfigAccess(250, 0, new byte[6]).ToBytes());
+        Assert.Empty(f.Front.Reply(VhostUserRequest.GetConfig).Payload);
+    }
+
+    [Fact]
     public void Loopback_returns_transmitted_frames_on_the_receive_ring()
     {
         var net = new NetBackend(new NetBackendOptions { Loopback = true });
@@ -177,6 +198,9 @@ public class NetSessionTests
             new MemoryRegionDescription(0, 0x2000, 0x10000, 0), new MemoryRegionDescription(0x1000, 0x2000, 0x20000, 0)]).ToBytes(), false, fe.Ram.File.Fd, fe.Ram.File.Fd) },
         { "wrong payload size", fe => fe.Connection.Send(new VhostUserMessage(new VhostUserHeader(VhostUserRequest.SetVringNum, VhostUserHeaderFlags.Version1, 4), new byte[4])) },
         { "kick without fd or NOFD", fe => fe.SendU64(VhostUserRequest.SetVringKick, 0) },
+        { "two fds on a kick", fe => fe.SendU64(VhostUserRequest.SetVringKick, 0, false, fe.Ram.File.Fd, fe.Ram.File.Fd) },
+        { "memory table fd count mismatch", fe => fe.Send(VhostUserRequest.SetMemTable, fe.MemTablePayload(), false) },
+        { "config write past the end", fe => fe.Send(VhostUserRequest.SetConfig, new ConfigAccess(250, 0, new byte[6]).ToBytes()) },
         { "bad version", fe => fe.Connection.Send(new VhostUserMessage(new VhostUserHeader(VhostUserRequest.GetFeatures, (VhostUserHeaderFlags)2, 0), [])) },
     };
 }
