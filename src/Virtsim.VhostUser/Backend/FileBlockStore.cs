@@ -34,12 +34,6 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     /// <inheritdoc />
     public WriteCacheMode CacheMode { get; set; } = WriteCacheMode.Writeback;
 
-    /// <summary>Bytes read from the image.</summary>
-    public long BytesRead { get; private set; }
-
-    /// <summary>Bytes written to the image (data, zeroes included).</summary>
-    public long BytesWritten { get; private set; }
-
     /// <inheritdoc />
     public bool TryRead(ulong sector, Span<byte> destination)
     {
@@ -53,7 +47,6 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
                 if (n <= 0) return false;
                 destination = destination[n..];
                 offset += n;
-                BytesRead += n;
             }
             return true;
         }
@@ -67,7 +60,6 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         try
         {
             RandomAccess.Write(_file, source, (long)sector * IBlockStore.SectorSize);
-            BytesWritten += source.Length;
             return CacheMode == WriteCacheMode.Writeback || TryFlush();
         }
         catch (IOException) { return false; }

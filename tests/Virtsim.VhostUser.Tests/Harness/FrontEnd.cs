@@ -51,7 +51,7 @@ public sealed class FrontEnd : IDisposable
         Assert.Equal(0UL, Reply(request).ReadU64());
     }
 
-    public ulong Negotiate(ulong wantedVirtio, ulong protocol = VhostUserSessionProtocol.All)
+    public ulong Negotiate(ulong wantedVirtio, ulong protocol = ulong.MaxValue)
     {
         Send(VhostUserRequest.SetOwner, []);
         ulong offered = GetU64(VhostUserRequest.GetFeatures);
@@ -111,10 +111,4 @@ public sealed class FrontEnd : IDisposable
         format == QueueFormat.Split
             ? new QueueConfig(format, size, gpa, gpa + 0x1000, gpa + 0x2000, new FeatureSet(features & ~VhostUserFeatures.TransportMask, 0))
             : new QueueConfig(format, size, gpa, gpa + 0x1000, gpa + 0x1100, new FeatureSet(features & ~VhostUserFeatures.TransportMask, 0));
-}
-
-/// <summary>Protocol feature sets tests ask for.</summary>
-public static class VhostUserSessionProtocol
-{
-    public const ulong All = ulong.MaxValue;
 }
