@@ -92,6 +92,13 @@ internal sealed partial class Testpmd : IDisposable
         return true;
     }
 
+    /// <summary>Kills testpmd at once (SIGKILL), as a crashing front-end.</summary>
+    public void Crash()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+    }
+
     /// <summary>(RX-packets, TX-packets) from the accumulated forward statistics.</summary>
     public (long Rx, long Tx) Totals()
     {

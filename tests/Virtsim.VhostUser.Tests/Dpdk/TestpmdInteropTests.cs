@@ -19,10 +19,10 @@ public sealed class TestpmdInteropTests(ITestOutputHelper output)
         public readonly StringWriter Log = new();
         public readonly Task<VhostUserServeSummary> Server;
 
-        public Run(int pairs = 1)
+        public Run(int pairs = 1, int connections = 1)
         {
             Net = new NetBackend(new NetBackendOptions { QueuePairs = pairs });
-            Server = VhostUserServer.RunAsync(Net, new VhostUserServeOptions { SocketPath = Socket, MaxConnections = 1 }, TextWriter.Synchronized(Log), _cts.Token);
+            Server = VhostUserServer.RunAsync(Net, new VhostUserServeOptions { SocketPath = Socket, MaxConnections = connections }, TextWriter.Synchronized(Log), _cts.Token);
         }
 
         public async Task<VhostUserServeSummary> Finish() => await Server.WaitAsync(TimeSpan.FromSeconds(15));
@@ -56,6 +56,32 @@ public sealed class TestpmdInteropTests(ITestOutputHelper output)
         Assert.Contains($"\"framesFromDriver\":{tx}", summary.Json);
         Assert.Empty(summary.Errors);
         Assert.Equal(packed, summary.FeatureNames.Contains("RING_PACKED"));
+    }
+
+    [Fact]
+    public async Task A_front_end_killed_mid_run_loses_only_its_connection_and_the_next_one_is_served()
+    {
+        if (Testpmd.Binary == null) { output.WriteLine("dpdk-testpmd is not installed; skipped"); return; }
+        using var run = new Run(connections: 2);
+        long afterCrash;
+        using (var crashing = Testpmd.Start(run.Socket, "txonly", packed: false, inOrder: true, mergeable: true))
+        {
+            Assert.True(crashing.WaitForwarding(), "testpmd did not start forwarding:\n" + crashing.Output + run.Log);
+            Assert.True(Wait.Until(() => run.Net.FramesFromDriver > 0, 10_000), "nothing transmitted before the crash");
+            crashing.Crash();
+        }
+        Assert.True(Wait.Until(() => { long a = run.Net.FramesFromDriver; Thread.Sleep(100); return a == run.Net.FramesFromDriver; }, 10_000));
+        afterCrash = run.Net.FramesFromDriver;
+        using var testpmd = Testpmd.Start(run.Socket, "txonly", packed: true, inOrder: false, mergeable: false);
+        Assert.True(testpmd.WaitForwarding(), "the second testpmd did not start forwarding:\n" + testpmd.Output + run.Log);
+        Thread.Sleep(500);
+        Assert.True(testpmd.Quit(), "testpmd did not exit");
+        var summary = await run.Finish();
+        var (_, tx) = testpmd.Totals();
+        output.WriteLine($"after the crash {afterCrash}; second run testpmd TX {tx}, back-end total {run.Net.FramesFromDriver}; {summary.Json}");
+        Assert.Equal(2, summary.Connections);
+        Assert.True(tx > 0);
+        Assert.Equal(afterCrash + tx, run.Net.FramesFromDriver);
     }
 
     [Theory]
