@@ -92,6 +92,16 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int dup(int fd);
 
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int fstat(int fd, byte* stat);
+
+    /// <summary>The size of the file behind <paramref name="fd"/> (st_size, at offset 48 of struct stat on x86-64 and arm64), or -1.</summary>
+    public static long FileSize(int fd)
+    {
+        byte* stat = stackalloc byte[256];
+        return fstat(fd, stat) == 0 ? *(long*)(stat + 48) : -1;
+    }
+
     /// <summary>errno of the last failed call.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();
 

@@ -35,6 +35,10 @@ public sealed class MappedMemory : IDisposable
         ulong aligned = offset & ~(ulong)(PageSize - 1);
         ulong lead = offset - aligned;
         if (aligned > long.MaxValue || length > long.MaxValue - lead) throw new IOException($"cannot map 0x{length:x} bytes at offset 0x{offset:x}");
+        // Touching a page past the end of the file raises SIGBUS and would take the process down: refuse instead.
+        long fileSize = LibC.FileSize(fd);
+        if (fileSize >= 0 && (offset > (ulong)fileSize || length > (ulong)fileSize - offset))
+            throw new IOException($"0x{length:x} bytes at offset 0x{offset:x} run past the end of fd {fd} (0x{fileSize:x} bytes)");
         nuint total = (nuint)(length + lead);
         nint mapping = LibC.mmap(0, total, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, (long)aligned);
         if (mapping == LibC.MapFailed)

@@ -196,6 +196,10 @@ public class NetSessionTests
         { "unsupported request", fe => fe.Send(VhostUserRequest.GetMaxMemSlots, []) },
         { "overlapping regions", fe => fe.Send(VhostUserRequest.SetMemTable, new MemoryTable([
             new MemoryRegionDescription(0, 0x2000, 0x10000, 0), new MemoryRegionDescription(0x1000, 0x2000, 0x20000, 0)]).ToBytes(), false, fe.Ram.File.Fd, fe.Ram.File.Fd) },
+        { "region larger than its file", fe => fe.Send(VhostUserRequest.SetMemTable, new MemoryTable([
+            new MemoryRegionDescription(GuestRam.GuestBase, fe.Ram.Size * 2, GuestRam.UserBase, 0)]).ToBytes(), false, fe.Ram.File.Fd) },
+        { "region offset past its file", fe => fe.Send(VhostUserRequest.SetMemTable, new MemoryTable([
+            new MemoryRegionDescription(GuestRam.GuestBase, 0x1000, GuestRam.UserBase, fe.Ram.Size)]).ToBytes(), false, fe.Ram.File.Fd) },
         { "wrong payload size", fe => fe.Connection.Send(new VhostUserMessage(new VhostUserHeader(VhostUserRequest.SetVringNum, VhostUserHeaderFlags.Version1, 4), new byte[4])) },
         { "kick without fd or NOFD", fe => fe.SendU64(VhostUserRequest.SetVringKick, 0) },
         { "two fds on a kick", fe => fe.SendU64(VhostUserRequest.SetVringKick, 0, false, fe.Ram.File.Fd, fe.Ram.File.Fd) },
