@@ -10,6 +10,9 @@ public readonly record struct LogDescription(ulong Size, ulong Offset)
     /// <summary>Encoded size.</summary>
     public const int EncodedSize = 16;
 
+    /// <summary>Largest log accepted: 256 MiB of bits covers 8 TiB of guest memory.</summary>
+    public const ulong MaxSize = 256UL << 20;
+
     /// <summary>Decodes and checks (non-empty, no wrap).</summary>
     /// <exception cref="VhostUserProtocolException">Wrong size, empty or wrapping log.</exception>
     public static LogDescription Parse(ReadOnlySpan<byte> p)
@@ -18,7 +21,8 @@ public readonly record struct LogDescription(ulong Size, ulong Offset)
         if (p.Length != EncodedSize) throw new VhostUserProtocolException(r, $"log description is {p.Length} bytes, not {EncodedSize}");
         var log = new LogDescription(BinaryPrimitives.ReadUInt64LittleEndian(p), BinaryPrimitives.ReadUInt64LittleEndian(p[8..]));
         if (log.Size == 0) throw new VhostUserProtocolException(r, "log size is 0");
-        if (log.Size + log.Offset < log.Size || log.Size > int.MaxValue) throw new VhostUserProtocolException(r, $"log of 0x{log.Size:x} bytes at 0x{log.Offset:x} cannot be mapped");
+        if (log.Size > MaxSize) throw new VhostUserProtocolException(r, $"log of 0x{log.Size:x} bytes exceeds 0x{MaxSize:x} (8 TiB of guest memory)");
+        if (log.Size + log.Offset < log.Size) throw new VhostUserProtocolException(r, $"log of 0x{log.Size:x} bytes at 0x{log.Offset:x} cannot be mapped");
         return log;
     }
 
