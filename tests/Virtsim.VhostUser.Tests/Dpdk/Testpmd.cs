@@ -121,7 +121,15 @@ internal sealed partial class Testpmd : IDisposable
         }
         catch (InvalidOperationException) { }
         _process.Dispose();
-        try { Directory.Delete($"/var/run/dpdk/{_prefix}", recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        // EAL's runtime directory: /var/run/dpdk for root, else $XDG_RUNTIME_DIR/dpdk or /tmp/dpdk.
+        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        foreach (var root in new[] { "/var/run/dpdk", xdg == null ? null : Path.Combine(xdg, "dpdk"), "/tmp/dpdk" })
+        {
+            if (root == null) continue;
+            try { Directory.Delete(Path.Combine(root, _prefix), recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     [GeneratedRegex(@"RX-packets:\s*(\d+)")]
