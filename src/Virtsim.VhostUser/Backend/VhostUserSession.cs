@@ -308,7 +308,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         foreach (var ring in _rings)
         {
             if (!ring.Started) continue;
-            ServeRing(ring);
+            if (ring.Enabled && !ring.Broken) ServeRing(ring);
             resume[ring.Index] = ring.Stop()!;
         }
         _map?.Dispose();
@@ -359,13 +359,22 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private VhostUserMessage? SetVringAddr(VringAddress address)
     {
         var ring = RingAt(VhostUserRequest.SetVringAddr, address.Index);
-        if (ring.Started) throw new VhostUserProtocolException(VhostUserRequest.SetVringAddr, $"ring {address.Index} is running");
         if (_map != null)
         {
             ulong size = Math.Max(ring.Size, (ushort)1);
             CheckUser(address.Index, address.Descriptor, 16 * size, "descriptor area");
             CheckUser(address.Index, address.Available, 4, "driver area");
             CheckUser(address.Index, address.Used, 4, "device area");
+        }
+        if (ring.Started)
+        {
+            // A running ring gets new flags (migration turns VHOST_VRING_F_LOG on and off this way) or new
+            // addresses: it continues from where it is, over the new areas.
+            if (ring.Enabled && !ring.Broken) ServeRing(ring);
+            var state = ring.Stop()!;
+            ring.Address = address;
+            ring.Start(_map!, VirtioFeatures, LocalLog(), state);
+            return null;
         }
         ring.Address = address;
         TryStart(ring);

@@ -134,6 +134,22 @@ public class NetSessionTests
     }
 
     [Fact]
+    public void Set_vring_addr_on_a_running_ring_turns_logging_on_without_stopping_it()
+    {
+        var net = new NetBackend();
+        using var f = new SessionFixture(net);
+        var (_, tx, features) = f.StartNet(QueueFormat.Split);
+        f.Transmit(tx, 3);
+        Assert.True(Wait.Until(() => net.FramesFromDriver == 3));
+        var config = FrontEnd.RingAt(QueueFormat.Split, 64, SessionFixture.TxRing, features);
+        f.Front.Acked(VhostUserRequest.SetVringAddr, new VringAddress(1, VringAddress.LogFlag, f.Ram.UserOf(config.DescriptorArea),
+            f.Ram.UserOf(config.DeviceArea), f.Ram.UserOf(config.DriverArea), config.DeviceArea).ToBytes());
+        while (tx.TryTakeUsed(out _) == TakeResult.Taken) { }
+        f.Transmit(tx, 4);
+        Assert.True(Wait.Until(() => net.FramesFromDriver == 7), $"after SET_VRING_ADDR {net.FramesFromDriver}");
+    }
+
+    [Fact]
     public void Control_requests_answer_as_the_spec_says()
     {
         var net = new NetBackend(new NetBackendOptions { QueuePairs = 2 });
