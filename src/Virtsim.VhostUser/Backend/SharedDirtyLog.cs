@@ -6,8 +6,8 @@ namespace Virtsim.VhostUser.Backend;
 /// <summary>
 /// The dirty log shared with the front-end (SET_LOG_BASE). Devices mark a private <see cref="DirtyLog"/> through
 /// <see cref="DeviceMemory"/>; <see cref="Flush"/> moves its bits into the shared bitmap with atomic ORs. The
-/// session flushes after every batch of ring work and before it answers GET_VRING_BASE, so no page dirtied
-/// before a ring stops is missing from the front-end's log when it reads it.
+/// session flushes every few milliseconds while logging and always before it answers GET_VRING_BASE, so no page
+/// dirtied before a ring stops is missing from the front-end's log when it reads it.
 /// </summary>
 public sealed unsafe class SharedDirtyLog : IDisposable
 {

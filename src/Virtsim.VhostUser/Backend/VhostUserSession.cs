@@ -29,6 +29,8 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private SharedDirtyLog? _dirtyLog;
     private EventFd? _logFd;
     private bool _featuresSet;
+    private long _lastFlush;
+    private const int FlushIntervalMs = 5;
 
     /// <summary>Creates a session for <paramref name="device"/> (reset to power-on).</summary>
     /// <param name="device">The device to serve.</param>
@@ -192,7 +194,14 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             }
         }
         _device.Service(this);
-        _dirtyLog?.Flush();
+        // The flush scans the whole private bitmap, so while logging it runs every few milliseconds, not every round;
+        // GET_VRING_BASE, a new log and RESET flush at once, so a stopped ring's pages are never missing.
+        long now = Environment.TickCount64;
+        if (Logging && now - _lastFlush >= FlushIntervalMs)
+        {
+            _dirtyLog!.Flush();
+            _lastFlush = now;
+        }
     }
 
     /// <inheritdoc />
@@ -226,6 +235,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         foreach (var ring in _rings) ring.Dispose();
         _map?.Dispose();
         _map = null;
+        _dirtyLog?.Flush();
         _dirtyLog?.Dispose();
         _dirtyLog = null;
         _logFd?.Dispose();
