@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use (real peers and servers). Empty until a test needs one.
-packages=(postgresql)
+packages=(postgresql dpdk dpdk-dev qemu-system-common)
+# Debian packages the tests use (real peers and servers): dpdk-testpmd for the vhost-user interop tests.
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

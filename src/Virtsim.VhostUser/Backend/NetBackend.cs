@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Virtsim.Virtio.Devices;
+using Virtsim.Virtio.Devices.Net;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
+
+namespace Virtsim.VhostUser.Backend;
+
+/// <summary>
+/// virtio-net over vhost-user: a <see cref="NetDevice"/> whose transmitted frames are counted (and optionally
+/// looped back to the receive queue of the same pair), plus an optional generator that injects a fixed number of
+/// frames into the receive queues. The front-end owns the control queue, so only the data queues are served.
+/// </summary>
+public sealed class NetBackend : VhostUserDevice
+{
+    private const int InjectBudget = 128;
+    private readonly FrameSink _sink;
+    private readonly NetBackendOptions _options;
+    private readonly byte[] _generated;
+    private long _toGenerate;
+
+    /// <summary>Creates the back-end.</summary>
+    public NetBackend(NetBackendOptions? options = null)
+        : this(options ?? new NetBackendOptions(), new FrameSink()) { }
+
+    private NetBackend(NetBackendOptions options, FrameSink sink)
+        : base(new NetDevice(sink, DeviceOptions(options)))
+    {
+        _options = options;
+        _sink = sink;
+        _sink.Loopback = options.Loopback;
+        _toGenerate = options.InjectFrames;
+        _generated = BuildFrame(options.InjectFrameSize, Net.Mac);
+    }
+
+    /// <summary>The network device.</summary>
+    public NetDevice Net => (NetDevice)Handler;
+
+    /// <summary>Queue pairs served.</summary>
+    public int Pairs => _options.QueuePairs;
+
+    /// <inheritdoc />
+    public override int RingCount => 2 * _options.QueuePairs;
+
+    /// <inheritdoc />
+    public override ulong QueueNum => (ulong)_options.QueuePairs;
+
+    /// <summary>Frames the driver transmitted (read from its transmit queues).</summary>
+    public long FramesFromDriver => Net.Statistics.TxFrames;
+
+    /// <summary>Frames delivered into the driver's receive queues.</summary>
+    public long FramesToDriver => Net.Statistics.RxFrames;
+
+    /// <summary>Frames still to inject.</summary>
+    public long FramesToInject => Interlocked.Read(ref _toGenerate);
+
+    /// <summary>Adds <paramref name="count"/> frames to inject (safe from any thread; the serve loop injects them).</summary>
+    public void Inject(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Interlocked.Add(ref _toGenerate, count);
+    }
+
+    /// <summary>Looped-back frames dropped because the receive queue had no room.</summary>
+    public long LoopbackDropped => _sink.Dropped;
+
+    /// <inheritdoc />
+    public override bool HasPendingWork => Interlocked.Read(ref _toGenerate) > 0 || _sink.Pending > 0;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The front-end owns the control queue (DPDK and QEMU strip CTRL_VQ from SET_FEATURES and answer control
+    /// commands themselves), so MQ without CTRL_VQ is accepted here; nothing else offered has a dependency.
+    /// </remarks>
+    public override string? ValidateFeatures(FeatureSet accepted) =>
+        accepted.IsSubsetOf(OfferedFeatures) ? null : $"features {accepted.Except(OfferedFeatures)} were not offered";
+
+    /// <inheritdoc />
+    public override void Reset()
+    {
+        base.Reset();
+        _sink.Clear();
+    }
+
+    /// <inheritdoc />
+    public override QueueProcessResult OnKick(int index, IDeviceQueue queue)
+    {
+        if (NetQueueLayout.IsReceive(index, Net.LayoutPairs)) return default; // buffers added: Service fills them
+        return base.OnKick(index, queue);
+    }
+
+    /// <summary>Transmit buffers returned unsent because their ring was disabled.</summary>
+    public long FramesDiscarded { get; private set; }
+
+    /// <inheritdoc />
+    public override QueueProcessResult OnDisabledKick(int index, IDeviceQueue queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        if (!NetQueueLayout.IsTransmit(index, Net.LayoutPairs)) return default;
+        int completed = 0;
+        QueueError error = QueueError.None;
+        while (true)
+        {
+            var pop = queue.TryPop(out var chain);
+            if (pop == PopResult.Empty) break;
+            if (pop == PopResult.Broken || !queue.TryComplete(chain, 0)) { error = queue.Error; break; }
+            completed++;
+            FramesDiscarded++;
+        }
+        return new QueueProcessResult(completed, completed > 0 && queue.PublishUsed(), error);
+    }
+
+    /// <inheritdoc />
+    public override void Service(IRingAccess rings)
+    {
+        for (int pair = 0; pair < _options.QueuePairs; pair++)
+        {
+            int rx = NetQueueLayout.ReceiveQueue(pair);
+            if (!rings.TryGetActive(rx, out var queue)) continue;
+            bool interrupt = false;
+            int budget = InjectBudget; // bounded, so a busy receive side never starves the transmit rings
+            while (budget-- > 0 && _sink.TryPeek(pair, out var frame))
+            {
+                var result = Net.ReceiveFrame(frame.Span, queue);
+                interrupt |= result.Interrupt;
+                if (result.Status == NetReceiveStatus.NoBuffer) break;
+                _sink.Dequeue(pair);
+                if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
+            }
+            while (pair == 0 && budget-- > 0 && Interlocked.Read(ref _toGenerate) > 0)
+            {
+                var result = Net.ReceiveFrame(_generated, queue);
+                interrupt |= result.Interrupt;
+                if (result.Status == NetReceiveStatus.NoBuffer) break;
+                if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
+                Interlocked.Decrement(ref _toGenerate);
+            }
+            if (interrupt) rings.Interrupt(rx);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void WriteSummary(Utf8JsonWriter writer)
+    {
+        var s = Net.Statistics;
+        writer.WriteNumber("framesFromDriver", s.TxFrames);
+        writer.WriteNumber("bytesFromDriver", s.TxBytes);
+        writer.WriteNumber("framesToDriver", s.RxFrames);
+        writer.WriteNumber("bytesToDriver", s.RxBytes);
+        writer.WriteNumber("txDropped", s.TxDropped);
+        writer.WriteNumber("txDiscardedWhileDisabled", FramesDiscarded);
+        writer.WriteNumber("rxDroppedNoBuffer", s.RxDroppedNoBuffer);
+        writer.WriteNumber("framesNotInjected", FramesToInject);
+    }
+
+    private static NetDeviceOptions DeviceOptions(NetBackendOptions options)
+    {
+        if (options.QueuePairs is < 1 or > 128) throw new ArgumentOutOfRangeException(nameof(options), "queue pairs must be 1..128");
+        var device = FeatureSet.Of(NetFeatureBit.MrgRxbuf, NetFeatureBit.Mac, NetFeatureBit.Mtu, NetFeatureBit.Status);
+        if (options.QueuePairs > 1) device = device.With(NetFeatureBit.Mq);
+        return new NetDeviceOptions { DeviceFeatures = device, MaxQueuePairs = (ushort)options.QueuePairs, QueueSize = 32768 };
+    }
+
+    private static byte[] BuildFrame(int size, ReadOnlySpan<byte> source)
+    {
+        var frame = new byte[Math.Max(size, 60)];
+        frame.AsSpan(0, 6).Fill(0xFF); // broadcast: every receive filter lets it in
+        source.CopyTo(frame.AsSpan(6));
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x88B5); // IEEE local experimental ethertype
+        for (int i = 14; i < frame.Length; i++) frame[i] = (byte)i;
+        return frame;
+    }
+
+    // Counts nothing itself (NetDevice does); keeps copies of frames to loop back when asked.
+    private sealed class FrameSink : INetFrameSink
+    {
+        private const int MaxPending = 4096;
+        private readonly Dictionary<int, Queue<ReadOnlyMemory<byte>>> _pending = new();
+
+        public bool Loopback { get; set; }
+        public long Dropped { get; private set; }
+        public int Pending { get; private set; }
+
+        public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header)
+        {
+            if (!Loopback) return;
+            if (Pending >= MaxPending) { Dropped++; return; }
+            if (!_pending.TryGetValue(queuePair, out var queue)) _pending[queuePair] = queue = new Queue<ReadOnlyMemory<byte>>();
+            queue.Enqueue(frame.ToArray());
+            Pending++;
+        }
+
+        public bool TryPeek(int pair, out ReadOnlyMemory<byte> frame)
+        {
+            frame = default;
+            return _pending.TryGetValue(pair, out var queue) && queue.TryPeek(out frame);
+        }
+
+        public void Dequeue(int pair)
+        {
+            _pending[pair].Dequeue();
+            Pending--;
+        }
+
+        public void Clear()
+        {
+            _pending.Clear();
+            Pending = 0;
+        }
+    }
+}

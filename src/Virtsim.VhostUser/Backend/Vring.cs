@@ -1,0 +1,212 @@
+using Virtsim.VhostUser.Native;
+using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
+using Virtsim.Virtio.Queues.Split;
+
+namespace Virtsim.VhostUser.Backend;
+
+/// <summary>
+/// One vring as the front-end programs it (size, addresses, base, kick / call / error eventfds, enable) and,
+/// while started, the device-side <see cref="IDeviceQueue"/> built by <see cref="Virtqueue"/> over the mapped
+/// memory. Stopped, started-but-disabled and started-and-enabled are the spec's three ring states.
+/// </summary>
+public sealed class Vring : IDisposable
+{
+    /// <summary>Creates ring <paramref name="index"/> in the stopped state.</summary>
+    public Vring(int index) => Index = index;
+
+    /// <summary>The ring index.</summary>
+    public int Index { get; }
+
+    /// <summary>Size from SET_VRING_NUM (0 until set).</summary>
+    public ushort Size { get; set; }
+
+    /// <summary>Addresses from SET_VRING_ADDR, or null until set.</summary>
+    public VringAddress? Address { get; set; }
+
+    /// <summary>The value of SET_VRING_BASE (split: next avail index; packed: index, wrap bit 15, optional used half).</summary>
+    public uint Base { get; set; }
+
+    /// <summary>The kick eventfd, or null.</summary>
+    public EventFd? Kick { get; private set; }
+
+    /// <summary>True when SET_VRING_KICK came (with an fd or with NOFD, meaning: poll the ring).</summary>
+    public bool KickSet { get; private set; }
+
+    /// <summary>The call eventfd, or null (no interrupts).</summary>
+    public EventFd? Call { get; private set; }
+
+    /// <summary>The error eventfd, or null.</summary>
+    public EventFd? Err { get; private set; }
+
+    /// <summary>SET_VRING_ENABLE state.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The device-side queue while started, else null.</summary>
+    public IDeviceQueue? Queue { get; private set; }
+
+    /// <summary>True while started.</summary>
+    public bool Started => Queue != null;
+
+    /// <summary>True when the queue was found broken; it is not served until restarted.</summary>
+    public bool Broken { get; private set; }
+
+    /// <summary>Interrupts signalled on <see cref="Call"/>.</summary>
+    public long Calls { get; private set; }
+
+    /// <summary>The state saved when the ring last stopped (for GET_VRING_BASE and remapping).</summary>
+    public QueueState? Saved { get; private set; }
+
+    /// <summary>Replaces the kick fd (null with NOFD: polling).</summary>
+    public void SetKick(EventFd? kick)
+    {
+        Kick?.Dispose();
+        Kick = kick;
+        KickSet = true;
+    }
+
+    /// <summary>Replaces the call fd.</summary>
+    public void SetCall(EventFd? call)
+    {
+        Call?.Dispose();
+        Call = call;
+    }
+
+    /// <summary>Replaces the error fd.</summary>
+    public void SetErr(EventFd? err)
+    {
+        Err?.Dispose();
+        Err = err;
+    }
+
+    /// <summary>True when size, addresses and kick are all set.</summary>
+    public bool IsConfigured => Size != 0 && Address != null && KickSet;
+
+    /// <summary>
+    /// Starts the ring over <paramref name="map"/>: translates the addresses, builds the queue configuration for the
+    /// negotiated <paramref name="features"/> and creates the device-side queue positioned at <see cref="Base"/>
+    /// (or at <paramref name="resume"/> when continuing after a remap).
+    /// </summary>
+    /// <exception cref="VhostUserProtocolException">A ring area lies outside the memory table, or the size is invalid.</exception>
+    public void Start(GuestMemoryMap map, FeatureSet features, DirtyLog? log, QueueState? resume = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var config = BuildConfig(map, features);
+        var memory = new DeviceMemory(map.Memory, dirtyLog: log);
+        QueueState state = resume is null ? InitialState(config, memory) : resume with { Config = config };
+        IDeviceQueue queue;
+        try { queue = Virtqueue.RestoreDevice(state, memory); }
+        catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
+        // Real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
+        if (queue is SplitDeviceQueue split) split.BatchInOrder = false;
+        if (queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
+        Queue = queue;
+        Broken = queue.Error.IsError;
+        Saved = null;
+    }
+
+    /// <summary>Stops the ring, keeping its state in <see cref="Saved"/>; returns it (null when it was not started).</summary>
+    public QueueState? Stop()
+    {
+        if (Queue == null) return Saved;
+        Saved = Queue.SaveState();
+        Queue = null;
+        return Saved;
+    }
+
+    /// <summary>The GET_VRING_BASE value: split next avail; packed avail index | wrap 15 | used index 16-30 | used wrap 31.</summary>
+    public uint BaseValue()
+    {
+        var s = Saved;
+        if (s == null) return Base;
+        if (s.Config.Format == QueueFormat.Split) return s.NextAvail;
+        return (uint)(s.NextAvail & 0x7FFF) | (s.AvailWrapCounter ? 1u << 15 : 0) |
+               (uint)(s.NextUsed & 0x7FFF) << 16 | (s.UsedWrapCounter ? 1u << 31 : 0);
+    }
+
+    /// <summary>Signals the call fd (if any).</summary>
+    public void Interrupt()
+    {
+        if (Call != null && Call.Signal()) Calls++;
+    }
+
+    /// <summary>Marks the queue broken and signals the error fd.</summary>
+    public void MarkBroken()
+    {
+        Broken = true;
+        Err?.Signal();
+    }
+
+    /// <summary>Forgets the configuration and closes the fds (RESET_DEVICE, GET_VRING_BASE).</summary>
+    public void Reset(bool keepConfig)
+    {
+        Queue = null;
+        Broken = false;
+        SetKick(null);
+        KickSet = false;
+        SetCall(null);
+        SetErr(null);
+        if (keepConfig) return;
+        Size = 0;
+        Address = null;
+        Base = 0;
+        Enabled = false;
+        Saved = null;
+    }
+
+    /// <summary>Closes the fds.</summary>
+    public void Dispose() => Reset(keepConfig: false);
+
+    private QueueConfig BuildConfig(GuestMemoryMap map, FeatureSet features)
+    {
+        const VhostUserRequest r = VhostUserRequest.SetVringAddr;
+        var address = Address ?? throw new VhostUserProtocolException(r, $"ring {Index} has no addresses");
+        bool packed = features.Has(FeatureBit.RingPacked);
+        int size = Size;
+        if (size == 0 || size > QueueConfig.MaxSize) throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {size} is outside 1..{QueueConfig.MaxSize}");
+        ulong descLength = 16UL * (ulong)size;
+        ulong driverLength = packed ? 4UL : 6UL + 2UL * (ulong)size;
+        ulong deviceLength = packed ? 4UL : 6UL + 8UL * (ulong)size;
+        ulong desc = Translate(map, address.Descriptor, descLength, "descriptor area");
+        ulong driver = Translate(map, address.Available, driverLength, packed ? "driver event area" : "available ring");
+        ulong device = Translate(map, address.Used, deviceLength, packed ? "device event area" : "used ring");
+        var config = new QueueConfig(packed ? QueueFormat.Packed : QueueFormat.Split, (ushort)size, desc, driver, device, features);
+        string? invalid = config.Validate();
+        if (invalid != null) throw new VhostUserProtocolException(r, $"ring {Index}: {invalid}");
+        return config;
+    }
+
+    private ulong Translate(GuestMemoryMap map, ulong user, ulong length, string what)
+    {
+        if (!map.TryTranslateUser(user, length, out ulong gpa))
+            throw new VhostUserProtocolException(VhostUserRequest.SetVringAddr, $"ring {Index} {what} at user address 0x{user:x} (+0x{length:x}) is outside the memory table");
+        return gpa;
+    }
+
+    private QueueState InitialState(QueueConfig config, DeviceMemory memory)
+    {
+        if (config.Format == QueueFormat.Split)
+        {
+            ushort next = (ushort)Base;
+            // The used index in memory says where the device stopped; buffers popped but never used are served again.
+            ushort used = memory.Memory.TryReadU16(config.DeviceArea + 2, out ushort idx) ? idx : next;
+            if (used != next) next = used;
+            return new QueueState { Config = config, NextAvail = next, NextUsed = used, SignalledUsed = used };
+        }
+        ushort availIndex = (ushort)(Base & 0x7FFF);
+        bool availWrap = (Base & 0x8000) != 0;
+        bool hasUsedHalf = (Base >> 16) != 0;
+        ushort usedIndex = hasUsedHalf ? (ushort)((Base >> 16) & 0x7FFF) : availIndex;
+        bool usedWrap = hasUsedHalf ? (Base & 0x8000_0000) != 0 : availWrap;
+        if (availIndex >= config.Size || usedIndex >= config.Size)
+            throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index} base 0x{Base:x} is outside the ring of {config.Size}");
+        return new QueueState
+        {
+            Config = config, NextAvail = availIndex, AvailWrapCounter = availWrap,
+            NextUsed = usedIndex, UsedWrapCounter = usedWrap, SignalledUsed = usedIndex, SignalledUsedWrap = usedWrap,
+        };
+    }
+}
