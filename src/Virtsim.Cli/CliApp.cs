@@ -8,7 +8,8 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json]</c> and <c>virtsim bench SCENARIO [--seed N]</c>.
+/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json]</c>, <c>virtsim bench SCENARIO [--seed N]</c> and
+/// <c>virtsim vhost-user serve --socket PATH --device net|blk</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
 public static class CliApp
@@ -53,7 +54,10 @@ public static class CliApp
         var bench = new Command("bench", "Measure how much virtual time a scenario simulates per second of wall time.") { benchScenario, benchSeed, rounds };
         bench.SetAction(r => Bench(r.GetValue(benchScenario)!, r.GetValue(benchSeed), r.GetValue(rounds), stdout, stderr));
 
-        return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.") { run, bench };
+        return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.")
+        {
+            run, bench, VhostUserCommand.Build(stdout, stderr),
+        };
     }
 
     private static bool TryLoad(string path, TextWriter stderr, out WorldSpec spec)
