@@ -4,7 +4,7 @@ public class SubstitutionTests
 {
     private static readonly Dictionary<string, string> Env = new()
     {
-        ["HOME"] = "/home/sim",
+        ["HOME"] = "/srv/sim",
         ["PATH"] = "/bin",
         ["EMPTY"] = "",
     };
@@ -111,7 +111,7 @@ public class SubstitutionTests
 
     [Fact]
     public void Environment_is_the_fallback() =>
-        Assert.Equal("""{"home":"/home/sim","path":"/bin:/opt/bin","e":"","x":"y"}""",
+        Assert.Equal("""{"home":"/srv/sim","path":"/bin:/opt/bin","e":"","x":"y"}""",
             Hocon.Json("home = ${HOME}\npath = ${PATH}\":/opt/bin\"\ne = ${EMPTY}\nx = ${?NOT_SET}\nx = y", Env));
 
     [Fact]
