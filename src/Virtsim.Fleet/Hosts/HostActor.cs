@@ -26,6 +26,7 @@ public sealed class HostActor : ReceiveActor
     private readonly IActorRef? _network;
     private readonly FleetMetrics _metrics;
     private readonly Dictionary<uint, DeviceMemory> _dma = [];
+    private readonly Dictionary<uint, List<IActorRef>> _endpoints = [];
 
     /// <summary>Creates the host.</summary>
     public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics)
@@ -38,7 +39,11 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
         Receive<InjectIommuFault>(OnIommuFault);
-        Receive<RestoreMapping>(r => Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite));
+        Receive<RestoreMapping>(r =>
+        {
+            Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite);
+            TellDevices(r.Pasid, new IommuMappingChange(true, r.Address, r.Length));
+        });
         Receive<QueryDirtyLog>(q =>
         {
             if (!_dma.TryGetValue(q.Pasid, out var memory) || memory.DirtyLog is not { } log)
@@ -73,13 +78,18 @@ public sealed class HostActor : ReceiveActor
             {
                 var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
-                var deviceMemory = new DeviceMemory(memory, domain, dirty);
+                // Each device translates through its own copy of the VM's domain (only its actor touches it); the
+                // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets).
+                var deviceDomain = new IommuDomain(vm.Pasid);
+                deviceDomain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
+                var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
                     Self, vm.Pasid, _metrics, uplink)), $"{vm.Spec.Name}-{plan.Spec.Name}");
                 endpoints.Add(endpoint);
                 if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
             }
+            _endpoints[vm.Pasid] = endpoints;
             var v = vm;
             Context.ActorOf(Props.Create(() => new VmActor(v, memory, endpoints, _metrics)), vm.Spec.Name);
         }
@@ -140,7 +150,14 @@ public sealed class HostActor : ReceiveActor
         _metrics.Add(FleetCounter.FaultsInjected);
         // The VM's memory is identity-mapped in one piece; take the range out and put it back later.
         Iommu.Domain(f.Pasid).Unmap(start, end - start);
+        TellDevices(f.Pasid, new IommuMappingChange(false, start, end - start));
         Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
+    }
+
+    private void TellDevices(uint pasid, IommuMappingChange change)
+    {
+        if (!_endpoints.TryGetValue(pasid, out var endpoints)) return;
+        foreach (var e in endpoints) e.Tell(change, Self);
     }
 
     private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
