@@ -45,6 +45,7 @@ public sealed class TransportEndpointActor : ReceiveActor
     private readonly DeviceContext _context;
     private readonly List<DeviceQueue> _queues = [];
     private readonly string[] _coalesceKeys;
+    private readonly Queue<(int Queue, DoorbellMessage Doorbell)> _pendingDoorbells = new();
     private readonly DeviceMemory _memory;
     private IActorRef? _driver;
     private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
@@ -90,7 +91,11 @@ public sealed class TransportEndpointActor : ReceiveActor
 
         Receive<ConfigRequest>(OnConfig);
         Receive<DoorbellMessage>(OnDoorbell);
-        Receive<DoorbellDue>(d => _queues[d.Queue].OnDoorbell(d.Doorbell));
+        Receive<DoorbellDue>(_ =>
+        {
+            var (queue, doorbell) = _pendingDoorbells.Dequeue();
+            _queues[queue].OnDoorbell(doorbell);
+        });
         Receive<DmaCompleted>(c =>
         {
             int q = DeviceQueue.QueueOf(c.Tag);
@@ -129,7 +134,11 @@ public sealed class TransportEndpointActor : ReceiveActor
         _driver ??= Sender;
         int index = _context.Model.ResolveNotifyIdentifier(d.Queue);
         if (index < 0 || index >= _queues.Count) return; // a doorbell for no queue is ignored, as hardware does
-        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, new DoorbellDue(index, d), Self);
+        // Every doorbell costs the same, so the k-th timer to fire takes the k-th doorbell: the order the driver rang
+        // them in is kept even when real-time timers of equal delay fire out of order (with NOTIFICATION_DATA a
+        // stale value after a newer one would hide available buffers).
+        _pendingDoorbells.Enqueue((index, d));
+        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, DoorbellDue.Instance, Self);
     }
 
     private void OnQueueFault(int queue, string reason)
@@ -219,7 +228,10 @@ public sealed class TransportEndpointActor : ReceiveActor
 
     private static ConfigReply Ok(ConfigRequest r, ulong value0 = 0, ulong value1 = 0) => new(r.Tag, r.Operation, true, value0, value1);
 
-    private sealed record DoorbellDue(int Queue, DoorbellMessage Doorbell);
+    private sealed class DoorbellDue
+    {
+        public static readonly DoorbellDue Instance = new();
+    }
 
     private sealed record CoalesceDue(int Queue);
 
