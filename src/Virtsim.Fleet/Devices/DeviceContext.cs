@@ -11,10 +11,9 @@ using Virtsim.Virtio.Transport;
 namespace Virtsim.Fleet.Devices;
 
 /// <summary>
-/// What the actors of one device share: the core's device model (registers, status, queues) and device type.
-/// The transport endpoint owns it and alone changes registers and status; its queue actors read queue registers
-/// and run the ring work on their own queue. All of one device's actors must run on one thread at a time, which
-/// the simulation dispatcher guarantees (the whole world runs on the caller's thread).
+/// One device's state: the core's device model (registers, status, queues) and device type, with what its queues
+/// need. The transport endpoint actor owns it and its <see cref="DeviceQueue"/>s; no other actor ever sees it, so
+/// it needs no locking under either dispatcher.
 /// </summary>
 public sealed class DeviceContext
 {

@@ -3,6 +3,7 @@ using Virtsim.Actors.Actors;
 using Virtsim.Actors.Refs;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Config;
+using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Interrupt;
@@ -21,13 +22,17 @@ using Virtsim.Virtio.Transport.Pci;
 namespace Virtsim.Fleet.Endpoints;
 
 /// <summary>
-/// One PCI function or MMIO region (the transport endpoint) with the device behind it. Drivers talk to it only by
-/// messages: <see cref="ConfigRequest"/>s become real register accesses on the core's <see cref="PciTransport"/> or
-/// <see cref="MmioTransport"/>; <see cref="DoorbellMessage"/>s are passed to the queue actor after the vendor's
-/// doorbell cost; the transport's interrupts (MSI-X writes, line assertions) go to the driver as
-/// <see cref="InterruptMessage"/>s after the interrupt cost. Queue actors (children "q0", "q1", ...) report used
-/// buffer notifications and ring faults back here, where the device model raises vectors and DEVICE_NEEDS_RESET.
-/// Frames from the switch go to the receive queue's actor.
+/// One PCI function or MMIO region (the transport endpoint) with the device behind it: the device actor. It alone
+/// owns the core's <see cref="VirtioDeviceModel"/> (registers, status, queues), the device type, its
+/// <see cref="DeviceQueue"/>s, its DMA view of guest memory (its own IOMMU domain copy and transaction counters) and,
+/// for net, its uplink; nothing of it is reachable from another actor, so the same code is correct under the
+/// threaded dispatcher. Drivers talk to it only by messages: <see cref="ConfigRequest"/>s become real register
+/// accesses on the core's <see cref="PciTransport"/> or <see cref="MmioTransport"/>; <see cref="DoorbellMessage"/>s
+/// reach the queue after the vendor's doorbell cost (a timer message to itself); the transport's interrupts (MSI-X
+/// writes, line assertions) go to the driver as <see cref="InterruptMessage"/>s after the interrupt cost. The host
+/// answers the queues' DMA (<see cref="DmaCompleted"/>/<see cref="DmaFaulted"/>, routed by the tag's queue byte)
+/// and tells it of IOMMU mapping changes (<see cref="IommuMappingChange"/>). Frames from the switch go to the
+/// receive queue.
 /// </summary>
 public sealed class TransportEndpointActor : ReceiveActor
 {
@@ -38,7 +43,10 @@ public sealed class TransportEndpointActor : ReceiveActor
     private readonly MmioTransport? _mmio;
     private readonly ITransportDriverPort _port;
     private readonly DeviceContext _context;
-    private readonly List<IActorRef> _queues = [];
+    private readonly List<DeviceQueue> _queues = [];
+    private readonly string[] _coalesceKeys;
+    private readonly Queue<(int Queue, DoorbellMessage Doorbell)> _pendingDoorbells = new();
+    private readonly DeviceMemory _memory;
     private IActorRef? _driver;
     private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
 
@@ -72,29 +80,53 @@ public sealed class TransportEndpointActor : ReceiveActor
             model = _mmio.Model;
         }
         _context = new DeviceContext(model, profile, host, pasid, metrics, uplink);
+        _memory = memory;
+        var owner = new Owner(this);
+        _coalesceKeys = new string[model.QueueCount];
+        for (int i = 0; i < model.QueueCount; i++)
+        {
+            _queues.Add(new DeviceQueue(i, _context, owner));
+            _coalesceKeys[i] = $"coalesce-q{i}";
+        }
 
         Receive<ConfigRequest>(OnConfig);
         Receive<DoorbellMessage>(OnDoorbell);
-        Receive<UsedBufferNotification>(n => _context.Model.SignalQueue(n.Queue));
-        Receive<QueueFault>(OnQueueFault);
+        Receive<DoorbellDue>(_ =>
+        {
+            var (queue, doorbell) = _pendingDoorbells.Dequeue();
+            _queues[queue].OnDoorbell(doorbell);
+        });
+        Receive<DmaCompleted>(c =>
+        {
+            int q = DeviceQueue.QueueOf(c.Tag);
+            if (q < _queues.Count) _queues[q].OnDmaCompleted(c.Tag);
+        });
+        Receive<DmaFaulted>(f =>
+        {
+            int q = DeviceQueue.QueueOf(f.Tag);
+            if (q < _queues.Count) _queues[q].OnDmaFaulted(f);
+        });
+        Receive<CoalesceDue>(c => _queues[c.Queue].OnCoalesceTimer());
+        Receive<UsedBufferNotification>(n => SignalQueue(n.Queue));
+        Receive<QueueFault>(f => OnQueueFault(f.Queue, f.Reason));
         Receive<InjectFault>(f =>
         {
-            if (f.Queue < _queues.Count) _queues[f.Queue].Tell(f, Sender);
+            if (f.Queue < _queues.Count) _queues[f.Queue].OnInjectFault(f);
         });
         Receive<FrameMessage>(f =>
         {
-            if (_queues.Count > 0) _queues[0].Tell(f, Self); // receiveq1
+            if (_queues.Count > 0) _queues[0].OnFrame(f); // receiveq1
         });
+        Receive<IommuMappingChange>(OnMappingChange);
     }
 
-    /// <inheritdoc />
-    protected override void PreStart()
+    private void SignalQueue(int queue) => _context.Model.SignalQueue(queue);
+
+    private void OnMappingChange(IommuMappingChange c)
     {
-        for (int i = 0; i < _context.Model.QueueCount; i++)
-        {
-            int index = i;
-            _queues.Add(Context.ActorOf(Props.Create(() => new QueueActor(index, _context)), $"q{i}"));
-        }
+        if (_memory.Domain is not { } domain) return;
+        if (c.Mapped) domain.Map(c.Address, c.Address, c.Length, IommuPermissions.ReadWrite);
+        else domain.Unmap(c.Address, c.Length);
     }
 
     private void OnDoorbell(DoorbellMessage d)
@@ -102,14 +134,18 @@ public sealed class TransportEndpointActor : ReceiveActor
         _driver ??= Sender;
         int index = _context.Model.ResolveNotifyIdentifier(d.Queue);
         if (index < 0 || index >= _queues.Count) return; // a doorbell for no queue is ignored, as hardware does
-        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, _queues[index], d, Self);
+        // Every doorbell costs the same, so the k-th timer to fire takes the k-th doorbell: the order the driver rang
+        // them in is kept even when real-time timers of equal delay fire out of order (with NOTIFICATION_DATA a
+        // stale value after a newer one would hide available buffers).
+        _pendingDoorbells.Enqueue((index, d));
+        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, DoorbellDue.Instance, Self);
     }
 
-    private void OnQueueFault(QueueFault f)
+    private void OnQueueFault(int queue, string reason)
     {
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
         _metrics.Add(FleetCounter.DeviceNeedsReset);
-        _context.Model.SetNeedsReset($"queue {f.Queue}: {f.Reason}");
+        _context.Model.SetNeedsReset($"queue {queue}: {reason}");
     }
 
     private void OnLine(bool asserted)
@@ -191,6 +227,31 @@ public sealed class TransportEndpointActor : ReceiveActor
     }
 
     private static ConfigReply Ok(ConfigRequest r, ulong value0 = 0, ulong value1 = 0) => new(r.Tag, r.Operation, true, value0, value1);
+
+    private sealed class DoorbellDue
+    {
+        public static readonly DoorbellDue Instance = new();
+    }
+
+    private sealed record CoalesceDue(int Queue);
+
+    // The queues' view of this actor; called only from within its message handlers.
+    private sealed class Owner(TransportEndpointActor endpoint) : IDeviceQueueOwner
+    {
+        public IActorRef Self => endpoint.Self;
+
+        public void OnQueueFault(int queue, string reason) => endpoint.OnQueueFault(queue, reason);
+
+        public void OnUsedBuffers(int queue) => endpoint.SignalQueue(queue);
+
+        public void StartCoalesceTimer(int queue, TimeSpan window)
+        {
+            string key = endpoint._coalesceKeys[queue];
+            if (!endpoint.Timers.IsTimerActive(key)) endpoint.Timers.StartSingleTimer(key, new CoalesceDue(queue), window);
+        }
+
+        public void FlushUplink() => endpoint._context.Uplink?.Flush(endpoint.Self);
+    }
 
     /// <summary>The transport kind (for diagnostics).</summary>
     public override string ToString() => $"{_kind} endpoint ({_profile.Name})";

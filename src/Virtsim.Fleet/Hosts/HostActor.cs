@@ -26,10 +26,24 @@ public sealed class HostActor : ReceiveActor
     private readonly IActorRef? _network;
     private readonly FleetMetrics _metrics;
     private readonly Dictionary<uint, DeviceMemory> _dma = [];
+    private readonly Dictionary<uint, List<IActorRef>> _endpoints = [];
+
+    private readonly bool _preallocate;
 
     /// <summary>Creates the host.</summary>
-    public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics)
+    /// <param name="spec">The host.</param>
+    /// <param name="vms">Its VMs.</param>
+    /// <param name="network">The switch, or null.</param>
+    /// <param name="metrics">The run's counters.</param>
+    /// <param name="preallocateDriverWindows">
+    /// Allocate every page of each device's driver window (<see cref="Drivers.DriverLayout"/>) before anything runs.
+    /// Sparse guest memory allocates a page on first touch, which is not safe when a driver and a device touch a
+    /// fresh page from two threads at once; the threaded dispatcher needs this (the simulation does not). The VMs'
+    /// poll-mode drivers then also poll at least every <see cref="VmActor.ThreadedMinimumPollInterval"/>.
+    /// </param>
+    public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false)
     {
+        _preallocate = preallocateDriverWindows;
         _spec = spec;
         _vms = vms;
         _network = network;
@@ -38,7 +52,11 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
         Receive<InjectIommuFault>(OnIommuFault);
-        Receive<RestoreMapping>(r => Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite));
+        Receive<RestoreMapping>(r =>
+        {
+            Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite);
+            TellDevices(r.Pasid, new IommuMappingChange(true, r.Address, r.Length));
+        });
         Receive<QueryDirtyLog>(q =>
         {
             if (!_dma.TryGetValue(q.Pasid, out var memory) || memory.DirtyLog is not { } log)
@@ -71,17 +89,23 @@ public sealed class HostActor : ReceiveActor
             var endpoints = new List<IActorRef>();
             foreach (var plan in vm.Devices)
             {
+                if (_preallocate) Preallocate(memory, Drivers.DriverLayout.ForDevice(plan.IndexInVm).Base, Drivers.DriverLayout.WindowSize);
                 var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
-                var deviceMemory = new DeviceMemory(memory, domain, dirty);
+                // Each device translates through its own copy of the VM's domain (only its actor touches it); the
+                // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets).
+                var deviceDomain = new IommuDomain(vm.Pasid);
+                deviceDomain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
+                var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
                     Self, vm.Pasid, _metrics, uplink)), $"{vm.Spec.Name}-{plan.Spec.Name}");
                 endpoints.Add(endpoint);
                 if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
             }
+            _endpoints[vm.Pasid] = endpoints;
             var v = vm;
-            Context.ActorOf(Props.Create(() => new VmActor(v, memory, endpoints, _metrics)), vm.Spec.Name);
+            Context.ActorOf(Props.Create(() => new VmActor(v, memory, endpoints, _metrics, _preallocate)), vm.Spec.Name);
         }
     }
 
@@ -140,7 +164,24 @@ public sealed class HostActor : ReceiveActor
         _metrics.Add(FleetCounter.FaultsInjected);
         // The VM's memory is identity-mapped in one piece; take the range out and put it back later.
         Iommu.Domain(f.Pasid).Unmap(start, end - start);
+        TellDevices(f.Pasid, new IommuMappingChange(false, start, end - start));
         Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
+    }
+
+    private static void Preallocate(GuestMemory memory, ulong start, ulong length)
+    {
+        foreach (var region in memory.Regions)
+        {
+            ulong from = Math.Max(start, region.GuestAddress), to = Math.Min(start + length, region.GuestAddress + region.Size);
+            for (ulong a = from / IommuDomain.PageSize * IommuDomain.PageSize; a < to; a += IommuDomain.PageSize)
+                region.GetSpan(a - region.GuestAddress, 1);
+        }
+    }
+
+    private void TellDevices(uint pasid, IommuMappingChange change)
+    {
+        if (!_endpoints.TryGetValue(pasid, out var endpoints)) return;
+        foreach (var e in endpoints) e.Tell(change, Self);
     }
 
     private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)

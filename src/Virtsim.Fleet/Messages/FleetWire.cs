@@ -31,6 +31,7 @@ public static class FleetWire
         registry.Register<InjectFault>();
         registry.Register<QueueFault>();
         registry.Register<InjectIommuFault>();
+        registry.Register<IommuMappingChange>();
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();

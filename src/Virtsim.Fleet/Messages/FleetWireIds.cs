@@ -33,6 +33,8 @@ public static class FleetWireIds
     public const ushort QueueFault = 1041;
     /// <summary><see cref="Faults.InjectIommuFault"/>.</summary>
     public const ushort InjectIommuFault = 1042;
+    /// <summary><see cref="Faults.IommuMappingChange"/>.</summary>
+    public const ushort IommuMappingChange = 1043;
     /// <summary><see cref="Net.FrameMessage"/>.</summary>
     public const ushort Frame = 1050;
     /// <summary><see cref="Blk.BlkRequest"/>.</summary>

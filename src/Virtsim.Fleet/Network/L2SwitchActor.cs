@@ -15,13 +15,31 @@ public sealed class L2SwitchActor : ReceiveActor
     private readonly Dictionary<ulong, IActorRef> _table = [];
     private readonly List<IActorRef> _ports = [];
     private readonly TimeSpan _latency;
+    private readonly int _expectedPorts;
+    private readonly Queue<(FrameMessage Frame, IActorRef Ingress)> _early = new();
 
     /// <summary>Creates the switch.</summary>
-    public L2SwitchActor(TimeSpan latency)
+    /// <param name="latency">The link latency.</param>
+    /// <param name="expectedPorts">
+    /// Ports the world will attach (<see cref="AttachPort"/>). Frames that arrive before all of them did are held
+    /// and switched once the last one attaches, so a frame flooded while the world is still being built (hosts start
+    /// concurrently under the threaded dispatcher) is not lost. 0: switch at once.
+    /// </param>
+    public L2SwitchActor(TimeSpan latency, int expectedPorts = 0)
     {
         _latency = latency;
-        Receive<AttachPort>(a => Attach(a.Port));
-        Receive<FrameMessage>(OnFrame);
+        _expectedPorts = expectedPorts;
+        Receive<AttachPort>(a =>
+        {
+            Attach(a.Port);
+            if (_ports.Count < _expectedPorts) return;
+            while (_early.TryDequeue(out var early)) Switch(early.Frame, early.Ingress);
+        });
+        Receive<FrameMessage>(m =>
+        {
+            if (_ports.Count < _expectedPorts) _early.Enqueue((m, Sender));
+            else Switch(m, Sender);
+        });
     }
 
     /// <summary>Frames forwarded to a learned port.</summary>
@@ -35,11 +53,10 @@ public sealed class L2SwitchActor : ReceiveActor
         if (!_ports.Contains(port)) _ports.Add(port);
     }
 
-    private void OnFrame(FrameMessage m)
+    private void Switch(FrameMessage m, IActorRef ingress)
     {
         var f = m.Frame;
         if (f.Length < 14) return;
-        var ingress = Sender;
         Attach(ingress);
         ulong source = Mac(f.AsSpan(6, 6));
         if ((f[6] & 1) == 0) _table[source] = ingress;

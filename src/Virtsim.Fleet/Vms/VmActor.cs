@@ -20,10 +20,23 @@ public sealed class VmActor : ReceiveActor
     private readonly GuestMemory _memory;
     private readonly IReadOnlyList<IActorRef> _endpoints;
     private readonly FleetMetrics _metrics;
+    private readonly bool _threaded;
+
+    /// <summary>
+    /// The shortest poll interval under the threaded dispatcher: real-time timers count whole milliseconds (a
+    /// sub-millisecond period becomes 0, which makes a .NET timer fire only once).
+    /// </summary>
+    public static TimeSpan ThreadedMinimumPollInterval { get; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Creates the VM.</summary>
-    public VmActor(VmPlan plan, GuestMemory memory, IReadOnlyList<IActorRef> endpoints, FleetMetrics metrics)
+    /// <param name="plan">The VM and its devices.</param>
+    /// <param name="memory">Its guest memory.</param>
+    /// <param name="endpoints">Its devices' transport endpoints, in device order.</param>
+    /// <param name="metrics">The run's counters.</param>
+    /// <param name="threaded">True under the threaded dispatcher (poll intervals of at least <see cref="ThreadedMinimumPollInterval"/>).</param>
+    public VmActor(VmPlan plan, GuestMemory memory, IReadOnlyList<IActorRef> endpoints, FleetMetrics metrics, bool threaded = false)
     {
+        _threaded = threaded;
         _plan = plan;
         _memory = memory;
         _endpoints = endpoints;
@@ -48,6 +61,7 @@ public sealed class VmActor : ReceiveActor
                 QueueSize = spec.QueueSize,
                 PackedRing = spec.PackedRing,
             };
+            if (_threaded && options.PollInterval < ThreadedMinimumPollInterval) options = options with { PollInterval = ThreadedMinimumPollInterval };
             var vcpu = _plan.Spec.VcpuCostPerRequest;
             if (spec.Kind == DeviceKind.Blk)
             {

@@ -53,6 +53,56 @@ public static class FleetRunner
         wall.Stop();
         system.RemoveTrace(trace);
 
+        return Report(spec, seed, world, metrics, trace.Value, trace.Count, virtualTime, wall.Elapsed);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> in real time on a <see cref="ThreadedDispatcher"/> (the thread pool): the same
+    /// actors as under simulation, each actor's state touched by one thread at a time. Waits until every workload
+    /// finished, no request completed for <paramref name="stallTimeout"/>, or <paramref name="timeout"/>. Timers are
+    /// real (vendor costs of microseconds take the timer resolution), so the run is slower than simulated and not
+    /// reproducible; the report's trace hash and message count are 0 and its virtual time is the wall time.
+    /// </summary>
+    /// <param name="spec">The world.</param>
+    /// <param name="seed">Every actor's randomness (the interleaving is the thread pool's).</param>
+    /// <param name="timeout">Wall-clock limit.</param>
+    /// <param name="stallTimeout">Wall-clock time without a completed request after which the run gives up.</param>
+    /// <param name="world">The world, for inspection after the run (its actors are stopped).</param>
+    /// <param name="started">Called on the calling thread once the world is built and running (tests inject faults here); may be null.</param>
+    public static RunReport RunThreaded(WorldSpec spec, int seed, TimeSpan timeout, TimeSpan stallTimeout, out FleetWorld world,
+        Action<FleetWorld>? started = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var wall = Stopwatch.StartNew();
+        var metrics = new FleetMetrics();
+        var system = ActorSystem.Create("fleet", new ActorSystemOptions { Dispatcher = new ThreadedDispatcher(), Seed = seed });
+        try
+        {
+            world = FleetWorld.Build(system, spec, metrics, threaded: true);
+            started?.Invoke(world);
+            long lastRequests = -1;
+            var lastProgress = wall.Elapsed;
+            while (!world.AllDone && wall.Elapsed < timeout)
+            {
+                Thread.Sleep(5);
+                long requests = metrics.Requests;
+                if (requests != lastRequests) { lastRequests = requests; lastProgress = wall.Elapsed; }
+                else if (wall.Elapsed - lastProgress > stallTimeout) break;
+            }
+        }
+        finally
+        {
+            system.Dispose();
+        }
+        wall.Stop();
+        return Report(spec, seed, world, metrics, 0, 0, wall.Elapsed, wall.Elapsed);
+    }
+
+    // Workload results are written only by their workload actors and read here, after the run (the last write of
+    // each happens before its Interlocked WorkloadDone, and the actors have stopped).
+    private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
+        TimeSpan virtualTime, TimeSpan wallTime)
+    {
         long lost = 0, duplicates = 0, integrity = 0;
         foreach (var d in world.Devices)
         {
@@ -65,15 +115,15 @@ public static class FleetRunner
         {
             Scenario = spec.Name,
             Seed = seed,
-            TraceHash = trace.Value,
-            Messages = trace.Count,
+            TraceHash = traceHash,
+            Messages = messages,
             Completed = world.AllDone,
             Requests = metrics.Requests,
             Lost = lost,
             Duplicates = duplicates,
             IntegrityErrors = integrity,
             VirtualTime = virtualTime,
-            WallTime = wall.Elapsed,
+            WallTime = wallTime,
             Counters = metrics.Snapshot(),
         };
     }

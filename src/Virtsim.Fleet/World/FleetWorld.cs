@@ -59,7 +59,14 @@ public sealed class FleetWorld
     }
 
     /// <summary>Builds <paramref name="spec"/> in <paramref name="system"/>.</summary>
-    public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null)
+    /// <param name="system">The actor system (simulation or threaded dispatcher).</param>
+    /// <param name="spec">The world.</param>
+    /// <param name="metrics">The run's counters; new when null.</param>
+    /// <param name="threaded">
+    /// True when <paramref name="system"/> runs actors on threads: hosts then allocate the guest memory pages the
+    /// drivers and devices share before anything runs (see <see cref="HostActor"/>).
+    /// </param>
+    public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null, bool threaded = false)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(spec);
@@ -80,7 +87,7 @@ public sealed class FleetWorld
         }
 
         var plans = new List<DevicePlan>();
-        var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency)), "switch");
+        var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netIndexes.Count)), "switch");
         int g = 0;
         foreach (var host in spec.Hosts)
         {
@@ -102,7 +109,7 @@ public sealed class FleetWorld
                 vms.Add(new VmPlan(vm, pasid++, devices));
             }
             var h = host;
-            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics)), host.Name);
+            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded)), host.Name);
         }
         return new FleetWorld(system, spec, metrics, network, plans);
     }

@@ -38,6 +38,8 @@ public class WireRoundTripTests
         new InjectFault(FaultKind.CorruptNextDescriptor, 1),
         new QueueFault(0, "BufferOutOfRange at descriptor 3"),
         new InjectIommuFault(1, 0x100_0000, 4096, 300),
+        new IommuMappingChange(false, 0x100_0000, 4096),
+        new IommuMappingChange(true, 0x100_0000, 8192),
     };
 
     [Theory]

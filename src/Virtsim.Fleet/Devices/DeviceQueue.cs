@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Virtsim.Actors.Actors;
+using Virtsim.Actors.Refs;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Faults;
@@ -13,21 +13,44 @@ using Virtsim.Virtio.Queues;
 namespace Virtsim.Fleet.Devices;
 
 /// <summary>
-/// The device side of one virtqueue. A doorbell makes it serve the ring with the core (pop, handle, complete,
+/// What a <see cref="DeviceQueue"/> needs from the actor that owns it (the device's transport endpoint): a way to
+/// send as that actor, the device's reactions to a pass, and its timers.
+/// </summary>
+public interface IDeviceQueueOwner
+{
+    /// <summary>The owning actor (the sender of the queue's DMA requests).</summary>
+    IActorRef Self { get; }
+
+    /// <summary>The driver reports a malformed ring or a failed DMA on queue <paramref name="queue"/>.</summary>
+    void OnQueueFault(int queue, string reason);
+
+    /// <summary>The queue has used buffers the driver wants to hear about now.</summary>
+    void OnUsedBuffers(int queue);
+
+    /// <summary>Starts (unless running) the single timer that calls <see cref="DeviceQueue.OnCoalesceTimer"/> after <paramref name="window"/>.</summary>
+    void StartCoalesceTimer(int queue, TimeSpan window);
+
+    /// <summary>Sends the frames the net device transmitted during the pass to the switch.</summary>
+    void FlushUplink();
+}
+
+/// <summary>
+/// The device side of one virtqueue, owned by the device's transport endpoint actor (the only actor that touches
+/// the core's device model and its queues). A doorbell makes it serve the ring with the core (pop, handle, complete,
 /// publish: the bytes move in guest memory through the IOMMU at once); it then charges the pass's time by sending
 /// the transaction counts to the host as a <see cref="DmaBatch"/> and waits for the <see cref="DmaCompleted"/>
-/// before it sends transmitted frames on and asks the endpoint for the used buffer notification (honouring the
-/// driver's suppression, as the core decided, and the vendor's interrupt coalescing). Doorbells that arrive
-/// meanwhile are merged into one more pass. A malformed ring is reported to the endpoint as a
-/// <see cref="QueueFault"/>. For a net receive queue, frames from the switch wait in a backlog until the driver has
-/// buffers; none is dropped for lack of buffers.
+/// before it sends transmitted frames on and asks for the used buffer notification (honouring the driver's
+/// suppression, as the core decided, and the vendor's interrupt coalescing). Doorbells that arrive meanwhile are
+/// merged into one more pass. A malformed ring is reported as a queue fault. For a net receive queue, frames from
+/// the switch wait in a backlog until the driver has buffers; none is dropped for lack of buffers. DMA tags carry
+/// the queue index in their low byte (<see cref="QueueOf"/>) so the owner routes replies.
 /// </summary>
-public sealed class QueueActor : ReceiveActor
+public sealed class DeviceQueue
 {
-    private const string CoalesceTimer = "coalesce";
     private static readonly MemoryAccessKind[] Kinds = Enum.GetValues<MemoryAccessKind>();
     private readonly int _index;
     private readonly DeviceContext _device;
+    private readonly IDeviceQueueOwner _owner;
     private readonly Queue<byte[]> _rxBacklog = new();
     private readonly long[] _seenReads = new long[Kinds.Length];
     private readonly long[] _seenWrites = new long[Kinds.Length];
@@ -37,49 +60,64 @@ public sealed class QueueActor : ReceiveActor
     private bool _again;
     private bool _interruptAfterBatch;
     private bool _corruptArmed;
-    private ulong _tag;
+    private ulong _sequence;
     private ulong _waitingTag;
-    private readonly UsedBufferNotification _notification;
 
-    /// <summary>Creates the queue actor.</summary>
-    public QueueActor(int index, DeviceContext device)
+    /// <summary>Creates the queue.</summary>
+    public DeviceQueue(int index, DeviceContext device, IDeviceQueueOwner owner)
     {
+        if ((uint)index > 0xFF) throw new ArgumentOutOfRangeException(nameof(index), index, "at most 256 queues per device");
         _index = index;
         _device = device;
-        _notification = new UsedBufferNotification((ushort)index);
-        Receive<DoorbellMessage>(OnDoorbell);
-        Receive<DmaCompleted>(c =>
-        {
-            if (c.Tag == _waitingTag) OnPassDone();
-        });
-        Receive<DmaFaulted>(f =>
-        {
-            if (f.Tag != _waitingTag) return;
-            _device.Metrics.Add(FleetCounter.DmaFaults);
-            _busy = false;
-            Context.Parent.Tell(new QueueFault((ushort)_index, $"DMA fault {f.Fault} at 0x{f.Address:x}"), Self);
-        });
-        Receive<FrameMessage>(f =>
-        {
-            _rxBacklog.Enqueue(f.Frame);
-            TryServe();
-        });
-        Receive<InjectFault>(f =>
-        {
-            _device.Metrics.Add(FleetCounter.FaultsInjected);
-            _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
-        });
-        Receive<CoalescedInterrupt>(_ => Context.Parent.Tell(_notification, Self));
+        _owner = owner;
     }
 
-    private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
+    /// <summary>The queue a DMA reply with <paramref name="tag"/> belongs to.</summary>
+    public static int QueueOf(ulong tag) => (int)(tag & 0xFF);
 
-    private void OnDoorbell(DoorbellMessage d)
+    private ulong NextTag() => (++_sequence << 8) | (uint)_index;
+
+    /// <summary>A doorbell for this queue (after the doorbell cost).</summary>
+    public void OnDoorbell(DoorbellMessage d)
     {
         if (!_device.TryGetServable(_index, out var queue)) return;
         if (d.Data is uint data && _device.NotificationData) queue.OnNotificationData(data);
         TryServe();
     }
+
+    /// <summary>The host finished the DMA with <paramref name="tag"/>.</summary>
+    public void OnDmaCompleted(ulong tag)
+    {
+        if (tag == _waitingTag) OnPassDone();
+    }
+
+    /// <summary>The host could not perform the DMA.</summary>
+    public void OnDmaFaulted(DmaFaulted f)
+    {
+        if (f.Tag != _waitingTag) return;
+        _device.Metrics.Add(FleetCounter.DmaFaults);
+        _busy = false;
+        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}");
+    }
+
+    /// <summary>A frame for this (receive) queue.</summary>
+    public void OnFrame(FrameMessage f)
+    {
+        _rxBacklog.Enqueue(f.Frame);
+        TryServe();
+    }
+
+    /// <summary>Arms a fault.</summary>
+    public void OnInjectFault(InjectFault f)
+    {
+        _device.Metrics.Add(FleetCounter.FaultsInjected);
+        _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
+    }
+
+    /// <summary>The coalescing window ended.</summary>
+    public void OnCoalesceTimer() => _owner.OnUsedBuffers(_index);
+
+    private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
 
     private void TryServe()
     {
@@ -115,7 +153,7 @@ public sealed class QueueActor : ReceiveActor
             if (result.Error.IsError) { error = result.Error.Kind; reason = result.Error.Reason; }
         }
         if (error != QueueErrorKind.None)
-            Context.Parent.Tell(new QueueFault((ushort)_index, reason ?? error.ToString()), Self);
+            _owner.OnQueueFault(_index, reason ?? error.ToString());
         ChargeTime(queue, completed, interrupt);
     }
 
@@ -166,18 +204,18 @@ public sealed class QueueActor : ReceiveActor
         static uint U(long v) => (uint)Math.Clamp(v, 0, uint.MaxValue);
         int d = (int)MemoryAccessKind.Descriptor, ri = (int)MemoryAccessKind.RingIndex, re = (int)MemoryAccessKind.RingEntry,
             da = (int)MemoryAccessKind.Data, ev = (int)MemoryAccessKind.EventSuppression;
-        var batch = new DmaBatch(++_tag, (ushort)_index, U(reads[d] + writes[d]), U(reads[ri] + writes[ri]), U(reads[re] + writes[re]),
+        _waitingTag = NextTag();
+        var batch = new DmaBatch(_waitingTag, (ushort)_index, U(reads[d] + writes[d]), U(reads[ri] + writes[ri]), U(reads[re] + writes[re]),
             U(reads[da]), U(writes[da]), U(reads[ev] + writes[ev]), (ulong)bytes, latency);
         _busy = true;
-        _waitingTag = _tag;
         _interruptAfterBatch = interrupt;
-        _device.Host.Tell(batch, Self);
+        _device.Host.Tell(batch, _owner.Self);
     }
 
     private void OnPassDone()
     {
         _busy = false;
-        _device.Uplink?.Flush(Context.Parent);
+        _owner.FlushUplink();
         if (_interruptAfterBatch) RaiseInterrupt();
         _interruptAfterBatch = false;
         bool again = _again;
@@ -189,12 +227,8 @@ public sealed class QueueActor : ReceiveActor
     private void RaiseInterrupt()
     {
         var window = _device.Profile.Timing.InterruptCoalescing;
-        if (window <= TimeSpan.Zero)
-        {
-            Context.Parent.Tell(_notification, Self);
-            return;
-        }
-        if (!Timers.IsTimerActive(CoalesceTimer)) Timers.StartSingleTimer(CoalesceTimer, CoalescedInterrupt.Instance, window);
+        if (window <= TimeSpan.Zero) _owner.OnUsedBuffers(_index);
+        else _owner.StartCoalesceTimer(_index, window);
     }
 
     private void ResetBaseline(IDeviceQueue queue)
@@ -231,12 +265,7 @@ public sealed class QueueActor : ReceiveActor
         BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
         _busy = true;
         _again = true;
-        _waitingTag = ++_tag;
-        _device.Host.Tell(new DmaWrite(_tag, _device.Pasid, descriptor, bad), Self);
-    }
-
-    private sealed class CoalescedInterrupt
-    {
-        public static readonly CoalescedInterrupt Instance = new();
+        _waitingTag = NextTag();
+        _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, descriptor, bad), _owner.Self);
     }
 }
