@@ -27,8 +27,12 @@ internal sealed class RealTimeScheduler : IScheduler, IClock
     public ICancelable ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action)
     {
         if (interval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(interval), "The interval must be positive.");
-        return new TimerHandle(_time, action, Clamp(initialDelay), interval);
+        // System timers count whole milliseconds: a shorter period rounds to 0, which means "fire once".
+        return new TimerHandle(_time, action, Clamp(initialDelay), interval < MinimumPeriod ? MinimumPeriod : interval);
     }
+
+    /// <summary>The shortest repeat interval real timers honour; shorter intervals repeat at this rate.</summary>
+    public static readonly TimeSpan MinimumPeriod = TimeSpan.FromMilliseconds(1);
 
     public ICancelable ScheduleTellOnce(TimeSpan delay, IActorRef receiver, object message, IActorRef? sender) =>
         ScheduleOnce(delay, () => receiver.Tell(message, sender));
