@@ -9,7 +9,7 @@ namespace Virtsim.Cli;
 
 /// <summary>
 /// The command tree: <c>virtsim run SCENARIO [--seed N] [--json]</c>, <c>virtsim bench SCENARIO [--seed N]</c> and
-/// <c>virtsim vhost-user serve --socket PATH --device net|blk</c>.
+/// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
 public static class CliApp
@@ -56,7 +56,7 @@ public static class CliApp
 
         return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.")
         {
-            run, bench, VhostUserCommand.Build(stdout, stderr),
+            run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
         };
     }
 
