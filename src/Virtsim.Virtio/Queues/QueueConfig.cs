@@ -34,8 +34,7 @@ public readonly record struct QueueConfig(QueueFormat Format, ushort Size, ulong
     /// </summary>
     public string? Validate()
     {
-        if (Size == 0 || Size > MaxSize) return $"queue size {Size} is outside 1..{MaxSize}";
-        if (Format == QueueFormat.Split && (Size & (Size - 1)) != 0) return $"split queue size {Size} is not a power of two";
+        if (ValidateSize() is { } size) return size;
         if (DescriptorArea % 16 != 0) return $"descriptor area 0x{DescriptorArea:x} is not 16-byte aligned";
         if (Format == QueueFormat.Split)
         {
@@ -47,6 +46,17 @@ public readonly record struct QueueConfig(QueueFormat Format, ushort Size, ulong
             if (DriverArea % 4 != 0) return $"driver event suppression area 0x{DriverArea:x} is not 4-byte aligned";
             if (DeviceArea % 4 != 0) return $"device event suppression area 0x{DeviceArea:x} is not 4-byte aligned";
         }
+        return null;
+    }
+
+    /// <summary>
+    /// Checks the size rule alone: 1..32768, and a power of two for split rings. Returns null when valid, else the
+    /// reason. (A device queue refuses a bad size outright, but only marks misaligned areas as a broken ring.)
+    /// </summary>
+    public string? ValidateSize()
+    {
+        if (Size == 0 || Size > MaxSize) return $"queue size {Size} is outside 1..{MaxSize}";
+        if (Format == QueueFormat.Split && (Size & (Size - 1)) != 0) return $"split queue size {Size} is not a power of two";
         return null;
     }
 }

@@ -59,8 +59,7 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     {
         ArgumentNullException.ThrowIfNull(memory);
         if (config.Format != QueueFormat.Split) throw new ArgumentException("not a split queue configuration", nameof(config));
-        if (config.Size == 0 || config.Size > QueueConfig.MaxSize || (config.Size & (config.Size - 1)) != 0)
-            throw new ArgumentException($"split queue size {config.Size} is not a power of two in 1..{QueueConfig.MaxSize}", nameof(config));
+        if (config.ValidateSize() is { } problem) throw new ArgumentException(problem, nameof(config));
         Config = config;
         Memory = memory;
         _size = config.Size;
