@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The scenario file could not be read or is invalid.</summary>
     public const int BadScenario = 2;
+
+    /// <summary>A real peer failed: it could not be reached, broke the vhost-user protocol or a ring, or stopped answering.</summary>
+    public const int PeerFailed = 3;
 }

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
 
 namespace Virtsim.Cli;
 
 /// <summary>
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk [--queues N] [--image FILE]</c>: serves a Virtsim
 /// device to real vhost-user front-ends (DPDK's net_virtio_user, QEMU) until SIGINT or SIGTERM, then prints one
-/// JSON summary line.
+/// JSON summary line; <c>virtsim vhost-user drive --socket PATH --device net|blk ...</c>: drives a real vhost-user
+/// device (DPDK's net_vhost, qemu-storage-daemon) with a Virtsim driver and prints one JSON summary line.
 /// </summary>
 internal static class VhostUserCommand
 {
@@ -44,7 +46,109 @@ internal static class VhostUserCommand
             Queues = r.GetValue(queues),
             ImagePath = r.GetValue(image),
         }, stdout, stderr));
-        return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers.") { serve };
+        return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers, Virtsim drivers for real devices.")
+        {
+            serve, BuildDrive(stdout, stderr),
+        };
+    }
+
+    private static Command BuildDrive(TextWriter stdout, TextWriter stderr)
+    {
+        var defaults = new VhostUserDriveOptions { SocketPath = "-" };
+        var socket = new Option<string>("--socket")
+        {
+            Description = "Path of the device's unix socket (the device listens; waits up to --timeout for it to appear).",
+            Required = true,
+        };
+        var device = new Option<VhostUserDeviceKind>("--device")
+        {
+            Description = "The device behind the socket: net or blk.",
+            DefaultValueFactory = _ => VhostUserDeviceKind.Net,
+        };
+        var frames = new Option<long>("--frames")
+        {
+            Description = "net: frames to send; each must come back (io forwarding or loopback) and verify.",
+            DefaultValueFactory = _ => defaults.Frames,
+        };
+        var frameSize = new Option<int>("--frame-size")
+        {
+            Description = $"net: bytes per frame, Ethernet header included ({VhostUserDriveOptions.MinFrameSize}..{VhostUserDriveOptions.MaxFrameSize}).",
+            DefaultValueFactory = _ => defaults.FrameSize,
+        };
+        var queueSize = new Option<int>("--queue-size")
+        {
+            Description = "Descriptors per ring (a power of two for split rings).",
+            DefaultValueFactory = _ => defaults.QueueSize,
+        };
+        var requestSize = new Option<int>("--request-size")
+        {
+            Description = "blk: bytes per read or write request (a multiple of 512).",
+            DefaultValueFactory = _ => defaults.RequestSize,
+        };
+        var packed = new Option<bool>("--packed") { Description = "Use packed rings (VIRTIO_F_RING_PACKED must be offered)." };
+        var noEventIdx = new Option<bool>("--no-event-idx") { Description = "Do not negotiate VIRTIO_F_EVENT_IDX." };
+        var noInOrder = new Option<bool>("--no-in-order") { Description = "Do not negotiate VIRTIO_F_IN_ORDER." };
+        var noMrgRxbuf = new Option<bool>("--no-mrg-rxbuf") { Description = "net: do not negotiate VIRTIO_NET_F_MRG_RXBUF." };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of the frame and disk patterns.",
+            DefaultValueFactory = _ => defaults.Seed,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds to wait for the socket, for any reply, and for ring progress before giving up.",
+            DefaultValueFactory = _ => defaults.Timeout.TotalSeconds,
+        };
+        var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
+        {
+            socket, device, frames, frameSize, queueSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
+        };
+        drive.SetAction(r =>
+        {
+            int size = r.GetValue(queueSize);
+            double seconds = r.GetValue(timeout);
+            if (size is < 1 or > ushort.MaxValue || !(seconds > 0 && seconds < 86_400))
+            {
+                stderr.WriteLine($"virtsim: --queue-size must be 1..32768 and --timeout positive (got {size}, {seconds})");
+                return ExitCodes.BadScenario;
+            }
+            return Drive(new VhostUserDriveOptions
+            {
+                SocketPath = r.GetValue(socket)!,
+                Device = r.GetValue(device),
+                Frames = r.GetValue(frames),
+                FrameSize = r.GetValue(frameSize),
+                QueueSize = (ushort)size,
+                RequestSize = r.GetValue(requestSize),
+                Packed = r.GetValue(packed),
+                EventIdx = !r.GetValue(noEventIdx),
+                InOrder = !r.GetValue(noInOrder),
+                MergeableRxBuffers = !r.GetValue(noMrgRxbuf),
+                Seed = r.GetValue(seed),
+                Timeout = TimeSpan.FromSeconds(seconds),
+            }, stdout, stderr);
+        });
+        return drive;
+    }
+
+    private static int Drive(VhostUserDriveOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.Validate() is { } reason)
+        {
+            stderr.WriteLine($"virtsim: {reason}");
+            return ExitCodes.BadScenario;
+        }
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        stderr.WriteLine($"virtsim: driving vhost-user {options.Device.ToString().ToLowerInvariant()} on {options.SocketPath} (seed {options.Seed})");
+        var summary = VhostUserDriver.RunAsync(options, stdout, stderr, stop.Token).GetAwaiter().GetResult();
+        if (summary.Error != null)
+        {
+            stderr.WriteLine($"virtsim: {summary.Error}");
+            return ExitCodes.PeerFailed;
+        }
+        return summary.Ok ? ExitCodes.Ok : ExitCodes.ChecksFailed;
     }
 
     private static int Serve(VhostUserServeOptions options, TextWriter stdout, TextWriter stderr)

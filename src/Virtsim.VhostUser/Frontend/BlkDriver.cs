@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
+
+namespace Virtsim.VhostUser.Frontend;
+
+/// <summary>
+/// A virtio-blk driver against a real device: reads the capacity with GET_CONFIG, writes <see cref="DiskPattern"/>
+/// over the whole disk, flushes (when VIRTIO_BLK_F_FLUSH is offered), reads everything back in order, verifies it
+/// and hashes it with SHA-256. Requests are pipelined (several in flight on ring 0) and retired in submission
+/// order, so the hash covers the disk front to back.
+/// </summary>
+public static class BlkDriver
+{
+    private const uint TypeIn = 0, TypeOut = 1, TypeFlush = 4;
+    private const int HeaderSize = 16;
+    private const int MaxDepth = 32;
+
+    /// <summary>Negotiates, sets the ring up and runs write, flush and read-back; <paramref name="session"/> is left with the ring stopped.</summary>
+    /// <exception cref="VhostUserProtocolException">The device broke the protocol or the ring, or cannot be written.</exception>
+    /// <exception cref="TimeoutException">No request completed for the timeout.</exception>
+    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(options);
+        ulong packed = options.Packed ? 1UL << FeatureBit.RingPacked : 0;
+        ulong wanted = (1UL << FeatureBit.Version1) | packed | (1UL << BlkFeatureBit.Flush) |
+                       (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
+                       (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
+        ulong features = session.Negotiate(wanted, (1UL << FeatureBit.Version1) | packed);
+        if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
+            throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device is read-only (VIRTIO_BLK_F_RO); it cannot be written");
+        var result = new BlkDriveResult();
+        ulong sectors = FrontendSession.ReadU64(session.ReadConfig(0, 8), 0);
+        result.CapacityBytes = sectors * 512;
+        if (result.CapacityBytes == 0) throw new VhostUserProtocolException(VhostUserRequest.GetConfig, "the device reports a capacity of 0 sectors");
+
+        var format = options.Packed ? QueueFormat.Packed : QueueFormat.Split;
+        int depth = Math.Clamp(options.QueueSize / 3, 1, MaxDepth);
+        ulong slotSize = 4096 + (ulong)options.RequestSize;
+        using var memory = new FrontendMemory(24UL * options.QueueSize + 4 * 4096 + (ulong)depth * slotSize + (1 << 20));
+        using var ring = FrontendRing.Create(0, format, options.QueueSize, new FeatureSet(features, 0), memory);
+        ulong slotBase = memory.Allocate((ulong)depth * slotSize, 4096);
+        FrontendRing[] rings = [ring];
+        session.ShareMemory(memory);
+        session.StartRings(rings, memory);
+
+        var pipeline = new Pipeline(session, rings, memory, slotBase, slotSize, depth, options, result, progress, ct);
+        pipeline.Pass(TypeOut);
+        if ((features & (1UL << BlkFeatureBit.Flush)) != 0) result.Flushed = pipeline.Flush();
+        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            pipeline.Pass(TypeIn, sha);
+            result.Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+        session.StopRings(rings);
+        result.Kicks = ring.Kicks;
+        result.Calls = ring.Calls;
+        return result;
+    }
+
+    /// <summary>Request slots (header, status byte, data) and the submitted-not-completed table of one ring.</summary>
+    private sealed class Pipeline(
+        FrontendSession session, FrontendRing[] rings, FrontendMemory memory, ulong slotBase, ulong slotSize, int depth,
+        VhostUserDriveOptions options, BlkDriveResult result, TextWriter? progress, CancellationToken ct)
+    {
+        private readonly FrontendRing _ring = rings[0];
+        private readonly InFlightTable<int> _inFlight = new(options.QueueSize);
+        private readonly bool[] _done = new bool[depth];
+        private readonly ulong[] _offset = new ulong[depth];
+        private readonly int[] _length = new int[depth];
+        private readonly Queue<int> _order = new();
+        private readonly Stack<int> _free = new(Enumerable.Range(0, depth).Reverse());
+
+        private ulong Header(int slot) => slotBase + (ulong)slot * slotSize;
+        private ulong Status(int slot) => Header(slot) + HeaderSize;
+        private ulong Data(int slot) => Header(slot) + 4096;
+
+        /// <summary>Writes (OUT) or reads back (IN, verified and hashed) the whole disk.</summary>
+        public void Pass(uint type, IncrementalHash? sha = null)
+        {
+            ulong capacity = result.CapacityBytes, next = 0;
+            var time = options.Time;
+            long lastProgress = time.GetTimestamp(), lastReport = lastProgress;
+            string verb = type == TypeOut ? "wrote" : "read back";
+            while (next < capacity || _order.Count > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                bool moved = false;
+                while (next < capacity && _free.Count > 0)
+                {
+                    int slot = _free.Peek();
+                    int length = (int)Math.Min((ulong)options.RequestSize, capacity - next);
+                    if (type == TypeOut && memory.Memory.TryGetSpan(Data(slot), length, out var data))
+                        DiskPattern.Fill(data[..length], options.Seed, next);
+                    if (!Submit(slot, type, next / 512, length)) break;
+                    _free.Pop();
+                    _offset[slot] = next;
+                    _length[slot] = length;
+                    next += (ulong)length;
+                    moved = true;
+                }
+                if (moved) _ring.Publish();
+                moved |= Reap();
+                while (_order.Count > 0 && _done[_order.Peek()])
+                {
+                    Retire(_order.Dequeue(), type, sha);
+                    moved = true;
+                }
+                if (moved)
+                {
+                    lastProgress = time.GetTimestamp();
+                    if (progress != null && time.GetElapsedTime(lastReport) >= TimeSpan.FromSeconds(1))
+                    {
+                        lastReport = lastProgress;
+                        progress.WriteLine($"virtsim: blk {verb} {next >> 20} of {capacity >> 20} MiB");
+                    }
+                    continue;
+                }
+                if (time.GetElapsedTime(lastProgress) >= options.Timeout)
+                    throw new TimeoutException($"no blk request completed within {options.Timeout.TotalSeconds:0.###} s ({_order.Count} in flight)");
+                if (_ring.Queue.SetInterrupts(true)) continue;
+                session.WaitForCalls(rings, 20);
+            }
+        }
+
+        /// <summary>Sends a flush and waits for it; true when the device completed it with OK.</summary>
+        public bool Flush()
+        {
+            int slot = _free.Pop();
+            if (!Submit(slot, TypeFlush, 0, 0)) throw new InvalidOperationException("the ring has no room for a flush");
+            _ring.Publish();
+            long start = options.Time.GetTimestamp();
+            while (!Reap())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (options.Time.GetElapsedTime(start) >= options.Timeout)
+                    throw new TimeoutException($"the flush did not complete within {options.Timeout.TotalSeconds:0.###} s");
+                if (!_ring.Queue.SetInterrupts(true)) session.WaitForCalls(rings, 20);
+            }
+            _order.Dequeue();
+            _done[slot] = false;
+            _free.Push(slot);
+            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == 0;
+            if (!ok) result.FailedRequests++;
+            return ok;
+        }
+
+        private bool Submit(int slot, uint type, ulong sector, int length)
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            BinaryPrimitives.WriteUInt32LittleEndian(header, type);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
+            BinaryPrimitives.WriteUInt64LittleEndian(header[8..], sector);
+            memory.Memory.TryWrite(Header(slot), header);
+            memory.Memory.TryWriteU8(Status(slot), 0xFF); // a device that never writes the status is noticed
+            Span<BufferSegment> segments = stackalloc BufferSegment[3];
+            int count = 0;
+            segments[count++] = new BufferSegment(Header(slot), HeaderSize, false);
+            if (length > 0) segments[count++] = new BufferSegment(Data(slot), (uint)length, type == TypeIn);
+            segments[count++] = new BufferSegment(Status(slot), 1, true);
+            if (!_ring.Queue.TryAdd(segments[..count], false, out ushort id)) return false;
+            _inFlight.Add(id, slot);
+            _order.Enqueue(slot);
+            result.Requests++;
+            return true;
+        }
+
+        private bool Reap()
+        {
+            bool any = false;
+            TakeResult taken;
+            while ((taken = _ring.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
+            {
+                if (!_inFlight.TryComplete(used.Id, out int slot))
+                    throw new VhostUserProtocolException($"ring 0: the device returned buffer id {used.Id}, which is not in flight");
+                _done[slot] = true;
+                any = true;
+            }
+            if (taken == TakeResult.Broken) _ring.CheckHealthy();
+            return any;
+        }
+
+        private void Retire(int slot, uint type, IncrementalHash? sha)
+        {
+            _done[slot] = false;
+            _free.Push(slot);
+            int length = _length[slot];
+            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == 0;
+            if (!ok) result.FailedRequests++;
+            if (type == TypeOut)
+            {
+                if (ok) result.BytesWritten += (ulong)length;
+                return;
+            }
+            if (!memory.Memory.TryGetSpan(Data(slot), length, out var data) || data.Length < length)
+                throw new InvalidOperationException("a data buffer is not contiguous in guest memory");
+            data = data[..length];
+            sha!.AppendData(data);
+            if (!ok) return;
+            result.BytesRead += (ulong)length;
+            if (DiskPattern.FirstMismatch(data, options.Seed, _offset[slot]) < 0) result.VerifiedBytes += (ulong)length;
+            else result.Mismatches++;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Virtsim.VhostUser.Native;
+using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
+
+namespace Virtsim.VhostUser.Frontend;
+
+/// <summary>
+/// One vring as the driver sees it: the core's driver-side queue (<see cref="Virtqueue.CreateDriver"/>) over the
+/// shared guest memory, its kick and call eventfds, and the vhost-user requests that hand it to the device.
+/// </summary>
+public sealed class FrontendRing : IDisposable
+{
+    private FrontendRing(int index, IDriverQueue queue, EventFd kick, EventFd call)
+    {
+        Index = index;
+        Queue = queue;
+        Kick = kick;
+        Call = call;
+    }
+
+    /// <summary>The vring index.</summary>
+    public int Index { get; }
+
+    /// <summary>The driver side of the ring.</summary>
+    public IDriverQueue Queue { get; }
+
+    /// <summary>The eventfd this driver writes to notify the device.</summary>
+    public EventFd Kick { get; }
+
+    /// <summary>The eventfd the device writes to interrupt this driver.</summary>
+    public EventFd Call { get; }
+
+    /// <summary>Kicks written.</summary>
+    public long Kicks { get; private set; }
+
+    /// <summary>Calls consumed.</summary>
+    public long Calls { get; private set; }
+
+    /// <summary>Lays ring <paramref name="index"/> of <paramref name="size"/> descriptors out in <paramref name="memory"/>.</summary>
+    public static FrontendRing Create(int index, QueueFormat format, ushort size, FeatureSet features, FrontendMemory memory)
+    {
+        ulong descriptors = memory.Allocate(16UL * size, 4096);
+        QueueConfig config;
+        if (format == QueueFormat.Split)
+        {
+            ulong available = memory.Allocate(6 + 2UL * size, 4096);
+            ulong used = memory.Allocate(6 + 8UL * size, 4096);
+            config = new QueueConfig(format, size, descriptors, available, used, features);
+        }
+        else
+        {
+            ulong driverEvents = memory.Allocate(4, 64);
+            ulong deviceEvents = memory.Allocate(4, 64);
+            config = new QueueConfig(format, size, descriptors, driverEvents, deviceEvents, features);
+        }
+        if (config.Validate() is { } reason) throw new ArgumentException(reason);
+        var kick = EventFd.Create();
+        var call = EventFd.Create();
+        return new FrontendRing(index, Virtqueue.CreateDriver(config, memory.Memory), kick, call);
+    }
+
+    /// <summary>Sends SET_VRING_NUM, BASE, ADDR, KICK and CALL for a fresh ring (not yet enabled).</summary>
+    /// <exception cref="VhostUserProtocolException">The device refused one of them or broke the protocol.</exception>
+    public void Program(FrontendChannel channel, FrontendMemory memory)
+    {
+        var config = Queue.Config;
+        uint index = (uint)Index;
+        channel.Send(VhostUserRequest.SetVringNum, new VringState(index, config.Size).ToBytes());
+        // A fresh packed ring starts with both wrap counters at 1 (bit 15); a split ring at index 0.
+        channel.Send(VhostUserRequest.SetVringBase, new VringState(index, config.Format == QueueFormat.Packed ? 1u << 15 : 0u).ToBytes());
+        channel.Send(VhostUserRequest.SetVringAddr, new VringAddress(index, 0, memory.UserAddress(config.DescriptorArea),
+            memory.UserAddress(config.DeviceArea), memory.UserAddress(config.DriverArea), config.DeviceArea).ToBytes());
+        channel.SendU64(VhostUserRequest.SetVringKick, index, Kick.Fd);
+        channel.SendU64(VhostUserRequest.SetVringCall, index, Call.Fd);
+    }
+
+    /// <summary>Publishes what was added and kicks when the device asks for it.</summary>
+    public void Publish()
+    {
+        if (Queue.PublishAvailable())
+        {
+            Kick.Signal();
+            Kicks++;
+        }
+    }
+
+    /// <summary>Consumes a pending call; true when there was one.</summary>
+    public bool ConsumeCall()
+    {
+        if (Call.TryConsume() == 0) return false;
+        Calls++;
+        return true;
+    }
+
+    /// <summary>Throws when the device broke the ring (a bad used entry).</summary>
+    /// <exception cref="VhostUserProtocolException">It did.</exception>
+    public void CheckHealthy()
+    {
+        var error = Queue.Error;
+        if (error.IsError)
+            throw new VhostUserProtocolException($"ring {Index}: the device returned a bad used entry ({error.Kind}, descriptor {error.DescriptorIndex})");
+    }
+
+    /// <summary>Closes the eventfds.</summary>
+    public void Dispose()
+    {
+        Kick.Dispose();
+        Call.Dispose();
+    }
+}

@@ -1,0 +1,68 @@
+using Virtsim.VhostUser.Backend;
+
+namespace Virtsim.VhostUser.Frontend;
+
+/// <summary>
+/// What <c>virtsim vhost-user drive</c> does: connect to a vhost-user device at <see cref="SocketPath"/> and drive
+/// it with a Virtsim driver (net: send and verify frames; blk: write, read back and verify the whole disk).
+/// </summary>
+public sealed record VhostUserDriveOptions
+{
+    /// <summary>Largest frame (Ethernet header and payload, no FCS) the net driver sends.</summary>
+    public const int MaxFrameSize = 1514;
+
+    /// <summary>Smallest frame: Ethernet header plus the 8-byte sequence number.</summary>
+    public const int MinFrameSize = FramePattern.HeaderSize;
+
+    /// <summary>The device's unix socket (the device listens; the driver connects).</summary>
+    public required string SocketPath { get; init; }
+
+    /// <summary>The device type expected behind the socket.</summary>
+    public VhostUserDeviceKind Device { get; init; } = VhostUserDeviceKind.Net;
+
+    /// <summary>Net: frames to send.</summary>
+    public long Frames { get; init; } = 10_000;
+
+    /// <summary>Net: size of each frame in bytes (Ethernet header included, virtio-net header and FCS excluded).</summary>
+    public int FrameSize { get; init; } = 256;
+
+    /// <summary>Descriptors per ring (split rings: a power of two).</summary>
+    public ushort QueueSize { get; init; } = 256;
+
+    /// <summary>Ask for VIRTIO_F_RING_PACKED (the device must offer it).</summary>
+    public bool Packed { get; init; }
+
+    /// <summary>Negotiate VIRTIO_F_EVENT_IDX when offered.</summary>
+    public bool EventIdx { get; init; } = true;
+
+    /// <summary>Negotiate VIRTIO_F_IN_ORDER when offered.</summary>
+    public bool InOrder { get; init; } = true;
+
+    /// <summary>Net: negotiate VIRTIO_NET_F_MRG_RXBUF when offered.</summary>
+    public bool MergeableRxBuffers { get; init; } = true;
+
+    /// <summary>Seed of the frame and disk patterns.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Longest wait for a reply, for the socket to appear, or for any ring progress.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Blk: bytes per read or write request (a multiple of 512).</summary>
+    public int RequestSize { get; init; } = 64 * 1024;
+
+    /// <summary>The clock used for timeouts and progress lines.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the values; returns null when valid, else the reason.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrEmpty(SocketPath)) return "a socket path is required";
+        if (Frames < 0) return $"frames must not be negative (got {Frames})";
+        if (FrameSize < MinFrameSize || FrameSize > MaxFrameSize) return $"frame size must be {MinFrameSize}..{MaxFrameSize} (got {FrameSize})";
+        if (QueueSize < 4) return $"queue size must be at least 4 (got {QueueSize})";
+        if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
+        if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
+        if (RequestSize < 512 || RequestSize % 512 != 0 || RequestSize > (4 << 20)) return $"request size must be a multiple of 512 up to 4 MiB (got {RequestSize})";
+        return null;
+    }
+}
