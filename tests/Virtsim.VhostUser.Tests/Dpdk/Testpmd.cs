@@ -54,6 +54,39 @@ internal sealed partial class Testpmd : IDisposable
         return run;
     }
 
+    /// <summary>
+    /// testpmd with DPDK's vhost-user device (net_vhost) listening on <paramref name="socket"/>, io-forwarding
+    /// what the driver transmits back to it (one port pairs with itself).
+    /// </summary>
+    public static Testpmd StartVhost(string socket)
+    {
+        string prefix = $"virtsim-vh-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
+        string binary = Binary ?? throw new InvalidOperationException("dpdk-testpmd is not installed");
+        bool stdbuf = File.Exists("/usr/bin/stdbuf");
+        var info = new ProcessStartInfo(stdbuf ? "/usr/bin/stdbuf" : binary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (stdbuf) { info.ArgumentList.Add("-oL"); info.ArgumentList.Add(binary); }
+        foreach (var a in new[]
+        {
+            "--no-huge", "-m", "1024", "--no-pci", "--no-telemetry", $"--file-prefix={prefix}", "-l", "0,1", "--log-level=lib.eal:error",
+            $"--vdev=net_vhost0,iface={socket},queues=1",
+            "--", "--forward-mode=io", "--auto-start", "--nb-cores=1", "--total-num-mbufs=8192",
+        }) info.ArgumentList.Add(a);
+        var process = new Process { StartInfo = info };
+        var run = new Testpmd(process, prefix);
+        process.OutputDataReceived += (_, e) => run.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => run.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return run;
+    }
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
+using Xunit.Abstractions;
+
+namespace Virtsim.VhostUser.Tests.Frontend;
+
+/// <summary>
+/// The front-end against Virtsim's own back-end (<see cref="VhostUserServer"/> in-process): fast, no external
+/// peer. Net runs with Loopback, so every frame sent must come back verified; blk writes, reads back and checks the
+/// image file itself.
+/// </summary>
+public sealed class DriveAgainstServeTests(ITestOutputHelper output)
+{
+    internal static string SocketPath() => Path.Combine(Path.GetTempPath(), $"vs-fe-{Guid.NewGuid():N}"[..18] + ".sock");
+
+    private static async Task<(VhostUserDriveSummary Drive, VhostUserServeSummary Serve)> DriveServe(VhostUserServeOptions serve, VhostUserDriveOptions drive)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var server = VhostUserServer.RunAsync(serve, TextWriter.Null, cts.Token);
+        try
+        {
+            var summary = await VhostUserDriver.RunAsync(drive, TextWriter.Null, null, cts.Token).WaitAsync(TimeSpan.FromSeconds(60));
+            return (summary, await server.WaitAsync(TimeSpan.FromSeconds(15)));
+        }
+        finally
+        {
+            cts.Cancel();
+            try { await server.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { }
+            File.Delete(serve.SocketPath);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, true, true, true)]
+    [InlineData(true, true, true, true)]
+    [InlineData(false, false, false, false)]
+    [InlineData(true, false, true, false)]
+    public async Task Every_looped_back_frame_is_received_and_verified(bool packed, bool eventIdx, bool mergeable, bool inOrder)
+    {
+        string socket = SocketPath();
+        var (drive, serve) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
+            new VhostUserDriveOptions
+            {
+                SocketPath = socket, Frames = 3000, FrameSize = 300, QueueSize = 64, Packed = packed,
+                EventIdx = eventIdx, MergeableRxBuffers = mergeable, InOrder = inOrder, Seed = 99,
+            });
+        output.WriteLine(drive.Json);
+        output.WriteLine(serve.Json);
+        Assert.Null(drive.Error);
+        Assert.True(drive.Ok);
+        var net = drive.Net!;
+        Assert.Equal(3000, net.FramesSent);
+        Assert.Equal(3000, net.FramesReceived);
+        Assert.Equal(3000, net.FramesVerified);
+        Assert.Equal(0, net.Mismatches + net.Duplicates + net.Lost);
+        Assert.Contains("\"framesVerified\":3000", drive.Json);
+        // Both sides agree on what crossed the rings and on what was negotiated.
+        Assert.Contains("\"framesFromDriver\":3000", serve.Json);
+        Assert.Contains("\"framesToDriver\":3000", serve.Json);
+        Assert.Empty(serve.Errors);
+        Assert.Equal(serve.Features, drive.Features);
+        Assert.Equal(packed, drive.FeatureNames.Contains("RING_PACKED"));
+        Assert.Equal(eventIdx, drive.FeatureNames.Contains("EVENT_IDX"));
+        Assert.Equal(mergeable, drive.FeatureNames.Contains("MRG_RXBUF"));
+        Assert.Equal(inOrder, drive.FeatureNames.Contains("IN_ORDER"));
+    }
+
+    [Fact]
+    public async Task Without_loopback_no_frame_comes_back_and_every_one_is_reported_lost()
+    {
+        string socket = SocketPath();
+        var (drive, _) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, MaxConnections = 1 },
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 50, QueueSize = 64, Timeout = TimeSpan.FromMilliseconds(300) });
+        Assert.Null(drive.Error);
+        Assert.False(drive.Ok);
+        Assert.Equal(50, drive.Net!.FramesSent);
+        Assert.Equal(0, drive.Net.FramesVerified);
+        Assert.Equal(50, drive.Net.Lost);
+        Assert.Contains("\"lost\":50", drive.Json);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_whole_disk_is_written_read_back_and_its_hash_matches_the_image_file(bool packed)
+    {
+        string socket = SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-fe-{Guid.NewGuid():N}.img");
+        try
+        {
+            var (drive, serve) = await DriveServe(
+                new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, ImagePath = image, ImageSize = 4 << 20, MaxConnections = 1 },
+                new VhostUserDriveOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, Packed = packed, QueueSize = 32, RequestSize = 16 * 1024, Seed = 5 });
+            output.WriteLine(drive.Json);
+            Assert.Null(drive.Error);
+            Assert.True(drive.Ok);
+            var blk = drive.Blk!;
+            Assert.Equal(4UL << 20, blk.CapacityBytes);
+            Assert.Equal(blk.CapacityBytes, blk.BytesWritten);
+            Assert.Equal(blk.CapacityBytes, blk.VerifiedBytes);
+            Assert.Equal(2 * 256 + 1, blk.Requests); // 256 writes, a flush, 256 reads
+            Assert.True(blk.Flushed);
+            Assert.Empty(serve.Errors);
+            // The image on disk is exactly the pattern, and the hash reported is the image's.
+            byte[] content = await File.ReadAllBytesAsync(image);
+            Assert.Equal(-1, DiskPattern.FirstMismatch(content, 5, 0));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), blk.Sha256);
+            Assert.Contains($"\"sha256\":\"{blk.Sha256}\"", drive.Json);
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_socket_is_an_error_after_the_timeout()
+    {
+        var drive = await VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = SocketPath(), Timeout = TimeSpan.FromMilliseconds(200) }, TextWriter.Null);
+        Assert.False(drive.Ok);
+        Assert.Contains("connect", drive.Error);
+    }
+}

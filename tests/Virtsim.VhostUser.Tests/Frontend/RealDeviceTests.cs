@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
+using Virtsim.VhostUser.Tests.Dpdk;
+using Xunit.Abstractions;
+
+namespace Virtsim.VhostUser.Tests.Frontend;
+
+/// <summary>
+/// The front-end against real vhost-user devices: DPDK's net_vhost in dpdk-testpmd (io forwarding sends every
+/// frame back) and qemu-storage-daemon's vhost-user-blk export. Missing binaries fail the test.
+/// </summary>
+[Collection(DpdkCollection.Name)]
+public sealed class RealDeviceTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, true)]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    public async Task Every_frame_io_forwarded_by_testpmd_net_vhost_comes_back_verified(bool packed, bool eventIdx, bool mergeable)
+    {
+        Assert.True(Testpmd.Binary != null, "dpdk-testpmd is not installed: run scripts/test.sh, which installs the dpdk package");
+        string socket = DriveAgainstServeTests.SocketPath();
+        try
+        {
+            using var testpmd = Testpmd.StartVhost(socket);
+            Assert.True(testpmd.WaitForwarding(), "testpmd did not start forwarding:\n" + testpmd.Output);
+            var summary = await VhostUserDriver.RunAsync(new VhostUserDriveOptions
+            {
+                SocketPath = socket, Frames = 20_000, FrameSize = 200, Packed = packed, EventIdx = eventIdx,
+                MergeableRxBuffers = mergeable, Seed = 0xD9D4,
+            }, TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
+            output.WriteLine(summary.Json);
+            Assert.True(summary.Error == null, summary.Error + "\n" + testpmd.Output);
+            Assert.True(summary.Ok, summary.Json);
+            Assert.Equal(20_000, summary.Net!.FramesVerified);
+            Assert.Equal(0, summary.Net.Mismatches + summary.Net.Duplicates);
+            Assert.Equal(packed, summary.FeatureNames.Contains("RING_PACKED"));
+            Assert.Equal(eventIdx, summary.FeatureNames.Contains("EVENT_IDX"));
+            Assert.Equal(mergeable, summary.FeatureNames.Contains("MRG_RXBUF"));
+            // testpmd counted the same frames in both directions.
+            Assert.True(testpmd.Quit(), "testpmd did not exit");
+            var (rx, tx) = testpmd.Totals();
+            Assert.Equal(20_000, rx);
+            Assert.Equal(20_000, tx);
+        }
+        finally
+        {
+            File.Delete(socket);
+        }
+    }
+
+    [Fact]
+    public async Task The_qemu_storage_daemon_image_holds_exactly_what_the_blk_driver_wrote()
+    {
+        Assert.True(StorageDaemon.Binary != null, "qemu-storage-daemon is not installed: run scripts/test.sh, which installs qemu-system-common");
+        string socket = DriveAgainstServeTests.SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-fe-{Guid.NewGuid():N}.img");
+        try
+        {
+            await using (var file = File.Create(image)) file.SetLength(16 << 20);
+            VhostUserDriveSummary summary;
+            using (var daemon = StorageDaemon.Start(image, socket))
+            {
+                summary = await VhostUserDriver.RunAsync(new VhostUserDriveOptions
+                {
+                    SocketPath = socket, Device = VhostUserDeviceKind.Blk, Seed = 0xB10C, Timeout = TimeSpan.FromSeconds(10),
+                }, TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
+                output.WriteLine(summary.Json);
+                Assert.True(summary.Error == null, summary.Error + "\n" + daemon.Output);
+            }
+            Assert.True(summary.Ok, summary.Json);
+            var blk = summary.Blk!;
+            Assert.Equal(16UL << 20, blk.CapacityBytes);
+            Assert.Equal(blk.CapacityBytes, blk.VerifiedBytes);
+            Assert.True(blk.Flushed);
+            byte[] content = await File.ReadAllBytesAsync(image);
+            Assert.Equal(-1, DiskPattern.FirstMismatch(content, 0xB10C, 0));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), blk.Sha256);
+        }
+        finally
+        {
+            File.Delete(image);
+            File.Delete(socket);
+        }
+    }
+}
