@@ -80,6 +80,11 @@ internal static class VhostUserCommand
             Description = "Descriptors per ring (a power of two for split rings).",
             DefaultValueFactory = _ => defaults.QueueSize,
         };
+        var rxBufferSize = new Option<int>("--rx-buffer-size")
+        {
+            Description = "net: bytes per receive buffer; with MRG_RXBUF larger frames span several buffers (64..65536).",
+            DefaultValueFactory = _ => defaults.RxBufferSize,
+        };
         var requestSize = new Option<int>("--request-size")
         {
             Description = "blk: bytes per read or write request (a multiple of 512).",
@@ -101,7 +106,7 @@ internal static class VhostUserCommand
         };
         var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
         {
-            socket, device, frames, frameSize, queueSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
+            socket, device, frames, frameSize, queueSize, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
         };
         drive.SetAction(r =>
         {
@@ -119,6 +124,7 @@ internal static class VhostUserCommand
                 Frames = r.GetValue(frames),
                 FrameSize = r.GetValue(frameSize),
                 QueueSize = (ushort)size,
+                RxBufferSize = r.GetValue(rxBufferSize),
                 RequestSize = r.GetValue(requestSize),
                 Packed = r.GetValue(packed),
                 EventIdx = !r.GetValue(noEventIdx),

@@ -16,9 +16,6 @@ public static class NetDriver
     /// <summary>The virtio-net header with VERSION_1 (num_buffers included).</summary>
     public const int NetHeaderSize = 12;
 
-    /// <summary>Size of each receive buffer.</summary>
-    public const int RxBufferSize = 2048;
-
     private const int TxSlotSize = 2048;
 
     /// <summary>Negotiates, sets up both rings and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
@@ -38,17 +35,20 @@ public static class NetDriver
         ushort size = options.QueueSize;
         var ringFeatures = new FeatureSet(features, 0);
 
-        ulong bytes = 2 * (24UL * size + 4 * 4096) + (ulong)size * (RxBufferSize + TxSlotSize) + (1 << 20);
+        int frameBytes = NetHeaderSize + options.FrameSize;
+        // Without MRG_RXBUF a frame must fit one receive buffer.
+        int rxBufferSize = mergeable ? options.RxBufferSize : Math.Max(options.RxBufferSize, frameBytes);
+        ulong bytes = 2 * (24UL * size + 4 * 4096) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + (1 << 20);
         using var memory = new FrontendMemory(bytes);
         using var rx = FrontendRing.Create(0, format, size, ringFeatures, memory);
         using var tx = FrontendRing.Create(1, format, size, ringFeatures, memory);
-        ulong rxBase = memory.Allocate((ulong)size * RxBufferSize, 4096);
+        ulong rxBase = memory.Allocate((ulong)size * (ulong)rxBufferSize, 4096);
         ulong txBase = memory.Allocate((ulong)size * TxSlotSize, 4096);
         FrontendRing[] rings = [rx, tx];
         session.ShareMemory(memory);
         session.StartRings(rings, memory);
 
-        var run = new Traffic(memory, rx, tx, rxBase, txBase, options, mergeable);
+        var run = new Traffic(memory, rx, tx, rxBase, rxBufferSize, txBase, options, mergeable);
         run.Loop(session, rings, progress, ct);
         session.StopRings(rings);
         run.Result.Kicks = rx.Kicks + tx.Kicks;
@@ -62,6 +62,7 @@ public static class NetDriver
         private readonly FrontendMemory _memory;
         private readonly FrontendRing _rx, _tx;
         private readonly ulong _rxBase, _txBase;
+        private readonly int _rxBufferSize, _window;
         private readonly VhostUserDriveOptions _options;
         private readonly bool _mergeable;
         private readonly InFlightTable<int> _rxInFlight, _txInFlight;
@@ -71,8 +72,12 @@ public static class NetDriver
         private readonly byte[] _pattern;
         private int _frameLength, _buffersLeft, _buffersInFrame;
 
-        public Traffic(FrontendMemory memory, FrontendRing rx, FrontendRing tx, ulong rxBase, ulong txBase, VhostUserDriveOptions options, bool mergeable)
+        public Traffic(FrontendMemory memory, FrontendRing rx, FrontendRing tx, ulong rxBase, int rxBufferSize, ulong txBase, VhostUserDriveOptions options, bool mergeable)
         {
+            _rxBufferSize = rxBufferSize;
+            // At most as many frames outstanding as the receive ring can hold, so a forwarding device never finds it empty.
+            int buffersPerFrame = (NetHeaderSize + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
+            _window = Math.Max(1, options.QueueSize / buffersPerFrame);
             _memory = memory;
             _rx = rx;
             _tx = tx;
@@ -121,7 +126,7 @@ public static class NetDriver
 
         private void PostReceive(int slot)
         {
-            var segment = new BufferSegment(_rxBase + (ulong)slot * RxBufferSize, RxBufferSize, true);
+            var segment = new BufferSegment(_rxBase + (ulong)slot * (ulong)_rxBufferSize, (uint)_rxBufferSize, true);
             if (!_rx.Queue.TryAdd([segment], false, out ushort id)) throw new InvalidOperationException("the receive ring is full");
             _rxInFlight.Add(id, slot);
         }
@@ -150,9 +155,9 @@ public static class NetDriver
             {
                 if (!_rxInFlight.TryComplete(used.Id, out int slot))
                     throw new VhostUserProtocolException($"ring 0: the device returned buffer id {used.Id}, which is not in flight");
-                if (used.WrittenLength > RxBufferSize)
-                    throw new VhostUserProtocolException($"ring 0: the device wrote {used.WrittenLength} bytes into a {RxBufferSize}-byte buffer");
-                Accept(_rxBase + (ulong)slot * RxBufferSize, (int)used.WrittenLength);
+                if (used.WrittenLength > _rxBufferSize)
+                    throw new VhostUserProtocolException($"ring 0: the device wrote {used.WrittenLength} bytes into a {_rxBufferSize}-byte buffer");
+                Accept(_rxBase + (ulong)slot * (ulong)_rxBufferSize, (int)used.WrittenLength);
                 PostReceive(slot);
                 any = true;
             }
@@ -189,8 +194,7 @@ public static class NetDriver
         private bool Send()
         {
             bool any = false;
-            int window = _options.QueueSize;
-            while (Result.FramesSent < _options.Frames && Result.FramesSent - Result.FramesReceived < window && _freeTxSlots.Count > 0)
+            while (Result.FramesSent < _options.Frames && Result.FramesSent - Result.FramesReceived < _window && _freeTxSlots.Count > 0)
             {
                 int slot = _freeTxSlots.Peek();
                 ulong address = _txBase + (ulong)slot * TxSlotSize;

@@ -41,6 +41,12 @@ public sealed record VhostUserDriveOptions
     /// <summary>Net: negotiate VIRTIO_NET_F_MRG_RXBUF when offered.</summary>
     public bool MergeableRxBuffers { get; init; } = true;
 
+    /// <summary>
+    /// Net: bytes per receive buffer. With MRG_RXBUF negotiated a frame larger than one buffer arrives spread over
+    /// several (num_buffers); without it each buffer is enlarged to hold a whole frame.
+    /// </summary>
+    public int RxBufferSize { get; init; } = 2048;
+
     /// <summary>Seed of the frame and disk patterns.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -61,6 +67,7 @@ public sealed record VhostUserDriveOptions
         if (FrameSize < MinFrameSize || FrameSize > MaxFrameSize) return $"frame size must be {MinFrameSize}..{MaxFrameSize} (got {FrameSize})";
         if (QueueSize < 4) return $"queue size must be at least 4 (got {QueueSize})";
         if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
+        if (RxBufferSize < 64 || RxBufferSize > 65536) return $"receive buffer size must be 64..65536 (got {RxBufferSize})";
         if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
         if (RequestSize < 512 || RequestSize % 512 != 0 || RequestSize > (4 << 20)) return $"request size must be a multiple of 512 up to 4 MiB (got {RequestSize})";
         return null;

@@ -67,6 +67,33 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
         Assert.Equal(inOrder, drive.FeatureNames.Contains("IN_ORDER"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task With_mergeable_buffers_frames_larger_than_a_buffer_arrive_merged_and_verified(bool packed)
+    {
+        string socket = SocketPath();
+        var (drive, _) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 1000, FrameSize = 1000, RxBufferSize = 256, QueueSize = 64, Packed = packed });
+        output.WriteLine(drive.Json);
+        Assert.True(drive.Ok, drive.Json);
+        Assert.Equal(1000, drive.Net!.FramesVerified);
+        Assert.Equal(1000, drive.Net.MergedFrames); // 12 + 1000 bytes need 4 buffers of 256
+    }
+
+    [Fact]
+    public async Task Without_mergeable_buffers_each_receive_buffer_holds_a_whole_frame()
+    {
+        string socket = SocketPath();
+        var (drive, _) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 500, FrameSize = 1000, RxBufferSize = 256, QueueSize = 64, MergeableRxBuffers = false });
+        Assert.True(drive.Ok, drive.Json);
+        Assert.Equal(0, drive.Net!.MergedFrames);
+        Assert.DoesNotContain("MRG_RXBUF", drive.FeatureNames);
+    }
+
     [Fact]
     public async Task Without_loopback_no_frame_comes_back_and_every_one_is_reported_lost()
     {
