@@ -57,10 +57,9 @@ public sealed class FrontendSession : IDisposable
                 var connection = VhostUserConnection.Connect(socketPath, timeout);
                 return new FrontendSession(new FrontendChannel(connection, timeout));
             }
-            catch (IOException e) when (time.GetElapsedTime(start) < timeout)
+            catch (IOException) when (time.GetElapsedTime(start) < timeout)
             {
-                _ = e; // the socket is not there or not listening yet: try again shortly
-                Thread.Sleep(20);
+                Thread.Sleep(20); // the socket is not there or not listening yet: try again shortly
             }
         }
     }

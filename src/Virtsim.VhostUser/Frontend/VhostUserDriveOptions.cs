@@ -63,7 +63,7 @@ public sealed record VhostUserDriveOptions
     public string? Validate()
     {
         if (string.IsNullOrEmpty(SocketPath)) return "a socket path is required";
-        if (Frames < 0) return $"frames must not be negative (got {Frames})";
+        if (Frames < 0 || Frames > int.MaxValue) return $"frames must be 0..{int.MaxValue} (got {Frames})";
         if (FrameSize < MinFrameSize || FrameSize > MaxFrameSize) return $"frame size must be {MinFrameSize}..{MaxFrameSize} (got {FrameSize})";
         if (QueueSize < 4) return $"queue size must be at least 4 (got {QueueSize})";
         if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
