@@ -43,7 +43,7 @@ internal sealed class FakeDevice : IDisposable
     public ulong Offered { get; init; } = (1UL << FeatureBit.Version1) | (1UL << FeatureBit.EventIdx) | (1UL << FeatureBit.RingPacked) |
                                           (1UL << BlkFeatureBit.Flush) | (1UL << VhostUserFeatures.ProtocolFeatures);
 
-    public ulong ProtocolOffered { get; init; } = 0x1_0209 | 1; // MQ, REPLY_ACK, CONFIG, STATUS
+    public ulong ProtocolOffered { get; init; } = 0x1_0209; // MQ, REPLY_ACK, CONFIG, STATUS
 
     /// <summary>GET_STATUS reports the status set without FEATURES_OK (the device refuses the features).</summary>
     public bool RefuseFeatures { get; init; }
