@@ -31,7 +31,7 @@ public static class BlkDriver
                        (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
         ulong features = session.Negotiate(wanted, (1UL << FeatureBit.Version1) | packed);
         if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
-            throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device is read-only (VIRTIO_BLK_F_RO); it cannot be written");
+            throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device offers feature bit 5 (VIRTIO_BLK_F_RO: read-only, or not a blk device at all); it cannot be written");
         var result = new BlkDriveResult();
         ulong sectors = FrontendSession.ReadU64(session.ReadConfig(0, 8), 0);
         result.CapacityBytes = sectors * 512;
