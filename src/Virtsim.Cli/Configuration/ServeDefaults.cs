@@ -1,0 +1,41 @@
+using Virtsim.Hocon;
+using Virtsim.VhostUser.Backend;
+
+namespace Virtsim.Cli.Configuration;
+
+/// <summary>
+/// The defaults of <c>virtsim vhost-user serve</c>, read from Virtsim.VhostUser's reference.conf
+/// (<c>virtsim.vhost-user.serve</c>).
+/// </summary>
+public static class ServeDefaults
+{
+    private static readonly Lazy<VhostUserServeOptions> Loaded = new(() => FromConfig(ModuleReferences.VhostUserReference, ""));
+
+    /// <summary>The reference's options, with an empty socket path (the command line supplies it).</summary>
+    public static VhostUserServeOptions Options => Loaded.Value;
+
+    /// <summary>Reads <c>virtsim.vhost-user.serve</c> of <paramref name="config"/> over the reference.</summary>
+    /// <exception cref="HoconException">A setting is invalid.</exception>
+    public static VhostUserServeOptions FromConfig(HoconConfig config, string socketPath)
+    {
+        var s = config.WithFallback(ModuleReferences.VhostUserReference).GetConfig("virtsim.vhost-user.serve");
+        var deviceText = s.GetString("device");
+        return new VhostUserServeOptions
+        {
+            SocketPath = socketPath,
+            Device = deviceText switch
+            {
+                "net" => VhostUserDeviceKind.Net,
+                "blk" => VhostUserDeviceKind.Blk,
+                _ => throw new HoconException(s.GetValue("device").Position, $"unknown device '{deviceText}' (net or blk)"),
+            },
+            Queues = s.GetInt("queues"),
+            ImagePath = s.HasPath("image") ? s.GetString("image") : null,
+            ImageSize = s.GetBytes("image-size"),
+            Loopback = s.GetBool("loopback"),
+            InjectFrames = s.GetLong("inject-frames"),
+            InjectFrameSize = s.GetInt("inject-frame-size"),
+            MaxConnections = s.GetInt("max-connections"),
+        };
+    }
+}
