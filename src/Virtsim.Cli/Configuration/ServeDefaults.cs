@@ -20,6 +20,7 @@ public static class ServeDefaults
     {
         var s = config.WithFallback(ModuleReferences.VhostUserReference).GetConfig("virtsim.vhost-user.serve");
         var deviceText = s.GetString("device");
+        long imageSize = s.GetBytes("image-size");
         return new VhostUserServeOptions
         {
             SocketPath = socketPath,
@@ -29,13 +30,18 @@ public static class ServeDefaults
                 "blk" => VhostUserDeviceKind.Blk,
                 _ => throw new HoconException(s.GetValue("device").Position, $"unknown device '{deviceText}' (net or blk)"),
             },
-            Queues = s.GetInt("queues"),
+            Queues = AtLeast(s, "queues", s.GetInt("queues"), 1),
             ImagePath = s.HasPath("image") ? s.GetString("image") : null,
-            ImageSize = s.GetBytes("image-size"),
+            ImageSize = imageSize > 0 && imageSize % 512 == 0
+                ? imageSize
+                : throw new HoconException(s.GetValue("image-size").Position, $"image-size {imageSize} must be a positive multiple of 512"),
             Loopback = s.GetBool("loopback"),
-            InjectFrames = s.GetLong("inject-frames"),
-            InjectFrameSize = s.GetInt("inject-frame-size"),
-            MaxConnections = s.GetInt("max-connections"),
+            InjectFrames = AtLeast(s, "inject-frames", s.GetLong("inject-frames"), 0),
+            InjectFrameSize = AtLeast(s, "inject-frame-size", s.GetInt("inject-frame-size"), 60),
+            MaxConnections = AtLeast(s, "max-connections", s.GetInt("max-connections"), 0),
         };
     }
+
+    private static T AtLeast<T>(HoconConfig c, string path, T value, T min) where T : System.Numerics.INumber<T> =>
+        value >= min ? value : throw new HoconException(c.GetValue(path).Position, $"{path} must be at least {min} (got {value})");
 }

@@ -71,16 +71,18 @@ public static class PersistenceSettingsLoader
         }
         int port = At(pg, c => c.GetInt("port"));
         if (port is < 1 or > 65535) throw new HoconException(pg.GetValue("port").Position, $"port {port} is outside 1..65535");
-        var builder = new NpgsqlConnectionStringBuilder
+        string host = At(pg, c => c.GetString("host")), database = At(pg, c => c.GetString("database"));
+        string user = At(pg, c => c.GetString("user")), password = At(pg, c => c.GetString("password"));
+        try
         {
-            Host = At(pg, c => c.GetString("host")),
-            Port = port,
-            Database = At(pg, c => c.GetString("database")),
-            Username = At(pg, c => c.GetString("user")),
-        };
-        string password = At(pg, c => c.GetString("password"));
-        if (password.Length > 0) builder.Password = password;
-        return new PostgreSqlStoreOptions { ConnectionString = builder.ConnectionString, Schema = schema };
+            var builder = new NpgsqlConnectionStringBuilder { Host = host, Port = port, Database = database, Username = user };
+            if (password.Length > 0) builder.Password = password;
+            return new PostgreSqlStoreOptions { ConnectionString = builder.ConnectionString, Schema = schema };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new HoconException(pg.Root.Position, $"invalid postgresql settings: {e.Message}");
+        }
     }
 
     private static int AtLeastOne(HoconConfig c, string path)
