@@ -8,8 +8,14 @@ namespace Virtsim.Fleet.Configuration;
 /// </summary>
 internal static class Settings
 {
-    /// <summary>Runs <paramref name="read"/>; a position-less error gets the position of <paramref name="owner"/>.</summary>
-    public static T At<T>(HoconConfig owner, Func<HoconConfig, T> read)
+    /// <summary>
+    /// Runs <paramref name="read"/>; a position-less error (a missing setting) is reported at
+    /// <see cref="OwnPosition"/> of <paramref name="owner"/>.
+    /// </summary>
+    public static T At<T>(HoconConfig owner, Func<HoconConfig, T> read) => At(OwnPosition(owner), owner, read);
+
+    /// <summary>Runs <paramref name="read"/>; a position-less error is reported at <paramref name="where"/>.</summary>
+    public static T At<T>(HoconPosition where, HoconConfig owner, Func<HoconConfig, T> read)
     {
         try
         {
@@ -17,8 +23,19 @@ internal static class Settings
         }
         catch (HoconException e) when (e.Position is null)
         {
-            throw new HoconException(owner.Root.Position, e.Reason, e);
+            throw new HoconException(where, e.Reason, e);
         }
+    }
+
+    /// <summary>
+    /// Where an object was written by the user: the position of its first field that does not come from a
+    /// reference.conf (a merged object carries the position of its fallback), else the object's own.
+    /// </summary>
+    public static HoconPosition OwnPosition(HoconConfig c)
+    {
+        foreach (var (_, value) in c.Root.Fields)
+            if (!value.Position.Source.EndsWith("reference.conf", StringComparison.Ordinal)) return value.Position;
+        return c.Root.Position;
     }
 
     /// <summary>The value at <paramref name="path"/> if it lies within <paramref name="min"/>..<paramref name="max"/>.</summary>

@@ -26,7 +26,7 @@ public static class VendorProfileLoader
                 throw new HoconException(value.Position, $"vendor profile '{name}' must be an object but is {value.Describe()}");
             if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
                 throw new HoconException(value.Position, $"vendor profile name '{name}' must be letters, digits, '-' or '_'");
-            profiles.Add(Profile(name, vendors.GetConfig($"\"{name}\"").WithFallback(defaults)));
+            profiles.Add(Profile(name, vendors.GetConfig($"\"{name}\"").WithFallback(defaults), value.Position));
         }
         return profiles;
     }
@@ -35,9 +35,9 @@ public static class VendorProfileLoader
     public static IReadOnlyList<VendorProfile> LoadReference() =>
         Load(FleetReference.Fleet.GetConfig("vendors"), FleetReference.Fleet.GetConfig("vendor-defaults"));
 
-    private static VendorProfile Profile(string name, HoconConfig c)
+    private static VendorProfile Profile(string name, HoconConfig c, HoconPosition entry)
     {
-        var backendText = Settings.At(c, x => x.GetString("backend"));
+        var backendText = Settings.At(entry, c, x => x.GetString("backend"));
         var backend = backendText switch
         {
             "in-hypervisor" => BackendKind.InHypervisor,
@@ -46,8 +46,8 @@ public static class VendorProfileLoader
             _ => throw new HoconException(c.GetValue("backend").Position,
                 $"unknown backend '{backendText}' for vendor profile '{name}' (in-hypervisor, vhost-user or hardware-vf)"),
         };
-        var timing = Settings.At(c, x => x.GetConfig("timing"));
-        var quirks = Settings.At(c, x => x.GetConfig("quirks"));
+        var timing = Settings.At(entry, c, x => x.GetConfig("timing"));
+        var quirks = Settings.At(entry, c, x => x.GetConfig("quirks"));
         return new VendorProfile
         {
             Name = name,
@@ -56,7 +56,7 @@ public static class VendorProfileLoader
             ExtraFeatures = Features(c, "extra-features"),
             WithheldFeatures = Features(c, "withheld-features"),
             Quirks = new VendorQuirks(Features(quirks, "broken-features"), Features(quirks, "forgotten-features")),
-            MaxQueueSize = (ushort)Settings.Range(c, "max-queue-size", Settings.At(c, x => x.GetInt("max-queue-size")), 1, 32768),
+            MaxQueueSize = (ushort)Settings.Range(c, "max-queue-size", Settings.At(entry, c, x => x.GetInt("max-queue-size")), 1, 32768),
             Timing = new VendorTiming
             {
                 DoorbellCost = Settings.NonNegativeDuration(timing, "doorbell-cost"),

@@ -100,18 +100,19 @@ public static class ScenarioLoader
         };
         var typeDefaults = Settings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
         var merged = d.WithFallback(typeDefaults).WithFallback(Settings.At(defaults, x => x.GetConfig("device")));
-        var vendorName = Settings.At(merged, x => x.GetString("vendor"));
+        var at = d.Root.Position; // the device as written (merged objects carry their fallback's position)
+        var vendorName = Settings.At(at, merged, x => x.GetString("vendor"));
         var profile = VendorProfiles.Find(vendors, vendorName)
             ?? throw new HoconException(merged.GetValue("vendor").Position,
                 $"unknown vendor profile '{vendorName}' (known: {string.Join(", ", vendors.Select(p => p.Name))})");
-        var transportText = Settings.At(merged, x => x.GetString("transport"));
+        var transportText = Settings.At(at, merged, x => x.GetString("transport"));
         var transport = transportText switch
         {
             "pci" => TransportKind.Pci,
             "mmio" => TransportKind.Mmio,
             _ => throw new HoconException(merged.GetValue("transport").Position, $"unknown transport '{transportText}' (pci or mmio)"),
         };
-        var modeText = Settings.At(merged, x => x.GetString("driver"));
+        var modeText = Settings.At(at, merged, x => x.GetString("driver"));
         var mode = modeText switch
         {
             "interrupt" => DriverMode.Interrupt,
@@ -125,13 +126,13 @@ public static class ScenarioLoader
             Profile = profile,
             Transport = transport,
             DriverMode = mode,
-            PackedRing = Settings.At(merged, x => x.GetBool("packed")),
-            QueueSize = (ushort)Range(merged, "queue-size", Settings.At(merged, x => x.GetInt("queue-size")), 8, 256),
-            Requests = (int)Range(merged, "requests", Settings.At(merged, x => x.GetInt("requests")), 0, 10_000_000),
-            BlockSize = BlockSize(merged),
-            DiskSectors = (ulong)Range(merged, "disk-sectors", Settings.At(merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
-            QueueDepth = (int)Range(merged, "queue-depth", Settings.At(merged, x => x.GetInt("queue-depth")), 1, 256),
-            FrameSize = (int)Range(merged, "frame-size", Settings.At(merged, x => x.GetInt("frame-size")), 60, 1514),
+            PackedRing = Settings.At(at, merged, x => x.GetBool("packed")),
+            QueueSize = (ushort)Range(merged, "queue-size", Settings.At(at, merged, x => x.GetInt("queue-size")), 8, 256),
+            Requests = (int)Range(merged, "requests", Settings.At(at, merged, x => x.GetInt("requests")), 0, 10_000_000),
+            BlockSize = BlockSize(merged, at),
+            DiskSectors = (ulong)Range(merged, "disk-sectors", Settings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
+            QueueDepth = (int)Range(merged, "queue-depth", Settings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
+            FrameSize = (int)Range(merged, "frame-size", Settings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
         };
     }
 
@@ -141,9 +142,9 @@ public static class ScenarioLoader
         return d > TimeSpan.Zero ? d : throw new HoconException(c.GetValue(path).Position, $"{path} must be positive");
     }
 
-    private static int BlockSize(HoconConfig c)
+    private static int BlockSize(HoconConfig c, HoconPosition at)
     {
-        int size = Settings.At(c, x => x.GetInt("block-size"));
+        int size = Settings.At(at, c, x => x.GetInt("block-size"));
         if (size < 512 || size > DriverLayout.SlotBytes || size % 512 != 0)
             throw new HoconException(c.GetValue("block-size").Position, $"block-size {size} must be a multiple of 512 between 512 and {DriverLayout.SlotBytes}");
         return size;
