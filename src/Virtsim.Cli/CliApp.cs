@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Virtsim.Cli.Configuration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
@@ -8,7 +9,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json]</c>, <c>virtsim bench SCENARIO [--seed N]</c> and
+/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE]</c>, <c>virtsim bench SCENARIO [--seed N]</c> and
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
@@ -41,8 +42,14 @@ public static class CliApp
         {
             Description = "Print the summary as one JSON object on the last line of stdout; progress goes to stderr as plain lines.",
         };
-        var run = new Command("run", "Run a scenario under the deterministic simulation dispatcher and print a summary.") { scenario, seed, json };
-        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), stdout, stderr, terminal));
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "The node configuration (HOCON, e.g. cluster-config/postgresql.conf). Default: the built-in " +
+                          "cluster-config/single-node.conf (one node, SQLite under ./data). A scenario's own virtsim { ... } " +
+                          "section overrides it. Read and checked; the simulation does not open the store yet.",
+        };
+        var run = new Command("run", "Run a scenario under the deterministic simulation dispatcher and print a summary.") { scenario, seed, json, cluster };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
         var benchSeed = new Option<int?>("--seed") { Description = "The simulation seed; defaults to the scenario's." };
@@ -60,12 +67,17 @@ public static class CliApp
         };
     }
 
-    private static bool TryLoad(string path, TextWriter stderr, out WorldSpec spec)
+    private static bool TryLoad(string path, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, stderr, out spec, out _);
+
+    private static bool TryLoad(string path, string? clusterPath, TextWriter stderr, out WorldSpec spec, out NodeSettings node)
     {
         spec = null!;
+        node = null!;
         try
         {
-            spec = ScenarioSource.Load(path);
+            var config = ScenarioSource.LoadConfig(path);
+            spec = ScenarioLoader.FromConfig(config);
+            node = NodeSettingsLoader.Load(clusterPath, config);
             return true;
         }
         catch (HoconException ex)
@@ -79,9 +91,10 @@ public static class CliApp
         return false;
     }
 
-    private static int RunScenario(string path, int? seedOption, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, TextWriter stdout, TextWriter stderr, bool terminal)
     {
-        if (!TryLoad(path, stderr, out var spec)) return ExitCodes.BadScenario;
+        if (!TryLoad(path, clusterPath, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
+        stderr.WriteLine($"cluster: {node.Describe()}");
         int seed = seedOption ?? spec.DefaultSeed;
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();

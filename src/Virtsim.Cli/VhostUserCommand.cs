@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Virtsim.Cli.Configuration;
 using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Frontend;
 
@@ -24,12 +25,12 @@ internal static class VhostUserCommand
         var device = new Option<VhostUserDeviceKind>("--device")
         {
             Description = "The device to serve: net or blk.",
-            DefaultValueFactory = _ => VhostUserDeviceKind.Net,
+            DefaultValueFactory = _ => ServeDefaults.Options.Device,
         };
         var queues = new Option<int>("--queues")
         {
             Description = "Queue pairs (net) or request queues (blk) offered to the front-end.",
-            DefaultValueFactory = _ => 1,
+            DefaultValueFactory = _ => ServeDefaults.Options.Queues,
         };
         var image = new Option<string?>("--image")
         {
@@ -39,12 +40,13 @@ internal static class VhostUserCommand
         {
             socket, device, queues, image,
         };
-        serve.SetAction(r => Serve(new VhostUserServeOptions
+        // Settings without a command-line option (image size, ...) keep the reference.conf values.
+        serve.SetAction(r => Serve(ServeDefaults.Options with
         {
             SocketPath = r.GetValue(socket)!,
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
-            ImagePath = r.GetValue(image),
+            ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
         }, stdout, stderr));
         return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers, Virtsim drivers for real devices.")
         {

@@ -1,5 +1,6 @@
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Drivers;
+using Virtsim.Fleet.Configuration;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Vendors;
 using Virtsim.Hocon;
@@ -7,53 +8,68 @@ using Virtsim.Hocon;
 namespace Virtsim.Fleet.World;
 
 /// <summary>
-/// Reads a scenario file (HOCON) into a <see cref="WorldSpec"/>. Every problem, syntax or meaning (unknown vendor
-/// profile, device type, transport; out-of-range numbers), is a <see cref="HoconException"/> with file, line and
-/// column. The format is documented in docs/fleet.md; scenarios/quickstart.conf is an example.
+/// Reads a scenario file (HOCON) into a <see cref="WorldSpec"/>. The file is parsed with the fleet reference
+/// configuration (<see cref="FleetReference.Fleet"/>) below it, so every setting it leaves out takes the documented
+/// default from reference.conf, it may refer to reference values (<c>${vendors.acme-vf}</c>), and its
+/// <c>vendors</c> block adds or overrides vendor profiles. Every problem, syntax or meaning (unknown vendor
+/// profile, device type, transport; out-of-range numbers; missing settings), is a <see cref="HoconException"/>
+/// with file, line and column. The format is documented in docs/fleet.md and docs/configuration.md;
+/// scenarios/quickstart.conf is an example.
 /// </summary>
 public static class ScenarioLoader
 {
     /// <summary>Parses the scenario at <paramref name="path"/>.</summary>
     /// <exception cref="HoconException">The file is malformed or describes an impossible world.</exception>
-    public static WorldSpec LoadFile(string path) => FromConfig(HoconConfig.ParseFile(path));
+    public static WorldSpec LoadFile(string path) => FromConfig(HoconConfig.ParseFile(path, Options(null)));
 
     /// <summary>Parses scenario text.</summary>
+    /// <param name="text">The scenario.</param>
+    /// <param name="sourceName">Name used in error positions (default <c>&lt;string&gt;</c>).</param>
     /// <exception cref="HoconException">The text is malformed or describes an impossible world.</exception>
-    public static WorldSpec Parse(string text) => FromConfig(HoconConfig.Parse(text));
+    public static WorldSpec Parse(string text, string? sourceName = null) => FromConfig(HoconConfig.Parse(text, Options(sourceName)));
 
-    private static WorldSpec FromConfig(HoconConfig root)
+    /// <summary>
+    /// Reads an already parsed scenario. <paramref name="root"/> must contain the fleet reference (parse it with
+    /// <see cref="HoconParseOptions.Fallback"/> = <see cref="FleetReference.Fleet"/>, or call
+    /// <c>WithFallback(FleetReference.Fleet)</c>).
+    /// </summary>
+    /// <exception cref="HoconException">The configuration describes an impossible world.</exception>
+    public static WorldSpec FromConfig(HoconConfig root)
     {
-        var s = root.HasPath("scenario") ? root.GetConfig("scenario") : HoconConfig.Empty;
-        var defaults = root.HasPath("defaults") ? root.GetConfig("defaults") : HoconConfig.Empty;
+        var s = Settings.At(root, r => r.GetConfig("scenario"));
+        var defaults = Settings.At(root, r => r.GetConfig("defaults"));
+        var vmDefaults = Settings.At(defaults, d => d.GetConfig("vm"));
+        var vendors = VendorProfileLoader.Load(Settings.At(root, r => r.GetConfig("vendors")), Settings.At(root, r => r.GetConfig("vendor-defaults")));
         var hosts = new List<HostSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var h in root.GetConfigList("hosts"))
+        foreach (var h in Settings.At(root, r => r.GetConfigList("hosts")))
         {
             string hostName = Name(h, "host");
             if (!names.Add(hostName)) throw new HoconException(h.GetValue("name").Position, $"host name '{hostName}' is used twice");
             var vms = new List<VmSpec>();
             var vmNames = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var v in h.GetConfigList("vms"))
+            foreach (var vmOwn in Settings.At(h, x => x.GetConfigList("vms")))
             {
+                var v = vmOwn.WithFallback(vmDefaults);
                 string vmName = Name(v, "vm");
                 if (!vmNames.Add(vmName)) throw new HoconException(v.GetValue("name").Position, $"VM name '{vmName}' is used twice on {hostName}");
                 var devices = new List<DeviceSpec>();
                 var deviceNames = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var d in v.GetConfigList("devices"))
+                foreach (var d in Settings.At(v, x => x.GetConfigList("devices")))
                 {
-                    var device = Device(d, defaults);
+                    var device = Device(d, defaults, vendors);
                     if (!deviceNames.Add(device.Name)) throw new HoconException(d.GetValue("name").Position, $"device name '{device.Name}' is used twice");
                     devices.Add(device);
                 }
                 if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
-                ulong memory = v.HasPath("memory") ? (ulong)Range(v, "memory", v.GetBytes("memory"), 128L << 20, 64L << 30) : 256UL << 20;
+                ulong memory = (ulong)Range(v, "memory", Settings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
                 ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
                 if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
                 vms.Add(new VmSpec
                 {
                     Name = vmName,
                     MemoryBytes = memory,
-                    VcpuCostPerRequest = v.HasPath("vcpu-cost") ? v.GetDuration("vcpu-cost") : TimeSpan.FromMicroseconds(0.5),
+                    VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
                     Devices = devices,
                 });
             }
@@ -61,59 +77,74 @@ public static class ScenarioLoader
         }
         return new WorldSpec
         {
-            Name = s.HasPath("name") ? s.GetString("name") : "scenario",
-            DefaultSeed = s.HasPath("seed") ? s.GetInt("seed") : 1,
-            SwitchLatency = s.HasPath("switch-latency") ? s.GetDuration("switch-latency") : TimeSpan.FromMicroseconds(1),
-            MaxVirtualTime = s.HasPath("max-virtual-time") ? s.GetDuration("max-virtual-time") : TimeSpan.FromSeconds(60),
+            Name = Settings.At(s, x => x.GetString("name")),
+            DefaultSeed = Settings.At(s, x => x.GetInt("seed")),
+            SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
+            MaxVirtualTime = Positive(s, "max-virtual-time"),
+            StallTimeout = Positive(s, "stall-timeout"),
             Hosts = hosts,
         };
     }
 
-    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults)
+    private static HoconParseOptions Options(string? sourceName) => new() { Fallback = FleetReference.Fleet, SourceName = sourceName };
+
+    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors)
     {
         string name = Name(d, "device");
-        var typeValue = d.GetValue("type");
-        var kind = d.GetString("type") switch
+        var typeText = Settings.At(d, x => x.GetString("type"));
+        var kind = typeText switch
         {
             "blk" => DeviceKind.Blk,
             "net" => DeviceKind.Net,
-            var other => throw new HoconException(typeValue.Position, $"unknown device type '{other}' (blk or net)"),
+            _ => throw new HoconException(d.GetValue("type").Position, $"unknown device type '{typeText}' (blk or net)"),
         };
-        var merged = defaults.HasPath(kind == DeviceKind.Blk ? "blk" : "net")
-            ? d.WithFallback(defaults.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"))
-            : d;
-        var vendorValue = merged.GetValue("vendor");
-        var profile = VendorProfiles.Find(merged.GetString("vendor"))
-            ?? throw new HoconException(vendorValue.Position,
-                $"unknown vendor profile '{merged.GetString("vendor")}' (known: {string.Join(", ", VendorProfiles.All.Select(p => p.Name))})");
-        var transport = merged.HasPath("transport") ? merged.GetString("transport") switch
+        var typeDefaults = Settings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
+        var merged = d.WithFallback(typeDefaults).WithFallback(Settings.At(defaults, x => x.GetConfig("device")));
+        var at = d.Root.Position; // the device as written (merged objects carry their fallback's position)
+        var vendorName = Settings.At(at, merged, x => x.GetString("vendor"));
+        var profile = VendorProfiles.Find(vendors, vendorName)
+            ?? throw new HoconException(merged.GetValue("vendor").Position,
+                $"unknown vendor profile '{vendorName}' (known: {string.Join(", ", vendors.Select(p => p.Name))})");
+        var transportText = Settings.At(at, merged, x => x.GetString("transport"));
+        var transport = transportText switch
         {
             "pci" => TransportKind.Pci,
             "mmio" => TransportKind.Mmio,
-            var other => throw new HoconException(merged.GetValue("transport").Position, $"unknown transport '{other}' (pci or mmio)"),
-        } : TransportKind.Pci;
-        var mode = merged.HasPath("driver") ? merged.GetString("driver") switch
+            _ => throw new HoconException(merged.GetValue("transport").Position, $"unknown transport '{transportText}' (pci or mmio)"),
+        };
+        var modeText = Settings.At(at, merged, x => x.GetString("driver"));
+        var mode = modeText switch
         {
             "interrupt" => DriverMode.Interrupt,
             "poll" => DriverMode.Poll,
-            var other => throw new HoconException(merged.GetValue("driver").Position, $"unknown driver mode '{other}' (interrupt or poll)"),
-        } : DriverMode.Interrupt;
-        var spec = new DeviceSpec { Name = name, Kind = kind, Profile = profile, Transport = transport, DriverMode = mode };
-        return spec with
+            _ => throw new HoconException(merged.GetValue("driver").Position, $"unknown driver mode '{modeText}' (interrupt or poll)"),
+        };
+        return new DeviceSpec
         {
-            PackedRing = merged.HasPath("packed") ? merged.GetBool("packed") : spec.PackedRing,
-            QueueSize = merged.HasPath("queue-size") ? (ushort)Range(merged, "queue-size", merged.GetInt("queue-size"), 8, 256) : spec.QueueSize,
-            Requests = merged.HasPath("requests") ? (int)Range(merged, "requests", merged.GetInt("requests"), 0, 10_000_000) : spec.Requests,
-            BlockSize = merged.HasPath("block-size") ? BlockSize(merged) : spec.BlockSize,
-            DiskSectors = merged.HasPath("disk-sectors") ? (ulong)Range(merged, "disk-sectors", merged.GetLong("disk-sectors"), 8, 1L << 40) : spec.DiskSectors,
-            QueueDepth = merged.HasPath("queue-depth") ? (int)Range(merged, "queue-depth", merged.GetInt("queue-depth"), 1, 256) : spec.QueueDepth,
-            FrameSize = merged.HasPath("frame-size") ? (int)Range(merged, "frame-size", merged.GetInt("frame-size"), 60, 1514) : spec.FrameSize,
+            Name = name,
+            Kind = kind,
+            Profile = profile,
+            Transport = transport,
+            DriverMode = mode,
+            PackedRing = Settings.At(at, merged, x => x.GetBool("packed")),
+            QueueSize = (ushort)Range(merged, "queue-size", Settings.At(at, merged, x => x.GetInt("queue-size")), 8, 256),
+            Requests = (int)Range(merged, "requests", Settings.At(at, merged, x => x.GetInt("requests")), 0, 10_000_000),
+            BlockSize = BlockSize(merged, at),
+            DiskSectors = (ulong)Range(merged, "disk-sectors", Settings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
+            QueueDepth = (int)Range(merged, "queue-depth", Settings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
+            FrameSize = (int)Range(merged, "frame-size", Settings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
         };
     }
 
-    private static int BlockSize(HoconConfig c)
+    private static TimeSpan Positive(HoconConfig c, string path)
     {
-        int size = c.GetInt("block-size");
+        var d = Settings.At(c, x => x.GetDuration(path));
+        return d > TimeSpan.Zero ? d : throw new HoconException(c.GetValue(path).Position, $"{path} must be positive");
+    }
+
+    private static int BlockSize(HoconConfig c, HoconPosition at)
+    {
+        int size = Settings.At(at, c, x => x.GetInt("block-size"));
         if (size < 512 || size > DriverLayout.SlotBytes || size % 512 != 0)
             throw new HoconException(c.GetValue("block-size").Position, $"block-size {size} must be a multiple of 512 between 512 and {DriverLayout.SlotBytes}");
         return size;
@@ -121,12 +152,11 @@ public static class ScenarioLoader
 
     private static string Name(HoconConfig c, string what)
     {
-        string name = c.GetString("name");
+        string name = Settings.At(c, x => x.GetString("name"));
         if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
             throw new HoconException(c.GetValue("name").Position, $"{what} name '{name}' must be letters, digits, '-' or '_'");
         return name;
     }
 
-    private static long Range(HoconConfig c, string path, long value, long min, long max) =>
-        value >= min && value <= max ? value : throw new HoconException(c.GetValue(path).Position, $"{path} {value} is outside {min}..{max}");
+    private static long Range(HoconConfig c, string path, long value, long min, long max) => Settings.Range(c, path, value, min, max);
 }

@@ -1,0 +1,42 @@
+using System.Reflection;
+using Virtsim.Actors.Hosting;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Hocon;
+using Virtsim.Persistence.Configuration;
+using Virtsim.VhostUser.Backend;
+
+namespace Virtsim.Cli.Configuration;
+
+/// <summary>
+/// The reference.conf of every module (embedded in each assembly): the bottom layer of the configuration,
+/// below the cluster file, the scenario and the command line.
+/// </summary>
+public static class ModuleReferences
+{
+    private static readonly Lazy<HoconConfig> Actors = new(() => Parse(typeof(ActorSystem).Assembly, "Virtsim.Actors.reference.conf"));
+    private static readonly Lazy<HoconConfig> VhostUser = new(() => Parse(typeof(VhostUserServeOptions).Assembly, "Virtsim.VhostUser.reference.conf"));
+    private static readonly Lazy<HoconConfig> Combined = new(() =>
+        ActorsReference.WithFallback(PersistenceReference.Config).WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
+
+    /// <summary>Virtsim.Actors' reference (<c>virtsim.node</c>, <c>virtsim.actors</c>).</summary>
+    public static HoconConfig ActorsReference => Actors.Value;
+
+    /// <summary>Virtsim.VhostUser's reference (<c>virtsim.vhost-user.serve</c>).</summary>
+    public static HoconConfig VhostUserReference => VhostUser.Value;
+
+    /// <summary>All module references merged (they do not overlap).</summary>
+    public static HoconConfig All => Combined.Value;
+
+    /// <summary>The text of the embedded resource <paramref name="resource"/> of <paramref name="assembly"/>.</summary>
+    public static string Text(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"{resource} is not embedded in {assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static HoconConfig Parse(Assembly assembly, string resource) =>
+        // References must not depend on the environment of the machine that runs them.
+        HoconConfig.Parse(Text(assembly, resource), new HoconParseOptions { SourceName = resource, Environment = _ => null });
+}

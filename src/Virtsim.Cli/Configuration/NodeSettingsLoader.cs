@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Reflection;
+using Virtsim.Hocon;
+using Virtsim.Persistence.Configuration;
+
+namespace Virtsim.Cli.Configuration;
+
+/// <summary>
+/// Reads a cluster file (cluster-config/*.conf) into <see cref="NodeSettings"/>. Layers, lowest first: the modules'
+/// reference.conf, the cluster file, the scenario's own <c>virtsim { ... }</c> section. Every problem is a
+/// <see cref="HoconException"/> with file, line and column.
+/// </summary>
+public static class NodeSettingsLoader
+{
+    /// <summary>The name the built-in single-node configuration is reported under.</summary>
+    public const string BuiltInName = "single-node.conf (built in)";
+
+    private const string BuiltInResource = "Virtsim.Cli.Cluster.single-node.conf";
+
+    /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
+    public static string BuiltInText() => ModuleReferences.Text(Assembly.GetExecutingAssembly(), BuiltInResource);
+
+    /// <summary>Reads the cluster file at <paramref name="path"/>, or the built-in single-node one when null.</summary>
+    /// <param name="path">The cluster file, or null.</param>
+    /// <param name="scenario">An optional scenario whose <c>virtsim</c> section overrides the cluster file.</param>
+    /// <param name="environment">Lookup for <c>${?VAR}</c> substitutions (default: the process environment).</param>
+    /// <exception cref="HoconException">The file is missing, malformed or holds an invalid setting.</exception>
+    public static NodeSettings Load(string? path, HoconConfig? scenario = null, Func<string, string?>? environment = null)
+    {
+        var options = new HoconParseOptions
+        {
+            Environment = environment ?? Environment.GetEnvironmentVariable,
+            SourceName = path is null ? BuiltInName : null,
+        };
+        HoconConfig cluster;
+        if (path is null) cluster = HoconConfig.Parse(BuiltInText(), options);
+        else if (!File.Exists(path)) throw new HoconException(null, $"cluster file '{path}' not found");
+        else cluster = HoconConfig.ParseFile(path, options);
+        return FromConfig(cluster, path ?? BuiltInName, scenario);
+    }
+
+    /// <summary>Reads already parsed cluster settings (references are added below them).</summary>
+    /// <exception cref="HoconException">A setting is invalid.</exception>
+    public static NodeSettings FromConfig(HoconConfig cluster, string source, HoconConfig? scenario = null)
+    {
+        // Only the virtsim.* paths are read, so the scenario's other keys (hosts, vendors...) do not interfere.
+        var layered = scenario is not null && scenario.HasPath("virtsim") ? scenario.WithFallback(cluster) : cluster;
+        var all = layered.WithFallback(ModuleReferences.ActorsReference);
+        var node = At(all, c => c.GetConfig("virtsim.node"));
+        var actors = At(all, c => c.GetConfig("virtsim.actors"));
+        var dispatcher = At(actors, c => c.GetConfig("dispatcher"));
+        var supervision = At(actors, c => c.GetConfig("guardian-supervision"));
+        string name = At(node, c => c.GetString("name"));
+        if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
+            throw new HoconException(node.GetValue("name").Position, $"node name '{name}' must be letters, digits, '-', '_' or '.'");
+        var typeText = At(dispatcher, c => c.GetString("type"));
+        var kind = typeText switch
+        {
+            "simulation" => DispatcherKind.Simulation,
+            "threaded" => DispatcherKind.Threaded,
+            _ => throw new HoconException(dispatcher.GetValue("type").Position, $"unknown dispatcher type '{typeText}' (simulation or threaded)"),
+        };
+        var threaded = At(dispatcher, c => c.GetConfig("threaded"));
+        int throughput = At(threaded, c => c.GetInt("throughput"));
+        if (throughput < 1) throw new HoconException(threaded.GetValue("throughput").Position, $"throughput must be at least 1 (got {throughput})");
+        var simulation = At(dispatcher, c => c.GetConfig("simulation"));
+        string epochText = At(simulation, c => c.GetString("epoch"));
+        if (!DateTimeOffset.TryParse(epochText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var epoch))
+            throw new HoconException(simulation.GetValue("epoch").Position, $"epoch '{epochText}' is not an ISO 8601 date and time");
+        int maxRestarts = At(supervision, c => c.GetInt("max-restarts"));
+        if (maxRestarts < -1) throw new HoconException(supervision.GetValue("max-restarts").Position, $"max-restarts must be -1 (unlimited) or more (got {maxRestarts})");
+        TimeSpan? within = supervision.HasPath("within") ? At(supervision, c => c.GetDuration("within")) : null;
+        if (within <= TimeSpan.Zero) throw new HoconException(supervision.GetValue("within").Position, "within must be positive (or null)");
+        return new NodeSettings
+        {
+            Source = source,
+            Name = name,
+            Dispatcher = new DispatcherSettings
+            {
+                Kind = kind,
+                Throughput = throughput,
+                PreferLocalQueues = At(threaded, c => c.GetBool("prefer-local-queues")),
+                Epoch = epoch,
+            },
+            Seed = actors.HasPath("seed") ? At(actors, c => c.GetInt("seed")) : null,
+            GuardianMaxRestarts = maxRestarts,
+            GuardianWithin = within,
+            Persistence = PersistenceSettingsLoader.FromConfig(layered),
+        };
+    }
+
+    private static T At<T>(HoconConfig owner, Func<HoconConfig, T> read)
+    {
+        try
+        {
+            return read(owner);
+        }
+        catch (HoconException e) when (e.Position is null)
+        {
+            throw new HoconException(owner.Root.Position, e.Reason, e);
+        }
+    }
+}

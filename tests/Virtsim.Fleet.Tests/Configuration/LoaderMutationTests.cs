@@ -1,0 +1,82 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Virtsim.Cli.Configuration;
+using Virtsim.Fleet.World;
+using Virtsim.Hocon;
+using Virtsim.Hocon.Tests;
+using Virtsim.Persistence.Configuration;
+
+namespace Virtsim.Fleet.Tests.Configuration;
+
+/// <summary>
+/// The loaders on top of the HOCON reader (scenario, vendor profiles, cluster/node, persistence, vhost-user serve)
+/// fed random mutations of the repository's own *.conf files: they load, or fail with a positioned
+/// <see cref="HoconException"/>; no other exception escapes and nothing hangs.
+/// </summary>
+public class LoaderMutationTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    private static void Load(string path, string text)
+    {
+        string root = RepositoryConfigs.Root();
+        string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        var options = new HoconParseOptions
+        {
+            SourceName = Path.GetFileName(path),
+            BaseDirectory = Path.GetDirectoryName(path),
+            Environment = _ => null,
+        };
+        switch (relative)
+        {
+            case var s when s.StartsWith("scenarios/", StringComparison.Ordinal):
+                _ = ScenarioLoader.Parse(text, options.SourceName);
+                break;
+            case var s when s.StartsWith("cluster-config/", StringComparison.Ordinal):
+            case "src/Virtsim.Actors/reference.conf":
+                _ = NodeSettingsLoader.FromConfig(HoconConfig.Parse(text, options), relative);
+                break;
+            case "src/Virtsim.Persistence/reference.conf":
+                _ = PersistenceSettingsLoader.FromConfig(HoconConfig.Parse(text, options));
+                break;
+            case "src/Virtsim.VhostUser/reference.conf":
+                _ = ServeDefaults.FromConfig(HoconConfig.Parse(text, options), "serve.sock");
+                break;
+            case "src/Virtsim.Fleet/reference.conf":
+            {
+                // A mutated fleet reference under the real quickstart scenario: vendor profiles and defaults.
+                var reference = HoconConfig.Parse(text, options);
+                var fleet = reference.HasPath("virtsim.fleet") ? reference.GetConfig("virtsim.fleet") : HoconConfig.Empty;
+                var scenario = HoconConfig.Parse(File.ReadAllText(Path.Combine(root, "scenarios", "quickstart.conf")),
+                    new HoconParseOptions { Fallback = fleet, SourceName = "quickstart.conf", Environment = _ => null });
+                _ = ScenarioLoader.FromConfig(scenario);
+                break;
+            }
+            default:
+                _ = HoconConfig.Parse(text, options);
+                break;
+        }
+    }
+
+    [Fact]
+    public void The_unmutated_repository_configs_load()
+    {
+        foreach (var file in RepositoryConfigs.AllConfFiles()) Load(file, File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Mutated_repository_configs_load_or_fail_with_a_positioned_error()
+    {
+        var files = RepositoryConfigs.AllConfFiles().Select(f => (Path: f, Text: File.ReadAllText(f))).ToArray();
+        var gen =
+            from file in Gen.Elements(files)
+            from mutations in RepositoryConfigs.MutationsGen
+            select (file, mutations);
+        var prop = Prop.ForAll(gen.ToArbitrary(), input =>
+        {
+            string text = RepositoryConfigs.Apply(input.file.Text, input.mutations);
+            return RepositoryConfigs.SucceedsOrFailsWithPosition(text, () => Load(input.file.Path, text), Timeout);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1500), prop);
+    }
+}

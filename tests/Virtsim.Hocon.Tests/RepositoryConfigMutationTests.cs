@@ -1,0 +1,50 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Virtsim.Hocon.Tests;
+
+/// <summary>Random mutations of the repository's own *.conf files parse or fail with a positioned error, never hang.</summary>
+public class RepositoryConfigMutationTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void The_repository_has_the_expected_config_files_and_each_parses()
+    {
+        var files = RepositoryConfigs.AllConfFiles();
+        string root = RepositoryConfigs.Root();
+        var relative = files.Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).ToList();
+        foreach (var expected in new[]
+                 {
+                     "scenarios/quickstart.conf", "cluster-config/single-node.conf", "cluster-config/postgresql.conf",
+                     "src/Virtsim.Actors/reference.conf", "src/Virtsim.Persistence/reference.conf",
+                     "src/Virtsim.Fleet/reference.conf", "src/Virtsim.VhostUser/reference.conf",
+                 })
+        {
+            Assert.Contains(expected, relative);
+        }
+        foreach (var f in files) Assert.NotEmpty(HoconConfig.ParseFile(f, new HoconParseOptions { Environment = _ => null }).Root.Keys);
+    }
+
+    [Fact]
+    public void Mutated_repository_configs_parse_or_fail_with_a_positioned_hocon_exception()
+    {
+        var files = RepositoryConfigs.AllConfFiles().Select(f => (Path: f, Text: File.ReadAllText(f))).ToArray();
+        var gen =
+            from file in Gen.Elements(files)
+            from mutations in RepositoryConfigs.MutationsGen
+            select (file, mutations);
+        var prop = Prop.ForAll(gen.ToArbitrary(), input =>
+        {
+            string text = RepositoryConfigs.Apply(input.file.Text, input.mutations);
+            var options = new HoconParseOptions
+            {
+                SourceName = Path.GetFileName(input.file.Path),
+                BaseDirectory = Path.GetDirectoryName(input.file.Path),
+                Environment = _ => null,
+            };
+            return RepositoryConfigs.SucceedsOrFailsWithPosition(text, () => _ = HoconConfig.Parse(text, options).ToJson(), Timeout);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1500), prop);
+    }
+}
