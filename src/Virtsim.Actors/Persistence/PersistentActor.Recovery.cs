@@ -10,7 +10,7 @@ public abstract partial class PersistentActor
     private void StartRecovery()
     {
         _recovering = true;
-        Call(StoreOperation.Claim, Journal.ClaimAsync(PersistenceId, Epoch), null);
+        Call(StoreOperation.Claim, StoreCompletion.Start(this, static a => a.Journal.ClaimAsync(a.PersistenceId, a.Epoch)), null);
     }
 
     private void OnRecoveryReply(StoreReply reply)
@@ -29,7 +29,8 @@ public abstract partial class PersistentActor
                 case StoreOperation.Claim:
                     // Events up to this number are ours to replay; a lower epoch can no longer add any.
                     _recoveryTarget = ((Task<long>)reply.Task).Result;
-                    Call(StoreOperation.LoadSnapshot, Snapshots.LoadLatestAsync(PersistenceId, SnapshotCriteria.UpTo(_recoveryTarget)), null);
+                    Call(StoreOperation.LoadSnapshot,
+                        StoreCompletion.Start(this, static a => a.Snapshots.LoadLatestAsync(a.PersistenceId, SnapshotCriteria.UpTo(a._recoveryTarget))), null);
                     break;
                 case StoreOperation.LoadSnapshot:
                     if (((Task<Snapshot?>)reply.Task).Result is { } snapshot) OfferSnapshot(snapshot);
@@ -61,8 +62,8 @@ public abstract partial class PersistentActor
             FinishRecovery();
             return;
         }
-        Call(StoreOperation.ReadEvents,
-            Journal.ReadBatchAsync(PersistenceId, LastSequenceNr + 1, _recoveryTarget, _options.RecoveryBatchSize), null);
+        Call(StoreOperation.ReadEvents, StoreCompletion.Start(this, static a =>
+            a.Journal.ReadBatchAsync(a.PersistenceId, a.LastSequenceNr + 1, a._recoveryTarget, a._options.RecoveryBatchSize)), null);
     }
 
     private void Replay(IReadOnlyList<PersistedEvent> events)

@@ -22,7 +22,7 @@ public abstract partial class PersistentActor
         serializer.Write(state, buffer);
         var metadata = new SnapshotMetadata(PersistenceId, LastSequenceNr, Context.Clock.UtcNow);
         var snapshot = new Snapshot(metadata, serializer.Manifest(state), buffer.WrittenMemory);
-        Call(StoreOperation.SaveSnapshot, Snapshots.SaveAsync(snapshot), metadata);
+        Call(StoreOperation.SaveSnapshot, StoreCompletion.Start((Snapshots, snapshot), static s => s.Snapshots.SaveAsync(s.snapshot)), metadata);
     }
 
     /// <summary>
@@ -32,7 +32,7 @@ public abstract partial class PersistentActor
     protected void DeleteEventsUpTo(long toSequenceNr)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(toSequenceNr);
-        Call(StoreOperation.DeleteEvents, Journal.DeleteUpToAsync(PersistenceId, toSequenceNr), toSequenceNr);
+        Call(StoreOperation.DeleteEvents, StoreCompletion.Start((this, toSequenceNr), static s => s.Item1.Journal.DeleteUpToAsync(s.Item1.PersistenceId, s.toSequenceNr)), toSequenceNr);
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public abstract partial class PersistentActor
     protected void DeleteSnapshotsUpTo(long toSequenceNr)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(toSequenceNr);
-        Call(StoreOperation.DeleteSnapshots, Snapshots.DeleteUpToAsync(PersistenceId, toSequenceNr), toSequenceNr);
+        Call(StoreOperation.DeleteSnapshots, StoreCompletion.Start((this, toSequenceNr), static s => s.Item1.Snapshots.DeleteUpToAsync(s.Item1.PersistenceId, s.toSequenceNr)), toSequenceNr);
     }
 
     /// <summary>Turns a snapshot or deletion outcome into a notification for the command handlers.</summary>

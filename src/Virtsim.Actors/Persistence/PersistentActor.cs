@@ -175,7 +175,7 @@ public abstract partial class PersistentActor : ActorBase
         }
         _persisting = true;
         var request = new AppendRequest(PersistenceId, Epoch, events);
-        Call(StoreOperation.Append, Journal.AppendAsync(request), request, Sender);
+        Call(StoreOperation.Append, StoreCompletion.Start((Journal, request), static s => s.Journal.AppendAsync(s.request)), request, Sender);
     }
 
     private void OnAppended(StoreReply reply)

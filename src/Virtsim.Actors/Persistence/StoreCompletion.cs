@@ -11,6 +11,35 @@ namespace Virtsim.Actors.Persistence;
 /// </summary>
 internal static class StoreCompletion
 {
+    /// <summary>
+    /// Starts a store call; a store that refuses synchronously (validation, fencing) gives a faulted task instead, so
+    /// every outcome reaches the actor the same way.
+    /// </summary>
+    public static Task<T> Start<TState, T>(TState state, Func<TState, Task<T>> call)
+    {
+        try
+        {
+            return call(state);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    /// <inheritdoc cref="Start{TState, T}"/>
+    public static Task Start<TState>(TState state, Func<TState, Task> call)
+    {
+        try
+        {
+            return call(state);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
     public static void Deliver(ActorSystem system, StoreReply reply, TimeSpan simulatedLatency)
     {
         if (system.Dispatcher is SimulationDispatcher simulation)
