@@ -28,6 +28,7 @@ public abstract partial class PersistentActor : ActorBase
     private readonly List<PendingEvent> _pending = new();
     private readonly List<PendingEvent> _writing = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly List<(string Manifest, int End)> _serialized = new();
     private readonly PersistenceSetup _setup;
     private readonly PersistentActorOptions _options;
     private bool _recovering = true;
@@ -154,24 +155,23 @@ public abstract partial class PersistentActor : ActorBase
         _pending.Clear();
         _buffer.ResetWrittenCount();
         var serializer = Serializer;
-        var manifests = new string[_writing.Count];
-        var ends = new int[_writing.Count];
-        for (var i = 0; i < _writing.Count; i++)
+        _serialized.Clear();
+        foreach (var pending in _writing)
         {
-            var e = _writing[i].Event;
-            manifests[i] = serializer.Manifest(e);
-            serializer.Write(e, _buffer);
-            ends[i] = _buffer.WrittenCount;
+            var manifest = serializer.Manifest(pending.Event);
+            serializer.Write(pending.Event, _buffer);
+            _serialized.Add((manifest, _buffer.WrittenCount));
         }
         // Slices are taken only now: the buffer may have moved while growing. The journal copies the bytes before
         // the append completes, and no other append starts before then, so the buffer is reused safely.
         var written = _buffer.WrittenMemory;
-        var events = new EventToAppend[_writing.Count];
+        var events = new EventToAppend[_serialized.Count];
         var start = 0;
         for (var i = 0; i < events.Length; i++)
         {
-            events[i] = new EventToAppend(LastSequenceNr + 1 + i, manifests[i], written[start..ends[i]]);
-            start = ends[i];
+            var (manifest, end) = _serialized[i];
+            events[i] = new EventToAppend(LastSequenceNr + 1 + i, manifest, written[start..end]);
+            start = end;
         }
         _persisting = true;
         var request = new AppendRequest(PersistenceId, Epoch, events);
