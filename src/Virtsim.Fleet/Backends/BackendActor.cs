@@ -50,7 +50,11 @@ public sealed class BackendActor : ReceiveActor
 
         Receive<BackendRequest>(OnRequest);
         Receive<LaneDue>(OnLaneDue);
-        Receive<CrashBackend>(c => throw new BackendCrashException($"{_kind} backend crashed: {c.Reason}"));
+        Receive<CrashBackend>(c =>
+        {
+            _metrics.Add(FleetCounter.BackendCrashes);
+            throw new BackendCrashException($"{_kind} backend crashed: {c.Reason}");
+        });
     }
 
     /// <summary>The backend of blk device <paramref name="plan"/> over <paramref name="disk"/>, with the plan's vendor kind and timing.</summary>
@@ -65,7 +69,6 @@ public sealed class BackendActor : ReceiveActor
     /// <inheritdoc />
     protected override void PreRestart(Exception reason, object? message)
     {
-        _metrics.Add(FleetCounter.BackendCrashes);
         _server.LoseCache();
         base.PreRestart(reason, message);
     }

@@ -36,7 +36,7 @@ public interface IDeviceQueueOwner
     /// <summary>Sends the frames the net device transmitted during the pass to the switch.</summary>
     void FlushUplink();
 
-    /// <summary>The device's backend actor (blk), or null when the device serves its requests inline (net).</summary>
+    /// <summary>The device's backend actor (blk; null once it was stopped), or null for a device that serves inline (net).</summary>
     IActorRef? Backend { get; }
 }
 
@@ -173,11 +173,14 @@ public sealed class DeviceQueue
         Serve(queue);
     }
 
-    private bool UsesBackend => _owner.Backend is not null && _device.Handler is BlkDevice;
-
     private void Serve(IDeviceQueue queue)
     {
-        if (UsesBackend) { ServeThroughBackend(queue); return; }
+        if (_device.Handler is BlkDevice)
+        {
+            // Without its backend (stopped after too many restarts) a blk device cannot serve: chains stay available.
+            if (_owner.Backend is not null) ServeThroughBackend(queue);
+            return;
+        }
         int completed;
         bool interrupt;
         QueueErrorKind error = QueueErrorKind.None;
@@ -206,8 +209,14 @@ public sealed class DeviceQueue
         QueueError error = QueueError.None;
         while (_atBackend.TryTakeReady(out var chain, out var reply))
         {
-            // A guest-memory fault here leaves the status unwritten, as the core does when it cannot store it.
-            if (reply.Writable.Length > 0 && !chain.TryWrite(memory, 0, reply.Writable)) _device.Metrics.Add(FleetCounter.DmaFaults);
+            if (reply.Writable.Length > 0 && !chain.TryWrite(memory, 0, reply.Writable))
+            {
+                // The reply cannot reach guest memory (an IOMMU fault since the chain was popped): the request is not
+                // completed, the device needs a reset and the driver resubmits it.
+                _device.Metrics.Add(FleetCounter.DmaFaults);
+                _owner.OnQueueFault(_index, $"DMA fault writing request {reply.Tag >> 8}'s reply: {memory.LastFault.Kind} at 0x{memory.LastFault.Address:x}");
+                return;
+            }
             if (!queue.TryComplete(chain, reply.Written)) { error = queue.Error; break; }
             completed++;
         }
