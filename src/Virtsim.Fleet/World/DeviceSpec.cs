@@ -43,7 +43,8 @@ public sealed record DeviceSpec
 
     /// <summary>
     /// blk: the disk starts in writeback mode (true, the default: completed writes are durable only after a FLUSH) or
-    /// writethrough (false: every completed write is durable). The device offers CONFIG_WCE either way.
+    /// writethrough (false: every completed write is durable). The device offers CONFIG_WCE either way. Scenario key
+    /// <c>write-cache</c>.
     /// </summary>
     public bool WriteCache { get; init; } = true;
 

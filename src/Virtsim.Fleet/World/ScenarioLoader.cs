@@ -59,9 +59,11 @@ public static class ScenarioLoader
             }
             hosts.Add(new HostSpec { Name = hostName, Vms = vms });
         }
+        var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
         return new WorldSpec
         {
             Name = s.HasPath("name") ? s.GetString("name") : "scenario",
+            Faults = faults,
             DefaultSeed = s.HasPath("seed") ? s.GetInt("seed") : 1,
             SwitchLatency = s.HasPath("switch-latency") ? s.GetDuration("switch-latency") : TimeSpan.FromMicroseconds(1),
             MaxVirtualTime = s.HasPath("max-virtual-time") ? s.GetDuration("max-virtual-time") : TimeSpan.FromSeconds(60),
@@ -108,7 +110,30 @@ public static class ScenarioLoader
             DiskSectors = merged.HasPath("disk-sectors") ? (ulong)Range(merged, "disk-sectors", merged.GetLong("disk-sectors"), 8, 1L << 40) : spec.DiskSectors,
             QueueDepth = merged.HasPath("queue-depth") ? (int)Range(merged, "queue-depth", merged.GetInt("queue-depth"), 1, 256) : spec.QueueDepth,
             FrameSize = merged.HasPath("frame-size") ? (int)Range(merged, "frame-size", merged.GetInt("frame-size"), 60, 1514) : spec.FrameSize,
+            WriteCache = merged.HasPath("write-cache") ? merged.GetBool("write-cache") : spec.WriteCache,
         };
+    }
+
+    // faults = [ { at = 300us, kind = backend-crash, device = "host/vm/device" } ]
+    private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
+    {
+        var faults = new List<FaultSpec>();
+        foreach (var f in root.GetConfigList("faults"))
+        {
+            var at = f.GetDuration("at");
+            if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
+            string kind = f.GetString("kind");
+            if (kind != "backend-crash") throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash)");
+            string path = f.GetString("device");
+            var parts = path.Split('/');
+            var device = parts.Length == 3
+                ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
+                : null;
+            if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
+            if (device.Kind != DeviceKind.Blk) throw new HoconException(f.GetValue("device").Position, $"backend-crash needs a blk device; '{path}' is {device.Kind}");
+            faults.Add(new FaultSpec(at, ScheduledFaultKind.BackendCrash, path));
+        }
+        return faults;
     }
 
     private static int BlockSize(HoconConfig c)
