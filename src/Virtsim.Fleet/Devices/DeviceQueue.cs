@@ -127,6 +127,12 @@ public sealed class DeviceQueue
     public void OnBackendRestarted()
     {
         if (_owner.Backend is not { } backend) return;
+        if (!ReferenceEquals(_device.Model.Queues[_index].Queue, _countedQueue))
+        {
+            // The ring was reset since these chains were popped: they will never be completed (the driver resubmits).
+            _atBackend.Clear();
+            return;
+        }
         _resend.Clear();
         _atBackend.CollectUnanswered(_resend);
         foreach (var request in _resend) backend.Tell(request, _owner.Self);

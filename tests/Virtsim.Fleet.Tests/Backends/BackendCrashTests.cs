@@ -1,5 +1,6 @@
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
 using Virtsim.Fleet.Workloads;
@@ -63,6 +64,30 @@ public class BackendCrashTests
             Assert.True(disk.TryReadDurable((ulong)(index * (device.BlockSize / 512)), block));
             Assert.Equal(sum, Checksum.Of(block));
         }
+    }
+
+    [Fact]
+    public void Crashes_around_a_device_reset_still_lose_nothing_and_double_nothing()
+    {
+        // A corrupted descriptor puts the device in NEEDS_RESET between two backend crashes: requests at the backend
+        // when the ring was reset are dropped by the device (the driver resubmits them), not re-sent or completed.
+        var device = Device("swift-vhost", 1500);
+        var report = FleetRunner.Run(Worlds.OneDevice(device), 13, null, (w, sim) =>
+        {
+            sim.ScheduleOnce(TimeSpan.FromMicroseconds(300), () => w.Endpoint(Path).Tell(new CrashBackend("before"), null));
+            sim.ScheduleOnce(TimeSpan.FromMicroseconds(600), () => w.Endpoint(Path).Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
+            sim.ScheduleOnce(TimeSpan.FromMicroseconds(601), () => w.Endpoint(Path).Tell(new CrashBackend("during"), null));
+            sim.ScheduleOnce(TimeSpan.FromMicroseconds(1500), () => w.Endpoint(Path).Tell(new CrashBackend("after"), null));
+        }, out var world);
+
+        Assert.True(report.Completed, report.ToJson());
+        Assert.Equal(3, report[FleetCounter.BackendCrashes]);
+        Assert.True(report[FleetCounter.DeviceNeedsReset] >= 1, report.ToJson());
+        var r = world.Results.Single();
+        Assert.Equal(r.Issued, r.Completed);
+        Assert.Equal(0, r.Duplicates);
+        Assert.Equal(0, r.Errors);
+        Assert.Equal(0, r.IntegrityErrors);
     }
 
     [Fact]
