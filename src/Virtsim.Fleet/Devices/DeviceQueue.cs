@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
 using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Backends;
+using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Interrupt;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
+using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Devices.Net;
 using Virtsim.Virtio.Memory;
 using Virtsim.Virtio.Queues;
@@ -32,6 +35,9 @@ public interface IDeviceQueueOwner
 
     /// <summary>Sends the frames the net device transmitted during the pass to the switch.</summary>
     void FlushUplink();
+
+    /// <summary>The device's backend actor (blk; null once it was stopped), or null for a device that serves inline (net).</summary>
+    IActorRef? Backend { get; }
 }
 
 /// <summary>
@@ -44,6 +50,11 @@ public interface IDeviceQueueOwner
 /// merged into one more pass. A malformed ring is reported as a queue fault. For a net receive queue, frames from
 /// the switch wait in a backlog until the driver has buffers; none is dropped for lack of buffers. DMA tags carry
 /// the queue index in their low byte (<see cref="QueueOf"/>) so the owner routes replies.
+/// <para>A blk queue with a backend actor does not serve requests itself: a pass completes, in pop order, the chains
+/// whose <see cref="BackendReply"/> came (writing the reply into the chain's writable part), pops the newly available
+/// chains and sends each to the backend as a <see cref="BackendRequest"/> (kept in a <see cref="BackendInFlight"/>
+/// table until answered, and sent again when the backend restarts). The pass then charges only its DMA; the backend
+/// charges the service time.</para>
 /// </summary>
 public sealed class DeviceQueue
 {
@@ -62,6 +73,12 @@ public sealed class DeviceQueue
     private bool _corruptArmed;
     private ulong _sequence;
     private ulong _waitingTag;
+    private ulong _backendSequence;
+    private readonly BackendInFlight _atBackend = new();
+    private readonly List<BackendRequest> _resend = [];
+
+    /// <summary>Largest readable or writable part of a chain the device hands to its backend (larger chains complete empty).</summary>
+    public const ulong MaxBackendRequestBytes = 4 << 20;
 
     /// <summary>Creates the queue.</summary>
     public DeviceQueue(int index, DeviceContext device, IDeviceQueueOwner owner)
@@ -100,6 +117,30 @@ public sealed class DeviceQueue
         _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}");
     }
 
+    /// <summary>The backend answered a request of this queue.</summary>
+    public void OnBackendReply(BackendReply reply)
+    {
+        if (_atBackend.SetReply(reply)) TryServe();
+    }
+
+    /// <summary>The backend restarted: every request it had not answered is sent again (a later duplicate reply is refused).</summary>
+    public void OnBackendRestarted()
+    {
+        if (_owner.Backend is not { } backend) return;
+        if (!ReferenceEquals(_device.Model.Queues[_index].Queue, _countedQueue))
+        {
+            // The ring was reset since these chains were popped: they will never be completed (the driver resubmits).
+            _atBackend.Clear();
+            return;
+        }
+        _resend.Clear();
+        _atBackend.CollectUnanswered(_resend);
+        foreach (var request in _resend) backend.Tell(request, _owner.Self);
+        _device.Metrics.Add(FleetCounter.BackendResent, _resend.Count);
+        _device.Metrics.Add(FleetCounter.BackendRequests, _resend.Count);
+        _resend.Clear();
+    }
+
     /// <summary>A frame for this (receive) queue.</summary>
     public void OnFrame(FrameMessage f)
     {
@@ -123,7 +164,11 @@ public sealed class DeviceQueue
     {
         if (_busy) { _again = true; return; }
         if (!_device.TryGetServable(_index, out var queue)) return;
-        if (!ReferenceEquals(queue, _countedQueue)) ResetBaseline(queue);
+        if (!ReferenceEquals(queue, _countedQueue))
+        {
+            ResetBaseline(queue);
+            _atBackend.Clear(); // a reset queue's chains are gone; late replies for them are refused
+        }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
         if (_corruptArmed && queue.HasAvailable())
         {
@@ -136,6 +181,12 @@ public sealed class DeviceQueue
 
     private void Serve(IDeviceQueue queue)
     {
+        if (_device.Handler is BlkDevice)
+        {
+            // Without its backend (stopped after too many restarts) a blk device cannot serve: chains stay available.
+            if (_owner.Backend is not null) ServeThroughBackend(queue);
+            return;
+        }
         int completed;
         bool interrupt;
         QueueErrorKind error = QueueErrorKind.None;
@@ -154,7 +205,54 @@ public sealed class DeviceQueue
         }
         if (error != QueueErrorKind.None)
             _owner.OnQueueFault(_index, reason ?? error.ToString());
-        ChargeTime(queue, completed, interrupt);
+        ChargeTime(queue, completed, interrupt, chargeService: true);
+    }
+
+    private void ServeThroughBackend(IDeviceQueue queue)
+    {
+        var memory = queue.Memory;
+        int completed = 0;
+        QueueError error = QueueError.None;
+        while (_atBackend.TryTakeReady(out var chain, out var reply))
+        {
+            if (reply.Writable.Length > 0 && !chain.TryWrite(memory, 0, reply.Writable))
+            {
+                // The reply cannot reach guest memory (an IOMMU fault since the chain was popped): the request is not
+                // completed, the device needs a reset and the driver resubmits it.
+                _device.Metrics.Add(FleetCounter.DmaFaults);
+                _owner.OnQueueFault(_index, $"DMA fault writing request {reply.Tag >> 8}'s reply: {memory.LastFault.Kind} at 0x{memory.LastFault.Address:x}");
+                return;
+            }
+            if (!queue.TryComplete(chain, reply.Written)) { error = queue.Error; break; }
+            completed++;
+        }
+        var backend = _owner.Backend!;
+        var features = _device.Model.NegotiatedFeatures;
+        bool writeback = ((BlkDevice)_device.Handler).Writeback;
+        while (!error.IsError)
+        {
+            var pop = queue.TryPop(out var chain);
+            if (pop == PopResult.Empty) break;
+            if (pop == PopResult.Broken) { error = queue.Error; break; }
+            if (chain.ReadableLength > MaxBackendRequestBytes || chain.WritableLength > MaxBackendRequestBytes)
+            {
+                // No status byte can be placed for a request this size; it completes empty, as a chain without one does.
+                if (!queue.TryComplete(chain, 0)) { error = queue.Error; break; }
+                completed++;
+                continue;
+            }
+            byte[] readable = chain.ReadableLength == 0 ? [] : new byte[chain.ReadableLength];
+            // A fault reading the request sends it short: the backend's core answers IOERR for a short header.
+            if (readable.Length > 0 && !chain.TryRead(memory, 0, readable)) readable = [];
+            var request = new BackendRequest((++_backendSequence << 8) | (uint)_index, (ushort)_index, features.Low, features.High, writeback,
+                (uint)chain.WritableLength, readable);
+            _atBackend.Add(chain, request);
+            backend.Tell(request, _owner.Self);
+            _device.Metrics.Add(FleetCounter.BackendRequests);
+        }
+        bool interrupt = completed > 0 && queue.PublishUsed();
+        if (error.IsError) _owner.OnQueueFault(_index, error.Reason);
+        ChargeTime(queue, completed, interrupt, chargeService: false);
     }
 
     private (int Completed, bool Interrupt, QueueError Error) DeliverBacklog(NetDevice net, IDeviceQueue queue)
@@ -174,8 +272,9 @@ public sealed class DeviceQueue
     }
 
     // The pass's device transactions (counter deltas since the last pass) cost time at the vendor's DMA latency and
-    // parallelism, plus the backend's service time; the host answers after that time.
-    private void ChargeTime(IDeviceQueue queue, int completed, bool interrupt)
+    // parallelism, plus the service time when the device served the requests itself (a backend actor charges its own);
+    // the host answers after that time.
+    private void ChargeTime(IDeviceQueue queue, int completed, bool interrupt, bool chargeService)
     {
         var counters = queue.Memory.Counters;
         Span<long> reads = stackalloc long[Kinds.Length];
@@ -198,8 +297,8 @@ public sealed class DeviceQueue
         int parallel = Math.Max(1, timing.ParallelTransactions * (_device.NotificationData ? Math.Max(1, timing.NotificationDataFetchBoost) : 1));
         long rounds = (transactions + parallel - 1) / parallel;
         long bytes = readBytes + writeBytes;
-        long latency = rounds * timing.DmaLatencyPerTransaction.Ticks + completed * timing.PerRequestCost.Ticks
-            + bytes * timing.PerKibCost.Ticks / 1024;
+        long latency = rounds * timing.DmaLatencyPerTransaction.Ticks;
+        if (chargeService) latency += completed * timing.PerRequestCost.Ticks + bytes * timing.PerKibCost.Ticks / 1024;
 
         static uint U(long v) => (uint)Math.Clamp(v, 0, uint.MaxValue);
         int d = (int)MemoryAccessKind.Descriptor, ri = (int)MemoryAccessKind.RingIndex, re = (int)MemoryAccessKind.RingEntry,
@@ -221,7 +320,7 @@ public sealed class DeviceQueue
         bool again = _again;
         _again = false;
         if (!_device.TryGetServable(_index, out var queue)) return;
-        if (IsReceiveQueue ? again && _rxBacklog.Count > 0 : again || queue.HasAvailable()) TryServe();
+        if (IsReceiveQueue ? again && _rxBacklog.Count > 0 : again || _atBackend.HasReady || queue.HasAvailable()) TryServe();
     }
 
     private void RaiseInterrupt()

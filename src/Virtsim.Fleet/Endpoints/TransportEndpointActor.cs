@@ -1,7 +1,11 @@
 using System.Buffers.Binary;
 using Virtsim.Actors.Actors;
+using Virtsim.Actors.Messages;
 using Virtsim.Actors.Refs;
+using Virtsim.Actors.Supervision;
+using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Doorbell;
@@ -33,6 +37,10 @@ namespace Virtsim.Fleet.Endpoints;
 /// answers the queues' DMA (<see cref="DmaCompleted"/>/<see cref="DmaFaulted"/>, routed by the tag's queue byte)
 /// and tells it of IOMMU mapping changes (<see cref="IommuMappingChange"/>). Frames from the switch go to the
 /// receive queue.
+/// <para>A blk device has a <see cref="BackendActor"/> child that owns the disk and serves the requests; this actor is
+/// its supervisor: a crashed backend is restarted (at most <see cref="MaxBackendRestarts"/> times within
+/// <see cref="BackendRestartWindow"/>, after which it is stopped and the device needs a reset), and on its
+/// <see cref="BackendRestarted"/> every queue sends again what the backend had not answered.</para>
 /// </summary>
 public sealed class TransportEndpointActor : ReceiveActor
 {
@@ -49,6 +57,17 @@ public sealed class TransportEndpointActor : ReceiveActor
     private readonly DeviceMemory _memory;
     private IActorRef? _driver;
     private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
+    private readonly Props? _backendProps;
+    private IActorRef? _backend;
+
+    /// <summary>Restarts of the backend allowed within <see cref="BackendRestartWindow"/> before it is stopped.</summary>
+    public const int MaxBackendRestarts = 10;
+
+    /// <summary>The window (virtual under simulation) the backend's restarts are counted in.</summary>
+    public static TimeSpan BackendRestartWindow { get; } = TimeSpan.FromSeconds(1);
+
+    private static readonly SupervisorStrategy BackendStrategy =
+        new OneForOneStrategy(MaxBackendRestarts, BackendRestartWindow, _ => Directive.Restart);
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="kind">PCI or MMIO.</param>
@@ -59,9 +78,11 @@ public sealed class TransportEndpointActor : ReceiveActor
     /// <param name="pasid">The IOMMU domain.</param>
     /// <param name="metrics">The run's counters.</param>
     /// <param name="uplink">net: the device's cable (the same object the net handler transmits into).</param>
+    /// <param name="backend">blk: how to create the backend actor (spawned as this actor's child), or null to serve inline.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
-        uint pasid, FleetMetrics metrics, FrameUplink? uplink)
+        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null)
     {
+        _backendProps = backend;
         _kind = kind;
         _profile = profile;
         _metrics = metrics;
@@ -118,7 +139,37 @@ public sealed class TransportEndpointActor : ReceiveActor
             if (_queues.Count > 0) _queues[0].OnFrame(f); // receiveq1
         });
         Receive<IommuMappingChange>(OnMappingChange);
+        Receive<BackendReply>(r =>
+        {
+            if (r.Queue < _queues.Count) _queues[r.Queue].OnBackendReply(r);
+        });
+        Receive<BackendRestarted>(_ =>
+        {
+            foreach (var q in _queues) q.OnBackendRestarted();
+        });
+        Receive<CrashBackend>(c =>
+        {
+            _metrics.Add(FleetCounter.FaultsInjected);
+            _backend?.Tell(c, Self);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (!t.Actor.Equals(_backend)) return;
+            _backend = null;
+            OnDeviceFault("backend stopped after too many restarts");
+        });
     }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        if (_backendProps is null) return;
+        _backend = Context.ActorOf(_backendProps, "backend");
+        Context.Watch(_backend);
+    }
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy => BackendStrategy;
 
     private void SignalQueue(int queue) => _context.Model.SignalQueue(queue);
 
@@ -141,11 +192,13 @@ public sealed class TransportEndpointActor : ReceiveActor
         Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, DoorbellDue.Instance, Self);
     }
 
-    private void OnQueueFault(int queue, string reason)
+    private void OnQueueFault(int queue, string reason) => OnDeviceFault($"queue {queue}: {reason}");
+
+    private void OnDeviceFault(string reason)
     {
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
         _metrics.Add(FleetCounter.DeviceNeedsReset);
-        _context.Model.SetNeedsReset($"queue {queue}: {reason}");
+        _context.Model.SetNeedsReset(reason);
     }
 
     private void OnLine(bool asserted)
@@ -251,6 +304,8 @@ public sealed class TransportEndpointActor : ReceiveActor
         }
 
         public void FlushUplink() => endpoint._context.Uplink?.Flush(endpoint.Self);
+
+        public IActorRef? Backend => endpoint._backend;
     }
 
     /// <summary>The transport kind (for diagnostics).</summary>

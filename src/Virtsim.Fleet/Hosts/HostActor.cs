@@ -1,5 +1,6 @@
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Dma;
@@ -8,6 +9,7 @@ using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
 using Virtsim.Fleet.Vms;
 using Virtsim.Fleet.World;
+using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Memory;
 
 namespace Virtsim.Fleet.Hosts;
@@ -92,6 +94,10 @@ public sealed class HostActor : ReceiveActor
                 if (_preallocate) Preallocate(memory, Drivers.DriverLayout.ForDevice(plan.IndexInVm).Base, Drivers.DriverLayout.WindowSize);
                 var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
+                // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
+                var backend = plan.Spec.Kind == DeviceKind.Blk
+                    ? BackendActor.For(plan, plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors), _metrics)
+                    : null;
                 // Each device translates through its own copy of the VM's domain (only its actor touches it); the
                 // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets).
                 var deviceDomain = new IommuDomain(vm.Pasid);
@@ -99,7 +105,7 @@ public sealed class HostActor : ReceiveActor
                 var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink)), $"{vm.Spec.Name}-{plan.Spec.Name}");
+                    Self, vm.Pasid, _metrics, uplink, backend)), $"{vm.Spec.Name}-{plan.Spec.Name}");
                 endpoints.Add(endpoint);
                 if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
             }

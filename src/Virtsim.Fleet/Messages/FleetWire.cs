@@ -1,4 +1,5 @@
 using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Blk;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Dma;
@@ -35,6 +36,10 @@ public static class FleetWire
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();
+        registry.Register<BackendRequest>();
+        registry.Register<BackendReply>();
+        registry.Register<CrashBackend>();
+        registry.Register<BackendRestarted>();
         return registry;
     }
 

@@ -1,6 +1,6 @@
 namespace Virtsim.Fleet.Messages;
 
-/// <summary>The wire type ids of the fleet's messages (1000-1099; the engine reserves ids below 100).</summary>
+/// <summary>The wire type ids of the fleet's messages (1000-1119; the engine reserves ids below 100).</summary>
 public static class FleetWireIds
 {
     /// <summary><see cref="Doorbell.DoorbellMessage"/>.</summary>
@@ -41,4 +41,12 @@ public static class FleetWireIds
     public const ushort BlkRequest = 1060;
     /// <summary><see cref="Blk.BlkCompletion"/>.</summary>
     public const ushort BlkCompletion = 1061;
+    /// <summary><see cref="Backend.BackendRequest"/>.</summary>
+    public const ushort BackendRequest = 1100;
+    /// <summary><see cref="Backend.BackendReply"/>.</summary>
+    public const ushort BackendReply = 1101;
+    /// <summary><see cref="Backend.CrashBackend"/>.</summary>
+    public const ushort CrashBackend = 1102;
+    /// <summary><see cref="Backend.BackendRestarted"/>.</summary>
+    public const ushort BackendRestarted = 1103;
 }

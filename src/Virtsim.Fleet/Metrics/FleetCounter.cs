@@ -51,4 +51,10 @@ public enum FleetCounter
     FaultsInjected,
     /// <summary>Driver initialisations that failed.</summary>
     InitFailures,
+    /// <summary>Requests a device handed to its backend actor (resends included).</summary>
+    BackendRequests,
+    /// <summary>Requests a device sent again to its backend after the backend restarted.</summary>
+    BackendResent,
+    /// <summary>Backend crashes (each followed by a restart, unless the restart limit stopped the backend).</summary>
+    BackendCrashes,
 }

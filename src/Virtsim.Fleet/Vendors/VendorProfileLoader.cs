@@ -68,6 +68,7 @@ public static class VendorProfileLoader
                 PerKibCost = Settings.NonNegativeDuration(timing, "per-kib-cost"),
                 InterruptCoalescing = Settings.NonNegativeDuration(timing, "interrupt-coalescing"),
                 InterruptCost = Settings.NonNegativeDuration(timing, "interrupt-cost"),
+                BackendWakeupCost = Settings.NonNegativeDuration(timing, "backend-wakeup-cost"),
             },
         };
     }

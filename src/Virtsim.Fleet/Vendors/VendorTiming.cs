@@ -27,6 +27,12 @@ public sealed record VendorTiming
     /// <summary>Service time per KiB of payload.</summary>
     public TimeSpan PerKibCost { get; init; } = TimeSpan.FromTicks(1);
 
+    /// <summary>
+    /// vhost-user backends only: cost of waking the backend's worker thread when it was idle (the eventfd kick is read
+    /// and the thread scheduled) before it starts serving. A busy backend polls on and does not pay it again.
+    /// </summary>
+    public TimeSpan BackendWakeupCost { get; init; } = TimeSpan.FromMicroseconds(5);
+
     /// <summary>Interrupt coalescing window: used buffer notifications within it are merged into one (zero: none).</summary>
     public TimeSpan InterruptCoalescing { get; init; } = TimeSpan.Zero;
 

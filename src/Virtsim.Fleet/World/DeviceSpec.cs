@@ -41,6 +41,13 @@ public sealed record DeviceSpec
     /// <summary>blk: requests the workload keeps in flight; net: frames queued at once.</summary>
     public int QueueDepth { get; init; } = 32;
 
+    /// <summary>
+    /// blk: the disk starts in writeback mode (true, the default: completed writes are durable only after a FLUSH) or
+    /// writethrough (false: every completed write is durable). The device offers CONFIG_WCE either way. Scenario key
+    /// <c>write-cache</c>.
+    /// </summary>
+    public bool WriteCache { get; init; } = true;
+
     /// <summary>net: frame size in bytes (60..1514).</summary>
     public int FrameSize { get; init; } = 256;
 }

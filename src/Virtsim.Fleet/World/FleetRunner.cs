@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
 using Virtsim.Actors.Tracing;
+using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Metrics;
 
 namespace Virtsim.Fleet.World;
@@ -36,6 +37,12 @@ public static class FleetRunner
         var metrics = new FleetMetrics();
         world = FleetWorld.Build(system, spec, metrics);
         var w = world;
+        foreach (var fault in spec.Faults)
+        {
+            // Resolved when it fires: the endpoint exists only once its host actor has started.
+            var f = fault;
+            sim.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(new CrashBackend($"scenario fault at {f.At.TotalMicroseconds} us"), null));
+        }
         inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
         long lastRequests = -1;

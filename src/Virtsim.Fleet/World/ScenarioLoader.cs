@@ -75,9 +75,11 @@ public static class ScenarioLoader
             }
             hosts.Add(new HostSpec { Name = hostName, Vms = vms });
         }
+        var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
         return new WorldSpec
         {
             Name = Settings.At(s, x => x.GetString("name")),
+            Faults = faults,
             DefaultSeed = Settings.At(s, x => x.GetInt("seed")),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
             MaxVirtualTime = Positive(s, "max-virtual-time"),
@@ -133,7 +135,30 @@ public static class ScenarioLoader
             DiskSectors = (ulong)Range(merged, "disk-sectors", Settings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
             QueueDepth = (int)Range(merged, "queue-depth", Settings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
             FrameSize = (int)Range(merged, "frame-size", Settings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
+            WriteCache = Settings.At(at, merged, x => x.GetBool("write-cache")),
         };
+    }
+
+    // faults = [ { at = 300us, kind = backend-crash, device = "host/vm/device" } ]
+    private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
+    {
+        var faults = new List<FaultSpec>();
+        foreach (var f in root.GetConfigList("faults"))
+        {
+            var at = f.GetDuration("at");
+            if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
+            string kind = f.GetString("kind");
+            if (kind != "backend-crash") throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash)");
+            string path = f.GetString("device");
+            var parts = path.Split('/');
+            var device = parts.Length == 3
+                ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
+                : null;
+            if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
+            if (device.Kind != DeviceKind.Blk) throw new HoconException(f.GetValue("device").Position, $"backend-crash needs a blk device; '{path}' is {device.Kind}");
+            faults.Add(new FaultSpec(at, ScheduledFaultKind.BackendCrash, path));
+        }
+        return faults;
     }
 
     private static TimeSpan Positive(HoconConfig c, string path)

@@ -21,6 +21,9 @@ public sealed record WorldSpec
     /// <summary>A run that completes no request for this long (virtual time) is stuck and stops.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Actors.Dispatch.SimulationDispatcher}?)"/>, inject them).</summary>
+    public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
+
     /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
     public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
         from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);

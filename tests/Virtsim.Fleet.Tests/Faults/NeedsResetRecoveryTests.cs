@@ -20,7 +20,7 @@ public class NeedsResetRecoveryTests
         var report = FleetRunner.Run(Worlds.OneDevice(device), seed: 8, null, (world, sim) =>
         {
             // Resolved when the fault fires: the endpoint exists only once the host actor has started.
-            foreach (var at in new[] { 150, 900, 2500 })
+            foreach (var at in new[] { 150, 500, 1000 })
                 sim.ScheduleOnce(TimeSpan.FromMicroseconds(at), () => world.Endpoint("host-1/vm-1/blk0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
         }, out var world);
 
