@@ -92,7 +92,18 @@ public sealed class DeviceQueue
     /// <summary>The queue a DMA reply with <paramref name="tag"/> belongs to.</summary>
     public static int QueueOf(ulong tag) => (int)(tag & 0xFF);
 
-    private ulong NextTag() => (++_sequence << 8) | (uint)_index;
+    private ulong NextTag() => _tagEpoch | (++_sequence << 8) | (uint)_index;
+
+    private ulong _tagEpoch;
+
+    /// <summary>
+    /// Puts <paramref name="incarnation"/> into the top 16 bits of every tag from now on, so replies addressed to a
+    /// crashed incarnation of the device (same actor ref) never match a request of this one.
+    /// </summary>
+    public void SetTagEpoch(long incarnation) => _tagEpoch = (ulong)(incarnation & 0xFFFF) << 48;
+
+    /// <summary>Serves whatever the ring holds (after a restore: the chains the crashed incarnation had in flight).</summary>
+    public void Resume() => TryServe();
 
     /// <summary>A doorbell for this queue (after the doorbell cost).</summary>
     public void OnDoorbell(DoorbellMessage d)
@@ -244,7 +255,7 @@ public sealed class DeviceQueue
             byte[] readable = chain.ReadableLength == 0 ? [] : new byte[chain.ReadableLength];
             // A fault reading the request sends it short: the backend's core answers IOERR for a short header.
             if (readable.Length > 0 && !chain.TryRead(memory, 0, readable)) readable = [];
-            var request = new BackendRequest((++_backendSequence << 8) | (uint)_index, (ushort)_index, features.Low, features.High, writeback,
+            var request = new BackendRequest(_tagEpoch | (++_backendSequence << 8) | (uint)_index, (ushort)_index, features.Low, features.High, writeback,
                 (uint)chain.WritableLength, readable);
             _atBackend.Add(chain, request);
             backend.Tell(request, _owner.Self);

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Virtsim.Actors.Actors;
+using Virtsim.Actors.Addressing;
 using Virtsim.Actors.Messages;
 using Virtsim.Actors.Refs;
 using Virtsim.Actors.Supervision;
@@ -13,6 +15,7 @@ using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Interrupt;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Vendors;
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Features;
@@ -41,6 +44,13 @@ namespace Virtsim.Fleet.Endpoints;
 /// its supervisor: a crashed backend is restarted (at most <see cref="MaxBackendRestarts"/> times within
 /// <see cref="BackendRestartWindow"/>, after which it is stopped and the device needs a reset), and on its
 /// <see cref="BackendRestarted"/> every queue sends again what the backend had not answered.</para>
+/// <para>With a <see cref="FleetPersistence"/> the device survives its own crash (<see cref="CrashDevice"/>): a child
+/// <see cref="DeviceStateJournal"/> persists a <see cref="DeviceImage"/> at every change of status, features, queue
+/// setup or MSI-X (the driver's reply waits until it is durable), and a restarted device stashes everything until
+/// that journal recovered, restores the model (<see cref="DeviceRecovery"/>: split rings resume at the used index in
+/// guest memory; packed rings fall back to DEVICE_NEEDS_RESET), serves its queues again and signals them (an
+/// interrupt may have been lost with the crash). Its backend restarts with it and rebuilds its disk from its own
+/// journal.</para>
 /// </summary>
 public sealed class TransportEndpointActor : ReceiveActor
 {
@@ -59,6 +69,16 @@ public sealed class TransportEndpointActor : ReceiveActor
     private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
     private readonly Props? _backendProps;
     private IActorRef? _backend;
+    private readonly FleetPersistence? _persistence;
+    private readonly string _devicePath;
+    private IActorRef? _journal;
+    private int _msixVectors;
+    private long _recordsSent;
+    private long _recordsAcked;
+    private readonly Queue<(IActorRef To, ConfigReply Reply, long After)> _heldReplies = new();
+    private bool _restarted;
+    private TimeSpan? _crashedAt;
+    private long _restartTimestamp;
 
     /// <summary>Restarts of the backend allowed within <see cref="BackendRestartWindow"/> before it is stopped.</summary>
     public const int MaxBackendRestarts = 10;
@@ -79,10 +99,14 @@ public sealed class TransportEndpointActor : ReceiveActor
     /// <param name="metrics">The run's counters.</param>
     /// <param name="uplink">net: the device's cable (the same object the net handler transmits into).</param>
     /// <param name="backend">blk: how to create the backend actor (spawned as this actor's child), or null to serve inline.</param>
+    /// <param name="persistence">Where the device journals its state to survive a crash, or null to keep nothing.</param>
+    /// <param name="devicePath">The device's "host/vm/device" (its persistence id with <paramref name="persistence"/>).</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
-        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null)
+        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null)
     {
         _backendProps = backend;
+        _persistence = persistence;
+        _devicePath = devicePath ?? "";
         _kind = kind;
         _profile = profile;
         _metrics = metrics;
@@ -110,10 +134,25 @@ public sealed class TransportEndpointActor : ReceiveActor
             _coalesceKeys[i] = $"coalesce-q{i}";
         }
 
+        if (_persistence is null) Ready();
+        else Become(Recovering);
+    }
+
+    // Until the journal has recovered, everything waits (in arrival order) for the restored state.
+    private void Recovering()
+    {
+        Receive<DeviceStateRecovered>(OnRecovered);
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Ready()
+    {
         Receive<ConfigRequest>(OnConfig);
         Receive<DoorbellMessage>(OnDoorbell);
         Receive<DoorbellDue>(_ =>
         {
+            // A doorbell timer of a crashed incarnation may fire after the restart: its doorbell is gone with it.
+            if (_pendingDoorbells.Count == 0) return;
             var (queue, doorbell) = _pendingDoorbells.Dequeue();
             _queues[queue].OnDoorbell(doorbell);
         });
@@ -152,8 +191,23 @@ public sealed class TransportEndpointActor : ReceiveActor
             _metrics.Add(FleetCounter.FaultsInjected);
             _backend?.Tell(c, Self);
         });
+        Receive<CrashDevice>(c =>
+        {
+            _metrics.Add(FleetCounter.DeviceCrashes);
+            throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock.Elapsed);
+        });
+        Receive<DeviceImageRecorded>(_ => OnRecorded());
         Receive<Terminated>(t =>
         {
+            if (t.Actor.Equals(_journal))
+            {
+                // The journal failed (a store error stopped it): the device goes on without persistence.
+                _journal = null;
+                _recordsAcked = _recordsSent;
+                OnRecorded();
+                OnDeviceFault("device journal stopped");
+                return;
+            }
             if (!t.Actor.Equals(_backend)) return;
             _backend = null;
             OnDeviceFault("backend stopped after too many restarts");
@@ -163,10 +217,103 @@ public sealed class TransportEndpointActor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
-        if (_backendProps is null) return;
-        _backend = Context.ActorOf(_backendProps, "backend");
-        Context.Watch(_backend);
+        // A restarted incarnation's children get fresh names: the old ones may still be stopping.
+        if (_backendProps is not null)
+        {
+            _backend = _restarted ? Context.ActorOf(_backendProps) : Context.ActorOf(_backendProps, "backend");
+            Context.Watch(_backend);
+        }
+        if (_persistence is not null)
+        {
+            var id = _persistence.DeviceId(_devicePath);
+            var setup = _persistence.Setup();
+            var props = Props.Create(() => new DeviceStateJournal(id, setup));
+            _journal = _restarted ? Context.ActorOf(props) : Context.ActorOf(props, "state");
+            Context.Watch(_journal);
+        }
     }
+
+    /// <inheritdoc />
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        _restartTimestamp = Stopwatch.GetTimestamp();
+        if (reason is DeviceCrashException crash) _crashedAt = crash.CrashedAt;
+        base.PostRestart(reason);
+    }
+
+    private void OnRecovered(DeviceStateRecovered recovered)
+    {
+        Become(Ready);
+        if (recovered.Image is { } image) Restore(image);
+        Stash.UnstashAll();
+    }
+
+    private void Restore(DeviceImage image)
+    {
+        long incarnation = image.Incarnation + 1;
+        foreach (var q in _queues) q.SetTagEpoch(incarnation);
+        if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
+            _driver = Context.System.ResolveActorRef(driverPath);
+        _metrics.Add(FleetCounter.DeviceRecoveries);
+        if (_crashedAt is { } crashedAt)
+            _metrics.RecordRecovery(Context.Clock.Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
+        _crashedAt = null;
+        if (image.Profile != _profile.Name)
+        {
+            OnDeviceFault($"journal written by vendor profile {image.Profile}, this device is {_profile.Name}");
+            return;
+        }
+        if (image.MsixVectors > 0) ProgramMsix(image.MsixVectors);
+        var (state, needsReset) = DeviceRecovery.Prepare(image, _memory);
+        var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
+        if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
+        Record(incarnation);
+        if (needsReset is not null)
+        {
+            OnDeviceFault(needsReset);
+            return;
+        }
+        for (int i = 0; i < _queues.Count; i++)
+        {
+            if (!_context.Model.Queues[i].Enabled) continue;
+            _queues[i].Resume();
+            SignalQueue(i); // the crash may have lost the interrupt for completions already published
+        }
+    }
+
+    private long _incarnation;
+
+    // Writes the device's current image; the driver's next replies wait until it is durable.
+    private void Record(long? incarnation = null)
+    {
+        if (_journal is null) return;
+        if (incarnation is { } i) _incarnation = i;
+        var model = _context.Model.SaveState();
+        model = model with { Queues = [.. model.Queues.Select(q => q with { Queue = null })] };
+        _journal.Tell(new DeviceImage(_profile.Name, model, _msixVectors, _driver?.Path.ToString(), _incarnation), Self);
+        _recordsSent++;
+        _metrics.Add(FleetCounter.DeviceEventsJournaled);
+    }
+
+    private void OnRecorded()
+    {
+        if (_recordsAcked < _recordsSent) _recordsAcked++;
+        while (_heldReplies.Count > 0 && _heldReplies.Peek().After <= _recordsAcked)
+        {
+            var (to, reply, _) = _heldReplies.Dequeue();
+            to.Tell(reply, Self);
+        }
+    }
+
+    private void Reply(IActorRef to, ConfigReply reply)
+    {
+        if (_heldReplies.Count == 0 && _recordsAcked >= _recordsSent) to.Tell(reply, Self);
+        else _heldReplies.Enqueue((to, reply, _recordsSent));
+    }
+
+    private static bool Mutates(ConfigOperation operation) => operation is ConfigOperation.WriteStatus or ConfigOperation.WriteDriverFeatures
+        or ConfigOperation.SetupQueue or ConfigOperation.EnableMsix;
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy => BackendStrategy;
@@ -199,6 +346,7 @@ public sealed class TransportEndpointActor : ReceiveActor
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
         _metrics.Add(FleetCounter.DeviceNeedsReset);
         _context.Model.SetNeedsReset(reason);
+        Record();
     }
 
     private void OnLine(bool asserted)
@@ -231,7 +379,13 @@ public sealed class TransportEndpointActor : ReceiveActor
         {
             reply = new ConfigReply(r.Tag, r.Operation, false, Reason: ex.Message);
         }
-        Sender.Tell(reply, Self);
+        if (_journal is null)
+        {
+            Sender.Tell(reply, Self);
+            return;
+        }
+        if (Mutates(r.Operation)) Record();
+        Reply(Sender, reply);
     }
 
     private ConfigReply Execute(ConfigRequest r)
@@ -261,9 +415,7 @@ public sealed class TransportEndpointActor : ReceiveActor
                 if (_pci is null || _port is not PciDriverPort pciPort)
                     return new ConfigReply(r.Tag, r.Operation, false, Reason: "MSI-X needs the PCI transport");
                 int vectors = Math.Min((int)r.Index, _pci.Msix.VectorCount);
-                for (int v = 0; v < vectors; v++) pciPort.ProgramMsixVector(v, 0xFEE0_0000UL, (uint)v);
-                pciPort.EnableMsix();
-                ushort back = pciPort.SetConfigMsixVector(0);
+                ushort back = ProgramMsix(vectors);
                 return back == 0 ? Ok(r, (ulong)vectors) : new ConfigReply(r.Tag, r.Operation, false, Reason: "config vector 0 not mapped");
             case ConfigOperation.ReadDeviceConfig:
                 Span<byte> bytes = stackalloc byte[8];
@@ -277,6 +429,16 @@ public sealed class TransportEndpointActor : ReceiveActor
             default:
                 return new ConfigReply(r.Tag, r.Operation, false, Reason: $"unknown operation {r.Operation}");
         }
+    }
+
+    // Programs and enables MSI-X vectors 0..n-1 (message data = vector number) and maps the config vector to 0.
+    private ushort ProgramMsix(int vectors)
+    {
+        if (_port is not PciDriverPort pciPort) return MsixVector.NoVector;
+        for (int v = 0; v < vectors; v++) pciPort.ProgramMsixVector(v, 0xFEE0_0000UL, (uint)v);
+        pciPort.EnableMsix();
+        _msixVectors = vectors;
+        return pciPort.SetConfigMsixVector(0);
     }
 
     private static ConfigReply Ok(ConfigRequest r, ulong value0 = 0, ulong value1 = 0) => new(r.Tag, r.Operation, true, value0, value1);

@@ -7,6 +7,7 @@ using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Vms;
 using Virtsim.Fleet.World;
 using Virtsim.Virtio.Devices.Blk;
@@ -31,6 +32,7 @@ public sealed class HostActor : ReceiveActor
     private readonly Dictionary<uint, List<IActorRef>> _endpoints = [];
 
     private readonly bool _preallocate;
+    private readonly FleetPersistence? _persistence;
 
     /// <summary>Creates the host.</summary>
     /// <param name="spec">The host.</param>
@@ -43,8 +45,11 @@ public sealed class HostActor : ReceiveActor
     /// fresh page from two threads at once; the threaded dispatcher needs this (the simulation does not). The VMs'
     /// poll-mode drivers then also poll at least every <see cref="VmActor.ThreadedMinimumPollInterval"/>.
     /// </param>
-    public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false)
+    /// <param name="persistence">Where the devices and backends journal their state, or null (nothing survives a crash).</param>
+    public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false,
+        FleetPersistence? persistence = null)
     {
+        _persistence = persistence;
         _preallocate = preallocateDriverWindows;
         _spec = spec;
         _vms = vms;
@@ -95,9 +100,11 @@ public sealed class HostActor : ReceiveActor
                 var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
                 // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
-                var backend = plan.Spec.Kind == DeviceKind.Blk
-                    ? BackendActor.For(plan, plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors), _metrics)
-                    : null;
+                // With persistence the backend rebuilds the disk object from its journal at every start.
+                var disk = plan.Spec.Kind == DeviceKind.Blk ? plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors) : null;
+                var backend = disk is null ? null
+                    : _persistence is null ? BackendActor.For(plan, disk, _metrics)
+                    : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
                 // Each device translates through its own copy of the VM's domain (only its actor touches it); the
                 // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets).
                 var deviceDomain = new IommuDomain(vm.Pasid);
@@ -105,7 +112,7 @@ public sealed class HostActor : ReceiveActor
                 var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink, backend)), $"{vm.Spec.Name}-{plan.Spec.Name}");
+                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path)), $"{vm.Spec.Name}-{plan.Spec.Name}");
                 endpoints.Add(endpoint);
                 if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
             }

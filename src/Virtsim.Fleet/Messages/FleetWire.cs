@@ -33,6 +33,7 @@ public static class FleetWire
         registry.Register<QueueFault>();
         registry.Register<InjectIommuFault>();
         registry.Register<IommuMappingChange>();
+        registry.Register<CrashDevice>();
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();

@@ -57,4 +57,14 @@ public enum FleetCounter
     BackendResent,
     /// <summary>Backend crashes (each followed by a restart, unless the restart limit stopped the backend).</summary>
     BackendCrashes,
+    /// <summary>Device actor crashes (each followed by a restart of the device actor).</summary>
+    DeviceCrashes,
+    /// <summary>Device actors that came back from their journal after a crash.</summary>
+    DeviceRecoveries,
+    /// <summary>Persistent backends that rebuilt their disk from snapshot + journal (every start of one).</summary>
+    BackendRecoveries,
+    /// <summary>Backend events (writes, flushes, cache losses) written to the journal.</summary>
+    DiskEventsJournaled,
+    /// <summary>Device state events written to the journal.</summary>
+    DeviceEventsJournaled,
 }

@@ -10,6 +10,8 @@ public sealed class FleetMetrics
 {
     private readonly long[] _counters = new long[Enum.GetValues<FleetCounter>().Length];
     private int _workloadsDone;
+    private readonly Lock _recoveryLock = new();
+    private long _recoveryTicksSum, _recoveryTicksMax, _recoveryWallTicksSum, _recoveryWallTicksMax, _recoveries;
 
     /// <summary>The value of <paramref name="counter"/>.</summary>
     public long this[FleetCounter counter] => Interlocked.Read(ref _counters[(int)counter]);
@@ -42,6 +44,33 @@ public sealed class FleetMetrics
         MemoryAccessKind.Data => write ? FleetCounter.DmaDataWrite : FleetCounter.DmaDataRead,
         _ => FleetCounter.DmaEventSuppression,
     };
+
+    /// <summary>Records one device recovery: virtual time from the crash to the device serving again, and its wall time.</summary>
+    public void RecordRecovery(TimeSpan virtualTime, TimeSpan wallTime)
+    {
+        lock (_recoveryLock)
+        {
+            _recoveries++;
+            _recoveryTicksSum += virtualTime.Ticks;
+            _recoveryTicksMax = Math.Max(_recoveryTicksMax, virtualTime.Ticks);
+            _recoveryWallTicksSum += wallTime.Ticks;
+            _recoveryWallTicksMax = Math.Max(_recoveryWallTicksMax, wallTime.Ticks);
+        }
+    }
+
+    /// <summary>Device recoveries recorded by <see cref="RecordRecovery"/> and their mean and maximum times.</summary>
+    public RecoveryTimes Recoveries
+    {
+        get
+        {
+            lock (_recoveryLock)
+            {
+                long n = Math.Max(1, _recoveries);
+                return new RecoveryTimes(_recoveries, TimeSpan.FromTicks(_recoveryTicksSum / n), TimeSpan.FromTicks(_recoveryTicksMax),
+                    TimeSpan.FromTicks(_recoveryWallTicksSum / n), TimeSpan.FromTicks(_recoveryWallTicksMax));
+            }
+        }
+    }
 
     /// <summary>Every counter by name.</summary>
     public IReadOnlyDictionary<string, long> Snapshot()

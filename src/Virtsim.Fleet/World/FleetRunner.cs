@@ -3,6 +3,8 @@ using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
 using Virtsim.Actors.Tracing;
 using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Messages.Faults;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Metrics;
 
 namespace Virtsim.Fleet.World;
@@ -26,22 +28,33 @@ public static class FleetRunner
 
     /// <summary>Runs <paramref name="spec"/> with <paramref name="seed"/> and hands back the world for inspection.</summary>
     public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress, Action<FleetWorld, SimulationDispatcher>? inspect,
-        out FleetWorld world)
+        out FleetWorld world) => Run(spec, seed, null, progress, inspect, out world);
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> with <paramref name="seed"/>, devices and backends journaling to
+    /// <paramref name="persistence"/> (when null: nothing is journaled, unless the spec is
+    /// <see cref="WorldSpec.Persistent"/>, which then journals in memory).
+    /// </summary>
+    public static RunReport Run(WorldSpec spec, int seed, FleetPersistence? persistence, Action<RunProgress>? progress,
+        Action<FleetWorld, SimulationDispatcher>? inspect, out FleetWorld world)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (persistence is null && spec.Persistent) persistence = FleetPersistence.InMemory();
         var wall = Stopwatch.StartNew();
         var sim = new SimulationDispatcher(seed);
         using var system = ActorSystem.Create("fleet", new ActorSystemOptions { Dispatcher = sim, Seed = seed });
         var trace = new TraceHash();
         system.AddTrace(trace);
         var metrics = new FleetMetrics();
-        world = FleetWorld.Build(system, spec, metrics);
+        world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
         var w = world;
         foreach (var fault in spec.Faults)
         {
             // Resolved when it fires: the endpoint exists only once its host actor has started.
             var f = fault;
-            sim.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(new CrashBackend($"scenario fault at {f.At.TotalMicroseconds} us"), null));
+            string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
+            object message = f.Kind == ScheduledFaultKind.DeviceCrash ? new CrashDevice(reason) : new CrashBackend(reason);
+            sim.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(message, null));
         }
         inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
@@ -110,10 +123,11 @@ public static class FleetRunner
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
         TimeSpan virtualTime, TimeSpan wallTime)
     {
-        long lost = 0, duplicates = 0, integrity = 0;
+        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0;
         foreach (var d in world.Devices)
         {
             var r = d.Workload;
+            if (d.Store is { } disk) ackedLost += AckedWritesLost(d, disk);
             duplicates += r.Duplicates;
             integrity += r.IntegrityErrors;
             lost += d.Spec.Kind == Devices.DeviceKind.Blk ? r.Issued - r.Completed : Math.Max(0, d.ExpectedInbound - r.Completed);
@@ -132,6 +146,26 @@ public static class FleetRunner
             VirtualTime = virtualTime,
             WallTime = wallTime,
             Counters = metrics.Snapshot(),
+            AckedWritesLost = ackedLost,
+            Recoveries = metrics.Recoveries,
         };
+    }
+
+    /// <summary>
+    /// Blocks whose acknowledged write the disk does not hold now (read back with checksums from the disk object,
+    /// which a persistent backend rebuilt from its journal at its last start).
+    /// </summary>
+    public static long AckedWritesLost(DevicePlan device, Virtsim.Virtio.Devices.Blk.MemoryBlockStore disk)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(disk);
+        int sectors = Math.Clamp(device.Spec.BlockSize / 512, 1, 8);
+        var data = new byte[sectors * 512];
+        long lost = 0;
+        foreach (var (block, sum) in device.Workload.Blocks)
+        {
+            if (!disk.TryRead((ulong)(block * sectors), data) || Workloads.Checksum.Of(data) != sum) lost++;
+        }
+        return lost;
     }
 }

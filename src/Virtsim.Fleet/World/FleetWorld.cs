@@ -5,6 +5,7 @@ using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Virtio.Devices.Blk;
 
 namespace Virtsim.Fleet.World;
@@ -16,8 +17,10 @@ namespace Virtsim.Fleet.World;
 /// </summary>
 public sealed class FleetWorld
 {
-    private FleetWorld(ActorSystem system, WorldSpec spec, FleetMetrics metrics, IActorRef network, IReadOnlyList<DevicePlan> devices)
+    private FleetWorld(ActorSystem system, WorldSpec spec, FleetMetrics metrics, IActorRef network, IReadOnlyList<DevicePlan> devices,
+        FleetPersistence? persistence)
     {
+        Persistence = persistence;
         System = system;
         Spec = spec;
         Metrics = metrics;
@@ -33,6 +36,9 @@ public sealed class FleetWorld
 
     /// <summary>The run's counters.</summary>
     public FleetMetrics Metrics { get; }
+
+    /// <summary>Where devices and backends journal their state, or null.</summary>
+    public FleetPersistence? Persistence { get; }
 
     /// <summary>The L2 switch.</summary>
     public IActorRef Network { get; }
@@ -66,7 +72,9 @@ public sealed class FleetWorld
     /// True when <paramref name="system"/> runs actors on threads: hosts then allocate the guest memory pages the
     /// drivers and devices share before anything runs (see <see cref="HostActor"/>).
     /// </param>
-    public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null, bool threaded = false)
+    /// <param name="persistence">Where devices and backends journal their state so they survive crashes; null: nothing is kept.</param>
+    public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null, bool threaded = false,
+        FleetPersistence? persistence = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(spec);
@@ -109,8 +117,8 @@ public sealed class FleetWorld
                 vms.Add(new VmPlan(vm, pasid++, devices));
             }
             var h = host;
-            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded)), host.Name);
+            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded, persistence)), host.Name);
         }
-        return new FleetWorld(system, spec, metrics, network, plans);
+        return new FleetWorld(system, spec, metrics, network, plans, persistence);
     }
 }

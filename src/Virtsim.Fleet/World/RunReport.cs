@@ -41,6 +41,12 @@ public sealed record RunReport
     /// <summary>Wall-clock time the run took.</summary>
     public required TimeSpan WallTime { get; init; }
 
+    /// <summary>Blocks whose acknowledged write the disk no longer holds after the run (0 in a good run).</summary>
+    public long AckedWritesLost { get; init; }
+
+    /// <summary>Device recoveries after crashes and their virtual and wall times.</summary>
+    public RecoveryTimes Recoveries { get; init; }
+
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
 
@@ -78,6 +84,15 @@ public sealed record RunReport
             w.WriteNumber("dataRead", this[FleetCounter.DmaDataRead]);
             w.WriteNumber("dataWrite", this[FleetCounter.DmaDataWrite]);
             w.WriteNumber("eventSuppression", this[FleetCounter.DmaEventSuppression]);
+            w.WriteEndObject();
+            w.WriteNumber("ackedWritesLost", AckedWritesLost);
+            w.WriteNumber("duplicateCompletions", Duplicates);
+            w.WriteNumber("recoveries", Recoveries.Count);
+            w.WriteStartObject("recoveryTime");
+            w.WriteNumber("virtualMeanUs", Recoveries.VirtualMean.Ticks / 10.0);
+            w.WriteNumber("virtualMaxUs", Recoveries.VirtualMax.Ticks / 10.0);
+            w.WriteNumber("wallMeanMs", Math.Round(Recoveries.WallMean.TotalMilliseconds, 3));
+            w.WriteNumber("wallMaxMs", Math.Round(Recoveries.WallMax.TotalMilliseconds, 3));
             w.WriteEndObject();
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);

@@ -76,8 +76,10 @@ public static class ScenarioLoader
             hosts.Add(new HostSpec { Name = hostName, Vms = vms });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
+        bool persistent = Settings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash);
         return new WorldSpec
         {
+            Persistent = persistent,
             Name = Settings.At(s, x => x.GetString("name")),
             Faults = faults,
             DefaultSeed = Settings.At(s, x => x.GetInt("seed")),
@@ -139,7 +141,7 @@ public static class ScenarioLoader
         };
     }
 
-    // faults = [ { at = 300us, kind = backend-crash, device = "host/vm/device" } ]
+    // faults = [ { at = 300us, kind = backend-crash | device-crash, device = "host/vm/device" } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
         var faults = new List<FaultSpec>();
@@ -148,15 +150,20 @@ public static class ScenarioLoader
             var at = f.GetDuration("at");
             if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
             string kind = f.GetString("kind");
-            if (kind != "backend-crash") throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash)");
+            var faultKind = kind switch
+            {
+                "backend-crash" => ScheduledFaultKind.BackendCrash,
+                "device-crash" => ScheduledFaultKind.DeviceCrash,
+                _ => throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash, device-crash)"),
+            };
             string path = f.GetString("device");
             var parts = path.Split('/');
             var device = parts.Length == 3
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
                 : null;
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
-            if (device.Kind != DeviceKind.Blk) throw new HoconException(f.GetValue("device").Position, $"backend-crash needs a blk device; '{path}' is {device.Kind}");
-            faults.Add(new FaultSpec(at, ScheduledFaultKind.BackendCrash, path));
+            if (device.Kind != DeviceKind.Blk) throw new HoconException(f.GetValue("device").Position, $"{kind} needs a blk device; '{path}' is {device.Kind}");
+            faults.Add(new FaultSpec(at, faultKind, path));
         }
         return faults;
     }

@@ -5,4 +5,9 @@ public enum ScheduledFaultKind : byte
 {
     /// <summary><c>backend-crash</c>: the blk device's backend actor crashes and is restarted by its device actor.</summary>
     BackendCrash,
+    /// <summary>
+    /// <c>device-crash</c>: the blk device's actor (the device model, its queues, its backend child) crashes and is
+    /// restarted by its host; it comes back from its journal, so the scenario runs with persistence.
+    /// </summary>
+    DeviceCrash,
 }

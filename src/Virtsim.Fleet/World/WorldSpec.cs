@@ -24,6 +24,12 @@ public sealed record WorldSpec
     /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Actors.Dispatch.SimulationDispatcher}?)"/>, inject them).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 
+    /// <summary>
+    /// True when devices and backends journal their state (scenario <c>persistence = true</c>, or implied by a
+    /// <c>device-crash</c> fault): runs then need a <see cref="Persistence.FleetPersistence"/> (in memory when none is given).
+    /// </summary>
+    public bool Persistent { get; init; }
+
     /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
     public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
         from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);

@@ -1,0 +1,173 @@
+using Virtsim.Actors.Persistence;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Persistence;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Fleet.World;
+using Virtsim.Virtio.Devices.Blk;
+
+namespace Virtsim.Fleet.Backends;
+
+/// <summary>
+/// A blk backend whose disk survives crashes through a journal: the persistent variant of <see cref="BackendActor"/>
+/// (same service model and messages), used when the world has a <see cref="FleetPersistence"/>. Every request that
+/// changes the disk (write, discard, write-zeroes, flush) is journaled as a <see cref="DiskChange"/> and applied only
+/// once the append is durable; its reply is scheduled after that, so a write is in the journal before the device can
+/// complete its chain and raise the interrupt. Reads need no write (they wait, stashed, behind a write in progress).
+/// <para>On every start (the first, a restart after a crash, a fresh child after its device crashed) the disk object is
+/// wiped and rebuilt from the latest <see cref="DiskImage"/> snapshot and the events after it: the contents come from
+/// the journal, never from the surviving object. The first event of each later incarnation is a
+/// <see cref="DiskCacheLost"/>, so a replay drops the cache where the crash dropped it.</para>
+/// </summary>
+public sealed class PersistentBackendActor : PersistentActor
+{
+    private readonly BackendKind _kind;
+    private readonly FleetMetrics _metrics;
+    private readonly MemoryBlockStore _disk;
+    private readonly BlkBackendServer _server;
+    private readonly BackendServiceModel _service;
+    private readonly Queue<(long FinishTicks, BackendReply Reply)>[] _lanes;
+    private readonly LaneDue[] _laneKeys;
+    private readonly HashSet<ulong> _written = [];
+    private bool _cacheLossToJournal;
+
+    /// <summary>Creates one incarnation of the backend.</summary>
+    /// <param name="persistenceId">The backend's journal stream.</param>
+    /// <param name="setup">The stores and settings.</param>
+    /// <param name="kind">Where the backend runs (decides its service time model).</param>
+    /// <param name="timing">The vendor's timing.</param>
+    /// <param name="disk">The disk object this backend fills from its journal and then owns.</param>
+    /// <param name="options">The blk device's options, the same the device actor uses.</param>
+    /// <param name="metrics">The run's counters.</param>
+    public PersistentBackendActor(string persistenceId, PersistenceSetup setup, BackendKind kind, VendorTiming timing, MemoryBlockStore disk,
+        BlkDeviceOptions options, FleetMetrics metrics) : base(persistenceId, setup)
+    {
+        _kind = kind;
+        _metrics = metrics;
+        _disk = disk;
+        DiskImage.Wipe(disk); // whatever the object still holds is not trusted: the journal is
+        _server = new BlkBackendServer(disk, options);
+        _service = new BackendServiceModel(kind, timing);
+        _lanes = new Queue<(long, BackendReply)>[_service.Lanes];
+        _laneKeys = new LaneDue[_service.Lanes];
+        for (int i = 0; i < _lanes.Length; i++)
+        {
+            _lanes[i] = new Queue<(long, BackendReply)>();
+            _laneKeys[i] = new LaneDue(i);
+        }
+
+        Recover<SnapshotOffer>(o =>
+        {
+            var image = (DiskImage)o.State;
+            DiskImage.Wipe(_disk);
+            image.ApplyTo(_disk);
+            _written.Clear();
+            foreach (var s in image.Sectors) _written.Add(s.Sector);
+        });
+        Recover<DiskChange>(Apply);
+        Recover<DiskCacheLost>(_ => _disk.DropCache());
+        Command<BackendRequest>(OnRequest);
+        Command<LaneDue>(OnLaneDue);
+        Command<CrashBackend>(c =>
+        {
+            _metrics.Add(FleetCounter.BackendCrashes);
+            throw new BackendCrashException($"{_kind} backend crashed: {c.Reason}");
+        });
+    }
+
+    /// <summary>The backend of blk device <paramref name="plan"/> over <paramref name="disk"/>, journaling to <paramref name="persistence"/>.</summary>
+    public static Actors.Actors.Props For(DevicePlan plan, MemoryBlockStore disk, FleetMetrics metrics, FleetPersistence persistence)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(persistence);
+        var profile = plan.Spec.Profile;
+        var options = DeviceFactory.BlkOptions(plan);
+        string id = persistence.BackendId(plan.Path);
+        var setup = persistence.Setup();
+        return Actors.Actors.Props.Create(() => new PersistentBackendActor(id, setup, profile.Backend, profile.Timing, disk, options, metrics));
+    }
+
+    /// <inheritdoc />
+    protected override IEventSerializer Serializer => DiskSerializer.Instance;
+
+    /// <inheritdoc />
+    protected override object SnapshotState() => DiskImage.Capture(_disk, _written);
+
+    /// <inheritdoc />
+    protected override void OnRecoveryCompleted()
+    {
+        _metrics.Add(FleetCounter.BackendRecoveries);
+        if (LastSequenceNr == 0) return;
+        // The incarnation that wrote the journal is gone, and its volatile cache with it.
+        _disk.DropCache();
+        _cacheLossToJournal = true;
+    }
+
+    /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        _server.LoseCache();
+        base.PreRestart(reason, message);
+    }
+
+    /// <inheritdoc />
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason); // recovers again; the device's resent requests wait (stashed) until that is done
+        Context.Parent.Tell(new BackendRestarted(reason.Message), Self);
+    }
+
+    private void Apply(DiskChange change)
+    {
+        _server.Serve(change.ToRequest());
+        change.AddTouchedSectors(_written, _disk.SectorCount);
+    }
+
+    private void OnRequest(BackendRequest request)
+    {
+        if (DiskChange.Of(request) is not { } change)
+        {
+            Serve(request);
+            return;
+        }
+        if (_cacheLossToJournal)
+        {
+            _cacheLossToJournal = false;
+            Persist(DiskCacheLost.Instance, _ => _metrics.Add(FleetCounter.DiskEventsJournaled));
+        }
+        // Durable first: the disk changes and the reply is scheduled only once the journal holds the change.
+        Persist(change, c =>
+        {
+            _metrics.Add(FleetCounter.DiskEventsJournaled);
+            c.AddTouchedSectors(_written, _disk.SectorCount);
+            Serve(request);
+        });
+    }
+
+    private void Serve(BackendRequest request)
+    {
+        var (reply, _) = _server.Serve(request);
+        long now = Context.Clock.Elapsed.Ticks;
+        var (lane, finish) = _service.Schedule(now, request.Readable.Length + (long)request.WritableLength);
+        var queue = _lanes[lane];
+        queue.Enqueue((finish, reply));
+        if (queue.Count == 1) Timers.StartSingleTimer(_laneKeys[lane], _laneKeys[lane], TimeSpan.FromTicks(finish - now));
+    }
+
+    private void OnLaneDue(LaneDue due)
+    {
+        var queue = _lanes[due.Lane];
+        long now = Context.Clock.Elapsed.Ticks;
+        while (queue.Count > 0 && queue.Peek().FinishTicks <= now) Context.Parent.Tell(queue.Dequeue().Reply, Self);
+        if (queue.Count > 0) Timers.StartSingleTimer(due, due, TimeSpan.FromTicks(queue.Peek().FinishTicks - now));
+    }
+
+    /// <summary>The kind (for diagnostics).</summary>
+    public override string ToString() => $"persistent {_kind} backend";
+
+    private sealed class LaneDue(int lane)
+    {
+        public int Lane { get; } = lane;
+    }
+}
