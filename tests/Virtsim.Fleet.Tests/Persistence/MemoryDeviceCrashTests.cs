@@ -1,0 +1,78 @@
+using Virtsim.Actors.Persistence;
+using Virtsim.Fleet.Endpoints;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Persistence;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Fleet.Tests.Persistence;
+
+/// <summary>Device and backend crashes mid-load, recovered from the in-memory journal.</summary>
+public class MemoryDeviceCrashTests
+{
+    [Theory]
+    [InlineData("acme-vf", 3, TransportKind.Pci)]
+    [InlineData("swift-vhost", 5, TransportKind.Mmio)]
+    [InlineData("qemu-emu", 7, TransportKind.Pci)]
+    public async Task Device_crashes_mid_load_resume_split_rings_exactly(string vendor, int seed, TransportKind transport)
+    {
+        var device = CrashLoad.Device(vendor, 600, transport: transport);
+        var persistence = FleetPersistence.InMemory(new PersistentActorOptions { SnapshotEvery = 50 });
+        var report = CrashLoad.Run(device, seed, persistence, deviceCrashes: 3, backendCrashes: 0, out var world);
+
+        await CrashLoad.AssertNothingLostOrDoubled(report, world, device);
+        Assert.True(3 == report[FleetCounter.DeviceCrashes], report.ToJson());
+        Assert.Equal(3, report.Recoveries.Count);
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]); // split rings resume without a reset
+        Assert.Equal(0, report[FleetCounter.DriverRecoveries]);
+        Assert.True(report[FleetCounter.BackendRecoveries] >= 4, report.ToJson()); // the first start and one per crash
+        // Chains in flight at a crash were popped again and served by the new backend: more backend requests than blk requests.
+        Assert.True(report[FleetCounter.BackendRequests] > report[FleetCounter.BlkRequests], report.ToJson());
+    }
+
+    [Fact]
+    public async Task Device_and_backend_crashes_mixed_lose_nothing_and_double_nothing()
+    {
+        var device = CrashLoad.Device("swift-vhost", 800);
+        var persistence = FleetPersistence.InMemory(new PersistentActorOptions { SnapshotEvery = 64, DeleteAfterSnapshot = true });
+        var report = CrashLoad.Run(device, 11, persistence, deviceCrashes: 2, backendCrashes: 3, out var world);
+
+        await CrashLoad.AssertNothingLostOrDoubled(report, world, device);
+        Assert.True(2 == report[FleetCounter.DeviceCrashes], report.ToJson());
+        Assert.True(3 == report[FleetCounter.BackendCrashes], report.ToJson());
+    }
+
+    [Fact]
+    public async Task A_packed_ring_falls_back_to_a_driver_reset_and_still_loses_and_doubles_nothing()
+    {
+        var device = CrashLoad.Device("acme-vf", 600, packed: true);
+        var report = CrashLoad.Run(device, 5, FleetPersistence.InMemory(), deviceCrashes: 2, backendCrashes: 0, out var world);
+
+        await CrashLoad.AssertNothingLostOrDoubled(report, world, device);
+        Assert.True(2 == report[FleetCounter.DeviceCrashes], report.ToJson());
+        Assert.True(report[FleetCounter.DeviceNeedsReset] >= 1, report.ToJson());
+        Assert.True(report[FleetCounter.DriverRecoveries] >= 1, report.ToJson());
+    }
+
+    [Fact]
+    public void Store_latency_makes_recovery_take_virtual_time()
+    {
+        var device = CrashLoad.Device("qemu-emu", 400);
+        var persistence = FleetPersistence.InMemory(new PersistentActorOptions { SimulatedStoreLatency = TimeSpan.FromMicroseconds(5) });
+        var report = CrashLoad.Run(device, 9, persistence, deviceCrashes: 1, backendCrashes: 0, out _);
+
+        Assert.True(report.Completed, report.ToJson());
+        Assert.Equal(1, report.Recoveries.Count);
+        // Claim, snapshot load and event read of the device journal: at least three store calls of 5 us each.
+        Assert.True(report.Recoveries.VirtualMax >= TimeSpan.FromMicroseconds(15), report.ToJson());
+    }
+
+    [Fact]
+    public void Without_persistence_nothing_is_journaled()
+    {
+        var device = CrashLoad.Device("acme-vf", 200);
+        var report = FleetRunner.Run(Worlds.OneDevice(device), 1, null, null, out var world);
+
+        Assert.Null(world.Persistence);
+        Assert.Equal(0, report[FleetCounter.DiskEventsJournaled] + report[FleetCounter.DeviceEventsJournaled] + report[FleetCounter.BackendRecoveries]);
+    }
+}
