@@ -3,8 +3,10 @@ using System.Globalization;
 using Spectre.Console;
 using Virtsim.Cli.Configuration;
 using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
+using Virtsim.Persistence.Configuration;
 
 namespace Virtsim.Cli;
 
@@ -99,6 +101,43 @@ public static class CliApp
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();
 
+        // The store is opened only for a scenario that needs it (persistence = true, or a device-crash fault), so a
+        // scenario without crashes creates no database file.
+        PersistenceStores? stores = null;
+        FleetPersistence? persistence = null;
+        if (spec.Persistent)
+        {
+            try
+            {
+                stores = PersistenceStoreFactory.OpenAsync(node.Persistence).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException
+                                           or System.Data.Common.DbException or TimeoutException)
+            {
+                stderr.WriteLine($"error: cannot open the persistence store ({node.Describe()}): {ex.Message}");
+                return ExitCodes.BadScenario;
+            }
+            // A prefix of its own per run: a fresh run never recovers what an earlier run left in the same store.
+            string prefix = RunPrefix(spec.Name, seed);
+            persistence = new FleetPersistence(stores.Journal, stores.Snapshots, node.PersistentActors, prefix);
+            stderr.WriteLine($"persistence: {node.Describe()}, persistence ids under {prefix}");
+        }
+        try
+        {
+            return RunWith(spec, seed, persistence, json, stdout, stderr, terminal);
+        }
+        finally
+        {
+            stores?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The persistence id prefix of one run: scenario, seed, UTC start time and a random part, then '/'.</summary>
+    public static string RunPrefix(string scenario, int seed) =>
+        string.Create(CultureInfo.InvariantCulture, $"run/{scenario}/{seed}/{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}-{Guid.NewGuid().ToString("N")[..8]}/");
+
+    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
+    {
         RunReport report;
         if (terminal && !json)
         {
@@ -109,30 +148,30 @@ public static class CliApp
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"simulating {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
-                    report = FleetRunner.Run(spec, seed, p =>
+                    report = FleetRunner.Run(spec, seed, persistence, p =>
                     {
                         task.Value = p.WorkloadsDone;
                         task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
-                    });
+                    }, null, out _);
                     task.Value = task.MaxValue;
                 });
         }
         else
         {
             var lastLine = TimeSpan.FromMilliseconds(-1);
-            report = FleetRunner.Run(spec, seed, p =>
+            report = FleetRunner.Run(spec, seed, persistence, p =>
             {
                 if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
                 lastLine = p.VirtualTime;
                 stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
-            });
+            }, null, out _);
         }
 
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();
-        bool good = report.Completed && report.IntegrityErrors == 0 && report.Lost == 0 && report.Duplicates == 0;
-        if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, completed)");
+        bool good = report.Completed && report.IntegrityErrors == 0 && report.Lost == 0 && report.Duplicates == 0 && report.AckedWritesLost == 0;
+        if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
         return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
     }
 
@@ -165,6 +204,10 @@ public static class CliApp
         Row("DMA data write", N(r[FleetCounter.DmaDataWrite]));
         Row("DMA event suppression", N(r[FleetCounter.DmaEventSuppression]));
         Row("lost / duplicates / integrity errors", $"{N(r.Lost)} / {N(r.Duplicates)} / {N(r.IntegrityErrors)}");
+        Row("acked writes lost / duplicate completions", $"{N(r.AckedWritesLost)} / {N(r.Duplicates)}");
+        Row("recoveries", N(r.Recoveries.Count));
+        Row("recovery time virtual (mean / max)", $"{Format(r.Recoveries.VirtualMean)} / {Format(r.Recoveries.VirtualMax)}");
+        Row("recovery time wall (mean / max)", $"{Format(r.Recoveries.WallMean)} / {Format(r.Recoveries.WallMax)}");
         Row("messages", N(r.Messages));
         Row("virtual time", Format(r.VirtualTime));
         Row("wall time", Format(r.WallTime));

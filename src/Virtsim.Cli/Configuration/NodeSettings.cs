@@ -1,4 +1,5 @@
 using Virtsim.Actors.Hosting;
+using Virtsim.Actors.Persistence;
 using Virtsim.Actors.Supervision;
 using Virtsim.Persistence.Configuration;
 
@@ -30,6 +31,9 @@ public sealed record NodeSettings
 
     /// <summary>The journal and snapshot store (open them with <see cref="PersistenceStoreFactory"/>).</summary>
     public required PersistenceSettings Persistence { get; init; }
+
+    /// <summary>The persistent actors' settings (<c>virtsim.persistence.actors</c>).</summary>
+    public required PersistentActorOptions PersistentActors { get; init; }
 
     /// <summary>
     /// Options for <see cref="ActorSystem.Create"/>: a new dispatcher (<paramref name="simulationSeed"/> seeds a

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using Virtsim.Actors.Persistence;
 using Virtsim.Hocon;
 using Virtsim.Persistence.Configuration;
 
@@ -86,6 +87,25 @@ public static class NodeSettingsLoader
             GuardianMaxRestarts = maxRestarts,
             GuardianWithin = within,
             Persistence = PersistenceSettingsLoader.FromConfig(layered),
+            PersistentActors = PersistentActors(At(all, c => c.GetConfig("virtsim.persistence.actors"))),
+        };
+    }
+
+    // virtsim.persistence.actors -> PersistentActorOptions, each value checked where it is written.
+    private static PersistentActorOptions PersistentActors(HoconConfig p)
+    {
+        int every = At(p, c => c.GetInt("snapshot-every"));
+        if (every < 0) throw new HoconException(p.GetValue("snapshot-every").Position, $"snapshot-every must be 0 or more (got {every})");
+        int batch = At(p, c => c.GetInt("recovery-batch-size"));
+        if (batch < 1) throw new HoconException(p.GetValue("recovery-batch-size").Position, $"recovery-batch-size must be at least 1 (got {batch})");
+        var latency = At(p, c => c.GetDuration("simulated-store-latency"));
+        if (latency < TimeSpan.Zero) throw new HoconException(p.GetValue("simulated-store-latency").Position, "simulated-store-latency must not be negative");
+        return new PersistentActorOptions
+        {
+            SnapshotEvery = every,
+            DeleteAfterSnapshot = At(p, c => c.GetBool("delete-after-snapshot")),
+            RecoveryBatchSize = batch,
+            SimulatedStoreLatency = latency,
         };
     }
 

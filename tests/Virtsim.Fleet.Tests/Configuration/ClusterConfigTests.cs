@@ -1,4 +1,5 @@
 using Virtsim.Actors.Dispatch;
+using Virtsim.Actors.Persistence;
 using Virtsim.Actors.Supervision;
 using Virtsim.Cli;
 using Virtsim.Cli.Configuration;
@@ -56,6 +57,7 @@ public class ClusterConfigTests
         Assert.Equal((SupervisorStrategy.Default.MaxNumberOfRetries, SupervisorStrategy.Default.WithinTimeRange),
             (node.GuardianMaxRestarts, node.GuardianWithin));
         Assert.Equal(PersistenceSettings.Reference, node.Persistence);
+        Assert.Equal(PersistentActorOptions.Default, node.PersistentActors);
         var threaded = Assert.IsType<ThreadedDispatcher>(node.ToActorSystemOptions(1).Dispatcher);
         Assert.Equal(engine.Throughput, threaded.Throughput);
     }
