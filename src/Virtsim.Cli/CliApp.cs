@@ -170,7 +170,7 @@ public static class CliApp
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();
-        bool good = report.Completed && report.IntegrityErrors == 0 && report.Lost == 0 && report.Duplicates == 0 && report.AckedWritesLost == 0;
+        bool good = report.PassedChecks;
         if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
         return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
     }

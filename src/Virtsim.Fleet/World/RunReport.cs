@@ -47,6 +47,12 @@ public sealed record RunReport
     /// <summary>Device recoveries after crashes and their virtual and wall times.</summary>
     public RecoveryTimes Recoveries { get; init; }
 
+    /// <summary>
+    /// True when the run passed every check: completed, nothing lost, nothing completed twice, no checksum mismatch
+    /// and no acknowledged write missing from the disk.
+    /// </summary>
+    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == 0 && Duplicates == 0 && AckedWritesLost == 0;
+
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
 

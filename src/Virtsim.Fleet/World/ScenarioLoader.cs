@@ -145,18 +145,18 @@ public static class ScenarioLoader
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
         var faults = new List<FaultSpec>();
-        foreach (var f in root.GetConfigList("faults"))
+        foreach (var f in Settings.At(root, r => r.GetConfigList("faults")))
         {
-            var at = f.GetDuration("at");
+            var at = Settings.At(f, x => x.GetDuration("at"));
             if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
-            string kind = f.GetString("kind");
+            string kind = Settings.At(f, x => x.GetString("kind"));
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
                 "device-crash" => ScheduledFaultKind.DeviceCrash,
                 _ => throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash, device-crash)"),
             };
-            string path = f.GetString("device");
+            string path = Settings.At(f, x => x.GetString("device"));
             var parts = path.Split('/');
             var device = parts.Length == 3
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])

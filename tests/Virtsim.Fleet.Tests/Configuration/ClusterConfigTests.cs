@@ -63,6 +63,22 @@ public class ClusterConfigTests
     }
 
     [Fact]
+    public void Persistent_actor_settings_are_read_and_checked_with_their_position()
+    {
+        var node = NodeSettingsLoader.FromConfig(HoconConfig.Parse(
+            "virtsim.persistence.actors { snapshot-every = 25, delete-after-snapshot = true, recovery-batch-size = 7, simulated-store-latency = 3us }"),
+            "inline");
+        Assert.Equal(new PersistentActorOptions { SnapshotEvery = 25, DeleteAfterSnapshot = true, RecoveryBatchSize = 7,
+            SimulatedStoreLatency = TimeSpan.FromMicroseconds(3) }, node.PersistentActors);
+
+        var bad = Assert.Throws<HoconException>(() => NodeSettingsLoader.FromConfig(HoconConfig.Parse(
+            "virtsim.persistence.actors {\n  recovery-batch-size = 0\n}", new HoconParseOptions { SourceName = "bad.conf" }), "bad.conf"));
+        Assert.Contains("recovery-batch-size", bad.Message);
+        Assert.Contains("bad.conf:2:", bad.Message);
+        Assert.Throws<HoconException>(() => NodeSettingsLoader.FromConfig(HoconConfig.Parse("virtsim.persistence.actors.snapshot-every = -1"), "x"));
+    }
+
+    [Fact]
     public void Postgresql_conf_takes_the_connection_from_the_environment_when_set()
     {
         var unset = NodeSettingsLoader.Load(ClusterFile("postgresql.conf"), environment: Env());
