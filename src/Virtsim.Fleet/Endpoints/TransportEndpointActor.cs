@@ -79,6 +79,7 @@ public sealed class TransportEndpointActor : ReceiveActor
     private bool _restarted;
     private TimeSpan? _crashedAt;
     private long _restartTimestamp;
+    private long _incarnation;
 
     /// <summary>Restarts of the backend allowed within <see cref="BackendRestartWindow"/> before it is stopped.</summary>
     public const int MaxBackendRestarts = 10;
@@ -281,8 +282,6 @@ public sealed class TransportEndpointActor : ReceiveActor
             SignalQueue(i); // the crash may have lost the interrupt for completions already published
         }
     }
-
-    private long _incarnation;
 
     // Writes the device's current image; the driver's next replies wait until it is durable.
     private void Record(long? incarnation = null)

@@ -3,6 +3,7 @@ using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.World;
+using Virtsim.Persistence;
 
 namespace Virtsim.Fleet.Tests.Persistence;
 
@@ -39,6 +40,40 @@ public class MemoryDeviceCrashTests
         await CrashLoad.AssertNothingLostOrDoubled(report, world, device);
         Assert.True(2 == report[FleetCounter.DeviceCrashes], report.ToJson());
         Assert.True(3 == report[FleetCounter.BackendCrashes], report.ToJson());
+    }
+
+    [Fact]
+    public async Task Devices_recover_from_a_snapshot_of_their_state_when_the_events_before_it_are_deleted()
+    {
+        // Snapshots every 3 events with deletion: the device journal (about ten events per initialisation) and the
+        // disk journal both recover from a snapshot plus a short tail.
+        var device = CrashLoad.Device("qemu-emu", 400);
+        var persistence = FleetPersistence.InMemory(new PersistentActorOptions { SnapshotEvery = 3, DeleteAfterSnapshot = true });
+        var report = CrashLoad.Run(device, 17, persistence, deviceCrashes: 2, backendCrashes: 1, out var world);
+
+        await CrashLoad.AssertNothingLostOrDoubled(report, world, device);
+        Assert.Equal(2, report.Recoveries.Count);
+        var deviceSnapshot = await persistence.Snapshots.LoadLatestAsync(persistence.DeviceId(CrashLoad.Path), SnapshotCriteria.Any);
+        Assert.NotNull(deviceSnapshot);
+        var events = await persistence.Journal.ReadBatchAsync(persistence.DeviceId(CrashLoad.Path), 1, long.MaxValue, 1000);
+        Assert.True(events.Count < 3, $"{events.Count} device events kept after snapshots"); // only the tail after the last snapshot
+        Assert.NotNull(await persistence.Snapshots.LoadLatestAsync(persistence.BackendId(CrashLoad.Path), SnapshotCriteria.Any));
+    }
+
+    [Fact]
+    public void A_journal_written_by_another_vendor_profile_is_not_restored()
+    {
+        // Two runs over the same ids: the second world's device finds the first one's image on its first start. The
+        // profile is part of the image: a different profile puts the device into DEVICE_NEEDS_RESET instead of
+        // restoring; the driver's initialisation resets it and the run goes on.
+        var persistence = FleetPersistence.InMemory();
+        var first = FleetRunner.Run(Worlds.OneDevice(CrashLoad.Device("acme-vf", 100)), 1, persistence, null, null, out _);
+        Assert.True(first.PassedChecks, first.ToJson());
+        var second = FleetRunner.Run(Worlds.OneDevice(CrashLoad.Device("swift-vhost", 100)), 1, persistence, null, null, out _);
+        Assert.True(second.PassedChecks, second.ToJson());
+        Assert.Equal(1, second[FleetCounter.DeviceRecoveries]);
+        Assert.Equal(1, second[FleetCounter.DeviceNeedsReset]);
+        Assert.Equal(0, first[FleetCounter.DeviceNeedsReset]);
     }
 
     [Fact]
