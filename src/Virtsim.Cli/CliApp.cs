@@ -48,7 +48,8 @@ public static class CliApp
         {
             Description = "The node configuration (HOCON, e.g. cluster-config/postgresql.conf). Default: the built-in " +
                           "cluster-config/single-node.conf (one node, SQLite under ./data). A scenario's own virtsim { ... } " +
-                          "section overrides it. Read and checked; the simulation does not open the store yet.",
+                          "section overrides it. Read and checked; its store is opened only for a scenario that persists " +
+                          "(scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
         };
         var run = new Command("run", "Run a scenario under the deterministic simulation dispatcher and print a summary.") { scenario, seed, json, cluster };
         run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), stdout, stderr, terminal));
