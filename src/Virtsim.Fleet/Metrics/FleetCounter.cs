@@ -57,4 +57,6 @@ public enum FleetCounter
     BackendResent,
     /// <summary>Backend crashes (each followed by a restart, unless the restart limit stopped the backend).</summary>
     BackendCrashes,
+    /// <summary>Frames a net backend held (being served, either way) when it crashed: lost, as on a real crashed switch port.</summary>
+    NetBackendFramesDropped,
 }
