@@ -22,7 +22,11 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         1UL << (int)VhostUserProtocolFeature.ReplyAck | 1UL << (int)VhostUserProtocolFeature.Config |
         1UL << (int)VhostUserProtocolFeature.ResetDevice | 1UL << (int)VhostUserProtocolFeature.Status;
 
+    /// <summary>INFLIGHT_SHMFD, offered on top of <see cref="SupportedProtocolFeatures"/> for devices whose requests must survive a back-end restart (blk).</summary>
+    public const ulong InflightProtocolFeature = 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
+
     private readonly VhostUserDevice _device;
+    private InflightRegion? _inflight;
     private readonly TextWriter? _log;
     private readonly Vring[] _rings;
     private GuestMemoryMap? _map;
@@ -46,6 +50,15 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
 
     /// <summary>Feature bits offered in GET_FEATURES: the device's virtio bits plus PROTOCOL_FEATURES and LOG_ALL.</summary>
     public ulong OfferedFeatures => _device.OfferedFeatures.Low | VhostUserFeatures.TransportMask;
+
+    /// <summary>The protocol features offered in GET_PROTOCOL_FEATURES: <see cref="SupportedProtocolFeatures"/>, plus INFLIGHT_SHMFD when the device tracks in-flight requests.</summary>
+    public ulong OfferedProtocolFeatures => SupportedProtocolFeatures | (_device.TracksInflight ? InflightProtocolFeature : 0);
+
+    /// <summary>The shared in-flight tracking region (GET/SET_INFLIGHT_FD), or null.</summary>
+    public InflightRegion? Inflight => _inflight;
+
+    /// <summary>Test hook: given to every in-flight tracker, called after each store recovery depends on.</summary>
+    internal Action? InflightStep { get; set; }
 
     /// <summary>The features from SET_FEATURES (0 until then).</summary>
     public ulong Features { get; private set; }
@@ -149,7 +162,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             VhostUserRequest.SetFeatures => SetFeatures(message.ReadU64()),
             VhostUserRequest.SetOwner => Do(() => HasOwner = true),
             VhostUserRequest.ResetOwner => Do(() => StopAll(forget: false)),
-            VhostUserRequest.GetProtocolFeatures => VhostUserMessage.ReplyU64(request, SupportedProtocolFeatures),
+            VhostUserRequest.GetProtocolFeatures => VhostUserMessage.ReplyU64(request, OfferedProtocolFeatures),
             VhostUserRequest.SetProtocolFeatures => SetProtocolFeatures(message.ReadU64()),
             VhostUserRequest.SetMemTable => SetMemTable(message),
             VhostUserRequest.SetLogBase => SetLogBase(message),
@@ -166,6 +179,8 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             VhostUserRequest.ResetDevice => Require(VhostUserProtocolFeature.ResetDevice, request) ?? Do(ResetDevice),
             VhostUserRequest.SetStatus => SetStatus(message.ReadU64()),
             VhostUserRequest.GetStatus => Require(VhostUserProtocolFeature.Status, request) ?? VhostUserMessage.ReplyU64(request, CurrentStatus()),
+            VhostUserRequest.GetInflightFd => GetInflightFd(message),
+            VhostUserRequest.SetInflightFd => SetInflightFd(message),
             _ => throw new VhostUserProtocolException(request, "not supported by this back-end (its protocol feature was not offered)"),
         };
         if (reply != null) return reply;
@@ -240,6 +255,8 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         _dirtyLog = null;
         _logFd?.Dispose();
         _logFd = null;
+        _inflight?.Dispose();
+        _inflight = null;
     }
 
     private SessionEnd Fail(VhostUserProtocolException e)
@@ -303,7 +320,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
 
     private VhostUserMessage? SetProtocolFeatures(ulong features)
     {
-        ulong unknown = features & ~SupportedProtocolFeatures;
+        ulong unknown = features & ~OfferedProtocolFeatures;
         if (unknown != 0) throw new VhostUserProtocolException(VhostUserRequest.SetProtocolFeatures, $"protocol features 0x{unknown:x} were not offered");
         ProtocolFeatures = features;
         return null;
@@ -330,6 +347,43 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             else TryStart(ring);
         }
         return null;
+    }
+
+    private VhostUserMessage GetInflightFd(VhostUserMessage message)
+    {
+        Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
+        var asked = InflightDescription.Parse(message.Request, message.Payload);
+        var region = InflightRegion.Create(asked.NumQueues, asked.QueueSize);
+        // This back-end tracks in the region it hands out at once; the front-end sends it back with SET_INFLIGHT_FD.
+        AdoptInflight(message.Request, region);
+        var payload = region.Description.ToBytes();
+        return new VhostUserMessage(new VhostUserHeader(message.Request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, [region.Fd]);
+    }
+
+    private VhostUserMessage? SetInflightFd(VhostUserMessage message)
+    {
+        Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
+        var description = InflightDescription.Parse(message.Request, message.Payload);
+        if (message.FdCount != 1) throw new VhostUserProtocolException(message.Request, "the inflight fd is missing");
+        AdoptInflight(message.Request, InflightRegion.Map(message.Fds[0], description));
+        return null;
+    }
+
+    private void AdoptInflight(VhostUserRequest request, InflightRegion region)
+    {
+        if (_rings.Any(r => r.Started))
+        {
+            region.Dispose();
+            throw new VhostUserProtocolException(request, "the inflight region changed while rings run");
+        }
+        _inflight?.Dispose();
+        _inflight = region;
+        for (int i = 0; i < _rings.Length; i++)
+        {
+            var tracker = i < region.Description.NumQueues ? region.Tracker(i) : null;
+            if (tracker != null) tracker.AfterStep = InflightStep;
+            _rings[i].Inflight = tracker;
+        }
     }
 
     private VhostUserMessage? SetLogBase(VhostUserMessage message)

@@ -60,6 +60,15 @@ public sealed class Vring : IDisposable
     /// <summary>The state saved when the ring last stopped (for GET_VRING_BASE and remapping).</summary>
     public QueueState? Saved { get; private set; }
 
+    /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD), or null; only split rings are tracked.</summary>
+    public SplitInflightTracker? Inflight { get; set; }
+
+    /// <summary>Heads taken from the in-flight area at the last fresh start, to be served before new available entries.</summary>
+    public int Resubmitted { get; private set; }
+
+    // Resubmitted heads not popped yet when the ring stopped for a remap; they are queued again on resume.
+    private ushort[] _pendingResubmits = [];
+
     /// <summary>Replaces the kick fd (null with NOFD: polling).</summary>
     public void SetKick(EventFd? kick)
     {
@@ -97,13 +106,32 @@ public sealed class Vring : IDisposable
         var config = BuildConfig(map, features);
         var memory = new DeviceMemory(map.Memory, dirtyLog: log);
         QueueState state = resume is null ? InitialState(config, memory) : resume with { Config = config };
+        var tracker = config.Format == QueueFormat.Split ? Inflight : null;
+        ushort[] resubmit = resume is null ? [] : _pendingResubmits;
+        if (tracker != null && resume is null)
+        {
+            if (tracker.QueueSize != config.Size)
+                throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {config.Size} differs from the inflight region's {tracker.QueueSize}");
+            // Heads the previous back-end took but never returned are redone first; the device then continues
+            // past them in the available ring (used index + heads still in flight).
+            resubmit = tracker.Recover(state.NextUsed);
+            state = state with { NextAvail = (ushort)(state.NextUsed + resubmit.Length) };
+            Resubmitted = resubmit.Length;
+        }
         IDeviceQueue queue;
         try { queue = Virtqueue.RestoreDevice(state, memory); }
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
         // Real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
-        if (queue is SplitDeviceQueue split) split.BatchInOrder = false;
+        if (queue is SplitDeviceQueue split)
+        {
+            split.BatchInOrder = false;
+            foreach (ushort head in resubmit) split.Resubmit(head);
+        }
         if (queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
-        Queue = queue;
+        _pendingResubmits = [];
+        Queue = tracker != null ? new InflightTrackingQueue(queue, tracker) : queue;
+        // The driver kicked for these long ago and may not kick again: kick ourselves so they are served now.
+        if (resume is null && resubmit.Length > 0) Kick?.Signal();
         Broken = queue.Error.IsError;
         Saved = null;
     }
@@ -112,6 +140,7 @@ public sealed class Vring : IDisposable
     public QueueState? Stop()
     {
         if (Queue == null) return Saved;
+        if (Queue is InflightTrackingQueue { Inner: SplitDeviceQueue split }) _pendingResubmits = split.PendingResubmits;
         Saved = Queue.SaveState();
         Queue = null;
         return Saved;
@@ -145,6 +174,7 @@ public sealed class Vring : IDisposable
     {
         Queue = null;
         Broken = false;
+        _pendingResubmits = [];
         SetKick(null);
         KickSet = false;
         SetCall(null);
@@ -157,8 +187,12 @@ public sealed class Vring : IDisposable
         Saved = null;
     }
 
-    /// <summary>Closes the fds.</summary>
-    public void Dispose() => Reset(keepConfig: false);
+    /// <summary>Closes the fds and forgets the in-flight tracker.</summary>
+    public void Dispose()
+    {
+        Reset(keepConfig: false);
+        Inflight = null;
+    }
 
     private QueueConfig BuildConfig(GuestMemoryMap map, FeatureSet features)
     {
