@@ -493,7 +493,10 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         var ring = RingAt(VhostUserRequest.SetVringEnable, state.Index);
         if (state.Num > 1) throw new VhostUserProtocolException(VhostUserRequest.SetVringEnable, $"enable value {state.Num} is neither 0 nor 1");
         if (state.Num == 0 && ring.Started && ring.Enabled && !ring.Broken) ServeRing(ring); // kicked buffers still count
+        bool wasEnabled = ring.Enabled;
         ring.Enabled = state.Num == 1;
+        // Buffers made available (or resubmitted from the in-flight area) while the ring was disabled are served now.
+        if (!wasEnabled && ring.Enabled && ring.Started) ring.Kick?.Signal();
         return null;
     }
 
