@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Transport;
@@ -35,6 +36,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private bool _featuresSet;
     private long _lastFlush;
     private const int FlushIntervalMs = 5;
+    private const int PollingSyscallInterval = 16; // a power of two
 
     /// <summary>Creates a session for <paramref name="device"/> (reset to power-on).</summary>
     /// <param name="device">The device to serve.</param>
@@ -56,6 +58,13 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
 
     /// <summary>The shared in-flight tracking region (GET/SET_INFLIGHT_FD), or null.</summary>
     public InflightRegion? Inflight => _inflight;
+
+    /// <summary>
+    /// How long a ring that had work keeps being polled (its doorbells suppressed) after it was last found non-empty;
+    /// zero turns busy-polling off (every batch then waits for a doorbell). Default 200 µs: a steady stream is served
+    /// without a doorbell or a wake-up per batch, an idle ring costs one short spin.
+    /// </summary>
+    public TimeSpan PollingBudget { get; init; } = TimeSpan.FromMicroseconds(200);
 
     /// <summary>Test hook: given to every in-flight tracker, called after each store recovery depends on.</summary>
     internal Action? InflightStep { get; set; }
@@ -104,21 +113,37 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         var polls = new PollFd[1 + _rings.Length];
+        var pollRing = new Vring?[1 + _rings.Length];
+        int round = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             int count = 0;
             polls[count++] = new PollFd { Fd = connection.Fd, Events = LibC.POLLIN };
-            bool busy = false;
+            bool busy = false, polling = false;
             foreach (var ring in _rings)
             {
+                ring.KickReady = false;
                 if (!ring.Started || ring.Broken) continue;
-                if (ring.Kick != null) polls[count++] = new PollFd { Fd = ring.Kick.Fd, Events = LibC.POLLIN };
+                polling |= ring.Polling;
+                if (ring.Kick != null)
+                {
+                    pollRing[count] = ring;
+                    polls[count++] = new PollFd { Fd = ring.Kick.Fd, Events = LibC.POLLIN };
+                }
                 else busy = true; // NOFD: poll the ring itself
             }
             if (_device.HasPendingWork && _rings.Any(r => r.Started && r.Enabled)) busy = true;
-            int ready;
-            fixed (PollFd* p = polls) ready = LibC.poll(p, (nuint)count, busy ? 1 : 20);
-            ServiceRings();
+            int ready = 0;
+            // While a ring is busy-polled the socket and the doorbells are looked at only every few rounds: a
+            // syscall per round would cost more than the ring work it interrupts.
+            if (!polling || (++round & (PollingSyscallInterval - 1)) == 0)
+            {
+                fixed (PollFd* p = polls) ready = LibC.poll(p, (nuint)count, polling ? 0 : busy ? 1 : 20);
+                for (int i = 1; i < count && ready > 0; i++)
+                    if ((polls[i].Revents & LibC.POLLIN) != 0) pollRing[i]!.KickReady = true;
+            }
+            else polls[0].Revents = 0;
+            ServiceRings(kicksPolled: true);
             if (ready <= 0 || polls[0].Revents == 0) continue;
             VhostUserMessage? message;
             try
@@ -191,14 +216,18 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     /// One round of ring work: serves every kicked (or polled) started ring, lets the device inject pending work,
     /// and flushes the dirty log.
     /// </summary>
-    public void ServiceRings()
+    public void ServiceRings() => ServiceRings(kicksPolled: false);
+
+    // kicksPolled: the serve loop's poll just said which kick eventfds are readable (read only those, once each);
+    // otherwise every kick eventfd is checked.
+    private void ServiceRings(bool kicksPolled)
     {
         foreach (var ring in _rings)
         {
-            if (!ring.Started || ring.Broken) { ring.Kick?.TryConsume(); continue; }
-            ulong kicks = ring.Kick == null ? 1 : ring.Kick.TryConsume();
-            if (kicks == 0) continue;
-            if (Trace != null) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
+            if (!ring.Started || ring.Broken) { Consume(ring, kicksPolled); continue; }
+            ulong kicks = ring.Kick == null ? 1 : Consume(ring, kicksPolled);
+            if (kicks == 0 && !(ring.Polling && ring.Enabled)) continue;
+            if (Trace != null && kicks > 0) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
             if (ring.Enabled) ServeRing(ring);
             else
             {
@@ -294,7 +323,22 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             Trace.WriteLine($"vhost-user: ring {ring.Index} served {result.Completed} interrupt={result.Interrupt} used.idx={usedIdx} avail.idx={availIdx} avail.flags={availFlags} error={result.Error}");
         }
         if (result.Interrupt) ring.Interrupt();
-        if (result.Error.IsError) Broken(ring.Index, result.Error);
+        if (result.Error.IsError) { Broken(ring.Index, result.Error); return; }
+        if (PollingBudget <= TimeSpan.Zero) return;
+        // Busy-poll a ring while it has work (doorbells off), and go back to doorbells once it stayed empty for the budget.
+        if (result.Completed > 0) ring.StartPolling(Stopwatch.GetTimestamp());
+        else if (ring.Polling)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (Stopwatch.GetElapsedTime(ring.LastWork, now) > PollingBudget) ring.StopPolling(now);
+        }
+    }
+
+    private static ulong Consume(Vring ring, bool kicksPolled)
+    {
+        if (ring.Kick == null) return 0;
+        if (!kicksPolled) return ring.Kick.TryConsume();
+        return ring.KickReady ? ring.Kick.ConsumeReady() : 0;
     }
 
     private Vring RingAt(VhostUserRequest request, uint index)

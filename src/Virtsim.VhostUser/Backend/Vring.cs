@@ -60,6 +60,41 @@ public sealed class Vring : IDisposable
     /// <summary>The state saved when the ring last stopped (for GET_VRING_BASE and remapping).</summary>
     public QueueState? Saved { get; private set; }
 
+    /// <summary>
+    /// True while the session busy-polls this ring: it had work, so the driver's doorbells are suppressed and the
+    /// ring is served every round until it stays empty for the session's polling budget.
+    /// </summary>
+    public bool Polling { get; private set; }
+
+    /// <summary>When (Stopwatch timestamp) the ring last had work while polling.</summary>
+    public long LastWork { get; set; }
+
+    /// <summary>True when the last poll of the session reported the kick eventfd readable.</summary>
+    internal bool KickReady { get; set; }
+
+    /// <summary>Starts polling: doorbells off (NO_NOTIFY, avail_event or the device event suppression area).</summary>
+    public void StartPolling(long now)
+    {
+        LastWork = now;
+        if (Polling || Queue == null) return;
+        Queue.SetNotifications(false);
+        Polling = true;
+    }
+
+    /// <summary>
+    /// Stops polling: doorbells on again, then one more look, because the driver may have made buffers available
+    /// before it could see that (the spec's notification race). Returns true when it did, so polling goes on.
+    /// </summary>
+    public bool StopPolling(long now)
+    {
+        if (!Polling || Queue == null) return false;
+        Queue.SetNotifications(true);
+        Polling = false;
+        if (!Queue.HasAvailable()) return false;
+        StartPolling(now);
+        return true;
+    }
+
     /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD), or null; only split rings are tracked.</summary>
     public SplitInflightTracker? Inflight { get; set; }
 
@@ -130,6 +165,9 @@ public sealed class Vring : IDisposable
         if (queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
         _pendingResubmits = [];
         Queue = tracker != null ? new InflightTrackingQueue(queue, tracker) : queue;
+        Polling = false;
+        // A back-end that died while polling left doorbells off in the ring; a fresh start turns them on.
+        if (resume is null && !queue.Error.IsError) queue.SetNotifications(true);
         // The driver kicked for these long ago and may not kick again: kick ourselves so they are served now.
         if (resume is null && resubmit.Length > 0) Kick?.Signal();
         Broken = queue.Error.IsError;
@@ -140,6 +178,11 @@ public sealed class Vring : IDisposable
     public QueueState? Stop()
     {
         if (Queue == null) return Saved;
+        if (Polling)
+        {
+            Queue.SetNotifications(true); // a stopped ring must not leave the driver's doorbells off
+            Polling = false;
+        }
         if (Queue is InflightTrackingQueue { Inner: SplitDeviceQueue split }) _pendingResubmits = split.PendingResubmits;
         Saved = Queue.SaveState();
         Queue = null;
@@ -174,6 +217,7 @@ public sealed class Vring : IDisposable
     {
         Queue = null;
         Broken = false;
+        Polling = false;
         _pendingResubmits = [];
         SetKick(null);
         KickSet = false;
