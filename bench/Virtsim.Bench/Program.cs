@@ -8,7 +8,7 @@ namespace Virtsim.Bench;
 /// Benchmarks entry point.
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
-/// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk]</c> compares Virtsim's vhost-user net
+/// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
 /// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
 /// </summary>
 public static class Program

@@ -13,10 +13,12 @@ internal sealed partial class PinnedVhostUserServer : IDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly UnixSocketListener _listener;
     private readonly Thread _thread;
+    private readonly TimeSpan? _pollingBudget;
     private volatile bool _connected;
 
-    public PinnedVhostUserServer(string socket, int cpu)
+    public PinnedVhostUserServer(string socket, int cpu, TimeSpan? pollingBudget)
     {
+        _pollingBudget = pollingBudget;
         Net = new NetBackend();
         _listener = UnixSocketListener.Listen(socket);
         _thread = new Thread(() => Serve(cpu)) { IsBackground = true, Name = "vhost-user bench back-end" };
@@ -28,6 +30,11 @@ internal sealed partial class PinnedVhostUserServer : IDisposable
 
     /// <summary>True once a front-end connected.</summary>
     public bool Connected => _connected;
+
+    /// <summary>Bytes this thread allocated so far (read after the run, or racily while it runs).</summary>
+    public long Allocated => Volatile.Read(ref _allocated);
+
+    private long _allocated;
 
     /// <summary>False when pinning failed (the figures are then less comparable).</summary>
     public bool Pinned { get; private set; } = true;
@@ -41,8 +48,10 @@ internal sealed partial class PinnedVhostUserServer : IDisposable
             using var connection = _listener.Accept(50);
             if (connection == null) continue;
             _connected = true;
-            using var session = new VhostUserSession(Net);
+            using var session = _pollingBudget is { } budget ? new VhostUserSession(Net) { PollingBudget = budget } : new VhostUserSession(Net);
+            long before = GC.GetAllocatedBytesForCurrentThread();
             session.Run(connection, _cts.Token);
+            Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
     }
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Virtsim.Bench.VhostUser;
 
 /// <summary>
-/// <c>vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk]</c>: frames per second received from DPDK's
+/// <c>vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c>: frames per second received from DPDK's
 /// txonly virtio driver (testpmd, net_virtio_user) by Virtsim's back-end and, in the same run and under the same
 /// driver, by DPDK's own vhost back-end (testpmd, net_vhost, rxonly). Both sides busy-poll and the machine may have
 /// only two cores, so the two back-ends are measured alternately in pairs and the medians compared.
@@ -22,6 +22,7 @@ public static class VhostUserBenchmark
         double seconds = 5;
         string[] formats = ["split", "packed"];
         bool runVirtsim = true, runDpdk = true;
+        TimeSpan? budget = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,13 +30,16 @@ public static class VhostUserBenchmark
                 case "--pairs" when i + 1 < args.Length: pairs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seconds" when i + 1 < args.Length: seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--formats" when i + 1 < args.Length: formats = args[++i].Split(','); break;
+                case "--polling-budget-us" when i + 1 < args.Length:
+                    budget = TimeSpan.FromMicroseconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
                 case "--only" when i + 1 < args.Length:
                     string only = args[++i];
                     runVirtsim = only == "virtsim";
                     runDpdk = only == "dpdk";
                     break;
                 default:
-                    output.WriteLine($"unknown option {args[i]}; usage: vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk]");
+                    output.WriteLine($"unknown option {args[i]}; usage: vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]");
                     return 2;
             }
         }
@@ -52,7 +56,7 @@ public static class VhostUserBenchmark
             var dpdk = new List<double>();
             for (int pair = 1; pair <= pairs; pair++)
             {
-                double v = runVirtsim ? MeasureVirtsim(packed, seconds, output) : double.NaN;
+                double v = runVirtsim ? MeasureVirtsim(packed, seconds, budget, output) : double.NaN;
                 double d = runDpdk ? MeasureDpdk(packed, seconds, output) : double.NaN;
                 virtsim.Add(v);
                 dpdk.Add(d);
@@ -83,12 +87,12 @@ public static class VhostUserBenchmark
 
     private static string Socket() => Path.Combine(Path.GetTempPath(), $"virtsim-bench-{Guid.NewGuid():N}"[..40] + ".sock");
 
-    private static double MeasureVirtsim(bool packed, double seconds, TextWriter output)
+    private static double MeasureVirtsim(bool packed, double seconds, TimeSpan? budget, TextWriter output)
     {
         string socket = Socket();
         try
         {
-            using var server = new PinnedVhostUserServer(socket, BackEndCpu);
+            using var server = new PinnedVhostUserServer(socket, BackEndCpu, budget);
             using var driver = TestpmdProcess.StartTxonlyDriver(socket, packed);
             if (!driver.WaitFor("Press enter to exit", 60_000)) return Fail("virtsim: the driver did not start", driver, output);
             if (!Wait(() => server.Net.FramesFromDriver > 0, 10_000)) return Fail("virtsim: no frames arrived", driver, output);
@@ -100,6 +104,9 @@ public static class VhostUserBenchmark
             long after = server.Net.FramesFromDriver;
             double elapsed = watch.Elapsed.TotalSeconds;
             driver.Stop("");
+            // The serve thread's allocations over the whole session (setup included), per frame it received.
+            if (Wait(() => server.Allocated > 0 || !server.Connected, 5000) && server.Net.FramesFromDriver > 0)
+                output.WriteLine($"virtsim back-end allocated {server.Allocated} bytes for {server.Net.FramesFromDriver} frames ({(double)server.Allocated / server.Net.FramesFromDriver:F4} bytes/frame, session setup included)");
             return (after - before) / elapsed;
         }
         finally { File.Delete(socket); }
