@@ -56,8 +56,11 @@ public static class VhostUserBenchmark
             var dpdk = new List<double>();
             for (int pair = 1; pair <= pairs; pair++)
             {
-                double v = runVirtsim ? MeasureVirtsim(packed, seconds, budget, output) : double.NaN;
-                double d = runDpdk ? MeasureDpdk(packed, seconds, output) : double.NaN;
+                // Alternate which back-end goes first, so a load that drifts during the run favours neither.
+                double v = double.NaN, d = double.NaN;
+                if (pair % 2 == 0 && runDpdk) d = MeasureDpdk(packed, seconds, output);
+                if (runVirtsim) v = MeasureVirtsim(packed, seconds, budget, output);
+                if (pair % 2 == 1 && runDpdk) d = MeasureDpdk(packed, seconds, output);
                 virtsim.Add(v);
                 dpdk.Add(d);
                 output.WriteLine($"{format} pair {pair}: virtsim {v,14:N0} fps   dpdk {d,14:N0} fps   ratio {Ratio(v, d):F3}");
