@@ -1,12 +1,15 @@
 using BenchmarkDotNet.Running;
 using Virtsim.Bench.Queues;
+using Virtsim.Bench.VhostUser;
 
 namespace Virtsim.Bench;
 
 /// <summary>
 /// Benchmarks entry point.
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
-/// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic).
+/// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
+/// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
+/// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
 /// </summary>
 public static class Program
 {
@@ -16,6 +19,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "transactions")
         {
             TransactionReport.Print(Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "vhost-user")
+        {
+            Environment.ExitCode = VhostUserBenchmark.Run(args[1..], Console.Out);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -5,18 +5,19 @@ using Virtsim.Virtio.Devices.Net;
 namespace Virtsim.Fleet.Devices;
 
 /// <summary>
-/// A net device's cable to the switch: frames the device transmits are copied out of guest memory and held until
-/// the queue's DMA time has passed, then sent to the switch with the endpoint as the port.
+/// A net device's cable: frames the device transmits are copied out of guest memory and held until the queue's DMA
+/// time has passed, then sent on with the endpoint as the sender - to the device's
+/// <see cref="Backends.NetBackendActor"/>, which forwards them to the switch, or straight to the switch.
 /// </summary>
 public sealed class FrameUplink : INetFrameSink
 {
     private readonly List<byte[]> _held = [];
 
     /// <summary>Creates the uplink.</summary>
-    /// <param name="network">The switch, or null when the device is not cabled.</param>
+    /// <param name="network">Where frames go (the device's net backend or the switch), or null when the device is not cabled.</param>
     public FrameUplink(IActorRef? network) => Network = network;
 
-    /// <summary>The switch.</summary>
+    /// <summary>Where frames go: the device's net backend or the switch.</summary>
     public IActorRef? Network { get; }
 
     /// <summary>Frames transmitted and not yet sent on.</summary>
@@ -25,7 +26,7 @@ public sealed class FrameUplink : INetFrameSink
     /// <inheritdoc />
     public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header) => _held.Add(frame.ToArray());
 
-    /// <summary>Sends the held frames to the switch from <paramref name="port"/>.</summary>
+    /// <summary>Sends the held frames on (to the backend or the switch) from <paramref name="port"/>.</summary>
     public void Flush(IActorRef port)
     {
         if (Network is null) { _held.Clear(); return; }

@@ -1,5 +1,6 @@
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Refs;
+using Virtsim.Actors.Supervision;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
@@ -21,6 +22,11 @@ namespace Virtsim.Fleet.Hosts;
 /// DMA: <see cref="DmaRead"/> / <see cref="DmaWrite"/> go through the IOMMU into guest memory (writes mark the VM's
 /// dirty log) and are answered after the host's DMA latency; <see cref="DmaBatch"/> accounts a queue pass's
 /// transactions and is answered after the latency the batch carries. <see cref="QueryDirtyLog"/> reads a VM's dirty log.
+/// <para>A cabled net device gets a <see cref="NetBackendActor"/> (child "vm-device-backend", a sibling of its endpoint,
+/// since the endpoint takes its backend as one blk <see cref="Props"/>): the device's uplink sends to it and the switch
+/// knows it as the device's port. The host supervises it like an endpoint supervises a blk backend: restarted, at most
+/// <see cref="TransportEndpointActor.MaxBackendRestarts"/> times within <see cref="TransportEndpointActor.BackendRestartWindow"/>
+/// (a limit that then applies to every child of the host: a child failing that often is in a crash loop).</para>
 /// </summary>
 public sealed class HostActor : ReceiveActor
 {
@@ -33,6 +39,9 @@ public sealed class HostActor : ReceiveActor
 
     private readonly bool _preallocate;
     private readonly FleetPersistence? _persistence;
+
+    private static readonly SupervisorStrategy ChildStrategy = new OneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
+        TransportEndpointActor.BackendRestartWindow, SupervisorStrategy.DefaultDecider);
 
     /// <summary>Creates the host.</summary>
     /// <param name="spec">The host.</param>
@@ -84,6 +93,9 @@ public sealed class HostActor : ReceiveActor
     public static TimeSpan TransferLatency { get; } = TimeSpan.FromMicroseconds(0.5);
 
     /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy => ChildStrategy;
+
+    /// <inheritdoc />
     protected override void PreStart()
     {
         foreach (var vm in _vms)
@@ -97,7 +109,13 @@ public sealed class HostActor : ReceiveActor
             foreach (var plan in vm.Devices)
             {
                 if (_preallocate) Preallocate(memory, Drivers.DriverLayout.ForDevice(plan.IndexInVm).Base, Drivers.DriverLayout.WindowSize);
-                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(_network) : null;
+                string name = $"{vm.Spec.Name}-{plan.Spec.Name}";
+                // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
+                // backend is created first (the uplink needs its ref) and finds the device by path.
+                var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
+                    ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
+                    : null;
+                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
                 // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
                 // With persistence the backend rebuilds the disk object from its journal at every start.
@@ -112,9 +130,9 @@ public sealed class HostActor : ReceiveActor
                 var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path)), $"{vm.Spec.Name}-{plan.Spec.Name}");
+                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path)), name);
                 endpoints.Add(endpoint);
-                if (uplink is not null) _network?.Tell(new L2SwitchActor.AttachPort(endpoint), Self);
+                if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend), Self);
             }
             _endpoints[vm.Pasid] = endpoints;
             var v = vm;

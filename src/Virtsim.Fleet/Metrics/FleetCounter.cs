@@ -57,6 +57,8 @@ public enum FleetCounter
     BackendResent,
     /// <summary>Backend crashes (each followed by a restart, unless the restart limit stopped the backend).</summary>
     BackendCrashes,
+    /// <summary>Frames a net backend held (being served, either way) when it crashed: lost, as on a real crashed switch port.</summary>
+    NetBackendFramesDropped,
     /// <summary>Device actor crashes (each followed by a restart of the device actor).</summary>
     DeviceCrashes,
     /// <summary>Device actors that came back from their journal after a crash.</summary>

@@ -19,6 +19,9 @@ public sealed class BlkBackend : VhostUserDevice, IDisposable
     /// <summary>Image bytes read plus written.</summary>
     public long Bytes => _store.BytesRead + _store.BytesWritten;
 
+    /// <inheritdoc />
+    public override bool TracksInflight => true;
+
     /// <summary>The block device.</summary>
     public BlkDevice Blk => (BlkDevice)Handler;
 

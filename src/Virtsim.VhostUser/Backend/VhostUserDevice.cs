@@ -26,6 +26,12 @@ public abstract class VhostUserDevice
     /// <summary>The GET_QUEUE_NUM reply.</summary>
     public virtual ulong QueueNum => (ulong)RingCount;
 
+    /// <summary>
+    /// True when the device's requests must survive a back-end restart, so INFLIGHT_SHMFD is offered (blk); a
+    /// lost network frame is only a drop, so net does not.
+    /// </summary>
+    public virtual bool TracksInflight => false;
+
     /// <summary>True when the device has work that does not wait for a doorbell (frames to inject).</summary>
     public virtual bool HasPendingWork => false;
 

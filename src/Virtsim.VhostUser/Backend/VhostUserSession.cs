@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Transport;
@@ -22,7 +23,11 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         1UL << (int)VhostUserProtocolFeature.ReplyAck | 1UL << (int)VhostUserProtocolFeature.Config |
         1UL << (int)VhostUserProtocolFeature.ResetDevice | 1UL << (int)VhostUserProtocolFeature.Status;
 
+    /// <summary>INFLIGHT_SHMFD, offered on top of <see cref="SupportedProtocolFeatures"/> for devices whose requests must survive a back-end restart (blk).</summary>
+    public const ulong InflightProtocolFeature = 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
+
     private readonly VhostUserDevice _device;
+    private InflightRegion? _inflight;
     private readonly TextWriter? _log;
     private readonly Vring[] _rings;
     private GuestMemoryMap? _map;
@@ -31,6 +36,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private bool _featuresSet;
     private long _lastFlush;
     private const int FlushIntervalMs = 5;
+    private const int PollingSyscallInterval = 16; // a power of two
 
     /// <summary>Creates a session for <paramref name="device"/> (reset to power-on).</summary>
     /// <param name="device">The device to serve.</param>
@@ -46,6 +52,22 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
 
     /// <summary>Feature bits offered in GET_FEATURES: the device's virtio bits plus PROTOCOL_FEATURES and LOG_ALL.</summary>
     public ulong OfferedFeatures => _device.OfferedFeatures.Low | VhostUserFeatures.TransportMask;
+
+    /// <summary>The protocol features offered in GET_PROTOCOL_FEATURES: <see cref="SupportedProtocolFeatures"/>, plus INFLIGHT_SHMFD when the device tracks in-flight requests.</summary>
+    public ulong OfferedProtocolFeatures => SupportedProtocolFeatures | (_device.TracksInflight ? InflightProtocolFeature : 0);
+
+    /// <summary>The shared in-flight tracking region (GET/SET_INFLIGHT_FD), or null.</summary>
+    public InflightRegion? Inflight => _inflight;
+
+    /// <summary>
+    /// How long a ring that had work keeps being polled (its doorbells suppressed) after it was last found non-empty;
+    /// zero turns busy-polling off (every batch then waits for a doorbell). Default 200 µs: a steady stream is served
+    /// without a doorbell or a wake-up per batch, an idle ring costs one short spin.
+    /// </summary>
+    public TimeSpan PollingBudget { get; init; } = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>Test hook: given to every in-flight tracker, called after each store recovery depends on.</summary>
+    internal Action? InflightStep { get; set; }
 
     /// <summary>The features from SET_FEATURES (0 until then).</summary>
     public ulong Features { get; private set; }
@@ -91,21 +113,37 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         var polls = new PollFd[1 + _rings.Length];
+        var pollRing = new Vring?[1 + _rings.Length];
+        int round = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             int count = 0;
             polls[count++] = new PollFd { Fd = connection.Fd, Events = LibC.POLLIN };
-            bool busy = false;
+            bool busy = false, polling = false;
             foreach (var ring in _rings)
             {
+                ring.KickReady = false;
                 if (!ring.Started || ring.Broken) continue;
-                if (ring.Kick != null) polls[count++] = new PollFd { Fd = ring.Kick.Fd, Events = LibC.POLLIN };
+                polling |= ring.Polling;
+                if (ring.Kick != null)
+                {
+                    pollRing[count] = ring;
+                    polls[count++] = new PollFd { Fd = ring.Kick.Fd, Events = LibC.POLLIN };
+                }
                 else busy = true; // NOFD: poll the ring itself
             }
             if (_device.HasPendingWork && _rings.Any(r => r.Started && r.Enabled)) busy = true;
-            int ready;
-            fixed (PollFd* p = polls) ready = LibC.poll(p, (nuint)count, busy ? 1 : 20);
-            ServiceRings();
+            int ready = 0;
+            // While a ring is busy-polled the socket and the doorbells are looked at only every few rounds: a
+            // syscall per round would cost more than the ring work it interrupts.
+            if (!polling || (++round & (PollingSyscallInterval - 1)) == 0)
+            {
+                fixed (PollFd* p = polls) ready = LibC.poll(p, (nuint)count, polling ? 0 : busy ? 1 : 20);
+                for (int i = 1; i < count && ready > 0; i++)
+                    if ((polls[i].Revents & LibC.POLLIN) != 0) pollRing[i]!.KickReady = true;
+            }
+            else polls[0].Revents = 0;
+            ServiceRings(kicksPolled: true);
             if (ready <= 0 || polls[0].Revents == 0) continue;
             VhostUserMessage? message;
             try
@@ -149,7 +187,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             VhostUserRequest.SetFeatures => SetFeatures(message.ReadU64()),
             VhostUserRequest.SetOwner => Do(() => HasOwner = true),
             VhostUserRequest.ResetOwner => Do(() => StopAll(forget: false)),
-            VhostUserRequest.GetProtocolFeatures => VhostUserMessage.ReplyU64(request, SupportedProtocolFeatures),
+            VhostUserRequest.GetProtocolFeatures => VhostUserMessage.ReplyU64(request, OfferedProtocolFeatures),
             VhostUserRequest.SetProtocolFeatures => SetProtocolFeatures(message.ReadU64()),
             VhostUserRequest.SetMemTable => SetMemTable(message),
             VhostUserRequest.SetLogBase => SetLogBase(message),
@@ -166,6 +204,8 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             VhostUserRequest.ResetDevice => Require(VhostUserProtocolFeature.ResetDevice, request) ?? Do(ResetDevice),
             VhostUserRequest.SetStatus => SetStatus(message.ReadU64()),
             VhostUserRequest.GetStatus => Require(VhostUserProtocolFeature.Status, request) ?? VhostUserMessage.ReplyU64(request, CurrentStatus()),
+            VhostUserRequest.GetInflightFd => GetInflightFd(message),
+            VhostUserRequest.SetInflightFd => SetInflightFd(message),
             _ => throw new VhostUserProtocolException(request, "not supported by this back-end (its protocol feature was not offered)"),
         };
         if (reply != null) return reply;
@@ -176,14 +216,18 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     /// One round of ring work: serves every kicked (or polled) started ring, lets the device inject pending work,
     /// and flushes the dirty log.
     /// </summary>
-    public void ServiceRings()
+    public void ServiceRings() => ServiceRings(kicksPolled: false);
+
+    // kicksPolled: the serve loop's poll just said which kick eventfds are readable (read only those, once each);
+    // otherwise every kick eventfd is checked.
+    private void ServiceRings(bool kicksPolled)
     {
         foreach (var ring in _rings)
         {
-            if (!ring.Started || ring.Broken) { ring.Kick?.TryConsume(); continue; }
-            ulong kicks = ring.Kick == null ? 1 : ring.Kick.TryConsume();
-            if (kicks == 0) continue;
-            if (Trace != null) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
+            if (!ring.Started || ring.Broken) { Consume(ring, kicksPolled); continue; }
+            ulong kicks = ring.Kick == null ? 1 : Consume(ring, kicksPolled);
+            if (kicks == 0 && !(ring.Polling && ring.Enabled)) continue;
+            if (Trace != null && kicks > 0) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
             if (ring.Enabled) ServeRing(ring);
             else
             {
@@ -240,6 +284,8 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         _dirtyLog = null;
         _logFd?.Dispose();
         _logFd = null;
+        _inflight?.Dispose();
+        _inflight = null;
     }
 
     private SessionEnd Fail(VhostUserProtocolException e)
@@ -277,7 +323,22 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             Trace.WriteLine($"vhost-user: ring {ring.Index} served {result.Completed} interrupt={result.Interrupt} used.idx={usedIdx} avail.idx={availIdx} avail.flags={availFlags} error={result.Error}");
         }
         if (result.Interrupt) ring.Interrupt();
-        if (result.Error.IsError) Broken(ring.Index, result.Error);
+        if (result.Error.IsError) { Broken(ring.Index, result.Error); return; }
+        if (PollingBudget <= TimeSpan.Zero) return;
+        // Busy-poll a ring while it has work (doorbells off), and go back to doorbells once it stayed empty for the budget.
+        if (result.Completed > 0) ring.StartPolling(Stopwatch.GetTimestamp());
+        else if (ring.Polling)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (Stopwatch.GetElapsedTime(ring.LastWork, now) > PollingBudget) ring.StopPolling(now);
+        }
+    }
+
+    private static ulong Consume(Vring ring, bool kicksPolled)
+    {
+        if (ring.Kick == null) return 0;
+        if (!kicksPolled) return ring.Kick.TryConsume();
+        return ring.KickReady ? ring.Kick.ConsumeReady() : 0;
     }
 
     private Vring RingAt(VhostUserRequest request, uint index)
@@ -303,7 +364,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
 
     private VhostUserMessage? SetProtocolFeatures(ulong features)
     {
-        ulong unknown = features & ~SupportedProtocolFeatures;
+        ulong unknown = features & ~OfferedProtocolFeatures;
         if (unknown != 0) throw new VhostUserProtocolException(VhostUserRequest.SetProtocolFeatures, $"protocol features 0x{unknown:x} were not offered");
         ProtocolFeatures = features;
         return null;
@@ -330,6 +391,43 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
             else TryStart(ring);
         }
         return null;
+    }
+
+    private VhostUserMessage GetInflightFd(VhostUserMessage message)
+    {
+        Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
+        var asked = InflightDescription.Parse(message.Request, message.Payload);
+        var region = InflightRegion.Create(asked.NumQueues, asked.QueueSize);
+        // This back-end tracks in the region it hands out at once; the front-end sends it back with SET_INFLIGHT_FD.
+        AdoptInflight(message.Request, region);
+        var payload = region.Description.ToBytes();
+        return new VhostUserMessage(new VhostUserHeader(message.Request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, [region.Fd]);
+    }
+
+    private VhostUserMessage? SetInflightFd(VhostUserMessage message)
+    {
+        Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
+        var description = InflightDescription.Parse(message.Request, message.Payload);
+        if (message.FdCount != 1) throw new VhostUserProtocolException(message.Request, "the inflight fd is missing");
+        AdoptInflight(message.Request, InflightRegion.Map(message.Fds[0], description));
+        return null;
+    }
+
+    private void AdoptInflight(VhostUserRequest request, InflightRegion region)
+    {
+        if (_rings.Any(r => r.Started))
+        {
+            region.Dispose();
+            throw new VhostUserProtocolException(request, "the inflight region changed while rings run");
+        }
+        _inflight?.Dispose();
+        _inflight = region;
+        for (int i = 0; i < _rings.Length; i++)
+        {
+            var tracker = i < region.Description.NumQueues ? region.Tracker(i) : null;
+            if (tracker != null) tracker.AfterStep = InflightStep;
+            _rings[i].Inflight = tracker;
+        }
     }
 
     private VhostUserMessage? SetLogBase(VhostUserMessage message)
@@ -439,7 +537,10 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         var ring = RingAt(VhostUserRequest.SetVringEnable, state.Index);
         if (state.Num > 1) throw new VhostUserProtocolException(VhostUserRequest.SetVringEnable, $"enable value {state.Num} is neither 0 nor 1");
         if (state.Num == 0 && ring.Started && ring.Enabled && !ring.Broken) ServeRing(ring); // kicked buffers still count
+        bool wasEnabled = ring.Enabled;
         ring.Enabled = state.Num == 1;
+        // Buffers made available (or resubmitted from the in-flight area) while the ring was disabled are served now.
+        if (!wasEnabled && ring.Enabled && ring.Started) ring.Kick?.Signal();
         return null;
     }
 

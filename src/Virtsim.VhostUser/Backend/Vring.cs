@@ -60,6 +60,50 @@ public sealed class Vring : IDisposable
     /// <summary>The state saved when the ring last stopped (for GET_VRING_BASE and remapping).</summary>
     public QueueState? Saved { get; private set; }
 
+    /// <summary>
+    /// True while the session busy-polls this ring: it had work, so the driver's doorbells are suppressed and the
+    /// ring is served every round until it stays empty for the session's polling budget.
+    /// </summary>
+    public bool Polling { get; private set; }
+
+    /// <summary>When (Stopwatch timestamp) the ring last had work while polling.</summary>
+    public long LastWork { get; set; }
+
+    /// <summary>True when the last poll of the session reported the kick eventfd readable.</summary>
+    internal bool KickReady { get; set; }
+
+    /// <summary>Starts polling: doorbells off (NO_NOTIFY, avail_event or the device event suppression area).</summary>
+    public void StartPolling(long now)
+    {
+        LastWork = now;
+        if (Polling || Queue == null) return;
+        Queue.SetNotifications(false);
+        Polling = true;
+    }
+
+    /// <summary>
+    /// Stops polling: doorbells on again, then one more look, because the driver may have made buffers available
+    /// before it could see that (the spec's notification race). Returns true when it did, so polling goes on.
+    /// </summary>
+    public bool StopPolling(long now)
+    {
+        if (!Polling || Queue == null) return false;
+        Queue.SetNotifications(true);
+        Polling = false;
+        if (!Queue.HasAvailable()) return false;
+        StartPolling(now);
+        return true;
+    }
+
+    /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD), or null; only split rings are tracked.</summary>
+    public SplitInflightTracker? Inflight { get; set; }
+
+    /// <summary>Heads taken from the in-flight area at the last fresh start, to be served before new available entries.</summary>
+    public int Resubmitted { get; private set; }
+
+    // Resubmitted heads not popped yet when the ring stopped for a remap; they are queued again on resume.
+    private ushort[] _pendingResubmits = [];
+
     /// <summary>Replaces the kick fd (null with NOFD: polling).</summary>
     public void SetKick(EventFd? kick)
     {
@@ -97,13 +141,35 @@ public sealed class Vring : IDisposable
         var config = BuildConfig(map, features);
         var memory = new DeviceMemory(map.Memory, dirtyLog: log);
         QueueState state = resume is null ? InitialState(config, memory) : resume with { Config = config };
+        var tracker = config.Format == QueueFormat.Split ? Inflight : null;
+        ushort[] resubmit = resume is null ? [] : _pendingResubmits;
+        if (tracker != null && resume is null)
+        {
+            if (tracker.QueueSize != config.Size)
+                throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {config.Size} differs from the inflight region's {tracker.QueueSize}");
+            // Heads the previous back-end took but never returned are redone first; the device then continues
+            // past them in the available ring (used index + heads still in flight).
+            resubmit = tracker.Recover(state.NextUsed);
+            state = state with { NextAvail = (ushort)(state.NextUsed + resubmit.Length) };
+            Resubmitted = resubmit.Length;
+        }
         IDeviceQueue queue;
         try { queue = Virtqueue.RestoreDevice(state, memory); }
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
         // Real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
-        if (queue is SplitDeviceQueue split) split.BatchInOrder = false;
+        if (queue is SplitDeviceQueue split)
+        {
+            split.BatchInOrder = false;
+            foreach (ushort head in resubmit) split.Resubmit(head);
+        }
         if (queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
-        Queue = queue;
+        _pendingResubmits = [];
+        Queue = tracker != null ? new InflightTrackingQueue(queue, tracker) : queue;
+        Polling = false;
+        // A back-end that died while polling left doorbells off in the ring; a fresh start turns them on.
+        if (resume is null && !queue.Error.IsError) queue.SetNotifications(true);
+        // The driver kicked for these long ago and may not kick again: kick ourselves so they are served now.
+        if (resume is null && resubmit.Length > 0) Kick?.Signal();
         Broken = queue.Error.IsError;
         Saved = null;
     }
@@ -112,6 +178,12 @@ public sealed class Vring : IDisposable
     public QueueState? Stop()
     {
         if (Queue == null) return Saved;
+        if (Polling)
+        {
+            Queue.SetNotifications(true); // a stopped ring must not leave the driver's doorbells off
+            Polling = false;
+        }
+        if (Queue is InflightTrackingQueue { Inner: SplitDeviceQueue split }) _pendingResubmits = split.PendingResubmits;
         Saved = Queue.SaveState();
         Queue = null;
         return Saved;
@@ -145,6 +217,8 @@ public sealed class Vring : IDisposable
     {
         Queue = null;
         Broken = false;
+        Polling = false;
+        _pendingResubmits = [];
         SetKick(null);
         KickSet = false;
         SetCall(null);
@@ -157,8 +231,12 @@ public sealed class Vring : IDisposable
         Saved = null;
     }
 
-    /// <summary>Closes the fds.</summary>
-    public void Dispose() => Reset(keepConfig: false);
+    /// <summary>Closes the fds and forgets the in-flight tracker.</summary>
+    public void Dispose()
+    {
+        Reset(keepConfig: false);
+        Inflight = null;
+    }
 
     private QueueConfig BuildConfig(GuestMemoryMap map, FeatureSet features)
     {

@@ -11,13 +11,13 @@ internal sealed class SessionFixture : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
 
-    public SessionFixture(VhostUserDevice device)
+    public SessionFixture(VhostUserDevice device, TimeSpan? pollingBudget = null)
     {
         Device = device;
         Ram = new GuestRam();
         var (a, b) = VhostUserConnection.CreatePair(TimeSpan.FromSeconds(2));
         ServerConnection = b;
-        Session = new VhostUserSession(device);
+        Session = pollingBudget is { } budget ? new VhostUserSession(device) { PollingBudget = budget } : new VhostUserSession(device);
         Front = new FrontEnd(a, Ram);
         Serving = Task.Factory.StartNew(() => Session.Run(b, _cts.Token), TaskCreationOptions.LongRunning);
     }

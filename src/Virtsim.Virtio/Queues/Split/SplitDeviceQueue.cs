@@ -32,6 +32,9 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     private readonly DescriptorChain?[] _chainById;
     private readonly long[] _popSequence;
     private readonly ushort[] _order; // IN_ORDER: in-flight ids in pop order (a ring of _size)
+    private readonly ushort[] _resubmit; // heads to pop again before the available ring (a ring of _size)
+    private int _resubmitHead;
+    private int _resubmitCount;
     private int _orderHead;
     private int _orderCount;
     private long _popCounter;
@@ -74,6 +77,7 @@ public sealed class SplitDeviceQueue : IDeviceQueue
         _chainById = new DescriptorChain?[_size];
         _popSequence = new long[_size];
         _order = new ushort[_size];
+        _resubmit = new ushort[_size];
         BatchInOrder = config.InOrder;
         CheckRings();
     }
@@ -155,11 +159,38 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     public IReadOnlyList<DescriptorChain> InFlight =>
         [.. _inFlight.Chains.OrderBy(c => _popSequence[c.Id])];
 
+    /// <summary>Heads queued by <see cref="Resubmit"/> and not popped yet, oldest first.</summary>
+    public ushort[] PendingResubmits =>
+        [.. Enumerable.Range(0, _resubmitCount).Select(i => _resubmit[(_resubmitHead + i) & _mask])];
+
+    /// <summary>
+    /// Queues the chain starting at descriptor <paramref name="head"/> to be popped again, before any new available
+    /// entry and without moving <see cref="NextAvail"/>: a restarted device redoes the requests an earlier instance
+    /// had taken but not returned (vhost-user in-flight tracking). The chain is read and validated when popped.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="head"/> is not a descriptor index of this queue.</exception>
+    /// <exception cref="InvalidOperationException">A whole queue's worth of heads is already waiting.</exception>
+    public void Resubmit(ushort head)
+    {
+        if (head >= _size) throw new ArgumentOutOfRangeException(nameof(head), $"head {head} is outside the queue of {_size}");
+        if (_resubmitCount == _size) throw new InvalidOperationException("more resubmitted heads than the queue size");
+        _resubmit[(_resubmitHead + _resubmitCount) & _mask] = head;
+        _resubmitCount++;
+    }
+
     /// <inheritdoc />
+    /// <remarks>Heads queued by <see cref="Resubmit"/> come first.</remarks>
     public PopResult TryPop(out DescriptorChain chain)
     {
         chain = null!;
         if (_error.IsError) return PopResult.Broken;
+        if (_resubmitCount > 0)
+        {
+            ushort again = _resubmit[_resubmitHead];
+            _resubmitHead = (_resubmitHead + 1) & _mask;
+            _resubmitCount--;
+            return PopHead(again, out chain);
+        }
         if (_nextAvail == _availIdxSeen && UseNotificationData && NotifiedAvailIndex is { } notified
             && (ushort)(notified - _nextAvail) is > 0 and var ahead && ahead <= _size)
         {
@@ -185,9 +216,17 @@ public sealed class SplitDeviceQueue : IDeviceQueue
         ulong slot = _avail + SplitLayout.AvailEntryOffset(_nextAvail & _mask);
         if (!Memory.TryReadU16(slot, MemoryAccessKind.RingEntry, out ushort head))
             return Fail(QueueError.FromFault(QueueErrorKind.RingAccessFault, Memory.LastFault));
+        var result = PopHead(head, out chain);
+        if (result == PopResult.Popped) _nextAvail++;
+        return result;
+    }
+
+    // Reads, validates and tracks the chain at head; the caller moves the available index when it came from the ring.
+    private PopResult PopHead(ushort head, out DescriptorChain chain)
+    {
+        chain = null!;
         if (head >= _size) return Fail(new QueueError(QueueErrorKind.DescriptorIndexOutOfRange, head));
         if (_chainById[head] != null) return Fail(new QueueError(QueueErrorKind.BufferIdInUse, head));
-
         var popped = _inFlight.Rent();
         var error = _reader.Read(head, popped);
         if (error.IsError)
@@ -197,7 +236,6 @@ public sealed class SplitDeviceQueue : IDeviceQueue
         }
         _inFlight.Add(popped);
         Track(popped);
-        _nextAvail++;
         chain = popped;
         return PopResult.Popped;
     }
@@ -298,7 +336,7 @@ public sealed class SplitDeviceQueue : IDeviceQueue
     public bool HasAvailable()
     {
         if (_error.IsError) return false;
-        if (_nextAvail != _availIdxSeen) return true;
+        if (_resubmitCount > 0 || _nextAvail != _availIdxSeen) return true;
         if (!Memory.TryReadU16Acquire(_avail + SplitLayout.AvailIndexOffset, MemoryAccessKind.RingIndex, out ushort idx))
         {
             Fail(QueueError.FromFault(QueueErrorKind.RingAccessFault, Memory.LastFault));
@@ -336,6 +374,7 @@ public sealed class SplitDeviceQueue : IDeviceQueue
         _inFlight.Clear();
         Array.Clear(_chainById);
         _orderHead = _orderCount = 0;
+        _resubmitHead = _resubmitCount = 0;
         _popCounter = 0;
         _nextAvail = _availIdxSeen = _nextUsed = _signalledUsed = 0;
         _notificationsEnabled = true;

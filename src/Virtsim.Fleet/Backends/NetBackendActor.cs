@@ -1,0 +1,131 @@
+using Virtsim.Actors.Actors;
+using Virtsim.Actors.Addressing;
+using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Messages.Net;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Vendors;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Fleet.Backends;
+
+/// <summary>
+/// A net device's backend as an actor: the hypervisor's tap path, the vhost-user process or the VF's embedded switch
+/// port that carries the device's frames to and from the L2 switch. The device's <see cref="Devices.FrameUplink"/>
+/// sends transmitted frames here, and the switch knows this actor (not the device) as the device's port. Every frame,
+/// either way, is forwarded when its kind's service time has passed (<see cref="BackendServiceModel"/>, the same rules
+/// as the blk backend: one lane per worker, a vhost-user wakeup when idle, a VF's parallel engines; transmit and
+/// receive share the lanes, as they share the worker), in arrival order per lane. The frame objects are forwarded as
+/// they are: nothing is copied.
+/// <para>A <see cref="CrashBackend"/> makes it throw. Its supervisor (the host) restarts it; the frames it held at the
+/// crash are gone (counted in <see cref="FleetCounter.NetBackendFramesDropped"/>), as a crashed software switch port
+/// loses packets. Frames still in its mailbox are served by the fresh incarnation. Without crashes it loses nothing.</para>
+/// </summary>
+public sealed class NetBackendActor : ReceiveActor
+{
+    private readonly BackendKind _kind;
+    private readonly IActorRef _network;
+    private readonly ActorPath _devicePath;
+    private readonly FleetMetrics _metrics;
+    private readonly BackendServiceModel _service;
+    private readonly Queue<HeldFrame>[] _lanes;
+    private readonly LaneDue[] _laneKeys;
+    private IActorRef? _device;
+
+    /// <summary>Creates one incarnation of the backend.</summary>
+    /// <param name="kind">Where the backend runs (decides its service time model).</param>
+    /// <param name="timing">The vendor's timing.</param>
+    /// <param name="network">The switch: frames from it go to the device, every other frame goes to it.</param>
+    /// <param name="devicePath">
+    /// The device actor's path. Resolved when the first received frame is due, not passed as a ref: the host creates
+    /// this actor before the device (the device's uplink needs this actor's ref), and no frame can come from the switch
+    /// before the host has created both and attached this actor as the port.
+    /// </param>
+    /// <param name="metrics">The run's counters.</param>
+    public NetBackendActor(BackendKind kind, VendorTiming timing, IActorRef network, ActorPath devicePath, FleetMetrics metrics)
+    {
+        _kind = kind;
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        _devicePath = devicePath ?? throw new ArgumentNullException(nameof(devicePath));
+        _metrics = metrics;
+        _service = new BackendServiceModel(kind, timing);
+        _lanes = new Queue<HeldFrame>[_service.Lanes];
+        _laneKeys = new LaneDue[_service.Lanes];
+        for (int i = 0; i < _lanes.Length; i++)
+        {
+            _lanes[i] = new Queue<HeldFrame>();
+            _laneKeys[i] = new LaneDue(i);
+        }
+
+        Receive<FrameMessage>(OnFrame);
+        Receive<LaneDue>(OnLaneDue);
+        Receive<CrashBackend>(c =>
+        {
+            _metrics.Add(FleetCounter.BackendCrashes);
+            // Counted here rather than in PreRestart: the crash that exceeds the restart limit stops the actor
+            // without a restart, and its frames are lost all the same.
+            _metrics.Add(FleetCounter.NetBackendFramesDropped, Held);
+            throw new BackendCrashException($"{_kind} net backend crashed: {c.Reason}");
+        });
+    }
+
+    /// <summary>Frames held (being served) by this incarnation.</summary>
+    public int Held
+    {
+        get
+        {
+            int n = 0;
+            foreach (var lane in _lanes) n += lane.Count;
+            return n;
+        }
+    }
+
+    /// <summary>The backend of net device <paramref name="plan"/>, with the plan's vendor kind and timing.</summary>
+    /// <param name="plan">The net device.</param>
+    /// <param name="network">The switch.</param>
+    /// <param name="devicePath">The device actor's path (created after the backend, by the same host).</param>
+    /// <param name="metrics">The run's counters.</param>
+    public static Props For(DevicePlan plan, IActorRef network, ActorPath devicePath, FleetMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var profile = plan.Spec.Profile;
+        return Props.Create(() => new NetBackendActor(profile.Backend, profile.Timing, network, devicePath, metrics));
+    }
+
+    /// <summary>The backend's name among its host's children, for the device actor named <paramref name="deviceActorName"/>.</summary>
+    public static string NameFor(string deviceActorName) => deviceActorName + "-backend";
+
+    private void OnFrame(FrameMessage frame)
+    {
+        bool toDevice = Sender.Equals(_network);
+        long now = Context.Clock.Elapsed.Ticks;
+        var (lane, finish) = _service.Schedule(now, frame.Frame.Length);
+        var queue = _lanes[lane];
+        queue.Enqueue(new HeldFrame(finish, frame, toDevice));
+        if (queue.Count == 1) Timers.StartSingleTimer(_laneKeys[lane], _laneKeys[lane], TimeSpan.FromTicks(finish - now));
+    }
+
+    private void OnLaneDue(LaneDue due)
+    {
+        var queue = _lanes[due.Lane];
+        long now = Context.Clock.Elapsed.Ticks;
+        // Real-time timers may fire a little late: send everything due, then wait for the next one.
+        while (queue.Count > 0 && queue.Peek().FinishTicks <= now)
+        {
+            var held = queue.Dequeue();
+            var target = held.ToDevice ? _device ??= Context.System.ResolveActorRef(_devicePath) : _network;
+            target.Tell(held.Frame, Self);
+        }
+        if (queue.Count > 0) Timers.StartSingleTimer(due, due, TimeSpan.FromTicks(queue.Peek().FinishTicks - now));
+    }
+
+    /// <summary>The kind (for diagnostics).</summary>
+    public override string ToString() => $"{_kind} net backend";
+
+    private readonly record struct HeldFrame(long FinishTicks, FrameMessage Frame, bool ToDevice);
+
+    private sealed class LaneDue(int lane)
+    {
+        public int Lane { get; } = lane;
+    }
+}

@@ -1,0 +1,64 @@
+using Virtsim.VhostUser.Native;
+using Virtsim.VhostUser.Protocol;
+
+namespace Virtsim.VhostUser.Backend;
+
+/// <summary>
+/// The shared in-flight tracking region (INFLIGHT_SHMFD) mapped in this process: one area per ring laid out as
+/// <see cref="InflightLayout"/> says. It outlives a back-end process (the front-end keeps the fd), which is what
+/// lets a restarted back-end find the requests its predecessor had taken but not returned.
+/// </summary>
+public sealed class InflightRegion : IDisposable
+{
+    private readonly IDisposable _owner;
+
+    private InflightRegion(IDisposable owner, nint address, InflightDescription description)
+    {
+        _owner = owner;
+        Address = address;
+        Description = description;
+    }
+
+    /// <summary>Size, offset, ring count and ring size.</summary>
+    public InflightDescription Description { get; }
+
+    /// <summary>Host address of the region's first byte.</summary>
+    public nint Address { get; }
+
+    /// <summary>The fd to hand a front-end when this process created the region (GET_INFLIGHT_FD), else -1.</summary>
+    public int Fd => _owner is SharedMemoryFile file ? file.Fd : -1;
+
+    /// <summary>Creates a zeroed region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> (GET_INFLIGHT_FD).</summary>
+    /// <exception cref="IOException">The memfd cannot be created or mapped.</exception>
+    public static InflightRegion Create(ushort numQueues, ushort queueSize)
+    {
+        ulong size = InflightLayout.RegionSize(numQueues, queueSize);
+        var file = SharedMemoryFile.Create("virtsim-inflight", size); // a new memfd reads as zeros
+        return new InflightRegion(file, file.Mapping.Address, new InflightDescription(size, 0, numQueues, queueSize));
+    }
+
+    /// <summary>Maps the region a front-end hands over (SET_INFLIGHT_FD).</summary>
+    /// <exception cref="VhostUserProtocolException">The region is too small for its rings or cannot be mapped.</exception>
+    public static InflightRegion Map(int fd, InflightDescription description)
+    {
+        const VhostUserRequest r = VhostUserRequest.SetInflightFd;
+        ulong needed = InflightLayout.RegionSize(description.NumQueues, description.QueueSize);
+        if (description.MmapSize < needed)
+            throw new VhostUserProtocolException(r, $"inflight region of 0x{description.MmapSize:x} bytes is smaller than the 0x{needed:x} its {description.NumQueues} rings of {description.QueueSize} need");
+        if (fd < 0) throw new VhostUserProtocolException(r, "no file descriptor attached");
+        MappedMemory mapping;
+        try { mapping = MappedMemory.Map(fd, description.MmapOffset, description.MmapSize); }
+        catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
+        return new InflightRegion(mapping, mapping.Address, description);
+    }
+
+    /// <summary>A tracker over ring <paramref name="queue"/>'s area.</summary>
+    public SplitInflightTracker Tracker(int queue)
+    {
+        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        return new SplitInflightTracker(Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize), Description.QueueSize);
+    }
+
+    /// <summary>Unmaps (and closes the memfd this process created).</summary>
+    public void Dispose() => _owner.Dispose();
+}
