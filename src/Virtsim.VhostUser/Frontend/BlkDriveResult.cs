@@ -3,6 +3,9 @@ namespace Virtsim.VhostUser.Frontend;
 /// <summary>Counters of a blk drive run.</summary>
 public sealed class BlkDriveResult
 {
+    /// <summary>An empty result to count into.</summary>
+    public BlkDriveResult() { }
+
     /// <summary>Disk size read from the config space (capacity times 512).</summary>
     public ulong CapacityBytes { get; internal set; }
 

@@ -24,11 +24,17 @@ public static class BlkDriver
     /// <summary>Negotiates, sets the ring up and runs write, flush and read-back; <paramref name="session"/> is left with the ring stopped.</summary>
     /// <exception cref="VhostUserProtocolException">The device broke the protocol or the ring, or cannot be written.</exception>
     /// <exception cref="TimeoutException">No request completed for the timeout.</exception>
-    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct)
+    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct) =>
+        Run(session, options, new BlkDriveResult(), progress, ct);
+
+    /// <summary>As <see cref="Run(FrontendSession, VhostUserDriveOptions, TextWriter?, CancellationToken)"/>, counting into <paramref name="result"/> (which keeps its counts when the run throws).</summary>
+    /// <exception cref="VhostUserProtocolException">The device broke the protocol or the ring, or cannot be written.</exception>
+    /// <exception cref="TimeoutException">No request completed for the timeout.</exception>
+    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, BlkDriveResult result, TextWriter? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        var result = new BlkDriveResult();
+        ArgumentNullException.ThrowIfNull(result);
         var link = new Link(session, options);
         ulong features = link.Negotiate();
         result.CapacityBytes = link.ReadCapacity();
@@ -95,7 +101,7 @@ public static class BlkDriver
         VhostUserDriveOptions options, BlkDriveResult result, TextWriter? progress, CancellationToken ct)
     {
         private FrontendSession Session => link.Session;
-        private long _sinceConnect;
+        private long _sinceConnect, _retired;
 
         private readonly FrontendRing _ring = rings[0];
         private readonly InFlightTable<int> _inFlight = new(options.QueueSize);
@@ -140,6 +146,7 @@ public static class BlkDriver
                     Retire(_order.Dequeue(), type, sha);
                     moved = true;
                     _sinceConnect++;
+                    options.Retired?.Invoke(++_retired);
                 }
                 // A simulated driver disconnect: hang up with requests in flight, then come back.
                 if (options.DisconnectEvery > 0 && _sinceConnect >= options.DisconnectEvery && _order.Count > 0)

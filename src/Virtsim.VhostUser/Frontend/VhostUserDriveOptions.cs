@@ -71,6 +71,9 @@ public sealed record VhostUserDriveOptions
     /// </summary>
     public long DisconnectEvery { get; init; }
 
+    /// <summary>Test hook: called on the driver's thread with the number of blk requests retired so far, after each one.</summary>
+    internal Action<long>? Retired { get; init; }
+
     /// <summary>The clock used for timeouts and progress lines.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -46,7 +46,11 @@ public static class VhostUserDriver
         try
         {
             if (options.Device == VhostUserDeviceKind.Net) net = NetDriver.Run(session, options, progress, ct);
-            else blk = BlkDriver.Run(session, options, progress, ct);
+            else
+            {
+                blk = new BlkDriveResult(); // kept on error: the summary still shows reconnects, duplicates and the rest
+                BlkDriver.Run(session, options, blk, progress, ct);
+            }
         }
         catch (Exception e) when (e is VhostUserProtocolException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {

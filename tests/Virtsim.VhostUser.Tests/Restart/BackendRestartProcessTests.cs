@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
+using Virtsim.VhostUser.Tests.Dpdk;
+using Virtsim.VhostUser.Tests.Frontend;
+using Xunit.Abstractions;
+
+namespace Virtsim.VhostUser.Tests.Restart;
+
+/// <summary>
+/// A real <c>virtsim vhost-user serve --device blk</c> process killed with SIGKILL mid-traffic, twice per run at
+/// seeded points (one in the write pass, one in the read-back), each time replaced by a new process on the same
+/// socket and image. The in-process front-end (INFLIGHT_SHMFD, <c>Reconnect</c>) reconnects and finishes: every
+/// request completes exactly once, the disk reads back verified, and the image file itself is the pattern.
+/// </summary>
+[Collection(DpdkCollection.Name)] // process-heavy: run alone
+public sealed class BackendRestartProcessTests(ITestOutputHelper output)
+{
+    private const int ImageBytes = 16 << 20;
+    private const int RequestSize = 16 * 1024;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_killed_and_restarted_backend_loses_no_request_and_completes_none_twice(int seed)
+    {
+        string socket = DriveAgainstServeTests.SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-restart-{Guid.NewGuid():N}.img");
+        await using (var f = File.Create(image)) f.SetLength(ImageBytes);
+        // Retirement counts at which the back-end dies: one while writing, one while reading back (of 2 x 1024 + 1).
+        var random = new Random(seed);
+        long[] killAt = [random.Next(50, 950), random.Next(1100, 1900)];
+        var reached = killAt.Select(_ => new ManualResetEventSlim()).ToArray();
+        var serves = new List<ServeProcess>();
+        string[] serveArgs = ["vhost-user", "serve", "--socket", socket, "--device", "blk", "--image", image];
+        try
+        {
+            serves.Add(ServeProcess.Start(serveArgs));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!File.Exists(socket) && DateTime.UtcNow < deadline && !serves[0].HasExited) Thread.Sleep(20);
+            Assert.True(File.Exists(socket), "serve never created its socket:\n" + serves[0].Output);
+
+            var options = new VhostUserDriveOptions
+            {
+                SocketPath = socket, Device = VhostUserDeviceKind.Blk, QueueSize = 128, RequestSize = RequestSize, Seed = (ulong)seed,
+                Timeout = TimeSpan.FromSeconds(20), Reconnect = true, ReconnectTimeout = TimeSpan.FromSeconds(60),
+                Retired = n =>
+                {
+                    for (int i = 0; i < killAt.Length; i++) if (n == killAt[i]) reached[i].Set();
+                },
+            };
+            var progress = new StringWriter();
+            var drive = VhostUserDriver.RunAsync(options, TextWriter.Null, TextWriter.Synchronized(progress));
+            int kills = 0;
+            for (int i = 0; i < killAt.Length; i++)
+            {
+                // The driver keeps going while this thread kills: the back-end dies with requests in flight.
+                if (!reached[i].Wait(TimeSpan.FromSeconds(90))) break; // the run ended early: its summary says why
+                serves[^1].KillHard();
+                kills++;
+                serves.Add(ServeProcess.Start(serveArgs));
+            }
+            var summary = await drive.WaitAsync(TimeSpan.FromSeconds(180));
+            output.WriteLine($"kill points {string.Join(", ", killAt)}");
+            output.WriteLine(summary.Json);
+            output.WriteLine(progress.ToString());
+            Assert.Null(summary.Error);
+            Assert.Equal(killAt.Length, kills);
+            var json = JsonDocument.Parse(summary.Json).RootElement;
+            Assert.True(json.GetProperty("ok").GetBoolean());
+            Assert.True(json.GetProperty("inflight").GetBoolean());
+            Assert.Equal(ImageBytes, json.GetProperty("capacityBytes").GetInt64());
+            Assert.Equal(ImageBytes, json.GetProperty("verifiedBytes").GetInt64());
+            Assert.Equal(ImageBytes, json.GetProperty("bytesWritten").GetInt64());
+            Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
+            Assert.Equal(0, json.GetProperty("failedRequests").GetInt64());
+            Assert.Equal(0, json.GetProperty("duplicates").GetInt64());
+            Assert.Equal(kills, json.GetProperty("reconnects").GetInt32());
+            Assert.Equal(2 * (ImageBytes / RequestSize) + 1, json.GetProperty("requests").GetInt64());
+
+            Assert.True(serves[^1].Stop(), "the last serve did not stop on SIGTERM");
+            // What the driver was told is written is in the file, whichever process wrote it.
+            byte[] content = await File.ReadAllBytesAsync(image);
+            Assert.Equal(-1, DiskPattern.FirstMismatch(content, (ulong)seed, 0));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), json.GetProperty("sha256").GetString());
+        }
+        finally
+        {
+            foreach (var s in serves)
+            {
+                if (!s.HasExited) output.WriteLine(s.Output);
+                s.Dispose();
+            }
+            File.Delete(image);
+            File.Delete(socket);
+        }
+    }
+}
