@@ -81,6 +81,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
             Assert.Equal(2 * (ImageBytes / RequestSize) + 1, json.GetProperty("requests").GetInt64());
 
             Assert.True(serves[^1].Stop(), "the last serve did not stop on SIGTERM");
+            foreach (var s in serves) output.WriteLine(s.Output);
             // What the driver was told is written is in the file, whichever process wrote it.
             byte[] content = await File.ReadAllBytesAsync(image);
             Assert.Equal(-1, DiskPattern.FirstMismatch(content, (ulong)seed, 0));
