@@ -36,9 +36,13 @@ internal static class VhostUserCommand
         {
             Description = "blk: the disk image file (created when missing). Without it the disk lives in memory.",
         };
+        var ioDelay = new Option<double>("--io-delay-ms")
+        {
+            Description = "blk: every disk access takes at least this many milliseconds (a slow disk, for restart tests; 0: none).",
+        };
         var serve = new Command("serve", "Serve a Virtsim device over vhost-user until SIGINT/SIGTERM; print one JSON summary line.")
         {
-            socket, device, queues, image,
+            socket, device, queues, image, ioDelay,
         };
         // Settings without a command-line option (image size, ...) keep the reference.conf values.
         serve.SetAction(r => Serve(ServeDefaults.Options with
@@ -47,6 +51,7 @@ internal static class VhostUserCommand
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
+            IoDelay = TimeSpan.FromMilliseconds(Math.Clamp(r.GetValue(ioDelay), 0, 60_000)),
         }, stdout, stderr));
         return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers, Virtsim drivers for real devices.")
         {

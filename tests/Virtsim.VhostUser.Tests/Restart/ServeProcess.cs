@@ -43,6 +43,7 @@ internal sealed class ServeProcess : IDisposable
     {
         Assert.Equal(0, Kill(_process.Id, 9));
         Assert.True(_process.WaitForExit(20_000), "serve did not die on SIGKILL");
+        _process.WaitForExit(); // and its output is read to the end
     }
 
     /// <summary>SIGTERM, then the exit (the serve loop ends and prints its summary).</summary>
@@ -50,7 +51,9 @@ internal sealed class ServeProcess : IDisposable
     {
         if (_process.HasExited) return true;
         Kill(_process.Id, 15);
-        return _process.WaitForExit(20_000);
+        if (!_process.WaitForExit(20_000)) return false;
+        _process.WaitForExit(); // and its output is read to the end
+        return true;
     }
 
     public void Dispose()
