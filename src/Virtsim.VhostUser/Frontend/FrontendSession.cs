@@ -55,9 +55,10 @@ public sealed class FrontendSession : IDisposable
     /// </summary>
     /// <exception cref="IOException">No connection within the timeout.</exception>
     public static FrontendSession Connect(string socketPath, TimeSpan timeout, TimeProvider time, CancellationToken ct = default) =>
-        new(new FrontendChannel(Open(socketPath, timeout, time, ct), timeout)) { SocketPath = socketPath };
+        new(new FrontendChannel(Open(socketPath, timeout, timeout, time, ct), timeout)) { SocketPath = socketPath };
 
-    private static VhostUserConnection Open(string socketPath, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    /// <summary>Connects, retrying for up to <paramref name="timeout"/> while nobody listens; a message, once started, must arrive within <paramref name="messageTimeout"/>.</summary>
+    private static VhostUserConnection Open(string socketPath, TimeSpan timeout, TimeSpan messageTimeout, TimeProvider time, CancellationToken ct)
     {
         long start = time.GetTimestamp();
         while (true)
@@ -65,7 +66,7 @@ public sealed class FrontendSession : IDisposable
             ct.ThrowIfCancellationRequested();
             try
             {
-                return VhostUserConnection.Connect(socketPath, timeout);
+                return VhostUserConnection.Connect(socketPath, messageTimeout);
             }
             catch (IOException) when (time.GetElapsedTime(start) < timeout)
             {
@@ -85,7 +86,7 @@ public sealed class FrontendSession : IDisposable
     {
         string path = SocketPath ?? throw new InvalidOperationException("this session has no socket path to reconnect to");
         Channel.Dispose(); // idempotent: a failed attempt leaves the old, closed channel in place
-        var connection = Open(path, timeout, time, ct);
+        var connection = Open(path, timeout, replyTimeout, time, ct);
         _earlierRequests += Channel.Requests;
         Channel = new FrontendChannel(connection, replyTimeout);
         OfferedFeatures = 0;
