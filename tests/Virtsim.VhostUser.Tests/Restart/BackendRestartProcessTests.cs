@@ -111,4 +111,45 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
             File.Delete(socket);
         }
     }
+
+    [Fact]
+    public void A_drive_process_that_hangs_up_mid_run_reconnects_to_the_same_serve_process()
+    {
+        string socket = DriveAgainstServeTests.SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-restart-{Guid.NewGuid():N}.img");
+        using (var f = File.Create(image)) f.SetLength(4 << 20);
+        using var serve = ServeProcess.Start("vhost-user", "serve", "--socket", socket, "--device", "blk", "--image", image);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!File.Exists(socket) && DateTime.UtcNow < deadline && !serve.HasExited) Thread.Sleep(20);
+            Assert.True(File.Exists(socket), "serve never created its socket:\n" + serve.Output);
+            using var drive = ServeProcess.Start("vhost-user", "drive", "--socket", socket, "--device", "blk", "--request-size", "16384",
+                "--seed", "9", "--timeout", "20", "--disconnect-every", "50");
+            Assert.True(drive.WaitForExit(120_000), "drive did not finish");
+            output.WriteLine(drive.Output);
+            Assert.Equal(0, drive.ExitCode);
+            var json = JsonDocument.Parse(drive.Output.Trim().Split('\n')[^1]).RootElement;
+            Assert.True(json.GetProperty("ok").GetBoolean());
+            int disconnects = json.GetProperty("disconnects").GetInt32();
+            Assert.True(disconnects >= 5, $"only {disconnects} disconnects over 513 requests");
+            Assert.Equal(disconnects, json.GetProperty("reconnects").GetInt32());
+            Assert.Equal(0, json.GetProperty("duplicates").GetInt64());
+            Assert.Equal(4 << 20, json.GetProperty("verifiedBytes").GetInt64());
+
+            Assert.True(serve.Stop(), "serve did not stop on SIGTERM");
+            output.WriteLine(serve.Output);
+            var served = JsonDocument.Parse(serve.Output.Trim().Split('\n')[^1]).RootElement;
+            Assert.Equal(disconnects + 1, served.GetProperty("connections").GetInt32());
+            Assert.Equal(0, served.GetProperty("errors").GetArrayLength());
+            byte[] content = File.ReadAllBytes(image);
+            Assert.Equal(-1, DiskPattern.FirstMismatch(content, 9, 0));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), json.GetProperty("sha256").GetString());
+        }
+        finally
+        {
+            File.Delete(image);
+            File.Delete(socket);
+        }
+    }
 }

@@ -5,8 +5,9 @@ using System.Text;
 namespace Virtsim.VhostUser.Tests.Restart;
 
 /// <summary>
-/// <c>virtsim vhost-user serve</c> as a real child process (the CLI built next to the tests), killed with
-/// SIGKILL on request and in <see cref="Dispose"/> if still running.
+/// A <c>virtsim</c> command (<c>vhost-user serve</c> or <c>drive</c>) as a real child process (the CLI built next
+/// to the tests), its stdout and stderr collected, killed with SIGKILL on request and in <see cref="Dispose"/> if
+/// still running.
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
@@ -37,6 +38,16 @@ internal sealed class ServeProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to end on its own (and its output to be read to the end).</summary>
+    public bool WaitForExit(int milliseconds)
+    {
+        if (!_process.WaitForExit(milliseconds)) return false;
+        _process.WaitForExit();
+        return true;
+    }
 
     /// <summary>SIGKILL: no GET_VRING_BASE, no flush, no cleanup; waits until the process is gone.</summary>
     public void KillHard()
