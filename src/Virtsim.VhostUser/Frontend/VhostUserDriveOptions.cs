@@ -89,6 +89,7 @@ public sealed record VhostUserDriveOptions
         if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
         if (ReconnectTimeout <= TimeSpan.Zero) return "the reconnect timeout must be positive";
         if (DisconnectEvery < 0) return $"disconnect-every must be 0 or more (got {DisconnectEvery})";
+        if (Device != VhostUserDeviceKind.Blk && (Reconnect || DisconnectEvery > 0)) return "reconnect and disconnect-every apply to blk only";
         if (RequestSize < 512 || RequestSize % 512 != 0 || RequestSize > (4 << 20)) return $"request size must be a multiple of 512 up to 4 MiB (got {RequestSize})";
         return null;
     }

@@ -78,6 +78,17 @@ public sealed class DriverReconnectTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Reconnection_options_are_refused_for_net_and_when_out_of_range()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Net, Reconnect = true }, TextWriter.Null));
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Blk, DisconnectEvery = -1 }, TextWriter.Null));
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Blk, ReconnectTimeout = TimeSpan.Zero }, TextWriter.Null));
+    }
+
+    [Fact]
     public async Task Packed_rings_do_not_negotiate_inflight_so_a_disconnect_is_refused_not_risked()
     {
         string socket = DriveAgainstServeTests.SocketPath();
