@@ -36,9 +36,13 @@ internal static class VhostUserCommand
         {
             Description = "blk: the disk image file (created when missing). Without it the disk lives in memory.",
         };
+        var ioDelay = new Option<double>("--io-delay-ms")
+        {
+            Description = "blk: every disk access takes at least this many milliseconds (a slow disk, for restart tests; 0: none).",
+        };
         var serve = new Command("serve", "Serve a Virtsim device over vhost-user until SIGINT/SIGTERM; print one JSON summary line.")
         {
-            socket, device, queues, image,
+            socket, device, queues, image, ioDelay,
         };
         // Settings without a command-line option (image size, ...) keep the reference.conf values.
         serve.SetAction(r => Serve(ServeDefaults.Options with
@@ -47,6 +51,7 @@ internal static class VhostUserCommand
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
+            IoDelay = TimeSpan.FromMilliseconds(Math.Clamp(r.GetValue(ioDelay), 0, 60_000)),
         }, stdout, stderr));
         return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers, Virtsim drivers for real devices.")
         {
@@ -106,17 +111,33 @@ internal static class VhostUserCommand
             Description = "Seconds to wait for the socket, for any reply, and for ring progress before giving up.",
             DefaultValueFactory = _ => defaults.Timeout.TotalSeconds,
         };
+        var reconnect = new Option<bool>("--reconnect")
+        {
+            Description = "blk: when the device goes away mid-run, wait for it on the same socket and continue (needs INFLIGHT_SHMFD, split rings).",
+        };
+        var reconnectTimeout = new Option<double>("--reconnect-timeout")
+        {
+            Description = "blk: seconds to wait for the device to come back after it went away.",
+            DefaultValueFactory = _ => defaults.ReconnectTimeout.TotalSeconds,
+        };
+        var disconnectEvery = new Option<long>("--disconnect-every")
+        {
+            Description = "blk: hang up after this many completed requests per connection, with requests in flight, and reconnect (0: never; needs INFLIGHT_SHMFD).",
+            DefaultValueFactory = _ => defaults.DisconnectEvery,
+        };
         var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
         {
             socket, device, frames, frameSize, queueSize, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
+            reconnect, reconnectTimeout, disconnectEvery,
         };
         drive.SetAction(r =>
         {
             int size = r.GetValue(queueSize);
             double seconds = r.GetValue(timeout);
-            if (size is < 1 or > ushort.MaxValue || !(seconds > 0 && seconds < 86_400))
+            double reconnectSeconds = r.GetValue(reconnectTimeout);
+            if (size is < 1 or > ushort.MaxValue || !(seconds > 0 && seconds < 86_400) || !(reconnectSeconds > 0 && reconnectSeconds < 86_400))
             {
-                stderr.WriteLine($"virtsim: --queue-size must be 1..32768 and --timeout positive (got {size}, {seconds})");
+                stderr.WriteLine($"virtsim: --queue-size must be 1..32768, --timeout and --reconnect-timeout positive (got {size}, {seconds}, {reconnectSeconds})");
                 return ExitCodes.BadScenario;
             }
             return Drive(new VhostUserDriveOptions
@@ -134,6 +155,9 @@ internal static class VhostUserCommand
                 MergeableRxBuffers = !r.GetValue(noMrgRxbuf),
                 Seed = r.GetValue(seed),
                 Timeout = TimeSpan.FromSeconds(seconds),
+                Reconnect = r.GetValue(reconnect),
+                ReconnectTimeout = TimeSpan.FromSeconds(reconnectSeconds),
+                DisconnectEvery = r.GetValue(disconnectEvery),
             }, stdout, stderr);
         });
         return drive;

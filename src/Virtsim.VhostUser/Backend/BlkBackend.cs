@@ -35,6 +35,7 @@ public sealed class BlkBackend : VhostUserDevice, IDisposable
         IBlockStore store = options.ImagePath is { } path
             ? new FileBlockStore(path, options.ImageSize)
             : new MemoryBlockStore((ulong)options.ImageSize / IBlockStore.SectorSize, WriteCacheMode.Writeback);
+        if (options.IoDelay > TimeSpan.Zero) store = new DelayedBlockStore(store, options.IoDelay);
         return new BlkBackend(store, options.Queues);
     }
 

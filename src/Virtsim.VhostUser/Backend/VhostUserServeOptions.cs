@@ -21,6 +21,12 @@ public sealed record VhostUserServeOptions
     /// <summary>Blk: size of a new image or of the RAM disk, in bytes (a multiple of 512).</summary>
     public long ImageSize { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Blk: every disk access takes at least this long (a slow disk; zero: none). A command-line test knob
+    /// (<c>--io-delay-ms</c>) with no reference.conf setting.
+    /// </summary>
+    public TimeSpan IoDelay { get; init; }
+
     /// <summary>Net: send transmitted frames back to the driver.</summary>
     public bool Loopback { get; init; }
 

@@ -614,6 +614,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     {
         if (ring.Started || !_featuresSet || _map == null || !ring.IsConfigured) return;
         ring.Start(_map, VirtioFeatures, LocalLog());
+        if (ring.Resubmitted > 0) _log?.WriteLine($"vhost-user: ring {ring.Index}: {ring.Resubmitted} requests taken by the previous back-end resubmitted from the inflight region");
         if ((Features & (1UL << VhostUserFeatures.ProtocolFeatures)) == 0) ring.Enabled = true;
         if (ring.Broken) Broken(ring.Index, ring.Queue!.Error);
     }

@@ -3,6 +3,9 @@ namespace Virtsim.VhostUser.Frontend;
 /// <summary>Counters of a blk drive run.</summary>
 public sealed class BlkDriveResult
 {
+    /// <summary>An empty result to count into.</summary>
+    public BlkDriveResult() { }
+
     /// <summary>Disk size read from the config space (capacity times 512).</summary>
     public ulong CapacityBytes { get; internal set; }
 
@@ -36,6 +39,18 @@ public sealed class BlkDriveResult
     /// <summary>Calls (interrupts) read from the ring's eventfd.</summary>
     public long Calls { get; internal set; }
 
+    /// <summary>INFLIGHT_SHMFD was negotiated: the driver holds the in-flight region and may reconnect.</summary>
+    public bool Inflight { get; internal set; }
+
+    /// <summary>Times the driver connected again (after the device went away, or after hanging up itself).</summary>
+    public int Reconnects { get; internal set; }
+
+    /// <summary>Times the driver hung up itself with requests in flight (<see cref="VhostUserDriveOptions.DisconnectEvery"/>).</summary>
+    public int Disconnects { get; internal set; }
+
+    /// <summary>Used ids that were not in flight: a request completed twice (or one never submitted). The run stops at the first.</summary>
+    public long Duplicates { get; internal set; }
+
     /// <summary>True when the whole disk was written, read back and verified with every request OK.</summary>
-    public bool Ok => CapacityBytes > 0 && VerifiedBytes == CapacityBytes && BytesWritten == CapacityBytes && Mismatches == 0 && FailedRequests == 0;
+    public bool Ok => CapacityBytes > 0 && VerifiedBytes == CapacityBytes && BytesWritten == CapacityBytes && Mismatches == 0 && FailedRequests == 0 && Duplicates == 0;
 }

@@ -10,7 +10,10 @@ namespace Virtsim.VhostUser.Frontend;
 /// A virtio-blk driver against a real device: reads the capacity with GET_CONFIG, writes <see cref="DiskPattern"/>
 /// over the whole disk, flushes (when VIRTIO_BLK_F_FLUSH is offered), reads everything back in order, verifies it
 /// and hashes it with SHA-256. Requests are pipelined (several in flight on ring 0) and retired in submission
-/// order, so the hash covers the disk front to back.
+/// order, so the hash covers the disk front to back. With INFLIGHT_SHMFD (split rings) the driver keeps the
+/// in-flight region and, with <see cref="VhostUserDriveOptions.Reconnect"/>, survives a device that goes away
+/// mid-run: it reconnects, renegotiates the same features, shares the same memory and region, and restarts the
+/// ring where the device's tracking says it stopped, so each request completes exactly once.
 /// </summary>
 public static class BlkDriver
 {
@@ -21,21 +24,20 @@ public static class BlkDriver
     /// <summary>Negotiates, sets the ring up and runs write, flush and read-back; <paramref name="session"/> is left with the ring stopped.</summary>
     /// <exception cref="VhostUserProtocolException">The device broke the protocol or the ring, or cannot be written.</exception>
     /// <exception cref="TimeoutException">No request completed for the timeout.</exception>
-    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct)
+    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct) =>
+        Run(session, options, new BlkDriveResult(), progress, ct);
+
+    /// <summary>As <see cref="Run(FrontendSession, VhostUserDriveOptions, TextWriter?, CancellationToken)"/>, counting into <paramref name="result"/> (which keeps its counts when the run throws).</summary>
+    /// <exception cref="VhostUserProtocolException">The device broke the protocol or the ring, or cannot be written.</exception>
+    /// <exception cref="TimeoutException">No request completed for the timeout.</exception>
+    public static BlkDriveResult Run(FrontendSession session, VhostUserDriveOptions options, BlkDriveResult result, TextWriter? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        ulong packed = options.Packed ? 1UL << FeatureBit.RingPacked : 0;
-        ulong wanted = (1UL << FeatureBit.Version1) | packed | (1UL << BlkFeatureBit.Flush) |
-                       (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
-                       (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
-        ulong features = session.Negotiate(wanted, (1UL << FeatureBit.Version1) | packed);
-        if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
-            throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device offers feature bit 5 (VIRTIO_BLK_F_RO: read-only, or not a blk device at all); it cannot be written");
-        var result = new BlkDriveResult();
-        ulong sectors = FrontendSession.ReadU64(session.ReadConfig(0, 8), 0);
-        result.CapacityBytes = sectors * 512;
-        if (result.CapacityBytes == 0) throw new VhostUserProtocolException(VhostUserRequest.GetConfig, "the device reports a capacity of 0 sectors");
+        ArgumentNullException.ThrowIfNull(result);
+        var link = new Link(session, options);
+        ulong features = link.Negotiate();
+        result.CapacityBytes = link.ReadCapacity();
 
         var format = options.Packed ? QueueFormat.Packed : QueueFormat.Split;
         int depth = Math.Clamp(options.QueueSize / 3, 1, MaxDepth);
@@ -45,9 +47,12 @@ public static class BlkDriver
         ulong slotBase = memory.Allocate((ulong)depth * slotSize, 4096);
         FrontendRing[] rings = [ring];
         session.ShareMemory(memory);
-        session.StartRings(rings, memory);
+        // The region comes from the first device and is kept for the whole run (the spec's front-end owns it).
+        using var inflight = session.Has(VhostUserProtocolFeature.InflightShmfd) ? FrontendInflight.Get(session.Channel, 1, options.QueueSize) : null;
+        result.Inflight = inflight != null;
+        session.StartRings(rings, memory, inflight);
 
-        var pipeline = new Pipeline(session, rings, memory, slotBase, slotSize, depth, options, result, progress, ct);
+        var pipeline = new Pipeline(link, rings, memory, inflight, features, slotBase, slotSize, depth, options, result, progress, ct);
         pipeline.Pass(TypeOut);
         if ((features & (1UL << BlkFeatureBit.Flush)) != 0) result.Flushed = pipeline.Flush();
         using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
@@ -55,17 +60,49 @@ public static class BlkDriver
             pipeline.Pass(TypeIn, sha);
             result.Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset());
         }
-        session.StopRings(rings);
+        pipeline.StopRings();
         result.Kicks = ring.Kicks;
         result.Calls = ring.Calls;
         return result;
     }
 
+    /// <summary>The negotiation a blk driver does on every connection, so a reconnection asks for exactly the same.</summary>
+    private sealed class Link(FrontendSession session, VhostUserDriveOptions options)
+    {
+        private readonly ulong _required = (1UL << FeatureBit.Version1) | (options.Packed ? 1UL << FeatureBit.RingPacked : 0);
+
+        public FrontendSession Session => session;
+
+        /// <summary>Features and protocol features (INFLIGHT_SHMFD for split rings: packed rings are not tracked by this back-end); returns the virtio features.</summary>
+        public ulong Negotiate()
+        {
+            ulong wanted = _required | (1UL << BlkFeatureBit.Flush) |
+                           (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
+                           (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
+            ulong inflight = options.Packed ? 0 : 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
+            ulong features = session.Negotiate(wanted, _required, inflight);
+            if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
+                throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device offers feature bit 5 (VIRTIO_BLK_F_RO: read-only, or not a blk device at all); it cannot be written");
+            return features;
+        }
+
+        /// <summary>The capacity in bytes (GET_CONFIG), never 0.</summary>
+        public ulong ReadCapacity()
+        {
+            ulong bytes = FrontendSession.ReadU64(session.ReadConfig(0, 8), 0) * 512;
+            if (bytes == 0) throw new VhostUserProtocolException(VhostUserRequest.GetConfig, "the device reports a capacity of 0 sectors");
+            return bytes;
+        }
+    }
+
     /// <summary>Request slots (header, status byte, data) and the submitted-not-completed table of one ring.</summary>
     private sealed class Pipeline(
-        FrontendSession session, FrontendRing[] rings, FrontendMemory memory, ulong slotBase, ulong slotSize, int depth,
+        Link link, FrontendRing[] rings, FrontendMemory memory, FrontendInflight? inflight, ulong features, ulong slotBase, ulong slotSize, int depth,
         VhostUserDriveOptions options, BlkDriveResult result, TextWriter? progress, CancellationToken ct)
     {
+        private FrontendSession Session => link.Session;
+        private long _sinceConnect, _retired;
+
         private readonly FrontendRing _ring = rings[0];
         private readonly InFlightTable<int> _inFlight = new(options.QueueSize);
         private readonly bool[] _done = new bool[depth];
@@ -108,6 +145,15 @@ public static class BlkDriver
                 {
                     Retire(_order.Dequeue(), type, sha);
                     moved = true;
+                    _sinceConnect++;
+                    options.Retired?.Invoke(++_retired);
+                }
+                // A simulated driver disconnect: hang up with requests in flight, then come back.
+                if (options.DisconnectEvery > 0 && _sinceConnect >= options.DisconnectEvery && _order.Count > 0)
+                {
+                    result.Disconnects++;
+                    Reconnect(null);
+                    moved = true;
                 }
                 if (moved)
                 {
@@ -122,7 +168,82 @@ public static class BlkDriver
                 if (time.GetElapsedTime(lastProgress) >= options.Timeout)
                     throw new TimeoutException($"no blk request completed within {options.Timeout.TotalSeconds:0.###} s ({_order.Count} in flight)");
                 if (_ring.Queue.SetInterrupts(true)) continue;
-                session.WaitForCalls(rings, 20);
+                if (Wait()) lastProgress = time.GetTimestamp();
+            }
+        }
+
+        /// <summary>Stops the ring with GET_VRING_BASE at the end (reconnecting first if the device went away meanwhile).</summary>
+        public void StopRings()
+        {
+            while (true)
+            {
+                try
+                {
+                    Session.StopRings(rings);
+                    return;
+                }
+                catch (VhostUserProtocolException e) when (e.ConnectionLost) { Reconnect(e); }
+            }
+        }
+
+        /// <summary>Sleeps until a call (20 ms at most); true when the device went away and the driver reconnected.</summary>
+        private bool Wait()
+        {
+            try
+            {
+                Session.WaitForCalls(rings, 20);
+                return false;
+            }
+            catch (VhostUserProtocolException e) when (e.ConnectionLost)
+            {
+                Reconnect(e);
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// Connects again (after <paramref name="lost"/>, or because the driver hangs up itself when null) and
+        /// restarts the ring over the same memory and in-flight region; repeats while the new device goes away
+        /// during setup, up to <see cref="VhostUserDriveOptions.ReconnectTimeout"/>.
+        /// </summary>
+        private void Reconnect(VhostUserProtocolException? lost)
+        {
+            if (lost != null && !options.Reconnect) throw lost;
+            if (inflight == null)
+                throw new VhostUserProtocolException(lost?.Request ?? VhostUserRequest.None,
+                    $"{lost?.Message ?? "disconnecting"}: cannot reconnect without INFLIGHT_SHMFD (requests in flight would be lost or done twice)");
+            var time = options.Time;
+            long start = time.GetTimestamp();
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                TimeSpan left = options.ReconnectTimeout - time.GetElapsedTime(start);
+                if (left <= TimeSpan.Zero) throw new TimeoutException($"could not reconnect within {options.ReconnectTimeout.TotalSeconds:0.###} s");
+                progress?.WriteLine($"virtsim: blk {(lost == null ? "disconnecting" : "the device went away")} with {_inFlight.Count} requests in flight; reconnecting");
+                try
+                {
+                    Session.Reconnect(left, options.Timeout, time, ct);
+                    ulong again = link.Negotiate();
+                    if (again != features)
+                        throw new VhostUserProtocolException(VhostUserRequest.SetFeatures, $"the device came back with features 0x{again:x}, not 0x{features:x}");
+                    if (!Session.Has(VhostUserProtocolFeature.InflightShmfd))
+                        throw new VhostUserProtocolException(VhostUserRequest.SetProtocolFeatures, "the device came back without INFLIGHT_SHMFD");
+                    ulong capacity = link.ReadCapacity();
+                    if (capacity != result.CapacityBytes)
+                        throw new VhostUserProtocolException(VhostUserRequest.GetConfig, $"the device came back with {capacity} bytes, not {result.CapacityBytes}");
+                    Session.ShareMemory(memory);
+                    Session.StartRings(rings, memory, inflight);
+                }
+                catch (VhostUserProtocolException e) when (e.ConnectionLost)
+                {
+                    lost = e;
+                    continue;
+                }
+                result.Reconnects++;
+                _sinceConnect = 0;
+                // Requests made available while nobody listened may have had their kick lost with the old device.
+                _ring.ForceKick();
+                return;
             }
         }
 
@@ -138,7 +259,7 @@ public static class BlkDriver
                 ct.ThrowIfCancellationRequested();
                 if (options.Time.GetElapsedTime(start) >= options.Timeout)
                     throw new TimeoutException($"the flush did not complete within {options.Timeout.TotalSeconds:0.###} s");
-                if (!_ring.Queue.SetInterrupts(true)) session.WaitForCalls(rings, 20);
+                if (!_ring.Queue.SetInterrupts(true) && Wait()) start = options.Time.GetTimestamp();
             }
             _order.Dequeue();
             _done[slot] = false;
@@ -175,7 +296,10 @@ public static class BlkDriver
             while ((taken = _ring.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
             {
                 if (!_inFlight.TryComplete(used.Id, out int slot))
+                {
+                    result.Duplicates++; // completed twice, or never submitted
                     throw new VhostUserProtocolException($"ring 0: the device returned buffer id {used.Id}, which is not in flight");
+                }
                 _done[slot] = true;
                 any = true;
             }

@@ -57,6 +57,24 @@ public sealed class FrontendChannel : IDisposable
         return reply.Payload;
     }
 
+    /// <summary>
+    /// Sends a request whose reply carries exactly one file descriptor (GET_INFLIGHT_FD); returns the payload,
+    /// checked to be <paramref name="expectedSize"/> bytes (any when -1), and the descriptor, which the caller then owns.
+    /// </summary>
+    /// <exception cref="VhostUserProtocolException">Sending failed or the reply is missing, malformed or without exactly one descriptor.</exception>
+    public byte[] AskWithFd(VhostUserRequest request, byte[] payload, int expectedSize, out int fd)
+    {
+        Transmit(VhostUserMessage.ForRequest(request, payload));
+        var reply = Receive(request, allowFd: true);
+        if (reply.FdCount != 1 || (expectedSize >= 0 && reply.Payload.Length != expectedSize))
+        {
+            reply.CloseFds();
+            throw new VhostUserProtocolException(request, $"reply has {reply.Payload.Length} payload bytes and {reply.FdCount} file descriptors, expected {expectedSize} and 1");
+        }
+        fd = reply.TakeFd(0);
+        return reply.Payload;
+    }
+
     /// <summary>Sends a request with an empty payload and returns its u64 reply.</summary>
     /// <exception cref="VhostUserProtocolException">Sending failed or the reply is missing or malformed.</exception>
     public ulong AskU64(VhostUserRequest request)
@@ -93,31 +111,34 @@ public sealed class FrontendChannel : IDisposable
         }
         catch (IOException e)
         {
-            throw new VhostUserProtocolException(message.Request, $"could not send the request: {e.Message}");
+            throw new VhostUserProtocolException(message.Request, $"could not send the request: {e.Message}") { ConnectionLost = true };
         }
     }
 
-    private VhostUserMessage Receive(VhostUserRequest expected)
+    private VhostUserMessage Receive(VhostUserRequest expected, bool allowFd = false)
     {
         if (!_connection.WaitReadable((int)Math.Min(int.MaxValue, Timeout.TotalMilliseconds)))
             throw new VhostUserProtocolException(expected, $"no reply within {Timeout.TotalSeconds:0.###} s");
-        var reply = ReceiveAny(expected);
+        var reply = ReceiveAny(expected, allowFd);
         if (reply.Request != expected)
+        {
+            reply.CloseFds();
             throw new VhostUserProtocolException(expected, $"the reply is for request {(uint)reply.Request} ({reply.Request})");
+        }
         return reply;
     }
 
-    private VhostUserMessage ReceiveAny(VhostUserRequest expected)
+    private VhostUserMessage ReceiveAny(VhostUserRequest expected, bool allowFd = false)
     {
         VhostUserMessage? message;
         try { message = _connection.ReceiveReply(); }
-        catch (IOException e) { throw new VhostUserProtocolException(expected, e.Message); }
+        catch (IOException e) { throw new VhostUserProtocolException(expected, e.Message) { ConnectionLost = true }; }
         catch (VhostUserProtocolException e) when (e.Request == VhostUserRequest.None && expected != VhostUserRequest.None)
         {
             throw new VhostUserProtocolException(expected, "bad reply: " + e.Message);
         }
-        if (message == null) throw new VhostUserProtocolException(expected, "the device closed the connection");
-        if (message.FdCount > 0)
+        if (message == null) throw new VhostUserProtocolException(expected, "the device closed the connection") { ConnectionLost = true };
+        if (message.FdCount > 0 && !allowFd)
         {
             message.CloseFds();
             throw new VhostUserProtocolException(expected, $"the reply carries {message.FdCount} file descriptors");

@@ -60,15 +60,19 @@ public sealed class FrontendRing : IDisposable
         return new FrontendRing(index, Virtqueue.CreateDriver(config, memory.Memory), kick, call);
     }
 
-    /// <summary>Sends SET_VRING_NUM, BASE, ADDR, KICK and CALL for a fresh ring (not yet enabled).</summary>
+    /// <summary>
+    /// Sends SET_VRING_NUM, BASE, ADDR, KICK and CALL (the ring is not yet enabled). The base is
+    /// <paramref name="splitBase"/> when given (a split ring restarted after a reconnection), else that of a fresh ring.
+    /// </summary>
     /// <exception cref="VhostUserProtocolException">The device refused one of them or broke the protocol.</exception>
-    public void Program(FrontendChannel channel, FrontendMemory memory)
+    public void Program(FrontendChannel channel, FrontendMemory memory, ushort? splitBase = null)
     {
         var config = Queue.Config;
         uint index = (uint)Index;
         channel.Send(VhostUserRequest.SetVringNum, new VringState(index, config.Size).ToBytes());
         // A fresh packed ring starts with both wrap counters at 1 (bit 15); a split ring at index 0.
-        channel.Send(VhostUserRequest.SetVringBase, new VringState(index, config.Format == QueueFormat.Packed ? 1u << 15 : 0u).ToBytes());
+        uint vringBase = config.Format == QueueFormat.Packed ? 1u << 15 : splitBase ?? 0;
+        channel.Send(VhostUserRequest.SetVringBase, new VringState(index, vringBase).ToBytes());
         channel.Send(VhostUserRequest.SetVringAddr, new VringAddress(index, 0, memory.UserAddress(config.DescriptorArea),
             memory.UserAddress(config.DeviceArea), memory.UserAddress(config.DriverArea), config.DeviceArea).ToBytes());
         channel.SendU64(VhostUserRequest.SetVringKick, index, Kick.Fd);
@@ -83,6 +87,13 @@ public sealed class FrontendRing : IDisposable
             Kick.Signal();
             Kicks++;
         }
+    }
+
+    /// <summary>Kicks unconditionally (after a reconnection the device may have missed the last kick).</summary>
+    public void ForceKick()
+    {
+        Kick.Signal();
+        Kicks++;
     }
 
     /// <summary>Consumes a pending call; true when there was one.</summary>

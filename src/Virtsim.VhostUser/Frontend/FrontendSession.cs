@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Transport;
+using Virtsim.Virtio.Queues;
 using Virtsim.Virtio.Status;
 
 namespace Virtsim.VhostUser.Frontend;
@@ -19,12 +20,19 @@ public sealed class FrontendSession : IDisposable
         (1UL << (int)VhostUserProtocolFeature.Config) | (1UL << (int)VhostUserProtocolFeature.Status);
 
     private DeviceStatus _status;
+    private long _earlierRequests;
 
     /// <summary>A session over an open channel (owned from now on).</summary>
     public FrontendSession(FrontendChannel channel) => Channel = channel ?? throw new ArgumentNullException(nameof(channel));
 
-    /// <summary>The request/reply channel.</summary>
-    public FrontendChannel Channel { get; }
+    /// <summary>The request/reply channel (a new one after each <see cref="Reconnect"/>).</summary>
+    public FrontendChannel Channel { get; private set; }
+
+    /// <summary>The socket this session connected to (null for a session over a given channel: it cannot reconnect).</summary>
+    public string? SocketPath { get; private set; }
+
+    /// <summary>Requests sent over every connection of this session.</summary>
+    public long Requests => _earlierRequests + Channel.Requests;
 
     /// <summary>Features the device offered (vhost-user bits included).</summary>
     public ulong OfferedFeatures { get; private set; }
@@ -46,7 +54,11 @@ public sealed class FrontendSession : IDisposable
     /// for the socket to appear and accept (a device started just before may not have created it yet).
     /// </summary>
     /// <exception cref="IOException">No connection within the timeout.</exception>
-    public static FrontendSession Connect(string socketPath, TimeSpan timeout, TimeProvider time, CancellationToken ct = default)
+    public static FrontendSession Connect(string socketPath, TimeSpan timeout, TimeProvider time, CancellationToken ct = default) =>
+        new(new FrontendChannel(Open(socketPath, timeout, timeout, time, ct), timeout)) { SocketPath = socketPath };
+
+    /// <summary>Connects, retrying for up to <paramref name="timeout"/> while nobody listens; a message, once started, must arrive within <paramref name="messageTimeout"/>.</summary>
+    private static VhostUserConnection Open(string socketPath, TimeSpan timeout, TimeSpan messageTimeout, TimeProvider time, CancellationToken ct)
     {
         long start = time.GetTimestamp();
         while (true)
@@ -54,8 +66,7 @@ public sealed class FrontendSession : IDisposable
             ct.ThrowIfCancellationRequested();
             try
             {
-                var connection = VhostUserConnection.Connect(socketPath, timeout);
-                return new FrontendSession(new FrontendChannel(connection, timeout));
+                return VhostUserConnection.Connect(socketPath, messageTimeout);
             }
             catch (IOException) when (time.GetElapsedTime(start) < timeout)
             {
@@ -65,12 +76,36 @@ public sealed class FrontendSession : IDisposable
     }
 
     /// <summary>
+    /// Closes the connection and connects again to <see cref="SocketPath"/>, waiting up to
+    /// <paramref name="timeout"/> for a (restarted) device to listen there; replies are then awaited with
+    /// <paramref name="replyTimeout"/>. Negotiation starts over: call <see cref="Negotiate"/> next.
+    /// </summary>
+    /// <exception cref="IOException">No connection within the timeout.</exception>
+    /// <exception cref="InvalidOperationException">The session was made over a given channel and has no socket path.</exception>
+    public void Reconnect(TimeSpan timeout, TimeSpan replyTimeout, TimeProvider time, CancellationToken ct = default)
+    {
+        string path = SocketPath ?? throw new InvalidOperationException("this session has no socket path to reconnect to");
+        Channel.Dispose(); // idempotent: a failed attempt leaves the old, closed channel in place
+        var connection = Open(path, timeout, replyTimeout, time, ct);
+        _earlierRequests += Channel.Requests;
+        Channel = new FrontendChannel(connection, replyTimeout);
+        OfferedFeatures = 0;
+        Features = 0;
+        ProtocolFeatures = 0;
+        DeviceQueues = 0;
+        _status = 0;
+    }
+
+    /// <summary>
     /// SET_OWNER, GET_FEATURES, protocol features (GET/SET_PROTOCOL_FEATURES, GET_QUEUE_NUM), SET_FEATURES with
     /// the offered part of <paramref name="wanted"/>, and with STATUS the ACKNOWLEDGE, DRIVER and FEATURES_OK
     /// steps. Returns the negotiated virtio features (vhost-user bits removed).
     /// </summary>
+    /// <param name="wanted">Virtio features asked for (those offered are set).</param>
+    /// <param name="required">Virtio features the device must offer.</param>
+    /// <param name="extraProtocolFeatures">Protocol features used on top of <see cref="WantedProtocolFeatures"/> when offered (INFLIGHT_SHMFD for blk).</param>
     /// <exception cref="VhostUserProtocolException">A <paramref name="required"/> feature is missing, the device refused the features, or it broke the protocol.</exception>
-    public ulong Negotiate(ulong wanted, ulong required)
+    public ulong Negotiate(ulong wanted, ulong required, ulong extraProtocolFeatures = 0)
     {
         Channel.Send(VhostUserRequest.SetOwner, []);
         OfferedFeatures = Channel.AskU64(VhostUserRequest.GetFeatures);
@@ -80,7 +115,7 @@ public sealed class FrontendSession : IDisposable
         if ((OfferedFeatures & protocolBit) != 0)
         {
             ulong offered = Channel.AskU64(VhostUserRequest.GetProtocolFeatures);
-            ProtocolFeatures = offered & WantedProtocolFeatures;
+            ProtocolFeatures = offered & (WantedProtocolFeatures | extraProtocolFeatures);
             Channel.SendU64(VhostUserRequest.SetProtocolFeatures, ProtocolFeatures);
             // Acks apply from the next request on.
             Channel.ReplyAck = Has(VhostUserProtocolFeature.ReplyAck);
@@ -115,11 +150,17 @@ public sealed class FrontendSession : IDisposable
     public void ShareMemory(FrontendMemory memory) =>
         Channel.Send(VhostUserRequest.SetMemTable, memory.Table.ToBytes(), memory.Fd);
 
-    /// <summary>Programs and enables every ring, then (with STATUS) sets DRIVER_OK.</summary>
+    /// <summary>
+    /// Programs and enables every ring, then (with STATUS) sets DRIVER_OK. With an <paramref name="inflight"/>
+    /// region (INFLIGHT_SHMFD) it is handed over first, and a split ring's base is the used index its last
+    /// back-end recorded there (0 for a fresh region), so a restarted back-end resubmits what was in flight.
+    /// </summary>
     /// <exception cref="VhostUserProtocolException">The device refused a request or broke the protocol.</exception>
-    public void StartRings(IReadOnlyList<FrontendRing> rings, FrontendMemory memory)
+    public void StartRings(IReadOnlyList<FrontendRing> rings, FrontendMemory memory, FrontendInflight? inflight = null)
     {
-        foreach (var ring in rings) ring.Program(Channel, memory);
+        inflight?.Share(Channel);
+        foreach (var ring in rings)
+            ring.Program(Channel, memory, inflight != null && ring.Queue.Config.Format == QueueFormat.Split ? inflight.SplitUsedIdx(ring.Index) : null);
         // With PROTOCOL_FEATURES rings start disabled; without it they run as soon as they are kicked.
         if ((Features & (1UL << VhostUserFeatures.ProtocolFeatures)) != 0)
             foreach (var ring in rings) Channel.Send(VhostUserRequest.SetVringEnable, new VringState((uint)ring.Index, 1).ToBytes());

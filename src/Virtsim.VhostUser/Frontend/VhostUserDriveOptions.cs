@@ -56,6 +56,24 @@ public sealed record VhostUserDriveOptions
     /// <summary>Blk: bytes per read or write request (a multiple of 512).</summary>
     public int RequestSize { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Blk: when the device goes away mid-run (hang-up, killed back-end), wait for it to come back on the same
+    /// socket and continue where it stopped. Needs INFLIGHT_SHMFD (split rings); without it the run ends with an error.
+    /// </summary>
+    public bool Reconnect { get; init; }
+
+    /// <summary>Blk: longest wait for the device to listen again and accept the reconnection.</summary>
+    public TimeSpan ReconnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Blk: after this many requests completed on one connection the driver hangs up itself, with requests in
+    /// flight, and reconnects (a simulated driver disconnect; 0: never). Needs INFLIGHT_SHMFD.
+    /// </summary>
+    public long DisconnectEvery { get; init; }
+
+    /// <summary>Test hook: called on the driver's thread with the number of blk requests retired so far, after each one.</summary>
+    internal Action<long>? Retired { get; init; }
+
     /// <summary>The clock used for timeouts and progress lines.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -69,6 +87,9 @@ public sealed record VhostUserDriveOptions
         if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
         if (RxBufferSize < 64 || RxBufferSize > 65536) return $"receive buffer size must be 64..65536 (got {RxBufferSize})";
         if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
+        if (ReconnectTimeout <= TimeSpan.Zero) return "the reconnect timeout must be positive";
+        if (DisconnectEvery < 0) return $"disconnect-every must be 0 or more (got {DisconnectEvery})";
+        if (Device != VhostUserDeviceKind.Blk && (Reconnect || DisconnectEvery > 0)) return "reconnect and disconnect-every apply to blk only";
         if (RequestSize < 512 || RequestSize % 512 != 0 || RequestSize > (4 << 20)) return $"request size must be a multiple of 512 up to 4 MiB (got {RequestSize})";
         return null;
     }

@@ -46,7 +46,11 @@ public static class VhostUserDriver
         try
         {
             if (options.Device == VhostUserDeviceKind.Net) net = NetDriver.Run(session, options, progress, ct);
-            else blk = BlkDriver.Run(session, options, progress, ct);
+            else
+            {
+                blk = new BlkDriveResult(); // kept on error: the summary still shows reconnects, duplicates and the rest
+                BlkDriver.Run(session, options, blk, progress, ct);
+            }
         }
         catch (Exception e) when (e is VhostUserProtocolException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
@@ -59,7 +63,7 @@ public static class VhostUserDriver
     {
         ulong features = (session?.Features ?? 0) & ~VhostUserFeatures.TransportMask;
         ulong protocol = session?.ProtocolFeatures ?? 0;
-        long requests = session?.Channel.Requests ?? 0;
+        long requests = session?.Requests ?? 0;
         var type = options.Device == VhostUserDeviceKind.Net ? DeviceType.Net : DeviceType.Block;
         string names = FeatureNames.Format(new FeatureSet(features, 0), type);
         bool ok = error == null && (net?.Ok ?? blk?.Ok ?? false);
@@ -109,6 +113,10 @@ public static class VhostUserDriver
                 w.WriteString("sha256", blk.Sha256);
                 w.WriteNumber("kicks", blk.Kicks);
                 w.WriteNumber("calls", blk.Calls);
+                w.WriteBoolean("inflight", blk.Inflight);
+                w.WriteNumber("reconnects", blk.Reconnects);
+                w.WriteNumber("disconnects", blk.Disconnects);
+                w.WriteNumber("duplicates", blk.Duplicates);
             }
             w.WriteNumber("vhostRequests", requests);
             w.WriteString("features", $"0x{features:x}");

@@ -16,4 +16,10 @@ public sealed class VhostUserProtocolException : Exception
 
     /// <summary>The request being handled, or <see cref="VhostUserRequest.None"/> when the header itself was bad.</summary>
     public VhostUserRequest Request { get; }
+
+    /// <summary>
+    /// True when the peer went away (hang-up, reset, a failed send) rather than sending something wrong: a
+    /// front-end that tracks in-flight requests may reconnect after this one.
+    /// </summary>
+    public bool ConnectionLost { get; init; }
 }

@@ -1,0 +1,88 @@
+using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Native;
+using Virtsim.VhostUser.Protocol;
+
+namespace Virtsim.VhostUser.Frontend;
+
+/// <summary>
+/// The in-flight tracking region (INFLIGHT_SHMFD) as the front-end holds it: the fd and description the first
+/// back-end handed out with GET_INFLIGHT_FD, kept for the whole run and handed to every back-end that follows
+/// with SET_INFLIGHT_FD, so a restarted back-end finds what its predecessor had taken but not returned. Mapped
+/// here only to read where each ring's back-end stopped (split rings: the area's used_idx).
+/// </summary>
+public sealed class FrontendInflight : IDisposable
+{
+    private int _fd;
+    private readonly MappedMemory _mapping;
+
+    private FrontendInflight(int fd, MappedMemory mapping, InflightDescription description)
+    {
+        _fd = fd;
+        _mapping = mapping;
+        Description = description;
+    }
+
+    /// <summary>Size, offset, ring count and ring size of the region.</summary>
+    public InflightDescription Description { get; }
+
+    /// <summary>The region's descriptor (sent with SET_INFLIGHT_FD; the receiver gets its own copy).</summary>
+    public int Fd => _fd;
+
+    /// <summary>
+    /// Asks the device for a region tracking <paramref name="numQueues"/> rings of <paramref name="queueSize"/>
+    /// (GET_INFLIGHT_FD) and maps it.
+    /// </summary>
+    /// <exception cref="VhostUserProtocolException">The reply is malformed, describes other rings, or its region cannot be mapped.</exception>
+    public static FrontendInflight Get(FrontendChannel channel, ushort numQueues, ushort queueSize)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        const VhostUserRequest r = VhostUserRequest.GetInflightFd;
+        var payload = channel.AskWithFd(r, new InflightDescription(0, 0, numQueues, queueSize).ToBytes(), -1, out int fd);
+        try
+        {
+            // Parsed as SET_INFLIGHT_FD would be: the reply must describe a whole, non-empty region.
+            var d = InflightDescription.Parse(VhostUserRequest.SetInflightFd, payload);
+            if (d.NumQueues != numQueues || d.QueueSize != queueSize)
+                throw new VhostUserProtocolException(r, $"asked for {numQueues} rings of {queueSize}, the region is for {d.NumQueues} of {d.QueueSize}");
+            ulong needed = InflightLayout.RegionSize(numQueues, queueSize);
+            if (d.MmapSize < needed)
+                throw new VhostUserProtocolException(r, $"the region of 0x{d.MmapSize:x} bytes is smaller than the 0x{needed:x} its rings need");
+            MappedMemory mapping;
+            try { mapping = MappedMemory.Map(fd, d.MmapOffset, d.MmapSize); }
+            catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
+            return new FrontendInflight(fd, mapping, d);
+        }
+        catch
+        {
+            LibC.close(fd);
+            throw;
+        }
+    }
+
+    /// <summary>Hands the region to the device (SET_INFLIGHT_FD); done on every connection, before the rings start.</summary>
+    /// <exception cref="VhostUserProtocolException">The device refused it or broke the protocol.</exception>
+    public void Share(FrontendChannel channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        channel.Send(VhostUserRequest.SetInflightFd, Description.ToBytes(), _fd);
+    }
+
+    /// <summary>
+    /// The used index at which the back-end of split ring <paramref name="queue"/> last finished a batch (the
+    /// area's used_idx; 0 for an area never used): the base a ring is restarted with after a reconnection.
+    /// </summary>
+    public unsafe ushort SplitUsedIdx(int queue)
+    {
+        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        byte* area = (byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize);
+        return Volatile.Read(ref *(ushort*)(area + InflightLayout.UsedIdxOffset));
+    }
+
+    /// <summary>Unmaps and closes the descriptor.</summary>
+    public void Dispose()
+    {
+        _mapping.Dispose();
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0) LibC.close(fd);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
+using Virtsim.VhostUser.Protocol;
+using Virtsim.VhostUser.Tests.Frontend;
+using Xunit.Abstractions;
+
+namespace Virtsim.VhostUser.Tests.Restart;
+
+/// <summary>
+/// A blk driver that hangs up itself mid-run, with requests in flight, and reconnects to the same in-process
+/// server (which serves the next connection): INFLIGHT_SHMFD hands the new session the region, the ring restarts
+/// at the recorded used index, and every request completes exactly once.
+/// </summary>
+public sealed class DriverReconnectTests(ITestOutputHelper output)
+{
+    private const int ImageBytes = 4 << 20;
+
+    private static async Task<(VhostUserDriveSummary Drive, VhostUserServeSummary Serve)> Run(string socket, string image, VhostUserDriveOptions drive)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var server = VhostUserServer.RunAsync(
+            new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, ImagePath = image, ImageSize = ImageBytes }, TextWriter.Null, cts.Token);
+        try
+        {
+            var summary = await VhostUserDriver.RunAsync(drive, TextWriter.Null, null, cts.Token).WaitAsync(TimeSpan.FromSeconds(120));
+            cts.Cancel();
+            return (summary, await server.WaitAsync(TimeSpan.FromSeconds(15)));
+        }
+        finally
+        {
+            cts.Cancel();
+            try { await server.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { }
+            File.Delete(socket);
+        }
+    }
+
+    [Theory]
+    [InlineData(7, 4096)]
+    [InlineData(100, 4096)]
+    [InlineData(13, 65536)]
+    public async Task A_driver_that_hangs_up_mid_run_and_reconnects_completes_every_request_once(int every, int requestSize)
+    {
+        string socket = DriveAgainstServeTests.SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-reconnect-{Guid.NewGuid():N}.img");
+        try
+        {
+            var (drive, serve) = await Run(socket, image, new VhostUserDriveOptions
+            {
+                SocketPath = socket, Device = VhostUserDeviceKind.Blk, QueueSize = 64, RequestSize = requestSize, Seed = 11,
+                DisconnectEvery = every, Timeout = TimeSpan.FromSeconds(20),
+            });
+            output.WriteLine(drive.Json);
+            Assert.Null(drive.Error);
+            Assert.True(drive.Ok);
+            var blk = drive.Blk!;
+            Assert.True(blk.Inflight);
+            Assert.NotEqual(0UL, drive.ProtocolFeatures & (1UL << (int)VhostUserProtocolFeature.InflightShmfd));
+            long requests = 2 * (ImageBytes / requestSize) + 1;
+            Assert.Equal(requests, blk.Requests);
+            // It hangs up once `every` requests retired on a connection while others are in flight; one loop turn
+            // retires up to the pipeline depth (64 / 3 = 21), and a turn that retires everything outstanding skips
+            // the check, so a connection retires fewer than every + 2 x 21 requests (bar the flush's).
+            Assert.True(blk.Disconnects >= requests / (every + 42) - 4, $"only {blk.Disconnects} disconnects");
+            Assert.Equal(blk.Disconnects, blk.Reconnects);
+            Assert.Equal(0, blk.Duplicates);
+            Assert.Equal((ulong)ImageBytes, blk.VerifiedBytes);
+            Assert.Equal(blk.Reconnects + 1, serve.Connections);
+            Assert.Empty(serve.Errors);
+            byte[] content = await File.ReadAllBytesAsync(image);
+            Assert.Equal(-1, DiskPattern.FirstMismatch(content, 11, 0));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), blk.Sha256);
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+    }
+
+    [Fact]
+    public async Task Reconnection_options_are_refused_for_net_and_when_out_of_range()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Net, Reconnect = true }, TextWriter.Null));
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Blk, DisconnectEvery = -1 }, TextWriter.Null));
+        await Assert.ThrowsAsync<ArgumentException>(() => VhostUserDriver.RunAsync(
+            new VhostUserDriveOptions { SocketPath = "s", Device = VhostUserDeviceKind.Blk, ReconnectTimeout = TimeSpan.Zero }, TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task Packed_rings_do_not_negotiate_inflight_so_a_disconnect_is_refused_not_risked()
+    {
+        string socket = DriveAgainstServeTests.SocketPath();
+        string image = Path.Combine(Path.GetTempPath(), $"vs-reconnect-{Guid.NewGuid():N}.img");
+        try
+        {
+            var (drive, _) = await Run(socket, image, new VhostUserDriveOptions
+            {
+                SocketPath = socket, Device = VhostUserDeviceKind.Blk, Packed = true, QueueSize = 64, RequestSize = 4096, DisconnectEvery = 10,
+            });
+            output.WriteLine(drive.Json);
+            Assert.False(drive.Ok);
+            Assert.Contains("INFLIGHT_SHMFD", drive.Error);
+            Assert.False(drive.Blk?.Inflight ?? false);
+            Assert.Equal(0UL, drive.ProtocolFeatures & (1UL << (int)VhostUserProtocolFeature.InflightShmfd));
+            Assert.Contains("\"reconnects\":0", drive.Json);
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+    }
+}
