@@ -32,6 +32,9 @@ internal static unsafe partial class LibC
     public const int EAGAIN = 11;
     public static readonly nint MapFailed = -1;
 
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int socket(int domain, int type, int protocol);
 

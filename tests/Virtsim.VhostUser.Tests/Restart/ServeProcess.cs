@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
+using Virtsim.VhostUser.Testing;
 
 namespace Virtsim.VhostUser.Tests.Restart;
 
@@ -12,81 +10,35 @@ namespace Virtsim.VhostUser.Tests.Restart;
 internal sealed class ServeProcess : IDisposable
 {
     private static readonly string Virtsim = Path.Combine(AppContext.BaseDirectory, "virtsim.dll");
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly PeerProcess _process;
 
-    private ServeProcess(Process process) => _process = process;
+    private ServeProcess(PeerProcess process) => _process = process;
 
-    public static ServeProcess Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Virtsim);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var process = new Process { StartInfo = info };
-        var run = new ServeProcess(process);
-        process.OutputDataReceived += (_, e) => run.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => run.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return run;
-    }
+    public static ServeProcess Start(params string[] args) => new(PeerProcess.Start("dotnet", args.Prepend(Virtsim)));
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for the process to end on its own (and its output to be read to the end).</summary>
-    public bool WaitForExit(int milliseconds)
-    {
-        if (!_process.WaitForExit(milliseconds)) return false;
-        _process.WaitForExit();
-        return true;
-    }
+    public bool WaitForExit(int milliseconds) => _process.WaitForExit(milliseconds);
 
     /// <summary>SIGKILL: no GET_VRING_BASE, no flush, no cleanup; waits until the process is gone.</summary>
     public void KillHard()
     {
-        Assert.Equal(0, Kill(_process.Id, 9));
+        Assert.True(_process.Signal(9), "serve could not be sent SIGKILL");
         Assert.True(_process.WaitForExit(20_000), "serve did not die on SIGKILL");
-        _process.WaitForExit(); // and its output is read to the end
     }
 
     /// <summary>SIGTERM, then the exit (the serve loop ends and prints its summary).</summary>
     public bool Stop()
     {
         if (_process.HasExited) return true;
-        Kill(_process.Id, 15);
-        if (!_process.WaitForExit(20_000)) return false;
-        _process.WaitForExit(); // and its output is read to the end
-        return true;
+        _process.Signal(15);
+        return _process.WaitForExit(20_000);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException) { }
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line == null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
-    [DllImport("libc", EntryPoint = "kill")]
-    private static extern int Kill(int pid, int signal);
+    public void Dispose() => _process.Dispose();
 }
