@@ -1,3 +1,4 @@
+using Virtsim.Tests.Shared;
 using Npgsql;
 using Virtsim.Persistence.PostgreSql;
 

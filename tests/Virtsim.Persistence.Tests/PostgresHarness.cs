@@ -1,4 +1,3 @@
-using Npgsql;
 using Virtsim.Persistence;
 using Virtsim.Persistence.PostgreSql;
 using Virtsim.Persistence.Testing;
@@ -9,18 +8,19 @@ namespace Virtsim.Persistence.Tests;
 public sealed class PostgresHarness : StoreHarness
 {
     private readonly PostgresTestCluster _cluster;
-    private PostgreSqlDatabase _db = null!;
+    private readonly PostgresTestSchema _schema;
     private PostgreSqlJournal _journal = null!;
     private PostgreSqlSnapshotStore _snapshots = null!;
 
-    private PostgresHarness(PostgresTestCluster cluster, string schema)
+    private PostgresHarness(PostgresTestCluster cluster, PostgresTestSchema schema)
     {
         _cluster = cluster;
-        Schema = schema;
+        _schema = schema;
+        OpenStores();
     }
 
     /// <summary>This harness's schema.</summary>
-    public string Schema { get; }
+    public string Schema => _schema.Schema;
 
     /// <inheritdoc />
     public override IJournal Journal => _journal;
@@ -29,29 +29,23 @@ public sealed class PostgresHarness : StoreHarness
     public override ISnapshotStore Snapshots => _snapshots;
 
     /// <inheritdoc />
-    public override int? SchemaVersion => _db.SchemaVersion;
+    public override int? SchemaVersion => _schema.Database.SchemaVersion;
 
     /// <inheritdoc />
     public override int? LatestSchemaVersion => PostgreSqlSchema.LatestVersion;
 
     /// <summary>The options that open this harness's schema.</summary>
-    public PostgreSqlStoreOptions Options => new() { ConnectionString = _cluster.ConnectionString, Schema = Schema };
+    public PostgreSqlStoreOptions Options => _schema.Options;
 
     /// <summary>Creates the harness on a new schema of <paramref name="cluster"/>.</summary>
-    public static async Task<PostgresHarness> CreateAsync(PostgresTestCluster cluster)
-    {
-        var h = new PostgresHarness(cluster, "t_" + Guid.NewGuid().ToString("N")[..16]);
-        await h.OpenAsync();
-        return h;
-    }
+    public static async Task<PostgresHarness> CreateAsync(PostgresTestCluster cluster) =>
+        new(cluster, await PostgresTestSchema.CreateAsync(cluster));
 
     /// <inheritdoc />
     public override async Task RestartAsync()
     {
-        await _db.DisposeAsync();
-        await _cluster.RestartAsync(crash: true);
-        NpgsqlConnection.ClearAllPools();
-        await OpenAsync();
+        await _schema.ReopenAsync(() => _cluster.RestartAsync(crash: true));
+        OpenStores();
     }
 
     /// <inheritdoc />
@@ -61,30 +55,14 @@ public sealed class PostgresHarness : StoreHarness
     public override Task CorruptSnapshotAsync(string persistenceId, long sequenceNr) => FlipAsync("snapshot", persistenceId, sequenceNr);
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync() => _schema.DisposeAsync();
+
+    private void OpenStores()
     {
-        await _db.DisposeAsync();
-        await using var c = new NpgsqlConnection(_cluster.ConnectionString);
-        await c.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE;", c);
-        await drop.ExecuteNonQueryAsync();
+        _journal = new PostgreSqlJournal(_schema.Database);
+        _snapshots = new PostgreSqlSnapshotStore(_schema.Database);
     }
 
-    private async Task OpenAsync()
-    {
-        _db = await PostgreSqlDatabase.OpenAsync(Options);
-        _journal = new PostgreSqlJournal(_db);
-        _snapshots = new PostgreSqlSnapshotStore(_db);
-    }
-
-    private async Task FlipAsync(string table, string persistenceId, long sequenceNr)
-    {
-        await using var c = new NpgsqlConnection(_cluster.ConnectionString);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            $"UPDATE \"{Schema}\".{table} SET payload = set_byte(payload, 0, get_byte(payload, 0) # 1) WHERE persistence_id = $1 AND sequence_nr = $2;", c);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequenceNr });
-        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
-    }
+    private async Task FlipAsync(string table, string persistenceId, long sequenceNr) =>
+        Assert.Equal(1, await _schema.CorruptPayloadAsync(table, persistenceId, sequenceNr));
 }

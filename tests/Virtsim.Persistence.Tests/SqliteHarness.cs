@@ -1,21 +1,24 @@
-using Microsoft.Data.Sqlite;
 using Virtsim.Persistence;
 using Virtsim.Persistence.Sqlite;
+using Virtsim.Persistence.Testing;
 
 namespace Virtsim.Persistence.Tests;
 
 /// <summary>The SQLite stores on a fresh temporary file; a restart closes and reopens the file.</summary>
 public sealed class SqliteHarness : StoreHarness
 {
-    private readonly string _folder;
-    private SqliteDatabase _db = null!;
+    private readonly SqliteTestFile _file;
     private SqliteJournal _journal = null!;
     private SqliteSnapshotStore _snapshots = null!;
 
-    private SqliteHarness(string folder) => _folder = folder;
+    private SqliteHarness(SqliteTestFile file)
+    {
+        _file = file;
+        OpenStores();
+    }
 
     /// <summary>The database file.</summary>
-    public string FilePath => Path.Combine(_folder, "store.db");
+    public string FilePath => _file.FilePath;
 
     /// <inheritdoc />
     public override IJournal Journal => _journal;
@@ -24,72 +27,42 @@ public sealed class SqliteHarness : StoreHarness
     public override ISnapshotStore Snapshots => _snapshots;
 
     /// <inheritdoc />
-    public override int? SchemaVersion => _db.SchemaVersion;
+    public override int? SchemaVersion => _file.Database.SchemaVersion;
 
     /// <inheritdoc />
     public override int? LatestSchemaVersion => SqliteSchema.LatestVersion;
 
     /// <summary>The open database.</summary>
-    public SqliteDatabase Database => _db;
+    public SqliteDatabase Database => _file.Database;
 
     /// <summary>Creates the harness on a new temporary file.</summary>
-    public static async Task<SqliteHarness> CreateAsync()
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "virtsim-sqlite-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(folder);
-        var h = new SqliteHarness(folder);
-        await h.OpenAsync();
-        return h;
-    }
+    public static async Task<SqliteHarness> CreateAsync() => new(await SqliteTestFile.CreateAsync());
 
     /// <inheritdoc />
     public override async Task RestartAsync()
     {
-        await _db.DisposeAsync();
-        await OpenAsync();
+        await _file.ReopenAsync();
+        OpenStores();
     }
 
     /// <inheritdoc />
-    public override Task CorruptEventAsync(string persistenceId, long sequenceNr) => FlipAsync("journal_event", persistenceId, sequenceNr);
+    public override Task CorruptEventAsync(string persistenceId, long sequenceNr) => Flip("journal_event", persistenceId, sequenceNr);
 
     /// <inheritdoc />
-    public override Task CorruptSnapshotAsync(string persistenceId, long sequenceNr) => FlipAsync("snapshot", persistenceId, sequenceNr);
+    public override Task CorruptSnapshotAsync(string persistenceId, long sequenceNr) => Flip("snapshot", persistenceId, sequenceNr);
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    private void OpenStores()
     {
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _journal = new SqliteJournal(_file.Database);
+        _snapshots = new SqliteSnapshotStore(_file.Database);
     }
 
-    private async Task OpenAsync()
+    private Task Flip(string table, string persistenceId, long sequenceNr)
     {
-        _db = await SqliteDatabase.OpenAsync(FilePath);
-        _journal = new SqliteJournal(_db);
-        _snapshots = new SqliteSnapshotStore(_db);
-    }
-
-    private Task FlipAsync(string table, string persistenceId, long sequenceNr)
-    {
-        using var c = new SqliteConnection($"Data Source={FilePath}");
-        c.Open();
-        using var read = new SqliteCommand($"SELECT payload FROM {table} WHERE persistence_id = $p AND sequence_nr = $s;", c);
-        read.Parameters.AddWithValue("$p", persistenceId);
-        read.Parameters.AddWithValue("$s", sequenceNr);
-        byte[] payload = (byte[])read.ExecuteScalar()!;
-        payload[0] ^= 0x01;
-        using var write = new SqliteCommand($"UPDATE {table} SET payload = $b WHERE persistence_id = $p AND sequence_nr = $s;", c);
-        write.Parameters.AddWithValue("$b", payload);
-        write.Parameters.AddWithValue("$p", persistenceId);
-        write.Parameters.AddWithValue("$s", sequenceNr);
-        Assert.Equal(1, write.ExecuteNonQuery());
+        Assert.Equal(1, _file.CorruptPayload(table, persistenceId, sequenceNr));
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Virtsim.Tests.Shared;
 using Virtsim.Actors.Tests.TestKit;
 
 namespace Virtsim.Actors.Tests.Persistence;

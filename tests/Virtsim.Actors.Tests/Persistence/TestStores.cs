@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Virtsim.Persistence;
 using Virtsim.Persistence.Memory;
 using Virtsim.Persistence.PostgreSql;
@@ -39,118 +37,74 @@ public sealed class MemoryStores : TestStores
 
 public sealed class SqliteStores : TestStores
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "virtsim-actors-" + Guid.NewGuid().ToString("N")[..12]);
-    private SqliteDatabase _db = null!;
+    private readonly SqliteTestFile _file;
     private IJournal _journal = null!;
     private ISnapshotStore _snapshots = null!;
 
-    private SqliteStores() => Directory.CreateDirectory(_folder);
+    private SqliteStores(SqliteTestFile file)
+    {
+        _file = file;
+        OpenStores();
+    }
 
-    public string FilePath => Path.Combine(_folder, "actors.db");
+    public string FilePath => _file.FilePath;
     public override IJournal Journal => _journal;
     public override ISnapshotStore Snapshots => _snapshots;
 
-    public static async Task<SqliteStores> CreateAsync()
-    {
-        var s = new SqliteStores();
-        await s.OpenAsync();
-        return s;
-    }
+    public static async Task<SqliteStores> CreateAsync() => new(await SqliteTestFile.CreateAsync("actors.db"));
 
     public override async Task ReopenAsync()
     {
-        await _db.DisposeAsync();
-        await OpenAsync();
+        await _file.ReopenAsync();
+        OpenStores();
     }
 
     public override Task CorruptEventAsync(string persistenceId, long sequenceNr)
     {
-        using var c = new SqliteConnection($"Data Source={FilePath}");
-        c.Open();
-        using var read = new SqliteCommand("SELECT payload FROM journal_event WHERE persistence_id = $p AND sequence_nr = $s;", c);
-        read.Parameters.AddWithValue("$p", persistenceId);
-        read.Parameters.AddWithValue("$s", sequenceNr);
-        var payload = (byte[])read.ExecuteScalar()!;
-        payload[0] ^= 0x01;
-        using var write = new SqliteCommand("UPDATE journal_event SET payload = $b WHERE persistence_id = $p AND sequence_nr = $s;", c);
-        write.Parameters.AddWithValue("$b", payload);
-        write.Parameters.AddWithValue("$p", persistenceId);
-        write.Parameters.AddWithValue("$s", sequenceNr);
-        Assert.Equal(1, write.ExecuteNonQuery());
+        Assert.Equal(1, _file.CorruptPayload("journal_event", persistenceId, sequenceNr));
         return Task.CompletedTask;
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public override ValueTask DisposeAsync() => _file.DisposeAsync();
 
-    private async Task OpenAsync()
+    private void OpenStores()
     {
-        _db = await SqliteDatabase.OpenAsync(FilePath);
-        _journal = new SqliteJournal(_db);
-        _snapshots = new SqliteSnapshotStore(_db);
+        _journal = new SqliteJournal(_file.Database);
+        _snapshots = new SqliteSnapshotStore(_file.Database);
     }
 }
 
 public sealed class PostgresStores : TestStores
 {
-    private readonly PostgresTestCluster _cluster;
-    private readonly string _schema = "a_" + Guid.NewGuid().ToString("N")[..16];
-    private PostgreSqlDatabase _db = null!;
+    private readonly PostgresTestSchema _schema;
     private IJournal _journal = null!;
     private ISnapshotStore _snapshots = null!;
 
-    private PostgresStores(PostgresTestCluster cluster) => _cluster = cluster;
+    private PostgresStores(PostgresTestSchema schema)
+    {
+        _schema = schema;
+        OpenStores();
+    }
 
     public override IJournal Journal => _journal;
     public override ISnapshotStore Snapshots => _snapshots;
 
-    public static async Task<PostgresStores> CreateAsync(PostgresTestCluster cluster)
-    {
-        var s = new PostgresStores(cluster);
-        await s.OpenAsync();
-        return s;
-    }
+    public static async Task<PostgresStores> CreateAsync(PostgresTestCluster cluster) => new(await PostgresTestSchema.CreateAsync(cluster, "a_"));
 
     public override async Task ReopenAsync()
     {
-        await _db.DisposeAsync();
-        await OpenAsync();
+        await _schema.ReopenAsync();
+        OpenStores();
     }
 
-    public override async Task CorruptEventAsync(string persistenceId, long sequenceNr)
-    {
-        await using var c = new NpgsqlConnection(_cluster.ConnectionString);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            $"UPDATE \"{_schema}\".journal_event SET payload = set_byte(payload, 0, get_byte(payload, 0) # 1) WHERE persistence_id = $1 AND sequence_nr = $2;", c);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequenceNr });
-        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
-    }
+    public override async Task CorruptEventAsync(string persistenceId, long sequenceNr) =>
+        Assert.Equal(1, await _schema.CorruptPayloadAsync("journal_event", persistenceId, sequenceNr));
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await using var c = new NpgsqlConnection(_cluster.ConnectionString);
-        await c.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE;", c);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public override ValueTask DisposeAsync() => _schema.DisposeAsync();
 
-    private async Task OpenAsync()
+    private void OpenStores()
     {
-        _db = await PostgreSqlDatabase.OpenAsync(new PostgreSqlStoreOptions { ConnectionString = _cluster.ConnectionString, Schema = _schema });
-        _journal = new PostgreSqlJournal(_db);
-        _snapshots = new PostgreSqlSnapshotStore(_db);
+        _journal = new PostgreSqlJournal(_schema.Database);
+        _snapshots = new PostgreSqlSnapshotStore(_schema.Database);
     }
 }

@@ -1,3 +1,4 @@
+using Virtsim.Tests.Shared;
 using System.Text.Json;
 using Npgsql;
 using Virtsim.Cli;

@@ -1,3 +1,4 @@
+using Virtsim.Tests.Shared;
 using Virtsim.Actors.Persistence;
 using Virtsim.Fleet.Metrics;
 
