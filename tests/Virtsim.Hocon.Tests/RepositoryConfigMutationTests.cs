@@ -27,24 +27,15 @@ public class RepositoryConfigMutationTests
     }
 
     [Fact]
-    public void Mutated_repository_configs_parse_or_fail_with_a_positioned_hocon_exception()
-    {
-        var files = RepositoryConfigs.AllConfFiles().Select(f => (Path: f, Text: File.ReadAllText(f))).ToArray();
-        var gen =
-            from file in Gen.Elements(files)
-            from mutations in RepositoryConfigs.MutationsGen
-            select (file, mutations);
-        var prop = Prop.ForAll(gen.ToArbitrary(), input =>
+    public void Mutated_repository_configs_parse_or_fail_with_a_positioned_hocon_exception() =>
+        RepositoryConfigs.CheckMutations((path, text) =>
         {
-            string text = RepositoryConfigs.Apply(input.file.Text, input.mutations);
             var options = new HoconParseOptions
             {
-                SourceName = Path.GetFileName(input.file.Path),
-                BaseDirectory = Path.GetDirectoryName(input.file.Path),
+                SourceName = Path.GetFileName(path),
+                BaseDirectory = Path.GetDirectoryName(path),
                 Environment = _ => null,
             };
-            return RepositoryConfigs.SucceedsOrFailsWithPosition(text, () => _ = HoconConfig.Parse(text, options).ToJson(), Timeout);
-        });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1500), prop);
-    }
+            _ = HoconConfig.Parse(text, options).ToJson();
+        }, cases: 1500, Timeout);
 }

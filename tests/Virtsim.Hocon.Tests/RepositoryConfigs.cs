@@ -82,6 +82,25 @@ public static class RepositoryConfigs
     }
 
     /// <summary>
+    /// Runs <paramref name="load"/> (file path, mutated text) over <paramref name="cases"/> random mutations of random
+    /// repository config files; each must succeed or fail with a positioned error within <paramref name="timeout"/>.
+    /// </summary>
+    public static void CheckMutations(Action<string, string> load, int cases, TimeSpan timeout)
+    {
+        var files = AllConfFiles().Select(f => (Path: f, Text: File.ReadAllText(f))).ToArray();
+        var gen =
+            from file in Gen.Elements(files)
+            from mutations in MutationsGen
+            select (file, mutations);
+        var prop = Prop.ForAll(gen.ToArbitrary(), input =>
+        {
+            string text = Apply(input.file.Text, input.mutations);
+            return SucceedsOrFailsWithPosition(text, () => load(input.file.Path, text), timeout);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(cases), prop);
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> with a hang guard: true when it succeeds or throws a <see cref="HoconException"/>
     /// with a position; any other outcome (another exception, no position, no end within the timeout) fails with the input.
     /// </summary>

@@ -65,18 +65,6 @@ public class LoaderMutationTests
     }
 
     [Fact]
-    public void Mutated_repository_configs_load_or_fail_with_a_positioned_error()
-    {
-        var files = RepositoryConfigs.AllConfFiles().Select(f => (Path: f, Text: File.ReadAllText(f))).ToArray();
-        var gen =
-            from file in Gen.Elements(files)
-            from mutations in RepositoryConfigs.MutationsGen
-            select (file, mutations);
-        var prop = Prop.ForAll(gen.ToArbitrary(), input =>
-        {
-            string text = RepositoryConfigs.Apply(input.file.Text, input.mutations);
-            return RepositoryConfigs.SucceedsOrFailsWithPosition(text, () => Load(input.file.Path, text), Timeout);
-        });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1500), prop);
-    }
+    public void Mutated_repository_configs_load_or_fail_with_a_positioned_error() =>
+        RepositoryConfigs.CheckMutations(Load, cases: 1500, Timeout);
 }
