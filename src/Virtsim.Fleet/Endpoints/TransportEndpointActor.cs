@@ -190,7 +190,8 @@ public sealed class TransportEndpointActor : ReceiveActor
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.FaultsInjected);
-            _backend?.Tell(c, Self);
+            // blk: the backend child; net: the backend the host created beside this actor (the uplink's target).
+            (_backend ?? _context.Uplink?.Backend)?.Tell(c, Self);
         });
         Receive<CrashDevice>(c =>
         {

@@ -3,7 +3,10 @@ namespace Virtsim.Fleet.World;
 /// <summary>The faults a scenario file can schedule (<c>faults = [ { at, kind, device } ]</c>).</summary>
 public enum ScheduledFaultKind : byte
 {
-    /// <summary><c>backend-crash</c>: the blk device's backend actor crashes and is restarted by its device actor.</summary>
+    /// <summary>
+    /// <c>backend-crash</c>: the device's backend actor crashes and is restarted by its supervisor (a blk backend by its
+    /// device actor, a net backend by its host); a net backend's held frames are lost and reported.
+    /// </summary>
     BackendCrash,
     /// <summary>
     /// <c>device-crash</c>: the blk device's actor (the device model, its queues, its backend child) crashes and is
