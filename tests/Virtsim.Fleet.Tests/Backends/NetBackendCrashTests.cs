@@ -54,7 +54,7 @@ public class NetBackendCrashTests
     [InlineData("qemu-emu", 7)]
     public void Crashes_mid_load_lose_exactly_the_dropped_frames_and_traffic_goes_on(string profile, int seed)
     {
-        var at = new[] { TimeSpan.FromMicroseconds(150), TimeSpan.FromMicroseconds(700), TimeSpan.FromMicroseconds(1500) };
+        var at = new[] { TimeSpan.FromMicroseconds(150), TimeSpan.FromMicroseconds(400), TimeSpan.FromMicroseconds(700) };
         var delivered = new List<long>();
         var report = RunWithCrashes(profile, seed, at, out var world, delivered);
 
