@@ -160,6 +160,9 @@ public sealed class DeviceQueue
         TryServe();
     }
 
+    /// <summary>Frames from the switch waiting for receive buffers (a receive queue's backlog), oldest first.</summary>
+    public IEnumerable<byte[]> Backlog => _rxBacklog;
+
     /// <summary>Arms a fault.</summary>
     public void OnInjectFault(InjectFault f)
     {

@@ -16,11 +16,16 @@ public sealed class FrameUplink : INetFrameSink
     /// <summary>Creates the uplink.</summary>
     /// <param name="network">Where frames go (the device's net backend or the switch), or null when the device is not cabled.</param>
     /// <param name="toBackend">True when <paramref name="network"/> is the device's <see cref="Backends.NetBackendActor"/>.</param>
-    public FrameUplink(IActorRef? network, bool toBackend = false)
+    /// <param name="loss">Where frames a crash of the device destroys are reported, or null.</param>
+    public FrameUplink(IActorRef? network, bool toBackend = false, FrameLoss? loss = null)
     {
         Network = network;
         Backend = toBackend ? network : null;
+        Loss = loss;
     }
+
+    /// <summary>Where frames a crash of the device destroys are reported (their workloads), or null.</summary>
+    public FrameLoss? Loss { get; }
 
     /// <summary>Where frames go: the device's net backend or the switch.</summary>
     public IActorRef? Network { get; }

@@ -9,8 +9,9 @@ public enum ScheduledFaultKind : byte
     /// </summary>
     BackendCrash,
     /// <summary>
-    /// <c>device-crash</c>: the blk device's actor (the device model, its queues, its backend child) crashes and is
-    /// restarted by its host; it comes back from its journal, so the scenario runs with persistence.
+    /// <c>device-crash</c>: the device's actor (the device model, its queues, a blk device's backend child) crashes and is
+    /// restarted by its host; it comes back from its journal, so the scenario runs with persistence. A net device loses
+    /// the frames it held (reported to their workloads).
     /// </summary>
     DeviceCrash,
 }
