@@ -205,6 +205,8 @@ public static class CliApp
         Row("DMA data write", N(r[FleetCounter.DmaDataWrite]));
         Row("DMA event suppression", N(r[FleetCounter.DmaEventSuppression]));
         Row("lost / duplicates / integrity errors", $"{N(r.Lost)} / {N(r.Duplicates)} / {N(r.IntegrityErrors)}");
+        Row("  frames dropped by crashes (of lost)", N(r.FramesDroppedByCrash));
+        Row("  held by crashed net backends / devices", $"{N(r[FleetCounter.NetBackendFramesDropped])} / {N(r[FleetCounter.NetDeviceFramesDropped])}");
         Row("acked writes lost / duplicate completions", $"{N(r.AckedWritesLost)} / {N(r.Duplicates)}");
         Row("recoveries", N(r.Recoveries.Count));
         Row("recovery time virtual (mean / max)", $"{Format(r.Recoveries.VirtualMean)} / {Format(r.Recoveries.VirtualMax)}");

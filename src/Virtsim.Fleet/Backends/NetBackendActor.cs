@@ -1,6 +1,7 @@
 using Virtsim.Actors.Actors;
 using Virtsim.Actors.Addressing;
 using Virtsim.Actors.Refs;
+using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
@@ -18,8 +19,8 @@ namespace Virtsim.Fleet.Backends;
 /// receive share the lanes, as they share the worker), in arrival order per lane. The frame objects are forwarded as
 /// they are: nothing is copied.
 /// <para>A <see cref="CrashBackend"/> makes it throw. Its supervisor (the host) restarts it; the frames it held at the
-/// crash are gone (counted in <see cref="FleetCounter.NetBackendFramesDropped"/>), as a crashed software switch port
-/// loses packets. Frames still in its mailbox are served by the fresh incarnation. Without crashes it loses nothing.</para>
+/// crash are gone (counted in <see cref="FleetCounter.NetBackendFramesDropped"/> and reported to the workloads they were
+/// meant for through <see cref="FrameLoss"/>), as a crashed software switch port loses packets. Frames still in its mailbox are served by the fresh incarnation. Without crashes it loses nothing.</para>
 /// </summary>
 public sealed class NetBackendActor : ReceiveActor
 {
@@ -30,6 +31,7 @@ public sealed class NetBackendActor : ReceiveActor
     private readonly BackendServiceModel _service;
     private readonly Queue<HeldFrame>[] _lanes;
     private readonly LaneDue[] _laneKeys;
+    private readonly FrameLoss? _loss;
     private IActorRef? _device;
 
     /// <summary>Creates one incarnation of the backend.</summary>
@@ -42,8 +44,11 @@ public sealed class NetBackendActor : ReceiveActor
     /// before the host has created both and attached this actor as the port.
     /// </param>
     /// <param name="metrics">The run's counters.</param>
-    public NetBackendActor(BackendKind kind, VendorTiming timing, IActorRef network, ActorPath devicePath, FleetMetrics metrics)
+    /// <param name="loss">Where the frames a crash drops are reported (their workloads), or null to only count them.</param>
+    public NetBackendActor(BackendKind kind, VendorTiming timing, IActorRef network, ActorPath devicePath, FleetMetrics metrics,
+        FrameLoss? loss = null)
     {
+        _loss = loss;
         _kind = kind;
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _devicePath = devicePath ?? throw new ArgumentNullException(nameof(devicePath));
@@ -65,6 +70,7 @@ public sealed class NetBackendActor : ReceiveActor
             // Counted here rather than in PreRestart: the crash that exceeds the restart limit stops the actor
             // without a restart, and its frames are lost all the same.
             _metrics.Add(FleetCounter.NetBackendFramesDropped, Held);
+            _loss?.Report(Context.System, HeldFrames(), Self);
             throw new BackendCrashException($"{_kind} net backend crashed: {c.Reason}");
         });
     }
@@ -80,6 +86,12 @@ public sealed class NetBackendActor : ReceiveActor
         }
     }
 
+    private IEnumerable<(byte[] Frame, bool ToDevice)> HeldFrames()
+    {
+        foreach (var lane in _lanes)
+            foreach (var held in lane) yield return (held.Frame.Frame, held.ToDevice);
+    }
+
     /// <summary>The backend of net device <paramref name="plan"/>, with the plan's vendor kind and timing.</summary>
     /// <param name="plan">The net device.</param>
     /// <param name="network">The switch.</param>
@@ -89,7 +101,8 @@ public sealed class NetBackendActor : ReceiveActor
     {
         ArgumentNullException.ThrowIfNull(plan);
         var profile = plan.Spec.Profile;
-        return Props.Create(() => new NetBackendActor(profile.Backend, profile.Timing, network, devicePath, metrics));
+        var loss = new FrameLoss(plan);
+        return Props.Create(() => new NetBackendActor(profile.Backend, profile.Timing, network, devicePath, metrics, loss));
     }
 
     /// <summary>The backend's name among its host's children, for the device actor named <paramref name="deviceActorName"/>.</summary>

@@ -54,7 +54,8 @@ public interface IDeviceQueueOwner
 /// whose <see cref="BackendReply"/> came (writing the reply into the chain's writable part), pops the newly available
 /// chains and sends each to the backend as a <see cref="BackendRequest"/> (kept in a <see cref="BackendInFlight"/>
 /// table until answered, and sent again when the backend restarts). The pass then charges only its DMA; the backend
-/// charges the service time.</para>
+/// charges the service time. A net queue whose device has a <see cref="NetBackendActor"/> serves its ring itself but
+/// likewise charges only its DMA: the backend charges each frame's service time.</para>
 /// </summary>
 public sealed class DeviceQueue
 {
@@ -159,6 +160,9 @@ public sealed class DeviceQueue
         TryServe();
     }
 
+    /// <summary>Frames from the switch waiting for receive buffers (a receive queue's backlog), oldest first.</summary>
+    public IEnumerable<byte[]> Backlog => _rxBacklog;
+
     /// <summary>Arms a fault.</summary>
     public void OnInjectFault(InjectFault f)
     {
@@ -216,7 +220,9 @@ public sealed class DeviceQueue
         }
         if (error != QueueErrorKind.None)
             _owner.OnQueueFault(_index, reason ?? error.ToString());
-        ChargeTime(queue, completed, interrupt, chargeService: true);
+        // A net device with a backend actor charges only its DMA here: the backend charges each frame's service time
+        // (both ways), as a blk backend does. Without one (not cabled) the device serves the frames itself.
+        ChargeTime(queue, completed, interrupt, chargeService: _device.Uplink?.Backend is null);
     }
 
     private void ServeThroughBackend(IDeviceQueue queue)

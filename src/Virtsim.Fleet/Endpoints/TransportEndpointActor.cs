@@ -190,7 +190,8 @@ public sealed class TransportEndpointActor : ReceiveActor
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.FaultsInjected);
-            _backend?.Tell(c, Self);
+            // blk: the backend child; net: the backend the host created beside this actor (the uplink's target).
+            (_backend ?? _context.Uplink?.Backend)?.Tell(c, Self);
         });
         Receive<CrashDevice>(c =>
         {
@@ -232,6 +233,28 @@ public sealed class TransportEndpointActor : ReceiveActor
             _journal = _restarted ? Context.ActorOf(props) : Context.ActorOf(props, "state");
             Context.Watch(_journal);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        DropHeldFrames();
+        base.PreRestart(reason, message);
+    }
+
+    // A crashed net device loses the frames only it held: those waiting for receive buffers and those transmitted in a
+    // pass whose DMA time had not passed (their chains are already used, so nothing transmits them again). Counted and
+    // reported to the workloads they were meant for, as a crashed net backend's; the fresh incarnation must not send them.
+    private void DropHeldFrames()
+    {
+        if (_context.Uplink is not { } uplink) return;
+        var frames = new List<(byte[] Frame, bool ToDevice)>();
+        foreach (var q in _queues)
+            foreach (var f in q.Backlog) frames.Add((f, true));
+        foreach (var f in uplink.TakeHeld()) frames.Add((f, false));
+        if (frames.Count == 0) return;
+        _metrics.Add(FleetCounter.NetDeviceFramesDropped, frames.Count);
+        uplink.Loss?.Report(Context.System, frames, Self);
     }
 
     /// <inheritdoc />

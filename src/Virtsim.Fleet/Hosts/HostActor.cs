@@ -115,7 +115,7 @@ public sealed class HostActor : ReceiveActor
                 var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
                     ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
                     : null;
-                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network) : null;
+                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;
                 var handler = DeviceFactory.Create(plan, uplink);
                 // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
                 // With persistence the backend rebuilds the disk object from its journal at every start.

@@ -69,4 +69,9 @@ public enum FleetCounter
     DiskEventsJournaled,
     /// <summary>Device state events written to the journal.</summary>
     DeviceEventsJournaled,
+    /// <summary>
+    /// Frames a net device actor held when it crashed (waiting for receive buffers, or transmitted in a pass whose DMA
+    /// time had not passed): lost with the crashed incarnation, as a crashed backend's.
+    /// </summary>
+    NetDeviceFramesDropped,
 }

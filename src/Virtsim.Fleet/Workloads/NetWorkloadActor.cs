@@ -11,7 +11,9 @@ namespace Virtsim.Fleet.Workloads;
 /// <summary>
 /// A guest application that exchanges frames: sends <see cref="DeviceSpec.Requests"/> frames to its peer's MAC,
 /// each carrying its source, a sequence number, random bytes and a trailing checksum; counts the frames addressed
-/// to it, each (source, sequence) once, checking checksums. Finished when every frame meant for it arrived.
+/// to it, each (source, sequence) once, checking checksums. Finished when every frame meant for it arrived or was
+/// reported lost in a crash (<see cref="FramesLost"/>, from a crashed backend or device): such a frame is counted in
+/// <see cref="WorkloadResult.DroppedByCrash"/>, and a frame both reported lost and delivered counts as a duplicate.
 /// </summary>
 public sealed class NetWorkloadActor : ReceiveActor
 {
@@ -24,6 +26,7 @@ public sealed class NetWorkloadActor : ReceiveActor
     private readonly TimeSpan _vcpu;
     private readonly FleetMetrics _metrics;
     private readonly HashSet<(ulong Source, uint Sequence)> _seen = [];
+    private readonly HashSet<(ulong Source, uint Sequence)> _lost = [];
     private uint _sent;
 
     /// <summary>Creates the workload.</summary>
@@ -36,7 +39,15 @@ public sealed class NetWorkloadActor : ReceiveActor
         _metrics = metrics;
         Receive<FrameMessage>(OnFrame);
         Receive<SendMore>(_ => SendBurst());
+        Receive<FramesLost>(OnLost);
     }
+
+    /// <summary>
+    /// Frames meant for this workload that a crash destroyed (a net backend's or a net device's): they will never
+    /// arrive, and the workload stops waiting for them. An in-process notification (no wire form).
+    /// </summary>
+    /// <param name="Frames">The frames, as they were sent.</param>
+    public sealed record FramesLost(IReadOnlyList<byte[]> Frames);
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -71,18 +82,15 @@ public sealed class NetWorkloadActor : ReceiveActor
     private void OnFrame(FrameMessage m)
     {
         var f = m.Frame;
-        if (f.Length < 26 || !f.AsSpan(0, 6).SequenceEqual(_plan.Mac) || BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(12)) != EtherType)
-            return; // flooded frame for another port
-        if (BinaryPrimitives.ReadUInt64LittleEndian(f.AsSpan(f.Length - 8)) != Checksum.Of(f.AsSpan(0, f.Length - 8)))
+        if (!IsMine(f)) return; // flooded frame for another port
+        if (!ChecksumHolds(f))
         {
             _result.IntegrityErrors++;
             _metrics.Add(FleetCounter.IntegrityErrors);
             return;
         }
-        ulong source = 0;
-        for (int i = 6; i < 12; i++) source = (source << 8) | f[i];
-        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(14));
-        if (!_seen.Add((source, sequence)))
+        var id = Identify(f);
+        if (_lost.Contains(id) || !_seen.Add(id))
         {
             _result.Duplicates++;
             _metrics.Add(FleetCounter.Duplicates);
@@ -94,9 +102,40 @@ public sealed class NetWorkloadActor : ReceiveActor
         CheckDone();
     }
 
+    private void OnLost(FramesLost lost)
+    {
+        foreach (var f in lost.Frames)
+        {
+            if (!IsMine(f) || !ChecksumHolds(f)) continue;
+            var id = Identify(f);
+            if (_seen.Contains(id))
+            {
+                // Reported lost although it arrived: the crash accounting is wrong, which the checks must show.
+                _result.Duplicates++;
+                _metrics.Add(FleetCounter.Duplicates);
+                continue;
+            }
+            if (_lost.Add(id)) _result.DroppedByCrash++;
+        }
+        CheckDone();
+    }
+
+    private bool IsMine(byte[] f) =>
+        f.Length >= 26 && f.AsSpan(0, 6).SequenceEqual(_plan.Mac) && BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(12)) == EtherType;
+
+    private static bool ChecksumHolds(byte[] f) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(f.AsSpan(f.Length - 8)) == Checksum.Of(f.AsSpan(0, f.Length - 8));
+
+    private static (ulong Source, uint Sequence) Identify(byte[] f)
+    {
+        ulong source = 0;
+        for (int i = 6; i < 12; i++) source = (source << 8) | f[i];
+        return (source, BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(14)));
+    }
+
     private void CheckDone()
     {
-        if (_result.Done || _result.Completed < _plan.ExpectedInbound) return;
+        if (_result.Done || _result.Completed + _result.DroppedByCrash < _plan.ExpectedInbound) return;
         _result.Done = true;
         _metrics.WorkloadDone();
     }

@@ -11,5 +11,6 @@ namespace Virtsim.Fleet.World;
 /// <param name="ExpectedInbound">net: frames other workloads send to it.</param>
 /// <param name="Store">blk: the disk.</param>
 /// <param name="Workload">Where the workload reports its results.</param>
+/// <param name="PeerPath">net: the "host/vm/device" its workload sends frames to, or null when it has no peer.</param>
 public sealed record DevicePlan(DeviceSpec Spec, string Path, int IndexInVm, byte[] Mac, byte[] PeerMac, int ExpectedInbound,
-    MemoryBlockStore? Store, WorkloadResult Workload);
+    MemoryBlockStore? Store, WorkloadResult Workload, string? PeerPath = null);

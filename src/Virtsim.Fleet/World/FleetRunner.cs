@@ -123,13 +123,14 @@ public static class FleetRunner
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
         TimeSpan virtualTime, TimeSpan wallTime)
     {
-        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0;
+        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, dropped = 0;
         foreach (var d in world.Devices)
         {
             var r = d.Workload;
             if (d.Store is { } disk) ackedLost += AckedWritesLost(d, disk);
             duplicates += r.Duplicates;
             integrity += r.IntegrityErrors;
+            dropped += r.DroppedByCrash;
             lost += d.Spec.Kind == Devices.DeviceKind.Blk ? r.Issued - r.Completed : Math.Max(0, d.ExpectedInbound - r.Completed);
         }
         return new RunReport
@@ -147,6 +148,7 @@ public static class FleetRunner
             WallTime = wallTime,
             Counters = metrics.Snapshot(),
             AckedWritesLost = ackedLost,
+            FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
         };
     }

@@ -1,4 +1,5 @@
 using Virtsim.Actors.Actors;
+using Virtsim.Actors.Addressing;
 using Virtsim.Actors.Hosting;
 using Virtsim.Actors.Refs;
 using Virtsim.Fleet.Devices;
@@ -64,6 +65,18 @@ public sealed class FleetWorld
         return System.ResolveActorRef(System.UserGuardian.Path.Child(parts[0]).Child($"{parts[1]}-{parts[2]}"));
     }
 
+    /// <summary>
+    /// The path of the workload (application actor) of the device at <paramref name="devicePath"/> ("host/vm/device"):
+    /// <c>/user/host/vm/device-app</c>.
+    /// </summary>
+    public static ActorPath WorkloadPath(ActorPath userGuardian, string devicePath)
+    {
+        ArgumentNullException.ThrowIfNull(userGuardian);
+        var parts = (devicePath ?? throw new ArgumentNullException(nameof(devicePath))).Split('/');
+        if (parts.Length != 3) throw new ArgumentException($"'{devicePath}' is not host/vm/device", nameof(devicePath));
+        return userGuardian.Child(parts[0]).Child(parts[1]).Child(parts[2] + "-app");
+    }
+
     /// <summary>Builds <paramref name="spec"/> in <paramref name="system"/>.</summary>
     /// <param name="system">The actor system (simulation or threaded dispatcher).</param>
     /// <param name="spec">The world.</param>
@@ -94,6 +107,10 @@ public sealed class FleetWorld
             }
         }
 
+        var paths = new List<string>();
+        foreach (var host in spec.Hosts)
+            foreach (var vm in host.Vms)
+                foreach (var d in vm.Devices) paths.Add($"{host.Name}/{vm.Name}/{d.Name}");
         var plans = new List<DevicePlan>();
         var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netIndexes.Count)), "switch");
         int g = 0;
@@ -109,8 +126,10 @@ public sealed class FleetWorld
                     var d = vm.Devices[i];
                     string path = $"{host.Name}/{vm.Name}/{d.Name}";
                     var store = d.Kind == DeviceKind.Blk ? new MemoryBlockStore(d.DiskSectors) : null;
-                    var peerMac = peer.TryGetValue(g, out int p) ? macs[p] : macs[g];
-                    var plan = new DevicePlan(d, path, i, macs[g], peerMac, inbound[g], store, new WorkloadResult { Path = path });
+                    bool hasPeer = peer.TryGetValue(g, out int p);
+                    var peerMac = hasPeer ? macs[p] : macs[g];
+                    var plan = new DevicePlan(d, path, i, macs[g], peerMac, inbound[g], store, new WorkloadResult { Path = path },
+                        hasPeer ? paths[p] : null);
                     devices.Add(plan);
                     plans.Add(plan);
                 }

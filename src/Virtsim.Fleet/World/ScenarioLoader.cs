@@ -162,7 +162,6 @@ public static class ScenarioLoader
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
                 : null;
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
-            if (device.Kind != DeviceKind.Blk) throw new HoconException(f.GetValue("device").Position, $"{kind} needs a blk device; '{path}' is {device.Kind}");
             faults.Add(new FaultSpec(at, faultKind, path));
         }
         return faults;

@@ -12,7 +12,10 @@ public sealed class WorkloadResult
     /// <summary>Requests completed (blk) or frames received (net), each counted once.</summary>
     public long Completed { get; set; }
 
-    /// <summary>Completions or frames seen a second time.</summary>
+    /// <summary>net: frames meant for this workload that a crash (of a net backend or a net device) destroyed, each once.</summary>
+    public long DroppedByCrash { get; set; }
+
+    /// <summary>Completions or frames seen a second time (net: also a frame both reported lost and delivered).</summary>
     public long Duplicates { get; set; }
 
     /// <summary>Checksum mismatches.</summary>

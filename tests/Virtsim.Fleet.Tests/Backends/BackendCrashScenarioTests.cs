@@ -38,10 +38,45 @@ public class BackendCrashScenarioTests
         Assert.Equal(blk.Issued, blk.Completed);
     }
 
+    private const string TwoNetVms = """
+        scenario { name = net-crashes, seed = 11 }
+        defaults { net { requests = 1200, frame-size = 1024 } }
+        hosts = [ { name = h, vms = [
+          { name = vm1, devices = [ { name = net0, type = net, vendor = swift-vhost } ] }
+          { name = vm2, devices = [ { name = net0, type = net, vendor = qemu-emu, transport = mmio } ] }
+        ] } ]
+        faults = [
+          { at = 150us, kind = backend-crash, device = "h/vm1/net0" }
+          { at = 400us, kind = backend-crash, device = "h/vm2/net0" }
+          { at = 800us, kind = backend-crash, device = "h/vm1/net0" }
+        ]
+        """;
+
+    [Fact]
+    public void Net_backend_crashes_scheduled_in_a_scenario_drop_frames_that_are_reported_and_the_run_ends()
+    {
+        var spec = ScenarioLoader.Parse(TwoNetVms);
+        Assert.Equal(["h/vm1/net0", "h/vm2/net0", "h/vm1/net0"], spec.Faults.Select(f => f.Device));
+
+        var report = FleetRunner.Run(spec, spec.DefaultSeed, null, null, out var world);
+        Assert.Equal(3, report[FleetCounter.BackendCrashes]);
+        Assert.True(report.FramesDroppedByCrash > 0, report.ToJson());
+        Assert.Equal(report[FleetCounter.NetBackendFramesDropped], report.FramesDroppedByCrash);
+        Assert.True(report.Completed, report.ToJson());
+        // lost == dropped by the crashes: every other frame arrived exactly once.
+        Assert.Equal(report.FramesDroppedByCrash, report.Lost);
+        Assert.Equal(0, report.Duplicates);
+        Assert.Equal(0, report.IntegrityErrors);
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.All(world.Results, r => Assert.Equal(1200, r.Completed + r.DroppedByCrash));
+        Assert.Contains("\"framesDroppedByCrash\":" + report.FramesDroppedByCrash, report.ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ at = 1us, kind = power-cut, device = "h/vm/blk0" }""", "unknown fault kind 'power-cut'")]
     [InlineData("""{ at = 1us, kind = backend-crash, device = "h/vm/blk9" }""", "no device 'h/vm/blk9'")]
-    [InlineData("""{ at = 1us, kind = backend-crash, device = "h/vm/net0" }""", "needs a blk device")]
+    [InlineData("""{ at = -1us, kind = backend-crash, device = "h/vm/net0" }""", "at must not be negative")]
+    [InlineData("""{ at = 1us, kind = backend-crash, device = "h/net0" }""", "no device 'h/net0'")]
     public void Bad_faults_are_errors_with_a_position(string fault, string message)
     {
         var error = Assert.Throws<HoconException>(() => ScenarioLoader.Parse(World + "\nfaults = [ " + fault + " ]"));

@@ -1,4 +1,7 @@
+using Virtsim.Actors.Refs;
+using Virtsim.Actors.Tracing;
 using Virtsim.Fleet.Drivers;
+using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
@@ -34,6 +37,44 @@ public class NetBackendWorldTests
         // Same costs per frame: the VF's parallel engines finish first, the vhost-user process pays its wakeups.
         Assert.True(times[BackendKind.HardwareVf] < times[BackendKind.InHypervisor], string.Join(", ", times));
         Assert.True(times[BackendKind.InHypervisor] < times[BackendKind.VhostUser], string.Join(", ", times));
+    }
+
+    private sealed class BatchTrace : IMessageTrace
+    {
+        public readonly List<DmaBatch> FromNet = [];
+
+        public void OnDelivered(IActorRef? sender, IActorRef receiver, object message)
+        {
+            if (message is DmaBatch b && sender is not null && sender.Path.Name.EndsWith("-net0", StringComparison.Ordinal)) FromNet.Add(b);
+        }
+    }
+
+    [Theory]
+    [InlineData(BackendKind.InHypervisor)]
+    [InlineData(BackendKind.VhostUser)]
+    [InlineData(BackendKind.HardwareVf)]
+    public void A_net_device_with_a_backend_charges_only_its_dma_and_the_backend_the_service_time(BackendKind kind)
+    {
+        var timing = new VendorTiming
+        {
+            DmaLatencyPerTransaction = TimeSpan.FromTicks(5),
+            ParallelTransactions = 1,
+            NotificationDataFetchBoost = 1,
+            PerRequestCost = TimeSpan.FromMicroseconds(20),
+            PerKibCost = TimeSpan.FromMicroseconds(1),
+        };
+        var profile = new VendorProfile { Name = "charged", Backend = kind, Timing = timing };
+        var spec = Worlds.TwoVmsExchangingFrames(Worlds.Net(TransportKind.Pci, profile, 200), Worlds.Net(TransportKind.Mmio, profile, 200));
+        var trace = new BatchTrace();
+        var report = FleetRunner.Run(spec, seed: 3, null, (w, _) => w.System.AddTrace(trace), out _);
+
+        Assert.True(report.Completed, report.ToJson());
+        Assert.True(trace.FromNet.Count > 10, $"{trace.FromNet.Count} passes");
+        // Each pass costs its transactions at the DMA latency, one at a time, and nothing per frame or per KiB: the
+        // backend charged that (20 us a frame, so 400 frames take more than 4 ms through one lane per side).
+        Assert.All(trace.FromNet, b => Assert.Equal(b.Transactions * timing.DmaLatencyPerTransaction.Ticks, b.LatencyTicks));
+        Assert.Contains(trace.FromNet, b => b.DataReads > 0);
+        Assert.True(report.VirtualTime > TimeSpan.FromMicroseconds(200 * 20 / (kind == BackendKind.HardwareVf ? 8 : 1)), report.ToJson());
     }
 
     [Fact]

@@ -36,6 +36,33 @@ public class DeviceCrashScenarioTests
     }
 
     [Fact]
+    public void Net_device_crashes_in_a_scenario_recover_and_lose_only_the_frames_they_dropped()
+    {
+        var spec = ScenarioLoader.Parse("""
+            scenario { name = net-crashes, seed = 9 }
+            defaults { net { requests = 600 } }
+            hosts = [ { name = h, vms = [
+              { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf } ] }
+              { name = vm2, devices = [ { name = net0, type = net, vendor = swift-vhost, transport = mmio, driver = poll } ] }
+            ] } ]
+            faults = [
+              { at = 60us, kind = device-crash, device = "h/vm1/net0" }
+              { at = 140us, kind = device-crash, device = "h/vm2/net0" }
+              { at = 200us, kind = backend-crash, device = "h/vm2/net0" }
+            ]
+            """);
+        Assert.True(spec.Persistent);
+
+        var report = FleetRunner.Run(spec, spec.DefaultSeed, null, null, out var world);
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.Equal(2, report[FleetCounter.DeviceCrashes]);
+        Assert.Equal(2, report.Recoveries.Count);
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.Equal(report.FramesDroppedByCrash, report.Lost);
+        Assert.All(world.Results, r => Assert.Equal(600, r.Completed + r.DroppedByCrash));
+    }
+
+    [Fact]
     public void Persistence_is_off_unless_asked_for_or_implied()
     {
         Assert.False(ScenarioLoader.Parse(World).Persistent);
@@ -44,7 +71,7 @@ public class DeviceCrashScenarioTests
     }
 
     [Theory]
-    [InlineData("{ at = 1us, kind = device-crash, device = \"h/vm/net0\" }", "device-crash needs a blk device")]
+    [InlineData("{ at = 1us, kind = device-crash, device = \"h/vm/net9\" }", "no device 'h/vm/net9'")]
     [InlineData("{ at = 1us, kind = device-explode, device = \"h/vm/blk0\" }", "known: backend-crash, device-crash")]
     [InlineData("{ at = 1us, kind = device-crash }", "device")]
     public void Bad_fault_entries_fail_with_a_position(string fault, string message)

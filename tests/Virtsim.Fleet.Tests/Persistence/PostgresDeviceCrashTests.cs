@@ -21,4 +21,17 @@ public class PostgresDeviceCrashTests(PostgresFixture fixture)
         Assert.Equal(2, report.Recoveries.Count);
         Assert.True(1 == report[FleetCounter.BackendCrashes], report.ToJson());
     }
+
+    [Fact]
+    public async Task Net_device_crashes_mid_load_recover_and_lose_only_the_frames_they_dropped()
+    {
+        await using var store = await PostgresStore.CreateAsync(fixture.Cluster);
+        var a = NetCrashLoad.Device("swift-vhost", 500);
+        var b = NetCrashLoad.Device("acme-vf", 500, Endpoints.TransportKind.Mmio);
+        var report = NetCrashLoad.Run(a, b, 43, store.Persistence(new PersistentActorOptions { SnapshotEvery = 5 }), deviceCrashes: 2,
+            backendCrashes: 1, out var world);
+
+        NetCrashLoad.AssertAtMostOnceAndOnlyCrashLosses(report, world, deviceCrashes: 2);
+        Assert.True(1 == report[FleetCounter.BackendCrashes], report.ToJson());
+    }
 }
