@@ -24,9 +24,8 @@ public sealed class BackendActor : ReceiveActor
     private readonly BackendKind _kind;
     private readonly FleetMetrics _metrics;
     private readonly BlkBackendServer _server;
-    private readonly BackendServiceModel _service;
-    private readonly Queue<(long FinishTicks, BackendReply Reply)>[] _lanes;
-    private readonly LaneDue[] _laneKeys;
+    private readonly ServiceLanes<BackendReply> _lanes;
+    private readonly Action<BackendReply> _sendReply;
 
     /// <summary>Creates one incarnation of the backend.</summary>
     /// <param name="kind">Where the backend runs (decides its service time model).</param>
@@ -39,17 +38,11 @@ public sealed class BackendActor : ReceiveActor
         _kind = kind;
         _metrics = metrics;
         _server = new BlkBackendServer(disk, options);
-        _service = new BackendServiceModel(kind, timing);
-        _lanes = new Queue<(long, BackendReply)>[_service.Lanes];
-        _laneKeys = new LaneDue[_service.Lanes];
-        for (int i = 0; i < _lanes.Length; i++)
-        {
-            _lanes[i] = new Queue<(long, BackendReply)>();
-            _laneKeys[i] = new LaneDue(i);
-        }
+        _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
+        _sendReply = reply => Context.Parent.Tell(reply, Self);
 
         Receive<BackendRequest>(OnRequest);
-        Receive<LaneDue>(OnLaneDue);
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _sendReply));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -80,27 +73,9 @@ public sealed class BackendActor : ReceiveActor
     {
         // The state change Serve reports (write applied, flushed) is what persistence will journal; nothing to do yet.
         var (reply, _) = _server.Serve(request);
-        long now = Context.Clock.Elapsed.Ticks;
-        var (lane, finish) = _service.Schedule(now, request.Readable.Length + (long)request.WritableLength);
-        var queue = _lanes[lane];
-        queue.Enqueue((finish, reply));
-        if (queue.Count == 1) Timers.StartSingleTimer(_laneKeys[lane], _laneKeys[lane], TimeSpan.FromTicks(finish - now));
-    }
-
-    private void OnLaneDue(LaneDue due)
-    {
-        var queue = _lanes[due.Lane];
-        long now = Context.Clock.Elapsed.Ticks;
-        // Real-time timers may fire a little late: send everything due, then wait for the next one.
-        while (queue.Count > 0 && queue.Peek().FinishTicks <= now) Context.Parent.Tell(queue.Dequeue().Reply, Self);
-        if (queue.Count > 0) Timers.StartSingleTimer(due, due, TimeSpan.FromTicks(queue.Peek().FinishTicks - now));
+        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
     }
 
     /// <summary>The kind (for diagnostics).</summary>
     public override string ToString() => $"{_kind} backend";
-
-    private sealed class LaneDue(int lane)
-    {
-        public int Lane { get; } = lane;
-    }
 }

@@ -28,9 +28,8 @@ public sealed class NetBackendActor : ReceiveActor
     private readonly IActorRef _network;
     private readonly ActorPath _devicePath;
     private readonly FleetMetrics _metrics;
-    private readonly BackendServiceModel _service;
-    private readonly Queue<HeldFrame>[] _lanes;
-    private readonly LaneDue[] _laneKeys;
+    private readonly ServiceLanes<HeldFrame> _lanes;
+    private readonly Action<HeldFrame> _forward;
     private readonly FrameLoss? _loss;
     private IActorRef? _device;
 
@@ -53,17 +52,11 @@ public sealed class NetBackendActor : ReceiveActor
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _devicePath = devicePath ?? throw new ArgumentNullException(nameof(devicePath));
         _metrics = metrics;
-        _service = new BackendServiceModel(kind, timing);
-        _lanes = new Queue<HeldFrame>[_service.Lanes];
-        _laneKeys = new LaneDue[_service.Lanes];
-        for (int i = 0; i < _lanes.Length; i++)
-        {
-            _lanes[i] = new Queue<HeldFrame>();
-            _laneKeys[i] = new LaneDue(i);
-        }
+        _lanes = new ServiceLanes<HeldFrame>(new BackendServiceModel(kind, timing));
+        _forward = Forward;
 
         Receive<FrameMessage>(OnFrame);
-        Receive<LaneDue>(OnLaneDue);
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _forward));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -76,20 +69,11 @@ public sealed class NetBackendActor : ReceiveActor
     }
 
     /// <summary>Frames held (being served) by this incarnation.</summary>
-    public int Held
-    {
-        get
-        {
-            int n = 0;
-            foreach (var lane in _lanes) n += lane.Count;
-            return n;
-        }
-    }
+    public int Held => _lanes.Held;
 
     private IEnumerable<(byte[] Frame, bool ToDevice)> HeldFrames()
     {
-        foreach (var lane in _lanes)
-            foreach (var held in lane) yield return (held.Frame.Frame, held.ToDevice);
+        foreach (var held in _lanes.Items) yield return (held.Frame.Frame, held.ToDevice);
     }
 
     /// <summary>The backend of net device <paramref name="plan"/>, with the plan's vendor kind and timing.</summary>
@@ -110,35 +94,17 @@ public sealed class NetBackendActor : ReceiveActor
 
     private void OnFrame(FrameMessage frame)
     {
-        bool toDevice = Sender.Equals(_network);
-        long now = Context.Clock.Elapsed.Ticks;
-        var (lane, finish) = _service.Schedule(now, frame.Frame.Length);
-        var queue = _lanes[lane];
-        queue.Enqueue(new HeldFrame(finish, frame, toDevice));
-        if (queue.Count == 1) Timers.StartSingleTimer(_laneKeys[lane], _laneKeys[lane], TimeSpan.FromTicks(finish - now));
+        _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, Context.Clock.Elapsed.Ticks, Timers);
     }
 
-    private void OnLaneDue(LaneDue due)
+    private void Forward(HeldFrame held)
     {
-        var queue = _lanes[due.Lane];
-        long now = Context.Clock.Elapsed.Ticks;
-        // Real-time timers may fire a little late: send everything due, then wait for the next one.
-        while (queue.Count > 0 && queue.Peek().FinishTicks <= now)
-        {
-            var held = queue.Dequeue();
-            var target = held.ToDevice ? _device ??= Context.System.ResolveActorRef(_devicePath) : _network;
-            target.Tell(held.Frame, Self);
-        }
-        if (queue.Count > 0) Timers.StartSingleTimer(due, due, TimeSpan.FromTicks(queue.Peek().FinishTicks - now));
+        var target = held.ToDevice ? _device ??= Context.System.ResolveActorRef(_devicePath) : _network;
+        target.Tell(held.Frame, Self);
     }
 
     /// <summary>The kind (for diagnostics).</summary>
     public override string ToString() => $"{_kind} net backend";
 
-    private readonly record struct HeldFrame(long FinishTicks, FrameMessage Frame, bool ToDevice);
-
-    private sealed class LaneDue(int lane)
-    {
-        public int Lane { get; } = lane;
-    }
+    private readonly record struct HeldFrame(FrameMessage Frame, bool ToDevice);
 }

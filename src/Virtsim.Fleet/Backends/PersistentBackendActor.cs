@@ -26,9 +26,8 @@ public sealed class PersistentBackendActor : PersistentActor
     private readonly FleetMetrics _metrics;
     private readonly MemoryBlockStore _disk;
     private readonly BlkBackendServer _server;
-    private readonly BackendServiceModel _service;
-    private readonly Queue<(long FinishTicks, BackendReply Reply)>[] _lanes;
-    private readonly LaneDue[] _laneKeys;
+    private readonly ServiceLanes<BackendReply> _lanes;
+    private readonly Action<BackendReply> _sendReply;
     private readonly HashSet<ulong> _written = [];
     private bool _cacheLossToJournal;
 
@@ -48,14 +47,8 @@ public sealed class PersistentBackendActor : PersistentActor
         _disk = disk;
         DiskImage.Wipe(disk); // whatever the object still holds is not trusted: the journal is
         _server = new BlkBackendServer(disk, options);
-        _service = new BackendServiceModel(kind, timing);
-        _lanes = new Queue<(long, BackendReply)>[_service.Lanes];
-        _laneKeys = new LaneDue[_service.Lanes];
-        for (int i = 0; i < _lanes.Length; i++)
-        {
-            _lanes[i] = new Queue<(long, BackendReply)>();
-            _laneKeys[i] = new LaneDue(i);
-        }
+        _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
+        _sendReply = reply => Context.Parent.Tell(reply, Self);
 
         Recover<SnapshotOffer>(o =>
         {
@@ -68,7 +61,7 @@ public sealed class PersistentBackendActor : PersistentActor
         Recover<DiskChange>(Apply);
         Recover<DiskCacheLost>(_ => _disk.DropCache());
         Command<BackendRequest>(OnRequest);
-        Command<LaneDue>(OnLaneDue);
+        Command<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _sendReply));
         Command<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -148,26 +141,9 @@ public sealed class PersistentBackendActor : PersistentActor
     private void Serve(BackendRequest request)
     {
         var (reply, _) = _server.Serve(request);
-        long now = Context.Clock.Elapsed.Ticks;
-        var (lane, finish) = _service.Schedule(now, request.Readable.Length + (long)request.WritableLength);
-        var queue = _lanes[lane];
-        queue.Enqueue((finish, reply));
-        if (queue.Count == 1) Timers.StartSingleTimer(_laneKeys[lane], _laneKeys[lane], TimeSpan.FromTicks(finish - now));
-    }
-
-    private void OnLaneDue(LaneDue due)
-    {
-        var queue = _lanes[due.Lane];
-        long now = Context.Clock.Elapsed.Ticks;
-        while (queue.Count > 0 && queue.Peek().FinishTicks <= now) Context.Parent.Tell(queue.Dequeue().Reply, Self);
-        if (queue.Count > 0) Timers.StartSingleTimer(due, due, TimeSpan.FromTicks(queue.Peek().FinishTicks - now));
+        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
     }
 
     /// <summary>The kind (for diagnostics).</summary>
     public override string ToString() => $"persistent {_kind} backend";
-
-    private sealed class LaneDue(int lane)
-    {
-        public int Lane { get; } = lane;
-    }
 }
