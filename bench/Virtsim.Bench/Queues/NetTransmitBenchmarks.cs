@@ -14,9 +14,10 @@ namespace Virtsim.Bench.Queues;
 /// The device side of the vhost-user txonly path alone: a <see cref="NetDevice"/> serving its transmit queue over
 /// native (unmanaged) memory, as the vhost-user back-end does over mmap'd memfds. The "driver" is a few stores per
 /// frame (descriptors prepared once, as DPDK's virtio PMD reuses its mbufs), so the figure is the cost of pop,
-/// header read, count and complete per frame, without the driver's own work or any syscall.
+/// header read, count and complete per frame, without the driver's own work or any syscall. On a shared machine compare
+/// the Min column: it is the least disturbed by other load.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public unsafe class NetTransmitBenchmarks
 {
     private const int Burst = 32;
