@@ -171,8 +171,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u16.</summary>
     public bool TryReadU16(ulong address, out ushort value)
     {
-        Span<byte> buffer = stackalloc byte[2];
         if (TryGetSpan(address, 2, out var span) && span.Length == 2) { value = BinaryPrimitives.ReadUInt16LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[2]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt16LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -181,8 +181,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u32.</summary>
     public bool TryReadU32(ulong address, out uint value)
     {
-        Span<byte> buffer = stackalloc byte[4];
         if (TryGetSpan(address, 4, out var span) && span.Length == 4) { value = BinaryPrimitives.ReadUInt32LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[4]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt32LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -191,8 +191,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u64.</summary>
     public bool TryReadU64(ulong address, out ulong value)
     {
-        Span<byte> buffer = stackalloc byte[8];
         if (TryGetSpan(address, 8, out var span) && span.Length == 8) { value = BinaryPrimitives.ReadUInt64LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[8]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt64LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -201,27 +201,27 @@ public sealed class GuestMemory
     /// <summary>Writes a little-endian u16.</summary>
     public bool TryWriteU16(ulong address, ushort value)
     {
-        Span<byte> buffer = stackalloc byte[2];
+        if (TryGetSpan(address, 2, out var span) && span.Length == 2) { BinaryPrimitives.WriteUInt16LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[2]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt16LittleEndian(buffer, value);
-        if (TryGetSpan(address, 2, out var span) && span.Length == 2) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
     /// <summary>Writes a little-endian u32.</summary>
     public bool TryWriteU32(ulong address, uint value)
     {
-        Span<byte> buffer = stackalloc byte[4];
+        if (TryGetSpan(address, 4, out var span) && span.Length == 4) { BinaryPrimitives.WriteUInt32LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[4]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, value);
-        if (TryGetSpan(address, 4, out var span) && span.Length == 4) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
     /// <summary>Writes a little-endian u64.</summary>
     public bool TryWriteU64(ulong address, ulong value)
     {
-        Span<byte> buffer = stackalloc byte[8];
+        if (TryGetSpan(address, 8, out var span) && span.Length == 8) { BinaryPrimitives.WriteUInt64LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[8]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt64LittleEndian(buffer, value);
-        if (TryGetSpan(address, 8, out var span) && span.Length == 8) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
