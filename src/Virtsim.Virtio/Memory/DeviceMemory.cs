@@ -122,6 +122,11 @@ public sealed class DeviceMemory
     /// <summary>Reads a little-endian u16.</summary>
     public bool TryReadU16(ulong address, MemoryAccessKind kind, out ushort value)
     {
+        if (Domain == null && Memory.TryReadU16(address, out value))
+        {
+            Counters.CountRead(kind, 2);
+            return true;
+        }
         Span<byte> b = stackalloc byte[2];
         bool ok = TryRead(address, b, kind);
         value = BinaryPrimitives.ReadUInt16LittleEndian(b);
@@ -131,6 +136,11 @@ public sealed class DeviceMemory
     /// <summary>Reads a little-endian u32.</summary>
     public bool TryReadU32(ulong address, MemoryAccessKind kind, out uint value)
     {
+        if (Domain == null && Memory.TryReadU32(address, out value))
+        {
+            Counters.CountRead(kind, 4);
+            return true;
+        }
         Span<byte> b = stackalloc byte[4];
         bool ok = TryRead(address, b, kind);
         value = BinaryPrimitives.ReadUInt32LittleEndian(b);

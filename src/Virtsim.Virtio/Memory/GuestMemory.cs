@@ -18,7 +18,10 @@ namespace Virtsim.Virtio.Memory;
 public sealed class GuestMemory
 {
     private IGuestMemoryRegion[] _regions = [];
-    private IGuestMemoryRegion? _lastHit;
+    private RegionEntry[] _entries = [];
+    // The region the last lookup found: consecutive accesses (a ring, its descriptors, their buffers) nearly always
+    // hit the same one. One reference, so a reader on another thread never sees a torn start/size/region triple.
+    private RegionEntry? _lastHit;
 
     /// <summary>Creates an empty address space.</summary>
     public GuestMemory() { }
@@ -51,6 +54,7 @@ public sealed class GuestMemory
                     $"region 0x{region.GuestAddress:x}+0x{region.Size:x} overlaps 0x{other.GuestAddress:x}+0x{other.Size:x}", nameof(region));
         }
         _regions = [.. _regions.Append(region).OrderBy(r => r.GuestAddress)];
+        _entries = [.. _regions.Select(r => new RegionEntry(r))];
     }
 
     /// <summary>Removes a region (vhost-user remaps memory this way). Returns false if it was not present.</summary>
@@ -58,6 +62,7 @@ public sealed class GuestMemory
     {
         if (!_regions.Contains(region)) return false;
         _regions = [.. _regions.Where(r => r != region)];
+        _entries = [.. _regions.Select(r => new RegionEntry(r))];
         _lastHit = null;
         return true;
     }
@@ -69,9 +74,9 @@ public sealed class GuestMemory
         if (address + length < address) return false;
         while (length > 0)
         {
-            var region = FindRegion(address);
-            if (region == null) return false;
-            ulong available = region.GuestAddress + region.Size - address;
+            var entry = FindRegion(address);
+            if (entry == null) return false;
+            ulong available = entry.Start + entry.Size - address;
             if (available >= length) return true;
             address += available;
             length -= available;
@@ -82,6 +87,11 @@ public sealed class GuestMemory
     /// <summary>Copies guest memory at <paramref name="address"/> into <paramref name="destination"/>.</summary>
     public bool TryRead(ulong address, Span<byte> destination)
     {
+        if (TryGetWholeSpan(address, destination.Length, out var whole))
+        {
+            whole.CopyTo(destination);
+            return true;
+        }
         if (!IsMapped(address, (ulong)destination.Length)) return false;
         while (!destination.IsEmpty)
         {
@@ -96,6 +106,11 @@ public sealed class GuestMemory
     /// <summary>Copies <paramref name="source"/> into guest memory at <paramref name="address"/>.</summary>
     public bool TryWrite(ulong address, ReadOnlySpan<byte> source)
     {
+        if (TryGetWholeSpan(address, source.Length, out var whole))
+        {
+            source.CopyTo(whole);
+            return true;
+        }
         if (!IsMapped(address, (ulong)source.Length)) return false;
         while (!source.IsEmpty)
         {
@@ -127,13 +142,13 @@ public sealed class GuestMemory
     /// </summary>
     public bool TryGetSpan(ulong address, int maxLength, out Span<byte> span)
     {
-        var region = FindRegion(address);
-        if (region == null || maxLength <= 0)
+        var entry = FindRegion(address);
+        if (entry == null || maxLength <= 0)
         {
             span = default;
             return false;
         }
-        span = region.GetSpan(address - region.GuestAddress, maxLength);
+        span = entry.Region.GetSpan(address - entry.Start, maxLength);
         return true;
     }
 
@@ -156,8 +171,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u16.</summary>
     public bool TryReadU16(ulong address, out ushort value)
     {
-        Span<byte> buffer = stackalloc byte[2];
         if (TryGetSpan(address, 2, out var span) && span.Length == 2) { value = BinaryPrimitives.ReadUInt16LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[2]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt16LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -166,8 +181,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u32.</summary>
     public bool TryReadU32(ulong address, out uint value)
     {
-        Span<byte> buffer = stackalloc byte[4];
         if (TryGetSpan(address, 4, out var span) && span.Length == 4) { value = BinaryPrimitives.ReadUInt32LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[4]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt32LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -176,8 +191,8 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u64.</summary>
     public bool TryReadU64(ulong address, out ulong value)
     {
-        Span<byte> buffer = stackalloc byte[8];
         if (TryGetSpan(address, 8, out var span) && span.Length == 8) { value = BinaryPrimitives.ReadUInt64LittleEndian(span); return true; }
+        Span<byte> buffer = stackalloc byte[8]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt64LittleEndian(buffer); return true; }
         value = 0;
         return false;
@@ -186,27 +201,27 @@ public sealed class GuestMemory
     /// <summary>Writes a little-endian u16.</summary>
     public bool TryWriteU16(ulong address, ushort value)
     {
-        Span<byte> buffer = stackalloc byte[2];
+        if (TryGetSpan(address, 2, out var span) && span.Length == 2) { BinaryPrimitives.WriteUInt16LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[2]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt16LittleEndian(buffer, value);
-        if (TryGetSpan(address, 2, out var span) && span.Length == 2) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
     /// <summary>Writes a little-endian u32.</summary>
     public bool TryWriteU32(ulong address, uint value)
     {
-        Span<byte> buffer = stackalloc byte[4];
+        if (TryGetSpan(address, 4, out var span) && span.Length == 4) { BinaryPrimitives.WriteUInt32LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[4]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, value);
-        if (TryGetSpan(address, 4, out var span) && span.Length == 4) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
     /// <summary>Writes a little-endian u64.</summary>
     public bool TryWriteU64(ulong address, ulong value)
     {
-        Span<byte> buffer = stackalloc byte[8];
+        if (TryGetSpan(address, 8, out var span) && span.Length == 8) { BinaryPrimitives.WriteUInt64LittleEndian(span, value); return true; }
+        Span<byte> buffer = stackalloc byte[8]; // straddles a page or region boundary
         BinaryPrimitives.WriteUInt64LittleEndian(buffer, value);
-        if (TryGetSpan(address, 8, out var span) && span.Length == 8) { buffer.CopyTo(span); return true; }
         return TryWrite(address, buffer);
     }
 
@@ -245,28 +260,55 @@ public sealed class GuestMemory
 
     private Span<byte> Piece(ulong address, int maxLength)
     {
-        var region = FindRegion(address)!;
-        return region.GetSpan(address - region.GuestAddress, maxLength);
+        var entry = FindRegion(address)!;
+        return entry.Region.GetSpan(address - entry.Start, maxLength);
+    }
+
+    // The fast path of every copy: the whole [address, +length) lies in one region that hands it out as one span
+    // (always so for array and external regions; a sparse region stops at page boundaries and takes the slow path).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetWholeSpan(ulong address, int length, out Span<byte> span)
+    {
+        var entry = FindRegion(address);
+        if (entry != null && length > 0)
+        {
+            ulong offset = address - entry.Start;
+            if ((ulong)length <= entry.Size - offset)
+            {
+                span = entry.Region.GetSpan(offset, length);
+                if (span.Length == length) return true;
+            }
+        }
+        span = default;
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private IGuestMemoryRegion? FindRegion(ulong address)
+    private RegionEntry? FindRegion(ulong address)
     {
         var last = _lastHit;
-        if (last != null && address - last.GuestAddress < last.Size) return last;
+        if (last != null && address - last.Start < last.Size) return last;
         return FindRegionSlow(address);
     }
 
-    private IGuestMemoryRegion? FindRegionSlow(ulong address)
+    private RegionEntry? FindRegionSlow(ulong address)
     {
-        foreach (var region in _regions)
+        foreach (var entry in _entries)
         {
-            if (address - region.GuestAddress < region.Size)
+            if (address - entry.Start < entry.Size)
             {
-                _lastHit = region;
-                return region;
+                _lastHit = entry;
+                return entry;
             }
         }
         return null;
+    }
+
+    // A region with its bounds copied into fields, so the lookup reads two fields instead of two interface properties.
+    private sealed class RegionEntry(IGuestMemoryRegion region)
+    {
+        public readonly IGuestMemoryRegion Region = region;
+        public readonly ulong Start = region.GuestAddress;
+        public readonly ulong Size = region.Size;
     }
 }

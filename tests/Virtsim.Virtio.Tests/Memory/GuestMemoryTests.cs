@@ -77,6 +77,50 @@ public class GuestMemoryTests
     }
 
     [Fact]
+    public void A_region_replaced_at_the_same_address_serves_its_own_bytes()
+    {
+        var old = new ArrayMemoryRegion(0x1000, 0x1000);
+        var memory = new GuestMemory(old);
+        Assert.True(memory.TryWriteU32(0x1010, 0x11111111)); // the old region is the last hit
+        Assert.True(memory.RemoveRegion(old));
+        var replacement = new ArrayMemoryRegion(0x1000, 0x800);
+        memory.AddRegion(replacement);
+        var back = new byte[4];
+        Assert.True(memory.TryRead(0x1010, back));
+        Assert.Equal(new byte[4], back); // fresh zeroes, not the old region's value
+        Assert.False(memory.TryRead(0x17FE, new byte[4])); // the old, longer bounds are gone too
+    }
+
+    [Fact]
+    public void A_long_sequence_of_accesses_agrees_with_a_byte_model() =>
+        Prop.ForAll<int>(seed =>
+        {
+            // One address space kept across the whole sequence, so the last-hit lookup moves between an array
+            // region, a sparse one (spans stop at its pages) and a second array region, and off their ends.
+            var memory = new GuestMemory(new ArrayMemoryRegion(0, 0x1800), new SparseMemoryRegion(0x1800, 0x2000), new ArrayMemoryRegion(0x3800, 0x800));
+            var model = new byte[0x4000];
+            var random = new Random(seed);
+            for (int i = 0; i < 300; i++)
+            {
+                ulong at = (ulong)random.Next(0x4400);
+                var bytes = new byte[random.Next(0, 0x1100)];
+                bool mapped = bytes.Length == 0 ? at < 0x4000 : at + (ulong)bytes.Length <= 0x4000;
+                if (random.Next(2) == 0)
+                {
+                    random.NextBytes(bytes);
+                    if (memory.TryWrite(at, bytes) != mapped) return false;
+                    if (mapped) bytes.CopyTo(model, (int)at);
+                }
+                else
+                {
+                    if (memory.TryRead(at, bytes) != mapped) return false;
+                    if (mapped && !bytes.AsSpan().SequenceEqual(model.AsSpan((int)at, bytes.Length))) return false;
+                }
+            }
+            return true;
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void Acquire_and_release_index_accessors_round_trip()
     {
         var memory = GuestMemory.WithSparse(0x2000);

@@ -227,7 +227,6 @@ public sealed partial class NetDevice : RequestDeviceBase
     private uint HandleTransmit(int pair, DescriptorChain chain, DeviceMemory memory)
     {
         int headerSize = HeaderSize;
-        Span<byte> headerBytes = stackalloc byte[NetHeader.HashReportSize];
         if (Negotiated.Has(NetFeatureBit.Status) && !IsLinkUp)
         {
             Statistics.TxDropped++; // nothing is attached to an unplugged cable
@@ -238,6 +237,16 @@ public sealed partial class NetDevice : RequestDeviceBase
             Statistics.TxDropped++;
             return 0;
         }
+        int length = (int)(chain.ReadableLength - (ulong)headerSize);
+        if (TryDirectPacket(chain, memory, headerSize + length, out var packet))
+        {
+            // Counted as the two reads the general path below makes: the header, then the frame.
+            memory.Counters.CountRead(MemoryAccessKind.Data, headerSize);
+            if (length > 0) memory.Counters.CountRead(MemoryAccessKind.Data, length);
+            Deliver(pair, packet[headerSize..], NetHeader.Read(packet, headerSize));
+            return 0;
+        }
+        Span<byte> headerBytes = stackalloc byte[NetHeader.HashReportSize];
         if (!chain.TryRead(memory, 0, headerBytes[..headerSize]))
         {
             Statistics.TxDropped++;
@@ -245,7 +254,6 @@ public sealed partial class NetDevice : RequestDeviceBase
             return 0;
         }
         var header = NetHeader.Read(headerBytes, headerSize);
-        int length = (int)(chain.ReadableLength - (ulong)headerSize);
         if (TryDirectSpan(chain, memory, (ulong)headerSize, length, out var direct))
         {
             Deliver(pair, direct, header);
@@ -268,6 +276,18 @@ public sealed partial class NetDevice : RequestDeviceBase
         Statistics.TxFrames++;
         Statistics.TxBytes += frame.Length;
         _sink?.Transmit(pair, frame, header);
+    }
+
+    // The common layout (DPDK and Linux put the header in the buffer's headroom): header and frame in the first
+    // readable segment, in directly addressed memory; one lookup lends them both.
+    private static bool TryDirectPacket(DescriptorChain chain, DeviceMemory memory, int length, out ReadOnlySpan<byte> span)
+    {
+        span = default;
+        if (memory.Domain != null || chain.ReadableCount == 0) return false;
+        var first = chain.Segments[0];
+        if (first.Length < (ulong)length || !memory.Memory.TryGetSpan(first.Address, length, out var direct) || direct.Length != length) return false;
+        span = direct;
+        return true;
     }
 
     // Zero copy: when the frame lies in one readable segment of directly addressed memory, lend that span.

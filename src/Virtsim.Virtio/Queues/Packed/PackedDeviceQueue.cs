@@ -527,8 +527,9 @@ public sealed class PackedDeviceQueue : IDeviceQueue
 
     private DeviceMemory Raw()
     {
-        _raw.Domain = Memory.Domain;
-        _raw.DirtyLog = Memory.DirtyLog;
+        // Stored only on change: a reference store costs a GC write barrier, and this runs several times per chain.
+        if (!ReferenceEquals(_raw.Domain, Memory.Domain)) _raw.Domain = Memory.Domain;
+        if (!ReferenceEquals(_raw.DirtyLog, Memory.DirtyLog)) _raw.DirtyLog = Memory.DirtyLog;
         return _raw;
     }
 

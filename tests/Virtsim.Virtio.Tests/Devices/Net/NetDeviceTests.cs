@@ -30,6 +30,31 @@ public class NetDeviceTests
         Assert.Equal(600, kit.Device.Statistics.TxBytes);
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(0)]
+    public void Transmit_counts_the_same_data_reads_whether_header_and_frame_share_a_buffer_or_not(int frameLength)
+    {
+        byte[] frame = frameLength == 0 ? [] : NetTestKit.Frame(frameLength);
+        var header = new byte[12];
+        header[1] = NetHeader.GsoUdp;
+        var apart = new NetTestKit(negotiate: Basic);
+        apart.Builder.Start().Readable(header).Readable(frame).AddTo(apart.Queue);
+        apart.Device.ProcessQueue(1, apart.Queue);
+        var together = new NetTestKit(negotiate: Basic);
+        together.Builder.Start().Readable([.. header, .. frame]).AddTo(together.Queue);
+        together.Device.ProcessQueue(1, together.Queue);
+        foreach (var kit in new[] { apart, together })
+        {
+            var counters = kit.Queue.Memory.Counters;
+            Assert.Equal(frameLength > 0 ? 2 : 1, counters.Reads(Virtsim.Virtio.Memory.MemoryAccessKind.Data));
+            Assert.Equal(12 + frameLength, counters.ReadBytes(Virtsim.Virtio.Memory.MemoryAccessKind.Data));
+            var (_, sent, sentHeader) = Assert.Single(kit.Sink.Frames);
+            Assert.Equal(frame, sent);
+            Assert.Equal(NetHeader.GsoUdp, sentHeader.GsoType);
+        }
+    }
+
     [Fact]
     public void Transmit_drops_chains_shorter_than_the_header_or_faulting()
     {
