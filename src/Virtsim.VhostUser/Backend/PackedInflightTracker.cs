@@ -48,6 +48,14 @@ public sealed unsafe class PackedInflightTracker
     /// <summary>The area's old_used_idx and old_used_wrap_counter.</summary>
     public RingPosition OldUsed => new(Read16(PackedInflightLayout.OldUsedIdxOffset), _area[PackedInflightLayout.OldUsedWrapOffset] != 0);
 
+    /// <summary>Entries marked in flight (chains taken and not returned), by a scan of the area.</summary>
+    public int CountInFlight()
+    {
+        int n = 0;
+        for (ushort i = 0; i < QueueSize; i++) n += *Entry(i) != 0 ? 1 : 0;
+        return n;
+    }
+
     /// <summary>True when the chain of buffer <paramref name="id"/> is marked in flight.</summary>
     public bool IsInFlight(ushort id) => Volatile.Read(ref *Entry(_entryOfId[id])) != 0;
 

@@ -99,12 +99,24 @@ public sealed class FrontendInflight : IDisposable
         if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
         if (!Packed) throw new InvalidOperationException("the region has the split layout");
         int size = (int)PackedInflightLayout.QueueAreaSize(Description.QueueSize);
-        var copy = new byte[size];
-        new ReadOnlySpan<byte>((byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), size).CopyTo(copy);
-        fixed (byte* area = copy)
+        var area = new ReadOnlySpan<byte>((byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), size);
+        return PackedBase(area, Description.QueueSize, slotFlags);
+    }
+
+    /// <summary>
+    /// The SET_VRING_BASE value a packed ring of <paramref name="queueSize"/> restarts with, from its in-flight
+    /// <paramref name="area"/> (see <see cref="PackedBase(int, Func{ushort, ushort})"/>); the area is not modified.
+    /// </summary>
+    /// <exception cref="ArgumentException">The area is smaller than the ring needs.</exception>
+    /// <exception cref="VhostUserProtocolException">The area is corrupt or laid out for another ring size.</exception>
+    public static unsafe uint PackedBase(ReadOnlySpan<byte> area, ushort queueSize, Func<ushort, ushort> slotFlags)
+    {
+        int size = (int)PackedInflightLayout.QueueAreaSize(queueSize);
+        if (area.Length < size) throw new ArgumentException($"a packed area for {queueSize} descriptors needs {size} bytes", nameof(area));
+        var copy = area[..size].ToArray();
+        fixed (byte* at = copy)
         {
-            var fresh = new RingPosition(0, true);
-            var recovery = new PackedInflightTracker((nint)area, Description.QueueSize).Recover(fresh, slotFlags);
+            var recovery = new PackedInflightTracker((nint)at, queueSize).Recover(RingPosition.Start, slotFlags);
             return (uint)recovery.NextAvail.OffWrap | (uint)recovery.NextUsed.OffWrap << 16;
         }
     }
