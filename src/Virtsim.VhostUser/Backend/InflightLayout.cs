@@ -54,6 +54,16 @@ public static class InflightLayout
     /// <summary>Offset of ring <paramref name="queue"/>'s area in the region.</summary>
     public static ulong QueueAreaOffset(int queue, ushort queueSize) => (ulong)queue * QueueAreaSize(queueSize);
 
+    /// <summary>Bytes of one ring's area: the split layout, or <see cref="PackedInflightLayout"/> when <paramref name="packed"/>.</summary>
+    public static ulong QueueAreaSize(ushort queueSize, bool packed) =>
+        packed ? PackedInflightLayout.QueueAreaSize(queueSize) : QueueAreaSize(queueSize);
+
+    /// <summary>Bytes of the whole region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> in either format.</summary>
+    public static ulong RegionSize(ushort numQueues, ushort queueSize, bool packed) => numQueues * QueueAreaSize(queueSize, packed);
+
+    /// <summary>Offset of ring <paramref name="queue"/>'s area in a region of either format.</summary>
+    public static ulong QueueAreaOffset(int queue, ushort queueSize, bool packed) => (ulong)queue * QueueAreaSize(queueSize, packed);
+
     /// <summary>Offset of descriptor <paramref name="head"/>'s entry inside a ring's area.</summary>
     public static ulong EntryOffset(ushort head) => HeaderSize + (ulong)SplitEntrySize * head;
 }

@@ -12,12 +12,16 @@ public sealed class InflightRegion : IDisposable
 {
     private readonly IDisposable _owner;
 
-    private InflightRegion(IDisposable owner, nint address, InflightDescription description)
+    private InflightRegion(IDisposable owner, nint address, InflightDescription description, bool packed)
     {
         _owner = owner;
         Address = address;
         Description = description;
+        Packed = packed;
     }
+
+    /// <summary>True when the areas have the packed layout (<see cref="PackedInflightLayout"/>), false for split.</summary>
+    public bool Packed { get; }
 
     /// <summary>Size, offset, ring count and ring size.</summary>
     public InflightDescription Description { get; }
@@ -28,35 +32,46 @@ public sealed class InflightRegion : IDisposable
     /// <summary>The fd to hand a front-end when this process created the region (GET_INFLIGHT_FD), else -1.</summary>
     public int Fd => _owner is SharedMemoryFile file ? file.Fd : -1;
 
-    /// <summary>Creates a zeroed region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> (GET_INFLIGHT_FD).</summary>
+    /// <summary>Creates a zeroed region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> (GET_INFLIGHT_FD), packed or split layout.</summary>
     /// <exception cref="IOException">The memfd cannot be created or mapped.</exception>
-    public static InflightRegion Create(ushort numQueues, ushort queueSize)
+    public static InflightRegion Create(ushort numQueues, ushort queueSize, bool packed = false)
     {
-        ulong size = InflightLayout.RegionSize(numQueues, queueSize);
+        ulong size = InflightLayout.RegionSize(numQueues, queueSize, packed);
         var file = SharedMemoryFile.Create("virtsim-inflight", size); // a new memfd reads as zeros
-        return new InflightRegion(file, file.Mapping.Address, new InflightDescription(size, 0, numQueues, queueSize));
+        return new InflightRegion(file, file.Mapping.Address, new InflightDescription(size, 0, numQueues, queueSize), packed);
     }
 
-    /// <summary>Maps the region a front-end hands over (SET_INFLIGHT_FD).</summary>
+    /// <summary>Maps the region a front-end hands over (SET_INFLIGHT_FD), laid out for packed or split rings.</summary>
     /// <exception cref="VhostUserProtocolException">The region is too small for its rings or cannot be mapped.</exception>
-    public static InflightRegion Map(int fd, InflightDescription description)
+    public static InflightRegion Map(int fd, InflightDescription description, bool packed = false)
     {
         const VhostUserRequest r = VhostUserRequest.SetInflightFd;
-        ulong needed = InflightLayout.RegionSize(description.NumQueues, description.QueueSize);
+        ulong needed = InflightLayout.RegionSize(description.NumQueues, description.QueueSize, packed);
         if (description.MmapSize < needed)
             throw new VhostUserProtocolException(r, $"inflight region of 0x{description.MmapSize:x} bytes is smaller than the 0x{needed:x} its {description.NumQueues} rings of {description.QueueSize} need");
         if (fd < 0) throw new VhostUserProtocolException(r, "no file descriptor attached");
         MappedMemory mapping;
         try { mapping = MappedMemory.Map(fd, description.MmapOffset, description.MmapSize); }
         catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
-        return new InflightRegion(mapping, mapping.Address, description);
+        return new InflightRegion(mapping, mapping.Address, description, packed);
     }
 
-    /// <summary>A tracker over ring <paramref name="queue"/>'s area.</summary>
+    /// <summary>A tracker over ring <paramref name="queue"/>'s area (split layout).</summary>
+    /// <exception cref="InvalidOperationException">The region has the packed layout.</exception>
     public SplitInflightTracker Tracker(int queue)
     {
         if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        if (Packed) throw new InvalidOperationException("the region has the packed layout");
         return new SplitInflightTracker(Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize), Description.QueueSize);
+    }
+
+    /// <summary>A tracker over ring <paramref name="queue"/>'s area (packed layout).</summary>
+    /// <exception cref="InvalidOperationException">The region has the split layout.</exception>
+    public PackedInflightTracker PackedTracker(int queue)
+    {
+        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        if (!Packed) throw new InvalidOperationException("the region has the split layout");
+        return new PackedInflightTracker(Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), Description.QueueSize);
     }
 
     /// <summary>Unmaps (and closes the memfd this process created).</summary>

@@ -397,7 +397,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     {
         Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
         var asked = InflightDescription.Parse(message.Request, message.Payload);
-        var region = InflightRegion.Create(asked.NumQueues, asked.QueueSize);
+        var region = InflightRegion.Create(asked.NumQueues, asked.QueueSize, RingsPacked);
         // This back-end tracks in the region it hands out at once; the front-end sends it back with SET_INFLIGHT_FD.
         AdoptInflight(message.Request, region);
         var payload = region.Description.ToBytes();
@@ -409,9 +409,12 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
         var description = InflightDescription.Parse(message.Request, message.Payload);
         if (message.FdCount != 1) throw new VhostUserProtocolException(message.Request, "the inflight fd is missing");
-        AdoptInflight(message.Request, InflightRegion.Map(message.Fds[0], description));
+        AdoptInflight(message.Request, InflightRegion.Map(message.Fds[0], description, RingsPacked));
         return null;
     }
+
+    // The region's layout follows the ring format negotiated before GET/SET_INFLIGHT_FD (as QEMU and DPDK do).
+    private bool RingsPacked => VirtioFeatures.Has(FeatureBit.RingPacked);
 
     private void AdoptInflight(VhostUserRequest request, InflightRegion region)
     {
@@ -424,9 +427,13 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         _inflight = region;
         for (int i = 0; i < _rings.Length; i++)
         {
-            var tracker = i < region.Description.NumQueues ? region.Tracker(i) : null;
+            bool tracked = i < region.Description.NumQueues;
+            var tracker = tracked && !region.Packed ? region.Tracker(i) : null;
+            var packedTracker = tracked && region.Packed ? region.PackedTracker(i) : null;
             if (tracker != null) tracker.AfterStep = InflightStep;
+            if (packedTracker != null) packedTracker.AfterStep = InflightStep;
             _rings[i].Inflight = tracker;
+            _rings[i].PackedInflight = packedTracker;
         }
     }
 

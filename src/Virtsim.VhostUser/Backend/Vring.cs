@@ -95,8 +95,14 @@ public sealed class Vring : IDisposable
         return true;
     }
 
-    /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD), or null; only split rings are tracked.</summary>
+    /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD) for a split ring, or null.</summary>
     public SplitInflightTracker? Inflight { get; set; }
+
+    /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD) for a packed ring, or null.</summary>
+    public PackedInflightTracker? PackedInflight { get; set; }
+
+    // Packed chains recovered but not popped yet when the ring stopped for a remap; queued again on resume.
+    private PackedDescriptor[][] _pendingPackedResubmits = [];
 
     /// <summary>Heads taken from the in-flight area at the last fresh start, to be served before new available entries.</summary>
     public int Resubmitted { get; private set; }
@@ -153,6 +159,27 @@ public sealed class Vring : IDisposable
             state = state with { NextAvail = (ushort)(state.NextUsed + resubmit.Length) };
             Resubmitted = resubmit.Length;
         }
+        var packedTracker = config.Format == QueueFormat.Packed ? PackedInflight : null;
+        PackedDescriptor[][] packedResubmit = resume is null ? [] : _pendingPackedResubmits;
+        if (packedTracker != null && resume is null)
+        {
+            if (packedTracker.QueueSize != config.Size)
+                throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {config.Size} differs from the inflight region's {packedTracker.QueueSize}");
+            // The area, not SET_VRING_BASE, knows where the previous back-end stopped: the used position after its
+            // last completion (committed or rolled back) and the available position past every chain in flight.
+            var ring = map.Memory;
+            ulong descriptors = config.DescriptorArea;
+            var recovery = packedTracker.Recover(new RingPosition(state.NextUsed, state.UsedWrapCounter),
+                slot => ring.TryReadU16(PackedLayout.SlotAddress(descriptors, slot) + PackedLayout.FlagsOffset, out ushort f) ? f : (ushort)0);
+            packedResubmit = recovery.Chains;
+            state = state with
+            {
+                NextAvail = recovery.NextAvail.Slot, AvailWrapCounter = recovery.NextAvail.Wrap,
+                NextUsed = recovery.NextUsed.Slot, UsedWrapCounter = recovery.NextUsed.Wrap,
+                SignalledUsed = recovery.NextUsed.Slot, SignalledUsedWrap = recovery.NextUsed.Wrap,
+            };
+            Resubmitted = packedResubmit.Length;
+        }
         IDeviceQueue queue;
         try { queue = Virtqueue.RestoreDevice(state, memory); }
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
@@ -162,14 +189,20 @@ public sealed class Vring : IDisposable
             split.BatchInOrder = false;
             foreach (ushort head in resubmit) split.Resubmit(head);
         }
-        if (queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
+        if (queue is PackedDeviceQueue packed)
+        {
+            packed.BatchInOrder = false;
+            foreach (var chain in packedResubmit) packed.Resubmit(chain);
+        }
         _pendingResubmits = [];
-        Queue = tracker != null ? new InflightTrackingQueue(queue, tracker) : queue;
+        _pendingPackedResubmits = [];
+        Queue = tracker != null ? new InflightTrackingQueue(queue, tracker)
+            : packedTracker != null ? new PackedInflightTrackingQueue((PackedDeviceQueue)queue, packedTracker) : queue;
         Polling = false;
         // A back-end that died while polling left doorbells off in the ring; a fresh start turns them on.
         if (resume is null && !queue.Error.IsError) queue.SetNotifications(true);
         // The driver kicked for these long ago and may not kick again: kick ourselves so they are served now.
-        if (resume is null && resubmit.Length > 0) Kick?.Signal();
+        if (resume is null && resubmit.Length + packedResubmit.Length > 0) Kick?.Signal();
         Broken = queue.Error.IsError;
         Saved = null;
     }
@@ -184,6 +217,7 @@ public sealed class Vring : IDisposable
             Polling = false;
         }
         if (Queue is InflightTrackingQueue { Inner: SplitDeviceQueue split }) _pendingResubmits = split.PendingResubmits;
+        if (Queue is PackedInflightTrackingQueue packed) _pendingPackedResubmits = packed.Inner.PendingResubmits;
         Saved = Queue.SaveState();
         Queue = null;
         return Saved;
@@ -219,6 +253,7 @@ public sealed class Vring : IDisposable
         Broken = false;
         Polling = false;
         _pendingResubmits = [];
+        _pendingPackedResubmits = [];
         SetKick(null);
         KickSet = false;
         SetCall(null);
@@ -236,6 +271,7 @@ public sealed class Vring : IDisposable
     {
         Reset(keepConfig: false);
         Inflight = null;
+        PackedInflight = null;
     }
 
     private QueueConfig BuildConfig(GuestMemoryMap map, FeatureSet features)

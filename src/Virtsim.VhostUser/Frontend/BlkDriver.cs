@@ -10,7 +10,7 @@ namespace Virtsim.VhostUser.Frontend;
 /// A virtio-blk driver against a real device: reads the capacity with GET_CONFIG, writes <see cref="DiskPattern"/>
 /// over the whole disk, flushes (when VIRTIO_BLK_F_FLUSH is offered), reads everything back in order, verifies it
 /// and hashes it with SHA-256. Requests are pipelined (several in flight on ring 0) and retired in submission
-/// order, so the hash covers the disk front to back. With INFLIGHT_SHMFD (split rings) the driver keeps the
+/// order, so the hash covers the disk front to back. With INFLIGHT_SHMFD (split or packed rings) the driver keeps the
 /// in-flight region and, with <see cref="VhostUserDriveOptions.Reconnect"/>, survives a device that goes away
 /// mid-run: it reconnects, renegotiates the same features, shares the same memory and region, and restarts the
 /// ring where the device's tracking says it stopped, so each request completes exactly once.
@@ -48,7 +48,7 @@ public static class BlkDriver
         FrontendRing[] rings = [ring];
         session.ShareMemory(memory);
         // The region comes from the first device and is kept for the whole run (the spec's front-end owns it).
-        using var inflight = session.Has(VhostUserProtocolFeature.InflightShmfd) ? FrontendInflight.Get(session.Channel, 1, options.QueueSize) : null;
+        using var inflight = session.Has(VhostUserProtocolFeature.InflightShmfd) ? FrontendInflight.Get(session.Channel, 1, options.QueueSize, options.Packed) : null;
         result.Inflight = inflight != null;
         session.StartRings(rings, memory, inflight);
 
@@ -73,13 +73,13 @@ public static class BlkDriver
 
         public FrontendSession Session => session;
 
-        /// <summary>Features and protocol features (INFLIGHT_SHMFD for split rings: packed rings are not tracked by this back-end); returns the virtio features.</summary>
+        /// <summary>Features and protocol features (INFLIGHT_SHMFD, for split and packed rings); returns the virtio features.</summary>
         public ulong Negotiate()
         {
             ulong wanted = _required | (1UL << BlkFeatureBit.Flush) |
                            (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
                            (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
-            ulong inflight = options.Packed ? 0 : 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
+            ulong inflight = 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
             ulong features = session.Negotiate(wanted, _required, inflight);
             if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
                 throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device offers feature bit 5 (VIRTIO_BLK_F_RO: read-only, or not a blk device at all); it cannot be written");

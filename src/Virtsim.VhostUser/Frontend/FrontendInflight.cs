@@ -1,6 +1,7 @@
 using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Queues.Packed;
 
 namespace Virtsim.VhostUser.Frontend;
 
@@ -15,12 +16,16 @@ public sealed class FrontendInflight : IDisposable
     private int _fd;
     private readonly MappedMemory _mapping;
 
-    private FrontendInflight(int fd, MappedMemory mapping, InflightDescription description)
+    private FrontendInflight(int fd, MappedMemory mapping, InflightDescription description, bool packed)
     {
         _fd = fd;
         _mapping = mapping;
         Description = description;
+        Packed = packed;
     }
+
+    /// <summary>True when the region has the packed layout (the rings are packed).</summary>
+    public bool Packed { get; }
 
     /// <summary>Size, offset, ring count and ring size of the region.</summary>
     public InflightDescription Description { get; }
@@ -30,10 +35,10 @@ public sealed class FrontendInflight : IDisposable
 
     /// <summary>
     /// Asks the device for a region tracking <paramref name="numQueues"/> rings of <paramref name="queueSize"/>
-    /// (GET_INFLIGHT_FD) and maps it.
+    /// (GET_INFLIGHT_FD) and maps it; <paramref name="packed"/> rings need the larger packed layout.
     /// </summary>
     /// <exception cref="VhostUserProtocolException">The reply is malformed, describes other rings, or its region cannot be mapped.</exception>
-    public static FrontendInflight Get(FrontendChannel channel, ushort numQueues, ushort queueSize)
+    public static FrontendInflight Get(FrontendChannel channel, ushort numQueues, ushort queueSize, bool packed = false)
     {
         ArgumentNullException.ThrowIfNull(channel);
         const VhostUserRequest r = VhostUserRequest.GetInflightFd;
@@ -44,13 +49,13 @@ public sealed class FrontendInflight : IDisposable
             var d = InflightDescription.Parse(VhostUserRequest.SetInflightFd, payload);
             if (d.NumQueues != numQueues || d.QueueSize != queueSize)
                 throw new VhostUserProtocolException(r, $"asked for {numQueues} rings of {queueSize}, the region is for {d.NumQueues} of {d.QueueSize}");
-            ulong needed = InflightLayout.RegionSize(numQueues, queueSize);
+            ulong needed = InflightLayout.RegionSize(numQueues, queueSize, packed);
             if (d.MmapSize < needed)
                 throw new VhostUserProtocolException(r, $"the region of 0x{d.MmapSize:x} bytes is smaller than the 0x{needed:x} its rings need");
             MappedMemory mapping;
             try { mapping = MappedMemory.Map(fd, d.MmapOffset, d.MmapSize); }
             catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
-            return new FrontendInflight(fd, mapping, d);
+            return new FrontendInflight(fd, mapping, d, packed);
         }
         catch
         {
@@ -74,8 +79,46 @@ public sealed class FrontendInflight : IDisposable
     public unsafe ushort SplitUsedIdx(int queue)
     {
         if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        if (Packed) throw new InvalidOperationException("the region has the packed layout");
         byte* area = (byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize);
         return Volatile.Read(ref *(ushort*)(area + InflightLayout.UsedIdxOffset));
+    }
+
+    /// <summary>
+    /// The SET_VRING_BASE value of packed ring <paramref name="queue"/> after a reconnection, as its area says the
+    /// last back-end left it: next available index in bits 0-14 and its wrap counter in bit 15, next used index in
+    /// bits 16-30 and its wrap counter in bit 31. The area is recovered on a private copy (the shared one is the
+    /// back-end's to repair): a half-published completion is committed when <paramref name="slotFlags"/> (the
+    /// flags of a ring slot, read from guest memory) show its used descriptor written, else rolled back, and the
+    /// available position lies past every chain still in flight. A never-used area gives the fresh base (both
+    /// wrap counters 1, indices 0).
+    /// </summary>
+    /// <exception cref="VhostUserProtocolException">The area is corrupt or laid out for another ring size.</exception>
+    public unsafe uint PackedBase(int queue, Func<ushort, ushort> slotFlags)
+    {
+        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        if (!Packed) throw new InvalidOperationException("the region has the split layout");
+        int size = (int)PackedInflightLayout.QueueAreaSize(Description.QueueSize);
+        var area = new ReadOnlySpan<byte>((byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), size);
+        return PackedBase(area, Description.QueueSize, slotFlags);
+    }
+
+    /// <summary>
+    /// The SET_VRING_BASE value a packed ring of <paramref name="queueSize"/> restarts with, from its in-flight
+    /// <paramref name="area"/> (see <see cref="PackedBase(int, Func{ushort, ushort})"/>); the area is not modified.
+    /// </summary>
+    /// <exception cref="ArgumentException">The area is smaller than the ring needs.</exception>
+    /// <exception cref="VhostUserProtocolException">The area is corrupt or laid out for another ring size.</exception>
+    public static unsafe uint PackedBase(ReadOnlySpan<byte> area, ushort queueSize, Func<ushort, ushort> slotFlags)
+    {
+        int size = (int)PackedInflightLayout.QueueAreaSize(queueSize);
+        if (area.Length < size) throw new ArgumentException($"a packed area for {queueSize} descriptors needs {size} bytes", nameof(area));
+        var copy = area[..size].ToArray();
+        fixed (byte* at = copy)
+        {
+            var recovery = new PackedInflightTracker((nint)at, queueSize).Recover(RingPosition.Start, slotFlags);
+            return (uint)recovery.NextAvail.OffWrap | (uint)recovery.NextUsed.OffWrap << 16;
+        }
     }
 
     /// <summary>Unmaps and closes the descriptor.</summary>

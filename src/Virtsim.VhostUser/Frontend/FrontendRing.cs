@@ -62,17 +62,18 @@ public sealed class FrontendRing : IDisposable
 
     /// <summary>
     /// Sends SET_VRING_NUM, BASE, ADDR, KICK and CALL (the ring is not yet enabled). The base is
-    /// <paramref name="splitBase"/> when given (a split ring restarted after a reconnection), else that of a fresh ring.
+    /// <paramref name="vringBase"/> when given (a ring restarted after a reconnection, from the in-flight region), else that of a fresh ring.
     /// </summary>
     /// <exception cref="VhostUserProtocolException">The device refused one of them or broke the protocol.</exception>
-    public void Program(FrontendChannel channel, FrontendMemory memory, ushort? splitBase = null)
+    public void Program(FrontendChannel channel, FrontendMemory memory, uint? vringBase = null)
     {
         var config = Queue.Config;
         uint index = (uint)Index;
         channel.Send(VhostUserRequest.SetVringNum, new VringState(index, config.Size).ToBytes());
-        // A fresh packed ring starts with both wrap counters at 1 (bit 15); a split ring at index 0.
-        uint vringBase = config.Format == QueueFormat.Packed ? 1u << 15 : splitBase ?? 0;
-        channel.Send(VhostUserRequest.SetVringBase, new VringState(index, vringBase).ToBytes());
+        // Unless given (from the in-flight region): a fresh packed ring starts with its wrap counter at 1 (bit 15),
+        // a split ring at index 0.
+        vringBase ??= config.Format == QueueFormat.Packed ? 1u << 15 : 0;
+        channel.Send(VhostUserRequest.SetVringBase, new VringState(index, vringBase.Value).ToBytes());
         channel.Send(VhostUserRequest.SetVringAddr, new VringAddress(index, 0, memory.UserAddress(config.DescriptorArea),
             memory.UserAddress(config.DeviceArea), memory.UserAddress(config.DriverArea), config.DeviceArea).ToBytes());
         channel.SendU64(VhostUserRequest.SetVringKick, index, Kick.Fd);

@@ -3,6 +3,7 @@ using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Transport;
 using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
 using Virtsim.Virtio.Status;
 
 namespace Virtsim.VhostUser.Frontend;
@@ -152,19 +153,30 @@ public sealed class FrontendSession : IDisposable
 
     /// <summary>
     /// Programs and enables every ring, then (with STATUS) sets DRIVER_OK. With an <paramref name="inflight"/>
-    /// region (INFLIGHT_SHMFD) it is handed over first, and a split ring's base is the used index its last
-    /// back-end recorded there (0 for a fresh region), so a restarted back-end resubmits what was in flight.
+    /// region (INFLIGHT_SHMFD) it is handed over first, and a ring's base is where its last back-end left it
+    /// according to the region (split: the recorded used index; packed: available and used positions with their
+    /// wrap counters; a fresh ring's base for a fresh region), so a restarted back-end resubmits what was in flight.
     /// </summary>
     /// <exception cref="VhostUserProtocolException">The device refused a request or broke the protocol.</exception>
     public void StartRings(IReadOnlyList<FrontendRing> rings, FrontendMemory memory, FrontendInflight? inflight = null)
     {
         inflight?.Share(Channel);
         foreach (var ring in rings)
-            ring.Program(Channel, memory, inflight != null && ring.Queue.Config.Format == QueueFormat.Split ? inflight.SplitUsedIdx(ring.Index) : null);
+            ring.Program(Channel, memory, inflight == null ? null : RingBase(ring, memory, inflight));
         // With PROTOCOL_FEATURES rings start disabled; without it they run as soon as they are kicked.
         if ((Features & (1UL << VhostUserFeatures.ProtocolFeatures)) != 0)
             foreach (var ring in rings) Channel.Send(VhostUserRequest.SetVringEnable, new VringState((uint)ring.Index, 1).ToBytes());
         if (Has(VhostUserProtocolFeature.Status)) SetStatus(_status | DeviceStatus.DriverOk);
+    }
+
+    // Split: the used index the last back-end recorded. Packed: both positions, recovered from a copy of the area
+    // with the ring's flags read from guest memory (a half-published completion shows in its slot's flags).
+    private static uint RingBase(FrontendRing ring, FrontendMemory memory, FrontendInflight inflight)
+    {
+        var config = ring.Queue.Config;
+        if (config.Format == QueueFormat.Split) return inflight.SplitUsedIdx(ring.Index);
+        return inflight.PackedBase(ring.Index, slot =>
+            memory.Memory.TryReadU16(PackedLayout.SlotAddress(config.DescriptorArea, slot) + PackedLayout.FlagsOffset, out ushort flags) ? flags : (ushort)0);
     }
 
     /// <summary>Stops every ring with GET_VRING_BASE; returns the bases the device reported.</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
+using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Tests.Harness;
 using Virtsim.VhostUser.Transport;
@@ -80,6 +82,7 @@ public class InflightRestartTests
     /// <summary>Negotiates, shares memory and the in-flight region, and (re)starts ring 0 where the driver's used index is.</summary>
     private static void Connect(FrontEnd front, QueueConfig config, ulong features, ref int inflightFd, ref InflightDescription inflight)
     {
+        bool packed = config.Format == Virtsim.Virtio.Queues.QueueFormat.Packed;
         ulong negotiated = front.Negotiate(features);
         Assert.Equal(features | 1UL << VhostUserFeatures.ProtocolFeatures, negotiated);
         Assert.NotEqual(0UL, front.ProtocolFeatures & VhostUserSession.InflightProtocolFeature);
@@ -91,28 +94,42 @@ public class InflightRestartTests
             inflight = InflightDescription.Parse(VhostUserRequest.GetInflightFd, reply.Payload);
             inflightFd = reply.TakeFd(0);
             Assert.True(inflightFd >= 0);
-            Assert.Equal(InflightLayout.RegionSize(1, RingSize), inflight.MmapSize);
+            Assert.Equal(InflightLayout.RegionSize(1, RingSize, packed), inflight.MmapSize);
         }
         front.Acked(VhostUserRequest.SetInflightFd, inflight.ToBytes(), inflightFd);
         front.SetMemTable();
+        if (packed)
+        {
+            // Both positions, from the area as the last back-end left it (the ring's flags decide a half-published completion).
+            using var mapping = MappedMemory.Map(inflightFd, inflight.MmapOffset, inflight.MmapSize);
+            uint value;
+            unsafe
+            {
+                var area = new ReadOnlySpan<byte>((void*)mapping.Address, (int)PackedInflightLayout.QueueAreaSize(RingSize));
+                value = FrontendInflight.PackedBase(area, RingSize, slot =>
+                    front.Ram.Memory.TryReadU16(config.DescriptorArea + slot * 16ul + 14, out ushort f) ? f : (ushort)0);
+            }
+            front.SetupRing(0, config, value);
+            return;
+        }
         Assert.True(front.Ram.Memory.TryReadU16(config.DeviceArea + 2, out ushort usedIdx));
         front.SetupRing(0, config, usedIdx); // as QEMU after a back-end crash: the base is the used index
     }
 
-    private static void Run(int seed)
+    private static void Run(int seed, bool packed = false)
     {
         var random = new Random(seed);
         bool inOrder = random.Next(2) == 1;
         bool crashInTracker = random.Next(2) == 1;
-        ulong features = 1UL << FeatureBit.Version1 | (inOrder ? 1UL << FeatureBit.InOrder : 0);
+        ulong features = 1UL << FeatureBit.Version1 | (inOrder ? 1UL << FeatureBit.InOrder : 0) | (packed ? 1UL << FeatureBit.RingPacked : 0);
         int crashAt = crashInTracker ? random.Next(1, 3 * (Writes + Reads)) : random.Next(1, Writes + Reads + 1);
-        string what = $"seed {seed}: crash at {(crashInTracker ? "in-flight store" : "block access")} {crashAt}, in-order {inOrder}";
+        string what = $"seed {seed}{(packed ? " packed" : "")}: crash at {(crashInTracker ? "in-flight store" : "block access")} {crashAt}, in-order {inOrder}";
 
         var store = new CrashingStore(new MemoryBlockStore(256, WriteCacheMode.Writethrough)) { CrashAt = crashInTracker ? 0 : crashAt };
         int steps = 0;
         Action? step = crashInTracker ? () => { if (++steps == crashAt) throw new SimulatedCrash(); } : null;
         using var ram = new GuestRam();
-        var config = FrontEnd.RingAt(Virtsim.Virtio.Queues.QueueFormat.Split, RingSize, Ring, features);
+        var config = FrontEnd.RingAt(packed ? Virtsim.Virtio.Queues.QueueFormat.Packed : Virtsim.Virtio.Queues.QueueFormat.Split, RingSize, Ring, features);
         var driver = Virtqueue.CreateDriver(config, ram.Memory);
         int inflightFd = -1;
         var inflight = default(InflightDescription);
@@ -194,8 +211,12 @@ public class InflightRestartTests
             // The crash point is always reached (the traffic needs more steps than it), so there were two lives.
             Assert.Equal(2, lives);
             // Once everything is back, nothing is left marked in flight.
-            var tracker = life.Session.Rings[0].Inflight!;
-            Assert.True(Enumerable.Range(0, RingSize).All(h => !tracker.IsInFlight((ushort)h)), $"{what}: heads left in flight");
+            if (packed) Assert.True(life.Session.Rings[0].PackedInflight!.CountInFlight() == 0, $"{what}: chains left in flight");
+            else
+            {
+                var tracker = life.Session.Rings[0].Inflight!;
+                Assert.True(Enumerable.Range(0, RingSize).All(h => !tracker.IsInFlight((ushort)h)), $"{what}: heads left in flight");
+            }
             // A crash inside a block access always leaves that request marked, so the new life redoes it.
             if (!crashInTracker) Assert.True(resubmitted >= 1, $"{what}: nothing resubmitted");
             Assert.True(resubmitted <= RingSize / 3, $"{what}: {resubmitted} resubmitted");
@@ -217,5 +238,17 @@ public class InflightRestartTests
     public void Crashes_at_seeded_random_points_lose_and_duplicate_nothing()
     {
         for (int seed = 100; seed < 140; seed++) Run(seed);
+    }
+
+    [Fact]
+    public void A_crash_during_a_request_on_a_packed_ring_is_recovered_from_the_descriptor_copies()
+    {
+        Run(seed: 3, packed: true);
+    }
+
+    [Fact]
+    public void Crashes_at_seeded_random_points_on_packed_rings_lose_and_duplicate_nothing()
+    {
+        for (int seed = 100; seed < 140; seed++) Run(seed, packed: true);
     }
 }

@@ -41,6 +41,32 @@ public class InflightSessionTests
         finally { LibC.close(fd); }
     }
 
+    [Fact]
+    public async Task With_packed_rings_the_region_has_the_packed_layout_and_a_split_sized_one_is_refused()
+    {
+        using var f = new SessionFixture(Blk());
+        f.Front.Negotiate(1UL << 32 | 1UL << 34); // VERSION_1 | RING_PACKED
+        f.Front.Send(VhostUserRequest.GetInflightFd, new InflightDescription(0, 0, 1, 128).ToBytes());
+        var reply = f.Front.Connection.ReceiveReply()!;
+        Assert.Equal(new InflightDescription(4160, 0, 1, 128), InflightDescription.Parse(reply.Request, reply.Payload));
+        int fd = reply.TakeFd(0);
+        try
+        {
+            Assert.Equal(4160, LibC.FileSize(fd));
+            Assert.True(Wait.Until(() => f.Session.Inflight != null));
+            Assert.True(f.Session.Inflight!.Packed);
+            Assert.NotNull(f.Session.Rings[0].PackedInflight);
+            Assert.Null(f.Session.Rings[0].Inflight);
+        }
+        finally { LibC.close(fd); }
+
+        using var splitSized = SharedMemoryFile.Create("virtsim-test-inflight", 2112);
+        f.Front.Send(VhostUserRequest.SetInflightFd, new InflightDescription(2112, 0, 1, 128).ToBytes(), false, splitSized.Fd);
+        var end = await f.Serving.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SessionEndKind.ProtocolError, end.Kind);
+        Assert.Contains("0x1040", end.Reason); // the 4160 bytes 128 packed entries need
+    }
+
     [Theory]
     [InlineData("not negotiated")]
     [InlineData("region too small")]

@@ -23,11 +23,13 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
     private const int RequestSize = 16 * 1024;
 
     [Theory]
-    [InlineData(1, 16, 0)]
-    [InlineData(2, 16, 0)]
-    [InlineData(3, 2, 3)]
-    [InlineData(4, 2, 3)]
-    public async Task A_killed_and_restarted_backend_loses_no_request_and_completes_none_twice(int seed, int imageMiB, int ioDelayMs)
+    [InlineData(1, 16, 0, false)]
+    [InlineData(2, 16, 0, false)]
+    [InlineData(3, 2, 3, false)]
+    [InlineData(4, 2, 3, false)]
+    [InlineData(5, 16, 0, true)]
+    [InlineData(6, 2, 3, true)]
+    public async Task A_killed_and_restarted_backend_loses_no_request_and_completes_none_twice(int seed, int imageMiB, int ioDelayMs, bool packed)
     {
         int imageBytes = imageMiB << 20;
         int n = imageBytes / RequestSize;
@@ -52,7 +54,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
 
             var options = new VhostUserDriveOptions
             {
-                SocketPath = socket, Device = VhostUserDeviceKind.Blk, QueueSize = 128, RequestSize = RequestSize, Seed = (ulong)seed,
+                SocketPath = socket, Device = VhostUserDeviceKind.Blk, Packed = packed, QueueSize = 128, RequestSize = RequestSize, Seed = (ulong)seed,
                 Timeout = TimeSpan.FromSeconds(20), Reconnect = true, ReconnectTimeout = TimeSpan.FromSeconds(60),
                 Retired = n =>
                 {
@@ -80,6 +82,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
             var json = JsonDocument.Parse(summary.Json).RootElement;
             Assert.True(json.GetProperty("ok").GetBoolean());
             Assert.True(json.GetProperty("inflight").GetBoolean());
+            Assert.Equal(packed, json.GetProperty("packed").GetBoolean());
             Assert.Equal(imageBytes, json.GetProperty("capacityBytes").GetInt64());
             Assert.Equal(imageBytes, json.GetProperty("verifiedBytes").GetInt64());
             Assert.Equal(imageBytes, json.GetProperty("bytesWritten").GetInt64());

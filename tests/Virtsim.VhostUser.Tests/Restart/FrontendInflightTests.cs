@@ -102,4 +102,32 @@ public sealed class FrontendInflightTests
             channel => FrontendInflight.Get(channel, 1, 64)));
         Assert.True(e.ConnectionLost);
     }
+
+    [Fact]
+    public unsafe void A_packed_base_comes_from_the_area_as_recovery_finds_it_and_leaves_the_area_alone()
+    {
+        const ushort size = 8;
+        using var region = InflightRegion.Create(1, size, packed: true);
+        var area = new Span<byte>((void*)region.Address, (int)region.Description.MmapSize);
+        ushort NothingUsed(ushort slot) => Virtsim.Virtio.Queues.Packed.PackedLayout.AvailableBits(true);
+        // A fresh area: both halves at index 0 with wrap counter 1.
+        Assert.Equal(0x8000_8000u, FrontendInflight.PackedBase(area, size, NothingUsed));
+        Assert.True(area.ToArray().All(b => b == 0));
+
+        var tracker = region.PackedTracker(0);
+        tracker.Recover(Virtsim.Virtio.Queues.Packed.RingPosition.Start, NothingUsed);
+        var d = new Virtsim.Virtio.Queues.Packed.PackedDescriptor(0x1000, 64, 0, 0x80);
+        tracker.Popped([d with { Flags = 0x81 }, d with { Id = 1 }]); // 2 descriptors
+        tracker.Popped([d with { Id = 2 }]);
+        tracker.Popped([d with { Id = 3 }]);
+        tracker.Completing(2, 1); // half-published: used_idx moved to 1, its used descriptor not written
+        byte[] before = area.ToArray();
+        // Rolled back: nothing used, 4 descriptors in flight.
+        Assert.Equal(4u | 0x8000u | 0x8000_0000u, FrontendInflight.PackedBase(area, size, NothingUsed));
+        // Its used flags written in slot 0: committed, used 1, 3 descriptors in flight after it.
+        Assert.Equal(4u | 0x8000u | 1u << 16 | 0x8000_0000u, FrontendInflight.PackedBase(area, size, slot => slot == 0 ? (ushort)0x8080 : NothingUsed(slot)));
+        Assert.Equal(before, area.ToArray()); // the shared area is the back-end's to repair
+        byte[] tooSmall = area[..64].ToArray();
+        Assert.Throws<ArgumentException>(() => FrontendInflight.PackedBase(tooSmall, size, NothingUsed));
+    }
 }

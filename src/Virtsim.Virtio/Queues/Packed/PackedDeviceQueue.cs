@@ -41,7 +41,7 @@ namespace Virtsim.Virtio.Queues.Packed;
 /// used completely, a buffer whose written length is not its whole writable length always ends a batch.
 /// </para>
 /// </remarks>
-public sealed class PackedDeviceQueue : IDeviceQueue
+public sealed partial class PackedDeviceQueue : IDeviceQueue
 {
     private const MemoryAccessKind Desc = MemoryAccessKind.Descriptor;
     private const MemoryAccessKind Event = MemoryAccessKind.EventSuppression;
@@ -200,6 +200,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
     {
         chain = null!;
         if (_error.IsError) return PopResult.Broken;
+        if (_resubmitCount > 0) return PopResubmitted(out chain);
         var raw = Raw();
         int size = Config.Size;
         var pos = _avail;
@@ -523,6 +524,7 @@ public sealed class PackedDeviceQueue : IDeviceQueue
         _pendingCount = 0;
         HasNotificationData = false;
         NotifiedAvail = default;
+        ClearResubmits();
     }
 
     private DeviceMemory Raw()

@@ -1,0 +1,103 @@
+using Virtsim.Virtio.Memory;
+using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
+
+namespace Virtsim.VhostUser.Backend;
+
+/// <summary>
+/// A packed device queue that records its pops and completions in the shared in-flight area
+/// (<see cref="PackedInflightTracker"/>) around the core queue it wraps: a chain popped from the ring is copied
+/// from its ring slots into the area before any used descriptor can overwrite them; a completion moves the area's
+/// used position before the core writes the used descriptor and clears the chain after. Chains the core pops
+/// from its resubmit list (recovered from the area) are already recorded there.
+/// </summary>
+public sealed class PackedInflightTrackingQueue : IDeviceQueue
+{
+    private readonly PackedDescriptor[] _copies;
+    private readonly byte[] _slot = new byte[PackedLayout.DescriptorSize];
+
+    /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching off (each used descriptor is written by its completion).</summary>
+    public PackedInflightTrackingQueue(PackedDeviceQueue inner, PackedInflightTracker tracker)
+    {
+        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
+        // The area's used position must move just before each used descriptor is written, not at a later batch flush.
+        inner.BatchInOrder = false;
+        _copies = new PackedDescriptor[inner.Config.Size];
+    }
+
+    /// <summary>The core queue.</summary>
+    public PackedDeviceQueue Inner { get; }
+
+    /// <summary>The shared-area tracker.</summary>
+    public PackedInflightTracker Tracker { get; }
+
+    /// <inheritdoc />
+    public QueueFormat Format => Inner.Format;
+
+    /// <inheritdoc />
+    public QueueConfig Config => Inner.Config;
+
+    /// <inheritdoc />
+    public DeviceMemory Memory => Inner.Memory;
+
+    /// <inheritdoc />
+    public QueueError Error => Inner.Error;
+
+    /// <inheritdoc />
+    public int InFlightCount => Inner.InFlightCount;
+
+    /// <inheritdoc />
+    public IReadOnlyList<DescriptorChain> InFlight => Inner.InFlight;
+
+    /// <inheritdoc />
+    public PopResult TryPop(out DescriptorChain chain)
+    {
+        var from = Inner.NextAvail;
+        var result = Inner.TryPop(out chain);
+        if (result != PopResult.Popped || Inner.NextAvail == from) return result; // a resubmitted chain is in the area already
+        int count = chain.DescriptorCount;
+        var memory = Inner.Memory.Memory;
+        var pos = from;
+        for (int i = 0; i < count; i++)
+        {
+            // The core just read these slots; no used descriptor has been written over them yet.
+            if (!memory.TryRead(PackedLayout.SlotAddress(Config.DescriptorArea, pos.Slot), _slot))
+                throw new InvalidOperationException($"ring slot {pos.Slot} became unreadable after it was popped");
+            _copies[i] = PackedDescriptor.Read(_slot);
+            pos = pos.Advance(1, Config.Size);
+        }
+        Tracker.Popped(_copies.AsSpan(0, count));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public bool TryComplete(DescriptorChain chain, uint writtenLength)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ushort id = chain.Id; // the chain goes back to the pool on completion
+        if (Inner.Error.IsError) return false;
+        Tracker.Completing(id, chain.DescriptorCount);
+        if (!Inner.TryComplete(chain, writtenLength)) return false;
+        Tracker.Completed(id);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool PublishUsed() => Inner.PublishUsed();
+
+    /// <inheritdoc />
+    public void SetNotifications(bool enabled) => Inner.SetNotifications(enabled);
+
+    /// <inheritdoc />
+    public bool HasAvailable() => Inner.HasAvailable();
+
+    /// <inheritdoc />
+    public void OnNotificationData(uint data) => Inner.OnNotificationData(data);
+
+    /// <inheritdoc />
+    public QueueState SaveState() => Inner.SaveState();
+
+    /// <inheritdoc />
+    public void Reset() => Inner.Reset();
+}
