@@ -173,6 +173,29 @@ public class PackedTransactionCountTests
     }
 
     [Fact]
+    public void Deferred_completions_go_out_in_bursts_of_32_during_a_long_pass()
+    {
+        var rig = new PackedRig(64);
+        rig.Device.DeferUsed = true;
+        AddSingles(rig, 40);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.Equal(40, chains.Count);
+        for (int i = 0; i < 31; i++) Assert.True(rig.Device.TryComplete(chains[i], 1));
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.TryComplete(chains[31], 1));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.Equal(32, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(new RingPosition(32, true), rig.Device.NextUsed);
+        for (int i = 32; i < 40; i++) Assert.True(rig.Device.TryComplete(chains[i], 1));
+        Assert.Equal(8, rig.Device.PendingUsedCount);
+        Assert.True(rig.Device.PublishUsed());
+        int taken = 0;
+        while (rig.Driver.TryTakeUsed(out var used) == TakeResult.Taken) Assert.Equal(new UsedBuffer((ushort)taken++, 1), used);
+        Assert.Equal(40, taken);
+    }
+
+    [Fact]
     public void Turning_deferral_off_writes_held_completions_at_the_next_completion()
     {
         var rig = new PackedRig(16);
