@@ -192,6 +192,9 @@ public sealed class Vring : IDisposable
         if (queue is PackedDeviceQueue packed)
         {
             packed.BatchInOrder = false;
+            // Used descriptors go into the cache lines the driver is filling: write them once per pass, not per
+            // buffer. The in-flight area needs each written at its completion, so not with a tracker.
+            packed.DeferUsed = packedTracker == null;
             foreach (var chain in packedResubmit) packed.Resubmit(chain);
         }
         _pendingResubmits = [];

@@ -11,10 +11,13 @@ public class PackedAllocationTests
     [InlineData(true, true, false, false)]
     [InlineData(false, true, true, true)]
     [InlineData(true, false, true, false)]
-    public void Add_publish_pop_complete_publish_take_allocates_nothing(bool indirect, bool eventIdx, bool inOrder, bool batch)
+    [InlineData(false, true, false, false, true)]
+    [InlineData(false, false, true, false, true)]
+    public void Add_publish_pop_complete_publish_take_allocates_nothing(bool indirect, bool eventIdx, bool inOrder, bool batch, bool defer = false)
     {
         var rig = new PackedRig(61, indirect, eventIdx, inOrder);
         if (inOrder) rig.Device.BatchInOrder = batch;
+        rig.Device.DeferUsed = defer;
         BufferSegment[] segments = [new(DataArea, 64, false), new(DataArea + 0x200, 32, false), new(DataArea + 0x400, 64, true)];
         var payload = new byte[16];
         var held = new DescriptorChain[8];

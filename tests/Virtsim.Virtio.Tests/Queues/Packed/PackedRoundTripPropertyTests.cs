@@ -11,10 +11,10 @@ namespace Virtsim.Virtio.Tests.Queues.Packed;
 /// </summary>
 public class PackedRoundTripPropertyTests
 {
-    public sealed record Scenario(ushort Size, bool Indirect, bool EventIdx, bool InOrder, bool Batch, int Seed, int Steps, bool Iommu = false)
+    public sealed record Scenario(ushort Size, bool Indirect, bool EventIdx, bool InOrder, bool Batch, int Seed, int Steps, bool Iommu = false, bool Defer = false)
     {
         public override string ToString() =>
-            $"size {Size} indirect {Indirect} event_idx {EventIdx} in_order {InOrder} batch {Batch} iommu {Iommu} seed {Seed} steps {Steps}";
+            $"size {Size} indirect {Indirect} event_idx {EventIdx} in_order {InOrder} batch {Batch} defer {Defer} iommu {Iommu} seed {Seed} steps {Steps}";
     }
 
     private sealed class Buffer
@@ -32,10 +32,10 @@ public class PackedRoundTripPropertyTests
 
     private static readonly Gen<Scenario> Scenarios =
         from size in Gen.OneOf(Gen.Choose(1, 8), Gen.Choose(9, 70), Gen.Elements(100, 255, 257))
-        from features in Gen.Choose(0, 31)
+        from features in Gen.Choose(0, 63)
         from seed in Gen.Choose(0, int.MaxValue - 1)
         select new Scenario((ushort)size, (features & 1) != 0, (features & 2) != 0, (features & 4) != 0, (features & 8) != 0, seed, 400,
-            Iommu: (features & 16) != 0);
+            Iommu: (features & 16) != 0, Defer: (features & 32) != 0);
 
     [Fact]
     public void Every_buffer_comes_back_exactly_once_with_its_data() =>
@@ -55,9 +55,11 @@ public class PackedRoundTripPropertyTests
     [InlineData(5, false, true, true, true)]
     [InlineData(7, true, false, true, false)]
     [InlineData(6, true, true, true, true)]
-    public void Small_rings_wrap_many_times(int size, bool indirect, bool eventIdx, bool inOrder, bool batch)
+    [InlineData(4, true, true, false, false, true)]
+    [InlineData(5, false, false, true, false, true)]
+    public void Small_rings_wrap_many_times(int size, bool indirect, bool eventIdx, bool inOrder, bool batch, bool defer = false)
     {
-        var wraps = Run(new Scenario((ushort)size, indirect, eventIdx, inOrder, batch, 12345 + size, 3000));
+        var wraps = Run(new Scenario((ushort)size, indirect, eventIdx, inOrder, batch, 12345 + size, 3000, Defer: defer));
         Assert.True(wraps >= 20, $"only {wraps} wraps");
     }
 
@@ -76,6 +78,7 @@ public class PackedRoundTripPropertyTests
         }
         var rig = new PackedRig(s.Size, s.Indirect, s.EventIdx, s.InOrder, maxIndirect, domain: domain);
         if (s.InOrder) rig.Device.BatchInOrder = s.Batch;
+        rig.Device.DeferUsed = s.Defer;
         var outstanding = new Dictionary<ushort, Buffer>();
         var unpublished = new List<ushort>();
         var availQueue = new Queue<ushort>(); // published, not popped, in ring order
@@ -246,6 +249,7 @@ public class PackedRoundTripPropertyTests
                     if (choice == 0)
                     {
                         rig.RestoreDevice();
+                        rig.Device.DeferUsed = s.Defer;
                         var restored = rig.Device.InFlight;
                         Assert.Equal(popped.Select(c => c.Id), restored.Select(c => c.Id));
                         popped = [.. restored];

@@ -1,5 +1,6 @@
 using Virtsim.Virtio.Memory;
 using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
 using static Virtsim.Virtio.Tests.Queues.Packed.PackedRig;
 
 namespace Virtsim.Virtio.Tests.Queues.Packed;
@@ -116,6 +117,102 @@ public class PackedTransactionCountTests
             Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
             Assert.Equal(new UsedBuffer(id, id == 2 ? 2u : 16u), used);
         }
+    }
+
+    [Fact]
+    public void Deferred_completions_are_written_at_publish_one_per_buffer_in_completion_order()
+    {
+        var rig = new PackedRig(16);
+        rig.Device.DeferUsed = true;
+        Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 16, true)], false, out _));
+        AddSingles(rig, 3);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.Equal(4, chains.Count);
+        var order = new[] { chains[2], chains[0], chains[3], chains[1] };
+        var expected = order.Select((c, i) => new UsedBuffer(c.Id, (uint)(i + 1))).ToArray();
+        for (int i = 0; i < order.Length; i++) Assert.True(rig.Device.TryComplete(order[i], (uint)(i + 1)));
+        Assert.Equal(4, rig.Device.PendingUsedCount);
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(TakeResult.Empty, rig.Driver.TryTakeUsed(out _)); // nothing visible before the publish
+        Assert.Equal(RingPosition.Start, rig.Device.NextUsed);
+
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.Equal(4, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(new RingPosition(5, true), rig.Device.NextUsed); // the two-descriptor chain moved it by two
+        foreach (var want in expected)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(want, used);
+        }
+        Assert.Equal(TakeResult.Empty, rig.Driver.TryTakeUsed(out _));
+        Assert.Equal(rig.Driver.NextUsed, rig.Device.NextUsed);
+    }
+
+    [Theory]
+    [InlineData(false, 3)] // one used descriptor per buffer, as a driver reading every entry needs
+    [InlineData(true, 1)]  // IN_ORDER batching still merges
+    public void Deferred_in_order_completions_merge_only_with_batching(bool batch, int writes)
+    {
+        var rig = new PackedRig(16, inOrder: true);
+        rig.Device.BatchInOrder = batch;
+        rig.Device.DeferUsed = true;
+        AddSingles(rig, 3);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        foreach (var c in chains) Assert.True(rig.Device.TryComplete(c, 16));
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(writes, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        for (ushort id = 0; id < 3; id++)
+        {
+            Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var used));
+            Assert.Equal(new UsedBuffer(id, 16), used);
+        }
+    }
+
+    [Fact]
+    public void Deferred_completions_go_out_in_bursts_of_32_during_a_long_pass()
+    {
+        var rig = new PackedRig(64);
+        rig.Device.DeferUsed = true;
+        AddSingles(rig, 40);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.Equal(40, chains.Count);
+        for (int i = 0; i < 31; i++) Assert.True(rig.Device.TryComplete(chains[i], 1));
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.TryComplete(chains[31], 1));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.Equal(32, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(new RingPosition(32, true), rig.Device.NextUsed);
+        for (int i = 32; i < 40; i++) Assert.True(rig.Device.TryComplete(chains[i], 1));
+        Assert.Equal(8, rig.Device.PendingUsedCount);
+        Assert.True(rig.Device.PublishUsed());
+        int taken = 0;
+        while (rig.Driver.TryTakeUsed(out var used) == TakeResult.Taken) Assert.Equal(new UsedBuffer((ushort)taken++, 1), used);
+        Assert.Equal(40, taken);
+    }
+
+    [Fact]
+    public void Turning_deferral_off_writes_held_completions_at_the_next_completion()
+    {
+        var rig = new PackedRig(16);
+        rig.Device.DeferUsed = true;
+        AddSingles(rig, 3);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        ushort id0 = chains[0].Id, id1 = chains[1].Id; // chains go back to the pool on completion
+        Assert.True(rig.Device.TryComplete(chains[1], 5));
+        rig.Device.DeferUsed = false;
+        Assert.True(rig.Device.TryComplete(chains[0], 6));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.Equal(2, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var first));
+        Assert.Equal(new UsedBuffer(id1, 5), first);
+        Assert.Equal(TakeResult.Taken, rig.Driver.TryTakeUsed(out var second));
+        Assert.Equal(new UsedBuffer(id0, 6), second);
     }
 
     [Fact]
