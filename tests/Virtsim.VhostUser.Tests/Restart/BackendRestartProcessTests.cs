@@ -132,7 +132,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
             Assert.True(drive.WaitForExit(120_000), "drive did not finish");
             output.WriteLine(drive.Output);
             Assert.Equal(0, drive.ExitCode);
-            var json = JsonDocument.Parse(drive.Output.Trim().Split('\n')[^1]).RootElement;
+            var json = JsonDocument.Parse(ServeProcess.LastJsonLine(drive.Output)).RootElement;
             Assert.True(json.GetProperty("ok").GetBoolean());
             int disconnects = json.GetProperty("disconnects").GetInt32();
             // How many hang-ups happen depends on how completions batch (timing): at least two prove the reconnect path
@@ -144,7 +144,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
 
             Assert.True(serve.Stop(), "serve did not stop on SIGTERM");
             output.WriteLine(serve.Output);
-            var served = JsonDocument.Parse(serve.Output.Trim().Split('\n')[^1]).RootElement;
+            var served = JsonDocument.Parse(ServeProcess.LastJsonLine(serve.Output)).RootElement;
             Assert.Equal(disconnects + 1, served.GetProperty("connections").GetInt32());
             Assert.Equal(0, served.GetProperty("errors").GetArrayLength());
             byte[] content = File.ReadAllBytes(image);

@@ -41,4 +41,12 @@ internal sealed class ServeProcess : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    /// <summary>
+    /// The last line of <paramref name="output"/> that is a JSON object: stdout (the summary) and stderr (progress) are
+    /// collected into one text, so a progress line may come after the summary.
+    /// </summary>
+    public static string LastJsonLine(string output) =>
+        output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith('{'))
+        ?? throw new InvalidOperationException("no JSON line in the output:\n" + output);
 }
