@@ -8,10 +8,10 @@ namespace Virtsim.VhostUser.Backend;
 /// (<see cref="SplitInflightTracker"/>) around the core queue it wraps: the device logic is unchanged and the
 /// ring itself is still served by the core's queue alone.
 /// </summary>
-public sealed class InflightTrackingQueue : IDeviceQueue
+public sealed class InflightTrackingQueue : InflightTrackingQueueBase
 {
     /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>.</summary>
-    public InflightTrackingQueue(IDeviceQueue inner, SplitInflightTracker tracker)
+    public InflightTrackingQueue(IDeviceQueue inner, SplitInflightTracker tracker) : base(inner)
     {
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
@@ -24,25 +24,7 @@ public sealed class InflightTrackingQueue : IDeviceQueue
     public SplitInflightTracker Tracker { get; }
 
     /// <inheritdoc />
-    public QueueFormat Format => Inner.Format;
-
-    /// <inheritdoc />
-    public QueueConfig Config => Inner.Config;
-
-    /// <inheritdoc />
-    public DeviceMemory Memory => Inner.Memory;
-
-    /// <inheritdoc />
-    public QueueError Error => Inner.Error;
-
-    /// <inheritdoc />
-    public int InFlightCount => Inner.InFlightCount;
-
-    /// <inheritdoc />
-    public IReadOnlyList<DescriptorChain> InFlight => Inner.InFlight;
-
-    /// <inheritdoc />
-    public PopResult TryPop(out DescriptorChain chain)
+    public override PopResult TryPop(out DescriptorChain chain)
     {
         var result = Inner.TryPop(out chain);
         if (result == PopResult.Popped) Tracker.Popped(chain.Id);
@@ -50,7 +32,7 @@ public sealed class InflightTrackingQueue : IDeviceQueue
     }
 
     /// <inheritdoc />
-    public bool TryComplete(DescriptorChain chain, uint writtenLength)
+    public override bool TryComplete(DescriptorChain chain, uint writtenLength)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ushort head = chain.Id; // the chain goes back to the pool on completion
@@ -60,25 +42,10 @@ public sealed class InflightTrackingQueue : IDeviceQueue
     }
 
     /// <inheritdoc />
-    public bool PublishUsed()
+    public override bool PublishUsed()
     {
         bool interrupt = Inner.PublishUsed();
         if (!Inner.Error.IsError) Tracker.Published();
         return interrupt;
     }
-
-    /// <inheritdoc />
-    public void SetNotifications(bool enabled) => Inner.SetNotifications(enabled);
-
-    /// <inheritdoc />
-    public bool HasAvailable() => Inner.HasAvailable();
-
-    /// <inheritdoc />
-    public void OnNotificationData(uint data) => Inner.OnNotificationData(data);
-
-    /// <inheritdoc />
-    public QueueState SaveState() => Inner.SaveState();
-
-    /// <inheritdoc />
-    public void Reset() => Inner.Reset();
 }

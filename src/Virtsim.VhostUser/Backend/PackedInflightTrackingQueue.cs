@@ -11,13 +11,13 @@ namespace Virtsim.VhostUser.Backend;
 /// used position before the core writes the used descriptor and clears the chain after. Chains the core pops
 /// from its resubmit list (recovered from the area) are already recorded there.
 /// </summary>
-public sealed class PackedInflightTrackingQueue : IDeviceQueue
+public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
 {
     private readonly PackedDescriptor[] _copies;
     private readonly byte[] _slot = new byte[PackedLayout.DescriptorSize];
 
     /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching off (each used descriptor is written by its completion).</summary>
-    public PackedInflightTrackingQueue(PackedDeviceQueue inner, PackedInflightTracker tracker)
+    public PackedInflightTrackingQueue(PackedDeviceQueue inner, PackedInflightTracker tracker) : base(inner)
     {
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
@@ -33,25 +33,7 @@ public sealed class PackedInflightTrackingQueue : IDeviceQueue
     public PackedInflightTracker Tracker { get; }
 
     /// <inheritdoc />
-    public QueueFormat Format => Inner.Format;
-
-    /// <inheritdoc />
-    public QueueConfig Config => Inner.Config;
-
-    /// <inheritdoc />
-    public DeviceMemory Memory => Inner.Memory;
-
-    /// <inheritdoc />
-    public QueueError Error => Inner.Error;
-
-    /// <inheritdoc />
-    public int InFlightCount => Inner.InFlightCount;
-
-    /// <inheritdoc />
-    public IReadOnlyList<DescriptorChain> InFlight => Inner.InFlight;
-
-    /// <inheritdoc />
-    public PopResult TryPop(out DescriptorChain chain)
+    public override PopResult TryPop(out DescriptorChain chain)
     {
         var from = Inner.NextAvail;
         var result = Inner.TryPop(out chain);
@@ -72,7 +54,7 @@ public sealed class PackedInflightTrackingQueue : IDeviceQueue
     }
 
     /// <inheritdoc />
-    public bool TryComplete(DescriptorChain chain, uint writtenLength)
+    public override bool TryComplete(DescriptorChain chain, uint writtenLength)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ushort id = chain.Id; // the chain goes back to the pool on completion
@@ -82,22 +64,4 @@ public sealed class PackedInflightTrackingQueue : IDeviceQueue
         Tracker.Completed(id);
         return true;
     }
-
-    /// <inheritdoc />
-    public bool PublishUsed() => Inner.PublishUsed();
-
-    /// <inheritdoc />
-    public void SetNotifications(bool enabled) => Inner.SetNotifications(enabled);
-
-    /// <inheritdoc />
-    public bool HasAvailable() => Inner.HasAvailable();
-
-    /// <inheritdoc />
-    public void OnNotificationData(uint data) => Inner.OnNotificationData(data);
-
-    /// <inheritdoc />
-    public QueueState SaveState() => Inner.SaveState();
-
-    /// <inheritdoc />
-    public void Reset() => Inner.Reset();
 }
