@@ -1,4 +1,3 @@
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -8,80 +7,10 @@ public class PropertyTests
 {
     private static readonly TimeSpan PerInputTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>One edit of a sample: 0 delete, 1 insert, 2 duplicate a slice, 3 swap two characters.</summary>
-    public sealed record Mutation(int Kind, int At, int Other, string Insert);
-
-    private static readonly string[] Inserts =
-    [
-        "\"", "\"\"\"", "{", "}", "[", "]", "${", "${?", "}", ",", ",,", "\n", "=", ":", "+=", ".", "..", "\\", "\\u12",
-        "#", "//", "include ", "include required(\"", "x", "-", "1e", "true", " ", "\t", "\u00A0", "$", "*", "(", ")",
-    ];
-
-    private static readonly Gen<Mutation> MutationGen =
-        from kind in Gen.Choose(0, 3)
-        from at in Gen.Choose(0, 100_000)
-        from other in Gen.Choose(0, 100_000)
-        from insert in Gen.Elements(Inserts)
-        select new Mutation(kind, at, other, insert);
-
-    private static string Apply(string text, IEnumerable<Mutation> mutations)
-    {
-        var sb = new StringBuilder(text);
-        foreach (var m in mutations)
-        {
-            var at = sb.Length == 0 ? 0 : m.At % (sb.Length + 1);
-            switch (m.Kind)
-            {
-                case 0 when sb.Length > 0:
-                    var from = Math.Min(at, sb.Length - 1);
-                    sb.Remove(from, 1 + m.Other % Math.Min(3, sb.Length - from));
-                    break;
-                case 1:
-                    sb.Insert(at, m.Insert);
-                    break;
-                case 2 when sb.Length > 0:
-                    var start = Math.Min(at, sb.Length - 1);
-                    var length = 1 + m.Other % Math.Min(40, sb.Length - start);
-                    sb.Insert(start, sb.ToString(start, length));
-                    break;
-                case 3 when sb.Length > 1:
-                    var i = Math.Min(at, sb.Length - 1);
-                    var j = m.Other % sb.Length;
-                    (sb[i], sb[j]) = (sb[j], sb[i]);
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
-
     private static bool ParsesOrFailsWithPosition(string text, string baseDirectory)
     {
         var options = Hocon.Options(new Dictionary<string, string> { ["VIRTSIM_DATA"] = "/data" }, "fuzz.conf", baseDirectory);
-        var task = Task.Run(() =>
-        {
-            try
-            {
-                var config = HoconConfig.Parse(text, options);
-                _ = config.ToJson();
-                return (Exception?)null;
-            }
-            catch (Exception e)
-            {
-                return e;
-            }
-        });
-        if (!task.Wait(PerInputTimeout))
-        {
-            throw new Exception($"parse did not finish within {PerInputTimeout}: {text}");
-        }
-
-        return task.Result switch
-        {
-            null => true,
-            HoconException { Position: not null } => true,
-            var e => throw new Exception($"unexpected {e.GetType().Name} for input:\n{text}", e),
-        };
+        return RepositoryConfigs.SucceedsOrFailsWithPosition(text, () => _ = HoconConfig.Parse(text, options).ToJson(), PerInputTimeout);
     }
 
     [Fact]
@@ -91,9 +20,9 @@ public class PropertyTests
         dir.Write("vendor-common.conf", Samples.VendorCommon);
         var gen =
             from sample in Gen.Elements(Samples.All)
-            from mutations in Gen.Choose(1, 8).SelectMany(n => Gen.ArrayOf(MutationGen, n))
+            from mutations in RepositoryConfigs.MutationsGen
             select (sample, mutations);
-        var prop = Prop.ForAll(gen.ToArbitrary(), input => ParsesOrFailsWithPosition(Apply(input.sample, input.mutations), dir.Path));
+        var prop = Prop.ForAll(gen.ToArbitrary(), input => ParsesOrFailsWithPosition(RepositoryConfigs.Apply(input.sample, input.mutations), dir.Path));
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(1500), prop);
     }
 

@@ -16,7 +16,8 @@ public static class RepositoryConfigs
     private static readonly string[] Inserts =
     [
         "{", "}", "[", "]", "$", "${", "${?", "\"", "\"\"\"", "=", ":", "+", "+=", "#", "//", ",", ",,", "\n", ".", "..",
-        "\\", "include \"", "null", "-1", "0x", "99999999999999999999", " ",
+        "\\", "\\u12", "include \"", "include required(\"", "null", "-1", "0x", "1e", "true", "99999999999999999999", " ", "\t",
+        "\u00A0", "*", "(", ")",
     ];
 
     /// <summary>A generator of one mutation.</summary>
