@@ -100,6 +100,15 @@ public sealed class DeviceMemory
         return true;
     }
 
+    /// <summary>
+    /// Hints that <paramref name="address"/> will be read soon (see <see cref="GuestMemory.Prefetch"/>). Not counted
+    /// as a transaction; nothing behind an IOMMU (a hint is not worth a translation).
+    /// </summary>
+    public void Prefetch(ulong address)
+    {
+        if (Domain == null) Memory.Prefetch(address);
+    }
+
     /// <summary>Reads a u16 ring field with acquire semantics (see <see cref="GuestMemory.TryReadU16Acquire"/>).</summary>
     public bool TryReadU16Acquire(ulong address, MemoryAccessKind kind, out ushort value)
     {

@@ -24,6 +24,9 @@ public sealed unsafe class ExternalMemoryRegion : IGuestMemoryRegion
     /// <inheritdoc />
     public ulong Size { get; }
 
+    /// <summary>Where the region's first byte is mapped in this process.</summary>
+    public nint HostAddress => (nint)_base;
+
     /// <inheritdoc />
     public Span<byte> GetSpan(ulong offset, int maxLength) =>
         new(_base + offset, (int)Math.Min((ulong)maxLength, Size - offset));

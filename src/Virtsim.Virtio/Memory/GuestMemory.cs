@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Virtsim.Virtio.Memory;
 
@@ -258,6 +259,20 @@ public sealed class GuestMemory
         return TryWriteU16(address, value);
     }
 
+    /// <summary>
+    /// Hints the CPU to start loading the cache line at <paramref name="address"/>, so a later access does not wait
+    /// for it. Only for memory mapped from elsewhere (<see cref="ExternalMemoryRegion"/>: shared with a peer that
+    /// writes it from another core) and only on x86; elsewhere, or for an unmapped address, it does nothing. A hint
+    /// never faults, reads nothing and changes nothing.
+    /// </summary>
+    public unsafe void Prefetch(ulong address)
+    {
+        if (!Sse.IsSupported) return;
+        var entry = FindRegion(address);
+        if (entry == null || entry.Host == 0) return;
+        Sse.Prefetch0((byte*)entry.Host + (address - entry.Start));
+    }
+
     private Span<byte> Piece(ulong address, int maxLength)
     {
         var entry = FindRegion(address)!;
@@ -310,5 +325,6 @@ public sealed class GuestMemory
         public readonly IGuestMemoryRegion Region = region;
         public readonly ulong Start = region.GuestAddress;
         public readonly ulong Size = region.Size;
+        public readonly nint Host = region is ExternalMemoryRegion external ? external.HostAddress : 0; // 0: no prefetch
     }
 }

@@ -41,11 +41,11 @@ namespace Virtsim.Virtio.Queues.Packed;
 /// used completely, a buffer whose written length is not its whole writable length always ends a batch.
 /// </para>
 /// <para>
-/// <see cref="DeferUsed"/> holds completions the same way without IN_ORDER and without merging them: at
-/// <see cref="PublishUsed"/>, or whenever 32 are held, one used descriptor per buffer is written, the first one's
-/// flags last, so a driver polling the ring sees the whole burst at once and the device does not write into the
-/// cache line the driver is filling after every buffer; the burst limit lets the driver reuse slots during a
-/// long pass.
+/// <see cref="DeferUsed"/> holds completions the same way, with or without IN_ORDER: at <see cref="PublishUsed"/>,
+/// or whenever 32 are held, they are written (one used descriptor per buffer, or per batch when
+/// <see cref="BatchInOrder"/> merges them), the first one's flags last, so a driver polling the ring sees the whole
+/// burst at once and the device does not write into the cache line the driver is filling after every buffer; the
+/// burst limit lets the driver reuse slots during a long pass.
 /// </para>
 /// </remarks>
 public sealed partial class PackedDeviceQueue : IDeviceQueue
@@ -75,6 +75,7 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
     private QueueError _error;
     private bool _batchInOrder;
     private bool _deferUsed;
+    private bool _prefetchAhead;
 
     /// <summary>Creates the device side of the packed queue described by <paramref name="config"/>.</summary>
     /// <exception cref="ArgumentException">The config is not a valid packed queue configuration.</exception>
@@ -155,15 +156,27 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
     }
 
     /// <summary>
-    /// Hold completions until <see cref="PublishUsed"/> (or, unless <see cref="BatchInOrder"/> merges them, until
-    /// 32 are held) and write them then, one used descriptor per buffer (merged into batches only under
-    /// <see cref="BatchInOrder"/>), the first one's flags last. Off by default; turning it off writes nothing
-    /// until the next completion or <see cref="PublishUsed"/> flushes.
+    /// Hold completions until <see cref="PublishUsed"/> or until 32 are held, and write them then, one used
+    /// descriptor per buffer (merged into batches only under <see cref="BatchInOrder"/>), the first one's flags
+    /// last. Off by default; turning it off writes nothing until the next completion or <see cref="PublishUsed"/>
+    /// flushes.
     /// </summary>
     public bool DeferUsed
     {
         get => _deferUsed;
         set => _deferUsed = value;
+    }
+
+    /// <summary>
+    /// After each pop, hint the CPU to load the ring's cache line two lines (eight descriptors) ahead and the buffer
+    /// of the descriptor one line ahead (see <see cref="DeviceMemory.Prefetch"/>), so that a device chasing a driver
+    /// on another core does not wait for each line in turn. Reads only the hinted descriptor's address, and never
+    /// acts on it. Off by default (it helps only for memory shared with another process).
+    /// </summary>
+    public bool PrefetchAhead
+    {
+        get => _prefetchAhead;
+        set => _prefetchAhead = value;
     }
 
     /// <summary>The next ring position the device reads an available descriptor from.</summary>
@@ -248,8 +261,22 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
         MarkId(id, true);
         _chains.Add(c);
         if (Config.InOrder) _order[(_orderHead + _orderCount++) % size] = id;
+        if (_prefetchAhead) PrefetchAfter(raw, _avail.Slot, size);
         chain = c;
         return PopResult.Popped;
+    }
+
+    // Four descriptors share a 64-byte line. The line two ahead is asked for now; the descriptor one line ahead sits
+    // in a line asked for four pops ago, so reading its address does not stall, and its buffer is asked for too.
+    private void PrefetchAfter(DeviceMemory raw, int slot, int size)
+    {
+        int far = slot + 8, near = slot + 4; // measured: 16/8, 12/4 and 32/8 were no better
+        if (far >= size) far -= size;
+        if (near >= size) near -= size;
+        if (far >= size || near >= size) return; // rings smaller than eight slots
+        raw.Prefetch(PackedLayout.SlotAddress(Config.DescriptorArea, far));
+        if (raw.Domain == null && raw.Memory.TryReadU64(PackedLayout.SlotAddress(Config.DescriptorArea, near), out ulong buffer))
+            raw.Prefetch(buffer);
     }
 
     // Walks the chain whose first descriptor (already found available) is at pos.
@@ -358,8 +385,8 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
             _pendingDescriptors[_pendingCount] = descriptors;
             _pendingMerges[_pendingCount] = _batchInOrder && complete;
             _pendingCount++;
-            // Deferred (not merged) completions go out in bursts, so the driver can reuse slots during a long pass.
-            if (_deferUsed && !_batchInOrder && _pendingCount >= DeferredBurst) return FlushPending();
+            // Deferred completions go out in bursts (merged or not), so the driver can reuse slots during a long pass.
+            if (_deferUsed && _pendingCount >= DeferredBurst) return FlushPending();
             return true;
         }
         if (_pendingCount > 0 && !FlushPending()) return false; // batching was switched off with completions held

@@ -196,6 +196,71 @@ public class PackedTransactionCountTests
     }
 
     [Fact]
+    public void Merged_in_order_completions_go_out_as_one_used_descriptor_per_burst_of_32()
+    {
+        var rig = new PackedRig(64, inOrder: true);
+        rig.Device.BatchInOrder = true;
+        rig.Device.DeferUsed = true;
+        AddSingles(rig, 40);
+        var chains = new List<DescriptorChain>();
+        while (rig.Device.TryPop(out var c) == PopResult.Popped) chains.Add(c);
+        Assert.Equal(40, chains.Count);
+        for (int i = 0; i < 31; i++) Assert.True(rig.Device.TryComplete(chains[i], 16));
+        Assert.Equal(0, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        Assert.True(rig.Device.TryComplete(chains[31], 16));
+        Assert.Equal(0, rig.Device.PendingUsedCount);
+        Assert.Equal(1, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor)); // the burst's last id, skipping 32
+        Assert.Equal(new RingPosition(32, true), rig.Device.NextUsed);
+        for (int i = 32; i < 40; i++) Assert.True(rig.Device.TryComplete(chains[i], 16));
+        Assert.True(rig.Device.PublishUsed());
+        Assert.Equal(2, rig.DeviceMemory.Counters.Writes(MemoryAccessKind.Descriptor));
+        int taken = 0;
+        while (rig.Driver.TryTakeUsed(out var used) == TakeResult.Taken) Assert.Equal(new UsedBuffer((ushort)taken++, 16), used);
+        Assert.Equal(40, taken);
+    }
+
+    [Fact]
+    public unsafe void Prefetching_ahead_changes_neither_results_nor_transaction_counts()
+    {
+        (TransactionCounters Counters, List<UsedBuffer> Used) Run(bool prefetch)
+        {
+            nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)MemorySize);
+            try
+            {
+                var rig = new PackedRig(16, indirect: true, memory: new GuestMemory(new ExternalMemoryRegion(0, block, (ulong)MemorySize)));
+                rig.Device.PrefetchAhead = prefetch;
+                var used = new List<UsedBuffer>();
+                for (int round = 0; round < 5; round++) // wraps the 16-slot ring, so the hints wrap too
+                {
+                    AddSingles(rig, 5);
+                    Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], false, out _));
+                    Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], true, out _));
+                    rig.Driver.PublishAvailable();
+                    while (rig.Device.TryPop(out var c) == PopResult.Popped) Assert.True(rig.Device.TryComplete(c, 3));
+                    rig.Device.PublishUsed();
+                    while (rig.Driver.TryTakeUsed(out var u) == TakeResult.Taken) used.Add(u);
+                }
+                Assert.False(rig.Device.Error.IsError);
+                return (rig.DeviceMemory.Counters, used);
+            }
+            finally
+            {
+                System.Runtime.InteropServices.NativeMemory.Free((void*)block);
+            }
+        }
+        var (plain, plainUsed) = Run(false);
+        var (hinted, hintedUsed) = Run(true);
+        Assert.Equal(35, hintedUsed.Count);
+        Assert.Equal(plainUsed, hintedUsed);
+        foreach (var kind in Enum.GetValues<MemoryAccessKind>())
+        {
+            Assert.Equal(plain.Reads(kind), hinted.Reads(kind));
+            Assert.Equal(plain.ReadBytes(kind), hinted.ReadBytes(kind));
+            Assert.Equal(plain.Writes(kind), hinted.Writes(kind));
+        }
+    }
+
+    [Fact]
     public void Turning_deferral_off_writes_held_completions_at_the_next_completion()
     {
         var rig = new PackedRig(16);
