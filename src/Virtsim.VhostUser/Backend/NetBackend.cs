@@ -46,6 +46,10 @@ public sealed class NetBackend : VhostUserDevice
     /// <inheritdoc />
     public override ulong QueueNum => (ulong)_options.QueuePairs;
 
+    /// <inheritdoc />
+    /// <remarks>Transmit rings: the device only reads their buffers.</remarks>
+    public override bool BatchesInOrderCompletions(int index) => NetQueueLayout.IsTransmit(index, _options.QueuePairs);
+
     /// <summary>Frames the driver transmitted (read from its transmit queues).</summary>
     public long FramesFromDriver => Net.Statistics.TxFrames;
 

@@ -32,6 +32,14 @@ public abstract class VhostUserDevice
     /// </summary>
     public virtual bool TracksInflight => false;
 
+    /// <summary>
+    /// True when packed ring <paramref name="index"/>, under IN_ORDER, may publish one used descriptor for a whole
+    /// batch of buffers (as the spec allows). Only for rings whose buffers the device reads and never writes: real
+    /// drivers free those through the batch (DPDK's in-order transmit cleanup walks it), but read the length of
+    /// every used descriptor on rings the device writes into (DPDK's packed receive path).
+    /// </summary>
+    public virtual bool BatchesInOrderCompletions(int index) => false;
+
     /// <summary>True when the device has work that does not wait for a doorbell (frames to inject).</summary>
     public virtual bool HasPendingWork => false;
 

@@ -47,7 +47,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         _log = log;
         _device.Reset();
         _rings = new Vring[device.RingCount];
-        for (int i = 0; i < _rings.Length; i++) _rings[i] = new Vring(i);
+        for (int i = 0; i < _rings.Length; i++) _rings[i] = new Vring(i) { BatchesInOrderCompletions = device.BatchesInOrderCompletions(i) };
     }
 
     /// <summary>Feature bits offered in GET_FEATURES: the device's virtio bits plus PROTOCOL_FEATURES and LOG_ALL.</summary>

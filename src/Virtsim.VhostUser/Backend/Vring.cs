@@ -18,6 +18,12 @@ public sealed class Vring : IDisposable
     /// <summary>Creates ring <paramref name="index"/> in the stopped state.</summary>
     public Vring(int index) => Index = index;
 
+    /// <summary>
+    /// A packed ring under IN_ORDER may publish one used descriptor per batch (see
+    /// <see cref="VhostUserDevice.BatchesInOrderCompletions"/>); without a tracker only, which needs each written.
+    /// </summary>
+    public bool BatchesInOrderCompletions { get; init; }
+
     /// <summary>The ring index.</summary>
     public int Index { get; }
 
@@ -183,7 +189,7 @@ public sealed class Vring : IDisposable
         IDeviceQueue queue;
         try { queue = Virtqueue.RestoreDevice(state, memory); }
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
-        // Real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
+        // Split rings: real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
         if (queue is SplitDeviceQueue split)
         {
             split.BatchInOrder = false;
@@ -191,10 +197,12 @@ public sealed class Vring : IDisposable
         }
         if (queue is PackedDeviceQueue packed)
         {
-            packed.BatchInOrder = false;
-            // Used descriptors go into the cache lines the driver is filling: write them once per pass, not per
-            // buffer. The in-flight area needs each written at its completion, so not with a tracker.
+            // Used descriptors go into the cache lines the driver is filling: write them in bursts, not per buffer
+            // (and one per batch where the device allows it). The in-flight area needs each written at its
+            // completion, so neither with a tracker.
             packed.DeferUsed = packedTracker == null;
+            packed.BatchInOrder = packed.DeferUsed && BatchesInOrderCompletions && config.InOrder;
+            packed.PrefetchAhead = true; // the driver fills the ring from another core
             foreach (var chain in packedResubmit) packed.Resubmit(chain);
         }
         _pendingResubmits = [];

@@ -4,6 +4,7 @@ using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Tests.Harness;
 using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
 
 namespace Virtsim.VhostUser.Tests.Backend;
 
@@ -22,6 +23,40 @@ public class NetSessionTests
         int used = 0;
         Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) used++; return used == 40; }));
         Assert.Equal(40 * 60, net.Net.Statistics.TxBytes);
+    }
+
+    [Theory]
+    [InlineData(false, 40)] // one used descriptor per frame
+    [InlineData(true, 2)]   // IN_ORDER: one per burst of 32 (32 + 8 in one pass)
+    public void Packed_transmit_rings_publish_one_used_descriptor_per_in_order_burst(bool inOrder, int usedWritten)
+    {
+        var net = new NetBackend(new NetBackendOptions { InjectFrameSize = 100 });
+        Assert.True(net.BatchesInOrderCompletions(1));
+        Assert.False(net.BatchesInOrderCompletions(0));
+        using var f = new SessionFixture(net);
+        var (rx, tx, _) = f.StartNet(QueueFormat.Packed, inOrder ? 1UL << Virtio.Features.FeatureBit.InOrder : 0);
+        f.Transmit(tx, 40);
+        int taken = 0;
+        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) taken++; return taken == 40; }), $"{taken} of 40 came back");
+        Assert.Equal(usedWritten, UsedSlots(f, SessionFixture.TxRing, 40));
+        // Receive buffers are written only in part, and real drivers read each used length: never merged.
+        f.PostReceiveBuffers(rx, 16);
+        net.Inject(10);
+        var lengths = new List<uint>();
+        Assert.True(Wait.Until(() => { while (rx.TryTakeUsed(out var u) == TakeResult.Taken) lengths.Add(u.WrittenLength); return lengths.Count == 10; }));
+        Assert.Equal(10, UsedSlots(f, SessionFixture.RxRing, 16));
+    }
+
+    // Ring slots (first lap) whose flags the device wrote as used.
+    private static int UsedSlots(SessionFixture f, ulong ring, int slots)
+    {
+        int used = 0;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            Assert.True(f.Ram.Memory.TryReadU16(PackedLayout.SlotAddress(ring, slot) + PackedLayout.FlagsOffset, out ushort flags));
+            if (PackedLayout.IsUsed(flags, true)) used++;
+        }
+        return used;
     }
 
     [Theory]
