@@ -36,6 +36,10 @@ public unsafe class NetTransmitBenchmarks
     [Params(QueueFormat.Split, QueueFormat.Packed)]
     public QueueFormat Format { get; set; }
 
+    /// <summary>Packed rings: hint the CPU ahead (<see cref="PackedDeviceQueue.PrefetchAhead"/>). Hot in cache here, so this shows its cost, not its gain.</summary>
+    [Params(false, true)]
+    public bool Prefetch { get; set; }
+
     /// <summary>Builds memory, device and ring.</summary>
     [GlobalSetup]
     public void Setup()
@@ -49,9 +53,15 @@ public unsafe class NetTransmitBenchmarks
         _net.Activate(features);
         var config = new QueueConfig(Format, Size, DescArea, DriverArea, DeviceArea, features);
         _queue = Virtqueue.CreateDevice(config, new DeviceMemory(memory));
-        // As Vring.Start sets it: one used entry per buffer, because DPDK reads every one.
+        // As Vring.Start sets a transmit ring: split writes one used entry per buffer, because DPDK reads every one;
+        // packed writes used descriptors in bursts, one per IN_ORDER burst.
         if (_queue is SplitDeviceQueue split) split.BatchInOrder = false;
-        if (_queue is PackedDeviceQueue packed) packed.BatchInOrder = false;
+        if (_queue is PackedDeviceQueue packed)
+        {
+            packed.DeferUsed = true;
+            packed.BatchInOrder = true;
+            packed.PrefetchAhead = Prefetch;
+        }
         for (int i = 0; i < Size; i++)
         {
             var d = new Span<byte>(_base + DescArea + (ulong)i * 16, 16);
