@@ -7,7 +7,7 @@ using Virtsim.VhostUser.Frontend;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// <c>virtsim vhost-user serve --socket PATH --device net|blk [--queues N] [--image FILE]</c>: serves a Virtsim
+/// <c>virtsim vhost-user serve --socket PATH --device net|blk [--queues N] [--image FILE] [--loopback]</c>: serves a Virtsim
 /// device to real vhost-user front-ends (DPDK's net_virtio_user, QEMU) until SIGINT or SIGTERM, then prints one
 /// JSON summary line; <c>virtsim vhost-user drive --socket PATH --device net|blk ...</c>: drives a real vhost-user
 /// device (DPDK's net_vhost, qemu-storage-daemon) with a Virtsim driver and prints one JSON summary line.
@@ -40,9 +40,14 @@ internal static class VhostUserCommand
         {
             Description = "blk: every disk access takes at least this many milliseconds (a slow disk, for restart tests; 0: none).",
         };
+        var loopback = new Option<bool>("--loopback")
+        {
+            Description = "net: return every transmitted frame on the receive ring of the same queue pair (for `drive`).",
+            DefaultValueFactory = _ => ServeDefaults.Options.Loopback,
+        };
         var serve = new Command("serve", "Serve a Virtsim device over vhost-user until SIGINT/SIGTERM; print one JSON summary line.")
         {
-            socket, device, queues, image, ioDelay,
+            socket, device, queues, image, ioDelay, loopback,
         };
         // Settings without a command-line option (image size, ...) keep the reference.conf values.
         serve.SetAction(r => Serve(ServeDefaults.Options with
@@ -50,6 +55,7 @@ internal static class VhostUserCommand
             SocketPath = r.GetValue(socket)!,
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
+            Loopback = r.GetValue(loopback),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
             IoDelay = TimeSpan.FromMilliseconds(Math.Clamp(r.GetValue(ioDelay), 0, 60_000)),
         }, stdout, stderr));
@@ -86,6 +92,11 @@ internal static class VhostUserCommand
         {
             Description = "Descriptors per ring (a power of two for split rings).",
             DefaultValueFactory = _ => defaults.QueueSize,
+        };
+        var queuePairs = new Option<int>("--queues")
+        {
+            Description = $"net: queue pairs to drive, frames spread round-robin (1..{VhostUserDriveOptions.MaxQueuePairs}; more than one needs MQ from the device).",
+            DefaultValueFactory = _ => defaults.QueuePairs,
         };
         var rxBufferSize = new Option<int>("--rx-buffer-size")
         {
@@ -127,7 +138,7 @@ internal static class VhostUserCommand
         };
         var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
         {
-            socket, device, frames, frameSize, queueSize, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
+            socket, device, frames, frameSize, queueSize, queuePairs, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
             reconnect, reconnectTimeout, disconnectEvery,
         };
         drive.SetAction(r =>
@@ -147,6 +158,7 @@ internal static class VhostUserCommand
                 Frames = r.GetValue(frames),
                 FrameSize = r.GetValue(frameSize),
                 QueueSize = (ushort)size,
+                QueuePairs = r.GetValue(queuePairs),
                 RxBufferSize = r.GetValue(rxBufferSize),
                 RequestSize = r.GetValue(requestSize),
                 Packed = r.GetValue(packed),

@@ -15,6 +15,11 @@ public sealed class NetDriveResult
     /// <summary>Received frames whose size, header, sequence number and pattern were right, each sequence number once.</summary>
     public long FramesVerified { get; internal set; }
 
+    /// <summary>Frames taken from each queue pair's receive ring (index = pair).</summary>
+    public IReadOnlyList<long> ReceivedPerPair => FramesReceivedPerPair;
+
+    internal long[] FramesReceivedPerPair { get; set; } = [];
+
     /// <summary>Received frames with a wrong size or payload.</summary>
     public long Mismatches { get; internal set; }
 

@@ -6,10 +6,11 @@ using Virtsim.Virtio.Queues;
 namespace Virtsim.VhostUser.Frontend;
 
 /// <summary>
-/// A virtio-net driver against a real device: receive ring 0 kept full of buffers, transmit ring 1 fed with
-/// <see cref="FramePattern"/> frames (at most one receive ring's worth outstanding, so a forwarding device never
-/// finds the receive ring empty), every received frame rebuilt and compared. Ends when every frame came back, or
-/// when nothing moved for the timeout (the missing frames are then lost).
+/// A virtio-net driver against a real device: for each queue pair (receive ring 2p, transmit ring 2p + 1; more than
+/// one pair negotiates VIRTIO_NET_F_MQ) the receive ring is kept full of buffers and the transmit ring fed with
+/// <see cref="FramePattern"/> frames, frame s on pair s mod N (at most one receive ring's worth outstanding per
+/// pair, so a forwarding device never finds a receive ring empty); every received frame is rebuilt and compared.
+/// Ends when every frame came back, or when nothing moved for the timeout (the missing frames are then lost).
 /// </summary>
 public static class NetDriver
 {
@@ -18,18 +19,21 @@ public static class NetDriver
 
     private const int TxSlotSize = 2048;
 
-    /// <summary>Negotiates, sets up both rings and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
-    /// <exception cref="VhostUserProtocolException">The device broke the protocol or a ring.</exception>
+    /// <summary>Negotiates, sets up the rings of every queue pair and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
+    /// <exception cref="VhostUserProtocolException">The device broke the protocol or a ring, or cannot serve the queue pairs asked for.</exception>
     public static NetDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
+        int pairs = options.QueuePairs;
         ulong packed = options.Packed ? 1UL << FeatureBit.RingPacked : 0;
-        ulong wanted = (1UL << FeatureBit.Version1) | packed |
+        ulong mq = pairs > 1 ? 1UL << NetFeatureBit.Mq : 0;
+        ulong wanted = (1UL << FeatureBit.Version1) | packed | mq |
                        (options.MergeableRxBuffers ? 1UL << NetFeatureBit.MrgRxbuf : 0) |
                        (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
                        (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
-        ulong features = session.Negotiate(wanted, (1UL << FeatureBit.Version1) | packed);
+        ulong features = session.Negotiate(wanted, (1UL << FeatureBit.Version1) | packed | mq);
+        if (pairs > 1) CheckQueuePairs(session, pairs);
         bool mergeable = (features & (1UL << NetFeatureBit.MrgRxbuf)) != 0;
         var format = options.Packed ? QueueFormat.Packed : QueueFormat.Split;
         ushort size = options.QueueSize;
@@ -38,60 +42,101 @@ public static class NetDriver
         int frameBytes = NetHeaderSize + options.FrameSize;
         // Without MRG_RXBUF a frame must fit one receive buffer.
         int rxBufferSize = mergeable ? options.RxBufferSize : Math.Max(options.RxBufferSize, frameBytes);
-        ulong bytes = 2 * (24UL * size + 4 * 4096) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + (1 << 20);
-        using var memory = new FrontendMemory(bytes);
-        using var rx = FrontendRing.Create(0, format, size, ringFeatures, memory);
-        using var tx = FrontendRing.Create(1, format, size, ringFeatures, memory);
-        ulong rxBase = memory.Allocate((ulong)size * (ulong)rxBufferSize, 4096);
-        ulong txBase = memory.Allocate((ulong)size * TxSlotSize, 4096);
-        FrontendRing[] rings = [rx, tx];
-        session.ShareMemory(memory);
-        session.StartRings(rings, memory);
-
-        var run = new Traffic(memory, rx, tx, rxBase, rxBufferSize, txBase, options, mergeable);
-        run.Loop(session, rings, progress, ct);
-        session.StopRings(rings);
-        run.Result.Kicks = rx.Kicks + tx.Kicks;
-        run.Result.Calls = rx.Calls + tx.Calls;
-        return run.Result;
+        ulong perPair = 2 * (24UL * size + 4 * 4096) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
+        using var memory = new FrontendMemory((ulong)pairs * perPair + (1 << 20));
+        var rings = new FrontendRing[2 * pairs];
+        try
+        {
+            var queuePairs = new Pair[pairs];
+            for (int p = 0; p < pairs; p++)
+            {
+                var rx = rings[2 * p] = FrontendRing.Create(2 * p, format, size, ringFeatures, memory);
+                var tx = rings[2 * p + 1] = FrontendRing.Create(2 * p + 1, format, size, ringFeatures, memory);
+                ulong rxBase = memory.Allocate((ulong)size * (ulong)rxBufferSize, 4096);
+                ulong txBase = memory.Allocate((ulong)size * TxSlotSize, 4096);
+                queuePairs[p] = new Pair(p, rx, tx, rxBase, txBase, size);
+            }
+            session.ShareMemory(memory);
+            session.StartRings(rings, memory);
+            var run = new Traffic(memory, queuePairs, rxBufferSize, options, mergeable);
+            run.Loop(session, rings, progress, ct);
+            session.StopRings(rings);
+            foreach (var ring in rings)
+            {
+                run.Result.Kicks += ring.Kicks;
+                run.Result.Calls += ring.Calls;
+            }
+            return run.Result;
+        }
+        finally
+        {
+            foreach (var ring in rings) ring?.Dispose();
+        }
     }
 
-    /// <summary>The state of one run: buffer slots, in-flight tables, the frame being reassembled.</summary>
+    // More than one pair needs the device to say (MQ protocol feature, GET_QUEUE_NUM) that it has them.
+    private static void CheckQueuePairs(FrontendSession session, int pairs)
+    {
+        if (!session.Has(VhostUserProtocolFeature.Mq))
+            throw new VhostUserProtocolException(VhostUserRequest.GetProtocolFeatures, $"{pairs} queue pairs need the MQ protocol feature, which the device does not offer");
+        if (session.DeviceQueues < (ulong)pairs)
+            throw new VhostUserProtocolException(VhostUserRequest.GetQueueNum, $"the device has {session.DeviceQueues} queue pairs, {pairs} were asked for");
+    }
+
+    /// <summary>One queue pair's rings, buffers, in-flight tables and the frame being reassembled from its receive ring.</summary>
+    private sealed class Pair
+    {
+        public Pair(int index, FrontendRing rx, FrontendRing tx, ulong rxBase, ulong txBase, int size)
+        {
+            Index = index;
+            Rx = rx;
+            Tx = tx;
+            RxBase = rxBase;
+            TxBase = txBase;
+            RxInFlight = new InFlightTable<int>(size);
+            TxInFlight = new InFlightTable<int>(size);
+            for (int slot = size - 1; slot >= 0; slot--) FreeTxSlots.Push(slot);
+        }
+
+        public int Index { get; }
+        public FrontendRing Rx { get; }
+        public FrontendRing Tx { get; }
+        public ulong RxBase { get; }
+        public ulong TxBase { get; }
+        public InFlightTable<int> RxInFlight { get; }
+        public InFlightTable<int> TxInFlight { get; }
+        public Stack<int> FreeTxSlots { get; } = new();
+        public long Sent, Received;
+        public int FrameLength, BuffersLeft, BuffersInFrame;
+    }
+
+    /// <summary>The state of one run: the queue pairs, the frames seen, the counters.</summary>
     private sealed class Traffic
     {
         private readonly FrontendMemory _memory;
-        private readonly FrontendRing _rx, _tx;
-        private readonly ulong _rxBase, _txBase;
+        private readonly Pair[] _pairs;
         private readonly int _rxBufferSize, _window;
         private readonly VhostUserDriveOptions _options;
         private readonly bool _mergeable;
-        private readonly InFlightTable<int> _rxInFlight, _txInFlight;
-        private readonly Stack<int> _freeTxSlots = new();
         private readonly BitArray _seen;
         private readonly byte[] _frame;
         private readonly byte[] _pattern;
-        private int _frameLength, _buffersLeft, _buffersInFrame;
 
-        public Traffic(FrontendMemory memory, FrontendRing rx, FrontendRing tx, ulong rxBase, int rxBufferSize, ulong txBase, VhostUserDriveOptions options, bool mergeable)
+        public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable)
         {
             _rxBufferSize = rxBufferSize;
-            // At most as many frames outstanding as the receive ring can hold, so a forwarding device never finds it empty.
+            // At most as many frames outstanding per pair as its receive ring can hold, so a forwarding device never
+            // finds it empty (frames come back on the pair they left by, as io forwarding and loopback do).
             int buffersPerFrame = (NetHeaderSize + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
             _window = Math.Max(1, options.QueueSize / buffersPerFrame);
             _memory = memory;
-            _rx = rx;
-            _tx = tx;
-            _rxBase = rxBase;
-            _txBase = txBase;
+            _pairs = pairs;
             _options = options;
             _mergeable = mergeable;
-            int size = options.QueueSize;
-            _rxInFlight = new InFlightTable<int>(size);
-            _txInFlight = new InFlightTable<int>(size);
-            for (int slot = size - 1; slot >= 0; slot--) _freeTxSlots.Push(slot);
             _seen = new BitArray((int)Math.Min(options.Frames, int.MaxValue));
             _frame = new byte[64 * 1024];
             _pattern = new byte[NetHeaderSize + options.FrameSize];
+            Result.FramesReceivedPerPair = new long[pairs.Length];
         }
 
         public NetDriveResult Result { get; } = new();
@@ -99,13 +144,18 @@ public static class NetDriver
         public void Loop(FrontendSession session, FrontendRing[] rings, TextWriter? progress, CancellationToken ct)
         {
             var time = _options.Time;
-            for (int slot = 0; slot < _options.QueueSize; slot++) PostReceive(slot);
-            _rx.Publish();
+            foreach (var pair in _pairs)
+            {
+                for (int slot = 0; slot < _options.QueueSize; slot++) PostReceive(pair, slot);
+                pair.Rx.Publish();
+            }
             long lastProgress = time.GetTimestamp(), lastReport = lastProgress;
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                bool moved = ReapTransmitted() | ReapReceived() | Send();
+                bool moved = false;
+                foreach (var pair in _pairs) moved |= ReapTransmitted(pair) | ReapReceived(pair);
+                moved |= Send();
                 if (Result.FramesSent == _options.Frames && Result.FramesReceived >= Result.FramesSent) break;
                 if (moved)
                 {
@@ -119,96 +169,108 @@ public static class NetDriver
                 }
                 if (time.GetElapsedTime(lastProgress) >= _options.Timeout) break; // the outstanding frames are lost
                 // Ask for interrupts before sleeping; buffers that arrived meanwhile are taken at once.
-                if (_rx.Queue.SetInterrupts(true) | _tx.Queue.SetInterrupts(true)) continue;
+                bool arrived = false;
+                foreach (var ring in rings) arrived |= ring.Queue.SetInterrupts(true);
+                if (arrived) continue;
                 session.WaitForCalls(rings, 20);
             }
         }
 
-        private void PostReceive(int slot)
+        private void PostReceive(Pair pair, int slot)
         {
-            var segment = new BufferSegment(_rxBase + (ulong)slot * (ulong)_rxBufferSize, (uint)_rxBufferSize, true);
-            if (!_rx.Queue.TryAdd([segment], false, out ushort id)) throw new InvalidOperationException("the receive ring is full");
-            _rxInFlight.Add(id, slot);
+            var segment = new BufferSegment(pair.RxBase + (ulong)slot * (ulong)_rxBufferSize, (uint)_rxBufferSize, true);
+            if (!pair.Rx.Queue.TryAdd([segment], false, out ushort id)) throw new InvalidOperationException($"receive ring {pair.Rx.Index} is full");
+            pair.RxInFlight.Add(id, slot);
         }
 
-        private bool ReapTransmitted()
+        private bool ReapTransmitted(Pair pair)
         {
             bool any = false;
             TakeResult taken;
-            while ((taken = _tx.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
+            while ((taken = pair.Tx.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
             {
-                if (!_txInFlight.TryComplete(used.Id, out int slot))
-                    throw new VhostUserProtocolException($"ring 1: the device returned buffer id {used.Id}, which is not in flight");
-                _freeTxSlots.Push(slot);
+                if (!pair.TxInFlight.TryComplete(used.Id, out int slot))
+                    throw new VhostUserProtocolException($"ring {pair.Tx.Index}: the device returned buffer id {used.Id}, which is not in flight");
+                pair.FreeTxSlots.Push(slot);
                 Result.FramesTransmitted++;
                 any = true;
             }
-            if (taken == TakeResult.Broken) _tx.CheckHealthy();
+            if (taken == TakeResult.Broken) pair.Tx.CheckHealthy();
             return any;
         }
 
-        private bool ReapReceived()
+        private bool ReapReceived(Pair pair)
         {
             bool any = false;
             TakeResult taken;
-            while ((taken = _rx.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
+            while ((taken = pair.Rx.Queue.TryTakeUsed(out var used)) == TakeResult.Taken)
             {
-                if (!_rxInFlight.TryComplete(used.Id, out int slot))
-                    throw new VhostUserProtocolException($"ring 0: the device returned buffer id {used.Id}, which is not in flight");
+                if (!pair.RxInFlight.TryComplete(used.Id, out int slot))
+                    throw new VhostUserProtocolException($"ring {pair.Rx.Index}: the device returned buffer id {used.Id}, which is not in flight");
                 if (used.WrittenLength > _rxBufferSize)
-                    throw new VhostUserProtocolException($"ring 0: the device wrote {used.WrittenLength} bytes into a {_rxBufferSize}-byte buffer");
-                Accept(_rxBase + (ulong)slot * (ulong)_rxBufferSize, (int)used.WrittenLength);
-                PostReceive(slot);
+                    throw new VhostUserProtocolException($"ring {pair.Rx.Index}: the device wrote {used.WrittenLength} bytes into a {_rxBufferSize}-byte buffer");
+                Accept(pair, pair.RxBase + (ulong)slot * (ulong)_rxBufferSize, (int)used.WrittenLength);
+                PostReceive(pair, slot);
                 any = true;
             }
-            if (taken == TakeResult.Broken) _rx.CheckHealthy();
-            if (any) _rx.Publish();
+            if (taken == TakeResult.Broken) pair.Rx.CheckHealthy();
+            if (any) pair.Rx.Publish();
             return any;
         }
 
-        /// <summary>Appends one used receive buffer to the frame being assembled; verifies the frame when complete.</summary>
-        private void Accept(ulong address, int length)
+        /// <summary>Appends one used receive buffer to the pair's frame being assembled; verifies the frame when complete.</summary>
+        private void Accept(Pair pair, ulong address, int length)
         {
-            if (_buffersLeft == 0)
+            if (pair.BuffersLeft == 0)
             {
-                _frameLength = 0;
-                _buffersLeft = 1;
+                pair.FrameLength = 0;
+                pair.BuffersLeft = 1;
                 if (_mergeable && length >= NetHeaderSize && _memory.Memory.TryReadU16(address + 10, out ushort buffers))
-                    _buffersLeft = Math.Max((int)buffers, 1);
-                _buffersInFrame = _buffersLeft;
+                    pair.BuffersLeft = Math.Max((int)buffers, 1);
+                pair.BuffersInFrame = pair.BuffersLeft;
             }
-            if (_frameLength + length <= _frame.Length)
-                _memory.Memory.TryRead(address, _frame.AsSpan(_frameLength, length));
-            _frameLength += length;
-            if (--_buffersLeft > 0) return;
+            if (pair.FrameLength + length <= _frame.Length)
+                _memory.Memory.TryRead(address, _frame.AsSpan(pair.FrameLength, length));
+            pair.FrameLength += length;
+            if (--pair.BuffersLeft > 0) return;
             Result.FramesReceived++;
-            if (_buffersInFrame > 1) Result.MergedFrames++;
-            if (_frameLength > _frame.Length || _frameLength < NetHeaderSize) { Result.Mismatches++; return; }
-            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeaderSize, _frameLength - NetHeaderSize), _options.Seed, _options.FrameSize);
+            Result.FramesReceivedPerPair[pair.Index]++;
+            pair.Received++;
+            if (pair.BuffersInFrame > 1) Result.MergedFrames++;
+            int frameLength = pair.FrameLength;
+            if (frameLength > _frame.Length || frameLength < NetHeaderSize) { Result.Mismatches++; return; }
+            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeaderSize, frameLength - NetHeaderSize), _options.Seed, _options.FrameSize);
             if (sequence is not { } s || s >= (ulong)_seen.Length) { Result.Mismatches++; return; }
             if (_seen[(int)s]) { Result.Duplicates++; return; }
             _seen[(int)s] = true;
             Result.FramesVerified++;
         }
 
+        // Frame s goes out on pair s mod N (strict round-robin, so the split is known exactly); a pair that cannot
+        // take its frame yet holds the rest back until it can.
         private bool Send()
         {
             bool any = false;
-            while (Result.FramesSent < _options.Frames && Result.FramesSent - Result.FramesReceived < _window && _freeTxSlots.Count > 0)
+            Span<bool> publish = stackalloc bool[_pairs.Length];
+            while (Result.FramesSent < _options.Frames)
             {
-                int slot = _freeTxSlots.Peek();
-                ulong address = _txBase + (ulong)slot * TxSlotSize;
+                var pair = _pairs[(int)(Result.FramesSent % _pairs.Length)];
+                if (pair.Sent - pair.Received >= _window || pair.FreeTxSlots.Count == 0) break;
+                int slot = pair.FreeTxSlots.Peek();
+                ulong address = pair.TxBase + (ulong)slot * TxSlotSize;
                 // A zero virtio-net header: no offloads; num_buffers is unused on transmit.
                 _pattern.AsSpan(0, NetHeaderSize).Clear();
                 FramePattern.Write(_pattern.AsSpan(NetHeaderSize), _options.Seed, (ulong)Result.FramesSent);
                 _memory.Memory.TryWrite(address, _pattern);
-                if (!_tx.Queue.TryAdd([new BufferSegment(address, (uint)_pattern.Length, false)], false, out ushort id)) break;
-                _freeTxSlots.Pop();
-                _txInFlight.Add(id, slot);
+                if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)_pattern.Length, false)], false, out ushort id)) break;
+                pair.FreeTxSlots.Pop();
+                pair.TxInFlight.Add(id, slot);
+                pair.Sent++;
                 Result.FramesSent++;
-                any = true;
+                publish[pair.Index] = any = true;
             }
-            if (any) _tx.Publish();
+            for (int p = 0; p < _pairs.Length; p++)
+                if (publish[p]) _pairs[p].Tx.Publish();
             return any;
         }
     }

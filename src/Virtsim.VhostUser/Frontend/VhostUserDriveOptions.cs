@@ -29,6 +29,12 @@ public sealed record VhostUserDriveOptions
     /// <summary>Descriptors per ring (split rings: a power of two).</summary>
     public ushort QueueSize { get; init; } = 256;
 
+    /// <summary>Largest number of queue pairs (a virtio-net device has at most 0x8000; this driver's limit).</summary>
+    public const int MaxQueuePairs = 64;
+
+    /// <summary>net: queue pairs to drive (more than one negotiates VIRTIO_NET_F_MQ; the device must have them).</summary>
+    public int QueuePairs { get; init; } = 1;
+
     /// <summary>Ask for VIRTIO_F_RING_PACKED (the device must offer it).</summary>
     public bool Packed { get; init; }
 
@@ -83,6 +89,8 @@ public sealed record VhostUserDriveOptions
         if (string.IsNullOrEmpty(SocketPath)) return "a socket path is required";
         if (Frames < 0 || Frames > int.MaxValue) return $"frames must be 0..{int.MaxValue} (got {Frames})";
         if (FrameSize < MinFrameSize || FrameSize > MaxFrameSize) return $"frame size must be {MinFrameSize}..{MaxFrameSize} (got {FrameSize})";
+        if (QueuePairs < 1 || QueuePairs > MaxQueuePairs) return $"queue pairs must be 1..{MaxQueuePairs} (got {QueuePairs})";
+        if (Device != VhostUserDeviceKind.Net && QueuePairs != 1) return "queue pairs apply to net only";
         if (QueueSize < 4) return $"queue size must be at least 4 (got {QueueSize})";
         if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
         if (RxBufferSize < 64 || RxBufferSize > 65536) return $"receive buffer size must be 64..65536 (got {RxBufferSize})";

@@ -89,6 +89,7 @@ public static class VhostUserDriver
             if (net != null)
             {
                 w.WriteNumber("frameSize", options.FrameSize);
+                w.WriteNumber("queuePairs", options.QueuePairs);
                 w.WriteNumber("framesSent", net.FramesSent);
                 w.WriteNumber("framesTransmitted", net.FramesTransmitted);
                 w.WriteNumber("framesReceived", net.FramesReceived);
@@ -97,6 +98,9 @@ public static class VhostUserDriver
                 w.WriteNumber("duplicates", net.Duplicates);
                 w.WriteNumber("lost", net.Lost);
                 w.WriteNumber("mergedFrames", net.MergedFrames);
+                w.WriteStartArray("framesReceivedPerPair");
+                foreach (long count in net.ReceivedPerPair) w.WriteNumberValue(count);
+                w.WriteEndArray();
                 w.WriteNumber("kicks", net.Kicks);
                 w.WriteNumber("calls", net.Calls);
             }

@@ -33,9 +33,9 @@ internal sealed partial class Testpmd : IDisposable
     /// testpmd with DPDK's vhost-user device (net_vhost) listening on <paramref name="socket"/>, io-forwarding
     /// what the driver transmits back to it (one port pairs with itself).
     /// </summary>
-    public static Testpmd StartVhost(string socket) =>
-        Launch("vh", $"--vdev=net_vhost0,iface={socket},queues=1", memoryMb: 1024,
-            ["--forward-mode=io", "--auto-start", "--nb-cores=1", "--total-num-mbufs=8192"]);
+    public static Testpmd StartVhost(string socket, int queues = 1) =>
+        Launch("vh", $"--vdev=net_vhost0,iface={socket},queues={queues}", memoryMb: 1024,
+            ["--forward-mode=io", "--auto-start", "--nb-cores=1", "--total-num-mbufs=8192", $"--rxq={queues}", $"--txq={queues}"]);
 
     private static Testpmd Launch(string tag, string vdev, int memoryMb, string[] appArguments)
     {

@@ -32,6 +32,46 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 3)]
+    public async Task Frames_spread_over_several_queue_pairs_all_come_back_on_their_pair(bool packed, int pairs)
+    {
+        string socket = SocketPath();
+        var (drive, serve) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1, Queues = pairs },
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 3001, FrameSize = 100, QueueSize = 64, Packed = packed, QueuePairs = pairs, Seed = 5 });
+        output.WriteLine(drive.Json);
+        Assert.Null(drive.Error);
+        Assert.True(drive.Ok);
+        var net = drive.Net!;
+        Assert.Equal(3001, net.FramesVerified);
+        Assert.Equal(0, net.Mismatches + net.Duplicates + net.Lost);
+        // Frame s leaves by pair s mod N, and loopback returns each on its own pair.
+        var expected = Enumerable.Range(0, pairs).Select(p => (long)(3001 / pairs + (p < 3001 % pairs ? 1 : 0)));
+        Assert.Equal(expected, net.ReceivedPerPair);
+        Assert.Contains($"\"queuePairs\":{pairs}", drive.Json);
+        Assert.Contains("\"framesFromDriver\":3001", serve.Json);
+    }
+
+    [Fact]
+    public async Task More_queue_pairs_than_the_device_has_are_refused_with_a_clear_error()
+    {
+        string socket = SocketPath();
+        var (drive, _) = await DriveServe(
+            new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1, Queues = 2 },
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 10, QueuePairs = 4 });
+        Assert.False(drive.Ok);
+        Assert.Contains("the device has 2 queue pairs, 4 were asked for", drive.Error);
+    }
+
+    [Theory]
+    [InlineData(0, VhostUserDeviceKind.Net, "queue pairs must be 1..64 (got 0)")]
+    [InlineData(65, VhostUserDeviceKind.Net, "queue pairs must be 1..64 (got 65)")]
+    [InlineData(2, VhostUserDeviceKind.Blk, "queue pairs apply to net only")]
+    public void Bad_queue_pair_counts_are_refused_before_connecting(int pairs, VhostUserDeviceKind device, string message) =>
+        Assert.Equal(message, new VhostUserDriveOptions { SocketPath = "x", QueuePairs = pairs, Device = device }.Validate());
+
+    [Theory]
     [InlineData(false, true, true, true)]
     [InlineData(true, true, true, true)]
     [InlineData(false, false, false, false)]

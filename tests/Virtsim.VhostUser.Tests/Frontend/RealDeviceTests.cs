@@ -55,6 +55,40 @@ public sealed class RealDeviceTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Frames_spread_over_two_queue_pairs_of_testpmd_net_vhost_all_come_back_verified(bool packed)
+    {
+        Assert.True(Testpmd.Binary != null, "dpdk-testpmd is not installed: run scripts/test.sh, which installs the dpdk package");
+        string socket = DriveAgainstServeTests.SocketPath();
+        try
+        {
+            using var testpmd = Testpmd.StartVhost(socket, queues: 2);
+            Assert.True(testpmd.WaitForwarding(), "testpmd did not start forwarding:\n" + testpmd.Output);
+            var summary = await VhostUserDriver.RunAsync(new VhostUserDriveOptions
+            {
+                SocketPath = socket, Frames = 20_000, FrameSize = 200, Packed = packed, QueuePairs = 2, Seed = 0x2222,
+            }, TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
+            output.WriteLine(summary.Json);
+            Assert.True(summary.Error == null, summary.Error + "\n" + testpmd.Output);
+            Assert.True(summary.Ok, summary.Json);
+            Assert.Equal(20_000, summary.Net!.FramesVerified);
+            Assert.Contains("MQ", summary.FeatureNames);
+            // io forwarding returns each frame on the queue it came in by, and frames went out round-robin.
+            Assert.Equal(2, summary.Net.ReceivedPerPair.Count);
+            Assert.All(summary.Net.ReceivedPerPair, count => Assert.Equal(10_000, count));
+            Assert.True(testpmd.Quit(), "testpmd did not exit");
+            var (rx, tx) = testpmd.Totals();
+            Assert.Equal(20_000, rx);
+            Assert.Equal(20_000, tx);
+        }
+        finally
+        {
+            File.Delete(socket);
+        }
+    }
+
     [Fact]
     public async Task The_qemu_storage_daemon_image_holds_exactly_what_the_blk_driver_wrote()
     {
