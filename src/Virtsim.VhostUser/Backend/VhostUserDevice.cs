@@ -33,10 +33,11 @@ public abstract class VhostUserDevice
     public virtual bool TracksInflight => false;
 
     /// <summary>
-    /// True when packed ring <paramref name="index"/>, under IN_ORDER, may publish one used descriptor for a whole
-    /// batch of buffers (as the spec allows). Only for rings whose buffers the device reads and never writes: real
-    /// drivers free those through the batch (DPDK's in-order transmit cleanup walks it), but read the length of
-    /// every used descriptor on rings the device writes into (DPDK's packed receive path).
+    /// True when ring <paramref name="index"/>, under IN_ORDER, may publish one used entry (split) or descriptor
+    /// (packed) for a whole batch of buffers, as the spec allows. Only for rings whose buffers the device reads and
+    /// never writes: real drivers free those through the batch (DPDK's in-order transmit cleanup counts the split used
+    /// index and walks a packed batch to its id), but read the length of every used entry on rings the device writes
+    /// into (DPDK's receive paths).
     /// </summary>
     public virtual bool BatchesInOrderCompletions(int index) => false;
 

@@ -19,8 +19,8 @@ public sealed class Vring : IDisposable
     public Vring(int index) => Index = index;
 
     /// <summary>
-    /// A packed ring under IN_ORDER may publish one used descriptor per batch (see
-    /// <see cref="VhostUserDevice.BatchesInOrderCompletions"/>); without a tracker only, which needs each written.
+    /// Under IN_ORDER the ring may publish one used entry per batch (see
+    /// <see cref="VhostUserDevice.BatchesInOrderCompletions"/>); without an in-flight tracker only, which needs each written.
     /// </summary>
     public bool BatchesInOrderCompletions { get; init; }
 
@@ -189,17 +189,19 @@ public sealed class Vring : IDisposable
         IDeviceQueue queue;
         try { queue = Virtqueue.RestoreDevice(state, memory); }
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
-        // Split rings: real drivers (DPDK) read every used entry even under IN_ORDER, so write one per buffer.
+        // Under IN_ORDER, rings whose buffers the device only reads (net transmit) publish one used entry per batch:
+        // DPDK's in-order transmit cleanup counts the used index (split) or walks to the id it finds (packed). Rings
+        // the device writes into keep one per buffer: DPDK's receive path reads every length.
         if (queue is SplitDeviceQueue split)
         {
-            split.BatchInOrder = false;
+            split.BatchInOrder = BatchesInOrderCompletions && tracker == null && config.InOrder;
             foreach (ushort head in resubmit) split.Resubmit(head);
         }
         if (queue is PackedDeviceQueue packed)
         {
             // Used descriptors go into the cache lines the driver is filling: write them in bursts, not per buffer
-            // (and one per batch where the device allows it). The in-flight area needs each written at its
-            // completion, so neither with a tracker.
+            // (and one per batch as above). The in-flight area needs each written at its completion, so neither with
+            // a tracker.
             packed.DeferUsed = packedTracker == null;
             packed.BatchInOrder = packed.DeferUsed && BatchesInOrderCompletions && config.InOrder;
             packed.PrefetchAhead = true; // the driver fills the ring from another core

@@ -47,6 +47,30 @@ public class NetSessionTests
         Assert.Equal(10, UsedSlots(f, SessionFixture.RxRing, 16));
     }
 
+    [Theory]
+    [InlineData(false, 0)]  // one used entry per frame: entry 0 names buffer 0
+    [InlineData(true, 39)]  // IN_ORDER: one entry for the pass's batch, at its start, naming its last buffer
+    public void Split_transmit_rings_write_one_used_entry_per_in_order_batch(bool inOrder, uint firstEntryId)
+    {
+        var net = new NetBackend(new NetBackendOptions { InjectFrameSize = 100 });
+        using var f = new SessionFixture(net);
+        var (rx, tx, _) = f.StartNet(QueueFormat.Split, inOrder ? 1UL << Virtio.Features.FeatureBit.InOrder : 0);
+        f.Transmit(tx, 40);
+        int taken = 0;
+        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) taken++; return taken == 40; }), $"{taken} of 40 came back");
+        ulong used = tx.Config.DeviceArea;
+        Assert.True(f.Ram.Memory.TryReadU16(used + Virtio.Queues.Split.SplitLayout.UsedIndexOffset, out ushort usedIdx));
+        Assert.Equal(40, usedIdx);
+        Assert.True(f.Ram.Memory.TryReadU32(used + Virtio.Queues.Split.SplitLayout.UsedRingOffset, out uint firstId));
+        Assert.Equal(firstEntryId, firstId);
+        // Receive rings keep one entry per buffer: each frame's length is its own.
+        f.PostReceiveBuffers(rx, 16);
+        net.Inject(10);
+        var lengths = new List<uint>();
+        Assert.True(Wait.Until(() => { while (rx.TryTakeUsed(out var u) == TakeResult.Taken) lengths.Add(u.WrittenLength); return lengths.Count == 10; }));
+        Assert.All(lengths, l => Assert.Equal(112u, l));
+    }
+
     // Ring slots (first lap) whose flags the device wrote as used.
     private static int UsedSlots(SessionFixture f, ulong ring, int slots)
     {
