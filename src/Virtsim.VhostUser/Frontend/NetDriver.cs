@@ -106,7 +106,7 @@ public static class NetDriver
         public InFlightTable<int> RxInFlight { get; }
         public InFlightTable<int> TxInFlight { get; }
         public Stack<int> FreeTxSlots { get; } = new();
-        public long Sent, Received;
+        public long Sent, Returned; // frames this pair sent, and those of them verified back (on any pair)
         public int FrameLength, BuffersLeft, BuffersInFrame;
     }
 
@@ -125,8 +125,8 @@ public static class NetDriver
         public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable)
         {
             _rxBufferSize = rxBufferSize;
-            // At most as many frames outstanding per pair as its receive ring can hold, so a forwarding device never
-            // finds it empty (frames come back on the pair they left by, as io forwarding and loopback do).
+            // At most as many frames outstanding per pair as a receive ring can hold, so a forwarding device never
+            // finds one empty; a frame counts as back when verified, whichever pair it came back on.
             int buffersPerFrame = (NetHeaderSize + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
             _window = Math.Max(1, options.QueueSize / buffersPerFrame);
             _memory = memory;
@@ -235,7 +235,6 @@ public static class NetDriver
             if (--pair.BuffersLeft > 0) return;
             Result.FramesReceived++;
             Result.FramesReceivedPerPair[pair.Index]++;
-            pair.Received++;
             if (pair.BuffersInFrame > 1) Result.MergedFrames++;
             int frameLength = pair.FrameLength;
             if (frameLength > _frame.Length || frameLength < NetHeaderSize) { Result.Mismatches++; return; }
@@ -244,6 +243,7 @@ public static class NetDriver
             if (_seen[(int)s]) { Result.Duplicates++; return; }
             _seen[(int)s] = true;
             Result.FramesVerified++;
+            _pairs[(int)(s % (ulong)_pairs.Length)].Returned++; // frame s left by pair s mod N
         }
 
         // Frame s goes out on pair s mod N (strict round-robin, so the split is known exactly); a pair that cannot
@@ -255,7 +255,7 @@ public static class NetDriver
             while (Result.FramesSent < _options.Frames)
             {
                 var pair = _pairs[(int)(Result.FramesSent % _pairs.Length)];
-                if (pair.Sent - pair.Received >= _window || pair.FreeTxSlots.Count == 0) break;
+                if (pair.Sent - pair.Returned >= _window || pair.FreeTxSlots.Count == 0) break;
                 int slot = pair.FreeTxSlots.Peek();
                 ulong address = pair.TxBase + (ulong)slot * TxSlotSize;
                 // A zero virtio-net header: no offloads; num_buffers is unused on transmit.
