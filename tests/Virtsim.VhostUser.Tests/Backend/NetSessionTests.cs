@@ -30,21 +30,16 @@ public class NetSessionTests
     [InlineData(true, 2)]   // IN_ORDER: one per burst of 32 (32 + 8 in one pass)
     public void Packed_transmit_rings_publish_one_used_descriptor_per_in_order_burst(bool inOrder, int usedWritten)
     {
-        var net = new NetBackend(new NetBackendOptions { InjectFrameSize = 100 });
-        Assert.True(net.BatchesInOrderCompletions(1));
-        Assert.False(net.BatchesInOrderCompletions(0));
-        using var f = new SessionFixture(net);
-        var (rx, tx, _) = f.StartNet(QueueFormat.Packed, inOrder ? 1UL << Virtio.Features.FeatureBit.InOrder : 0);
-        f.Transmit(tx, 40);
-        int taken = 0;
-        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) taken++; return taken == 40; }), $"{taken} of 40 came back");
-        Assert.Equal(usedWritten, UsedSlots(f, SessionFixture.TxRing, 40));
-        // Receive buffers are written only in part, and real drivers read each used length: never merged.
-        f.PostReceiveBuffers(rx, 16);
-        net.Inject(10);
-        var lengths = new List<uint>();
-        Assert.True(Wait.Until(() => { while (rx.TryTakeUsed(out var u) == TakeResult.Taken) lengths.Add(u.WrittenLength); return lengths.Count == 10; }));
-        Assert.Equal(10, UsedSlots(f, SessionFixture.RxRing, 16));
+        var (f, net, rx, _) = TransmitFortyFrames(QueueFormat.Packed, inOrder);
+        using (f)
+        {
+            Assert.True(net.BatchesInOrderCompletions(1));
+            Assert.False(net.BatchesInOrderCompletions(0));
+            Assert.Equal(usedWritten, UsedSlots(f, SessionFixture.TxRing, 40));
+            // Receive buffers are written only in part, and real drivers read each used length: never merged.
+            ReceiveTenFrames(f, net, rx);
+            Assert.Equal(10, UsedSlots(f, SessionFixture.RxRing, 16));
+        }
     }
 
     [Theory]
@@ -52,23 +47,47 @@ public class NetSessionTests
     [InlineData(true, 39)]  // IN_ORDER: one entry for the pass's batch, at its start, naming its last buffer
     public void Split_transmit_rings_write_one_used_entry_per_in_order_batch(bool inOrder, uint firstEntryId)
     {
+        var (f, net, rx, tx) = TransmitFortyFrames(QueueFormat.Split, inOrder);
+        using (f)
+        {
+            ulong used = tx.Config.DeviceArea;
+            Assert.True(f.Ram.Memory.TryReadU16(used + Virtio.Queues.Split.SplitLayout.UsedIndexOffset, out ushort usedIdx));
+            Assert.Equal(40, usedIdx);
+            Assert.True(f.Ram.Memory.TryReadU32(used + Virtio.Queues.Split.SplitLayout.UsedRingOffset, out uint firstId));
+            Assert.Equal(firstEntryId, firstId);
+            // Receive rings keep one entry per buffer: each frame's length is its own.
+            Assert.All(ReceiveTenFrames(f, net, rx), l => Assert.Equal(112u, l));
+        }
+    }
+
+    // A session whose driver sent 40 frames in one kick and took all 40 back, with or without IN_ORDER.
+    private static (SessionFixture F, NetBackend Net, IDriverQueue Rx, IDriverQueue Tx) TransmitFortyFrames(QueueFormat format, bool inOrder)
+    {
         var net = new NetBackend(new NetBackendOptions { InjectFrameSize = 100 });
-        using var f = new SessionFixture(net);
-        var (rx, tx, _) = f.StartNet(QueueFormat.Split, inOrder ? 1UL << Virtio.Features.FeatureBit.InOrder : 0);
-        f.Transmit(tx, 40);
-        int taken = 0;
-        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) taken++; return taken == 40; }), $"{taken} of 40 came back");
-        ulong used = tx.Config.DeviceArea;
-        Assert.True(f.Ram.Memory.TryReadU16(used + Virtio.Queues.Split.SplitLayout.UsedIndexOffset, out ushort usedIdx));
-        Assert.Equal(40, usedIdx);
-        Assert.True(f.Ram.Memory.TryReadU32(used + Virtio.Queues.Split.SplitLayout.UsedRingOffset, out uint firstId));
-        Assert.Equal(firstEntryId, firstId);
-        // Receive rings keep one entry per buffer: each frame's length is its own.
+        var f = new SessionFixture(net);
+        try
+        {
+            var (rx, tx, _) = f.StartNet(format, inOrder ? 1UL << Virtio.Features.FeatureBit.InOrder : 0);
+            f.Transmit(tx, 40);
+            int taken = 0;
+            Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) taken++; return taken == 40; }), $"{taken} of 40 came back");
+            return (f, net, rx, tx);
+        }
+        catch
+        {
+            f.Dispose(); // the caller only disposes what it got
+            throw;
+        }
+    }
+
+    // Injects ten frames into 16 posted receive buffers; returns the lengths the device wrote.
+    private static List<uint> ReceiveTenFrames(SessionFixture f, NetBackend net, IDriverQueue rx)
+    {
         f.PostReceiveBuffers(rx, 16);
         net.Inject(10);
         var lengths = new List<uint>();
         Assert.True(Wait.Until(() => { while (rx.TryTakeUsed(out var u) == TakeResult.Taken) lengths.Add(u.WrittenLength); return lengths.Count == 10; }));
-        Assert.All(lengths, l => Assert.Equal(112u, l));
+        return lengths;
     }
 
     // Ring slots (first lap) whose flags the device wrote as used.

@@ -153,44 +153,30 @@ public unsafe class ExternalMemoryRegionTests
     [Fact]
     public void Wraps_memory_owned_elsewhere()
     {
-        nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed(8192);
-        try
-        {
-            var memory = new GuestMemory(new ExternalMemoryRegion(0x4000_0000, block, 8192));
-            Assert.True(memory.TryWriteU32(0x4000_0010, 0xCAFEBABE));
-            Assert.Equal(0xCAFEBABEu, *(uint*)(block + 0x10));
-            Assert.False(memory.TryWriteU32(0x4000_1FFE, 1));
-        }
-        finally
-        {
-            System.Runtime.InteropServices.NativeMemory.Free((void*)block);
-        }
+        using var block = new NativeMemoryBlock(8192);
+        var memory = new GuestMemory(block.Region(0x4000_0000));
+        Assert.True(memory.TryWriteU32(0x4000_0010, 0xCAFEBABE));
+        Assert.Equal(0xCAFEBABEu, *(uint*)(block.Address + 0x10));
+        Assert.False(memory.TryWriteU32(0x4000_1FFE, 1));
     }
 
     [Fact]
     public void Prefetch_is_only_a_hint_it_changes_nothing_and_never_faults()
     {
-        nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed(8192);
-        try
-        {
-            var external = new ExternalMemoryRegion(0x4000_0000, block, 8192);
-            var sparse = new SparseMemoryRegion(0, 0x10000);
-            var memory = new GuestMemory(sparse, external);
-            Assert.Equal(block, external.HostAddress);
-            *(ulong*)(block + 64) = 0x1122334455667788;
-            foreach (ulong address in new ulong[] { 0x4000_0000, 0x4000_0040, 0x4000_1FFF, 0x4000_2000, 0x10, 0xFFF0, 0x2_0000, ulong.MaxValue })
-                memory.Prefetch(address);
-            Assert.Equal(0, sparse.AllocatedPages); // a hint on sparse memory must not materialise pages
-            Assert.Equal(0x1122334455667788UL, *(ulong*)(block + 64));
-            var device = new DeviceMemory(memory);
-            device.Prefetch(0x4000_0040);
-            device.Prefetch(ulong.MaxValue);
-            Assert.Equal(0, device.Counters.Reads(MemoryAccessKind.Data) + device.Counters.Reads(MemoryAccessKind.Descriptor));
-            Assert.Equal(default, device.LastFault);
-        }
-        finally
-        {
-            System.Runtime.InteropServices.NativeMemory.Free((void*)block);
-        }
+        using var block = new NativeMemoryBlock(8192);
+        var external = block.Region(0x4000_0000);
+        var sparse = new SparseMemoryRegion(0, 0x10000);
+        var memory = new GuestMemory(sparse, external);
+        Assert.Equal(block.Address, external.HostAddress);
+        *(ulong*)(block.Address + 64) = 0x1122334455667788;
+        foreach (ulong address in new ulong[] { 0x4000_0000, 0x4000_0040, 0x4000_1FFF, 0x4000_2000, 0x10, 0xFFF0, 0x2_0000, ulong.MaxValue })
+            memory.Prefetch(address);
+        Assert.Equal(0, sparse.AllocatedPages); // a hint on sparse memory must not materialise pages
+        Assert.Equal(0x1122334455667788UL, *(ulong*)(block.Address + 64));
+        var device = new DeviceMemory(memory);
+        device.Prefetch(0x4000_0040);
+        device.Prefetch(ulong.MaxValue);
+        Assert.Equal(0, device.Counters.Reads(MemoryAccessKind.Data) + device.Counters.Reads(MemoryAccessKind.Descriptor));
+        Assert.Equal(default, device.LastFault);
     }
 }

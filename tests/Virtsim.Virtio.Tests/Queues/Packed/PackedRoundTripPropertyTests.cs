@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Virtsim.Virtio.Queues;
 using Virtsim.Virtio.Queues.Packed;
+using Virtsim.Virtio.Tests.Memory;
 
 namespace Virtsim.Virtio.Tests.Queues.Packed;
 
@@ -67,12 +68,11 @@ public class PackedRoundTripPropertyTests
 
     // Returns how many times the driver's avail wrap counter flipped. With Prefetch the ring lives in unmanaged
     // memory (as a vhost-user mapping does), where the device's hints really reach the CPU.
-    private static unsafe int Run(Scenario s)
+    private static int Run(Scenario s)
     {
         if (!s.Prefetch) return Run(s, null);
-        nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)PackedRig.MemorySize);
-        try { return Run(s, new Virtsim.Virtio.Memory.GuestMemory(new Virtsim.Virtio.Memory.ExternalMemoryRegion(0, block, (ulong)PackedRig.MemorySize))); }
-        finally { System.Runtime.InteropServices.NativeMemory.Free((void*)block); }
+        using var block = new NativeMemoryBlock(PackedRig.MemorySize);
+        return Run(s, new Virtsim.Virtio.Memory.GuestMemory(block.Region()));
     }
 
     private static int Run(Scenario s, Virtsim.Virtio.Memory.GuestMemory? memory)

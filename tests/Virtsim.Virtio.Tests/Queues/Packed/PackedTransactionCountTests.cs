@@ -1,6 +1,7 @@
 using Virtsim.Virtio.Memory;
 using Virtsim.Virtio.Queues;
 using Virtsim.Virtio.Queues.Packed;
+using Virtsim.Virtio.Tests.Memory;
 using static Virtsim.Virtio.Tests.Queues.Packed.PackedRig;
 
 namespace Virtsim.Virtio.Tests.Queues.Packed;
@@ -220,33 +221,26 @@ public class PackedTransactionCountTests
     }
 
     [Fact]
-    public unsafe void Prefetching_ahead_changes_neither_results_nor_transaction_counts()
+    public void Prefetching_ahead_changes_neither_results_nor_transaction_counts()
     {
         (TransactionCounters Counters, List<UsedBuffer> Used) Run(bool prefetch)
         {
-            nint block = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)MemorySize);
-            try
+            using var block = new NativeMemoryBlock(MemorySize);
+            var rig = new PackedRig(16, indirect: true, memory: new GuestMemory(block.Region()));
+            rig.Device.PrefetchAhead = prefetch;
+            var used = new List<UsedBuffer>();
+            for (int round = 0; round < 5; round++) // wraps the 16-slot ring, so the hints wrap too
             {
-                var rig = new PackedRig(16, indirect: true, memory: new GuestMemory(new ExternalMemoryRegion(0, block, (ulong)MemorySize)));
-                rig.Device.PrefetchAhead = prefetch;
-                var used = new List<UsedBuffer>();
-                for (int round = 0; round < 5; round++) // wraps the 16-slot ring, so the hints wrap too
-                {
-                    AddSingles(rig, 5);
-                    Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], false, out _));
-                    Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], true, out _));
-                    rig.Driver.PublishAvailable();
-                    while (rig.Device.TryPop(out var c) == PopResult.Popped) Assert.True(rig.Device.TryComplete(c, 3));
-                    rig.Device.PublishUsed();
-                    while (rig.Driver.TryTakeUsed(out var u) == TakeResult.Taken) used.Add(u);
-                }
-                Assert.False(rig.Device.Error.IsError);
-                return (rig.DeviceMemory.Counters, used);
+                AddSingles(rig, 5);
+                Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], false, out _));
+                Assert.True(rig.Driver.TryAdd([new(DataArea, 8, false), new(DataArea + 64, 8, true)], true, out _));
+                rig.Driver.PublishAvailable();
+                while (rig.Device.TryPop(out var c) == PopResult.Popped) Assert.True(rig.Device.TryComplete(c, 3));
+                rig.Device.PublishUsed();
+                while (rig.Driver.TryTakeUsed(out var u) == TakeResult.Taken) used.Add(u);
             }
-            finally
-            {
-                System.Runtime.InteropServices.NativeMemory.Free((void*)block);
-            }
+            Assert.False(rig.Device.Error.IsError);
+            return (rig.DeviceMemory.Counters, used);
         }
         var (plain, plainUsed) = Run(false);
         var (hinted, hintedUsed) = Run(true);
