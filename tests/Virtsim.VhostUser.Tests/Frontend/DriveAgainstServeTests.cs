@@ -140,7 +140,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
         string socket = SocketPath();
         var (drive, _) = await DriveServe(
             new VhostUserServeOptions { SocketPath = socket, MaxConnections = 1 },
-            new VhostUserDriveOptions { SocketPath = socket, Frames = 50, QueueSize = 64, Timeout = TimeSpan.FromMilliseconds(300) });
+            new VhostUserDriveOptions { SocketPath = socket, Frames = 50, QueueSize = 64, Timeout = TimeSpan.FromSeconds(2) });
         Assert.Null(drive.Error);
         Assert.False(drive.Ok);
         Assert.Equal(50, drive.Net!.FramesSent);

@@ -17,30 +17,35 @@ public sealed class FrontendInflightTests
     private static VhostUserMessage Reply(VhostUserRequest request, byte[] payload, params int[] fds) =>
         new(new VhostUserHeader(request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, fds);
 
+    // Generous: nothing here waits for it unless the test is broken, and a loaded CI machine can be slow to start the device.
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Runs <paramref name="frontEnd"/> against a device that answers each request with <paramref name="answer"/> (null: no reply; an IOException: it hangs up).</summary>
     private static T WithDevice<T>(Func<VhostUserMessage, VhostUserMessage?> answer, Func<FrontendChannel, T> frontEnd, List<VhostUserMessage>? seen = null)
     {
-        var (a, b) = VhostUserConnection.CreatePair(TimeSpan.FromSeconds(2));
-        using var channel = new FrontendChannel(a, TimeSpan.FromSeconds(2));
+        var (a, b) = VhostUserConnection.CreatePair(ReplyTimeout);
+        using var channel = new FrontendChannel(a, ReplyTimeout);
         using (b)
         {
-            var device = Task.Run(() =>
+            // Its own thread (LongRunning), not a pool thread: under a busy test run a pool thread may start only after the
+            // front-end's reply timeout, and the test would then see a timeout instead of the behaviour it checks.
+            var device = Task.Factory.StartNew(() =>
             {
                 try
                 {
-                    while (b.WaitReadable(2000) && b.Receive() is { } request)
+                    while (b.WaitReadable((int)ReplyTimeout.TotalMilliseconds) && b.Receive() is { } request)
                     {
                         seen?.Add(request);
                         if (answer(request) is { } reply) b.Send(reply);
                     }
                 }
                 catch (IOException) { b.Dispose(); } // the device hangs up
-            });
+            }, TaskCreationOptions.LongRunning);
             try { return frontEnd(channel); }
             finally
             {
                 channel.Dispose();
-                device.Wait(5000);
+                device.Wait(ReplyTimeout);
             }
         }
     }
