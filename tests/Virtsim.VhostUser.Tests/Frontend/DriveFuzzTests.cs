@@ -51,12 +51,13 @@ public sealed class DriveFuzzTests
         using var channel = new FrontendChannel(a, TimeSpan.FromSeconds(5)) { ReplyAck = true };
         using (b)
         {
-            var answer = Task.Run(() =>
+            // LongRunning: a pool thread can start late when the test run keeps the pool busy.
+            var answer = Task.Factory.StartNew(() =>
             {
                 Assert.True(b.WaitReadable(5000));
                 var request = b.Receive()!;
                 b.Send(VhostUserMessage.ReplyU64(request.Request, 1));
-            });
+            }, TaskCreationOptions.LongRunning);
             var e = Assert.Throws<VhostUserProtocolException>(() => channel.Send(VhostUserRequest.SetVringEnable, new VringState(0, 1).ToBytes()));
             Assert.Contains("refused", e.Message);
             await answer.WaitAsync(TimeSpan.FromSeconds(5));
@@ -90,7 +91,7 @@ public sealed class DriveFuzzTests
                         SocketPath = "fake", Device = blk ? VhostUserDeviceKind.Blk : VhostUserDeviceKind.Net, Frames = 4,
                         QueueSize = 8, RequestSize = 4096, Timeout = ReplyTimeout,
                     };
-                    var run = Task.Run(() => VhostUserDriver.Run(session, options, TextWriter.Null));
+                    var run = Task.Factory.StartNew(() => VhostUserDriver.Run(session, options, TextWriter.Null), TaskCreationOptions.LongRunning);
                     if (!run.Wait(TimeSpan.FromSeconds(10))) return false.Label("the run hung");
                     var summary = run.Result;
                     if (device.Broken == VhostUserRequest.None)
