@@ -41,18 +41,21 @@ public sealed class InflightRegion : IDisposable
         return new InflightRegion(file, file.Mapping.Address, new InflightDescription(size, 0, numQueues, queueSize), packed);
     }
 
-    /// <summary>Maps the region a front-end hands over (SET_INFLIGHT_FD), laid out for packed or split rings.</summary>
+    /// <summary>
+    /// Maps a region another process created, laid out for packed or split rings: the one a front-end hands over
+    /// (SET_INFLIGHT_FD), or the one a device returns to a front-end (GET_INFLIGHT_FD). Errors name
+    /// <paramref name="request"/>. The fd stays the caller's.
+    /// </summary>
     /// <exception cref="VhostUserProtocolException">The region is too small for its rings or cannot be mapped.</exception>
-    public static InflightRegion Map(int fd, InflightDescription description, bool packed = false)
+    public static InflightRegion Map(int fd, InflightDescription description, bool packed = false, VhostUserRequest request = VhostUserRequest.SetInflightFd)
     {
-        const VhostUserRequest r = VhostUserRequest.SetInflightFd;
         ulong needed = InflightLayout.RegionSize(description.NumQueues, description.QueueSize, packed);
         if (description.MmapSize < needed)
-            throw new VhostUserProtocolException(r, $"inflight region of 0x{description.MmapSize:x} bytes is smaller than the 0x{needed:x} its {description.NumQueues} rings of {description.QueueSize} need");
-        if (fd < 0) throw new VhostUserProtocolException(r, "no file descriptor attached");
+            throw new VhostUserProtocolException(request, $"inflight region of 0x{description.MmapSize:x} bytes is smaller than the 0x{needed:x} its {description.NumQueues} rings of {description.QueueSize} need");
+        if (fd < 0) throw new VhostUserProtocolException(request, "no file descriptor attached");
         MappedMemory mapping;
         try { mapping = MappedMemory.Map(fd, description.MmapOffset, description.MmapSize); }
-        catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
+        catch (IOException e) { throw new VhostUserProtocolException(request, e.Message); }
         return new InflightRegion(mapping, mapping.Address, description, packed);
     }
 
@@ -60,18 +63,26 @@ public sealed class InflightRegion : IDisposable
     /// <exception cref="InvalidOperationException">The region has the packed layout.</exception>
     public SplitInflightTracker Tracker(int queue)
     {
-        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
         if (Packed) throw new InvalidOperationException("the region has the packed layout");
-        return new SplitInflightTracker(Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize), Description.QueueSize);
+        return new SplitInflightTracker(AreaAddress(queue), Description.QueueSize);
     }
 
     /// <summary>A tracker over ring <paramref name="queue"/>'s area (packed layout).</summary>
     /// <exception cref="InvalidOperationException">The region has the split layout.</exception>
     public PackedInflightTracker PackedTracker(int queue)
     {
-        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
         if (!Packed) throw new InvalidOperationException("the region has the split layout");
-        return new PackedInflightTracker(Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), Description.QueueSize);
+        return new PackedInflightTracker(AreaAddress(queue), Description.QueueSize);
+    }
+
+    /// <summary>Ring <paramref name="queue"/>'s area, in the region's layout.</summary>
+    public unsafe ReadOnlySpan<byte> Area(int queue) =>
+        new((void*)AreaAddress(queue), (int)InflightLayout.QueueAreaSize(Description.QueueSize, Packed));
+
+    private nint AreaAddress(int queue)
+    {
+        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
+        return Address + (nint)InflightLayout.QueueAreaOffset(queue, Description.QueueSize, Packed);
     }
 
     /// <summary>Unmaps (and closes the memfd this process created).</summary>

@@ -14,21 +14,19 @@ namespace Virtsim.VhostUser.Frontend;
 public sealed class FrontendInflight : IDisposable
 {
     private int _fd;
-    private readonly MappedMemory _mapping;
+    private readonly InflightRegion _region;
 
-    private FrontendInflight(int fd, MappedMemory mapping, InflightDescription description, bool packed)
+    private FrontendInflight(int fd, InflightRegion region)
     {
         _fd = fd;
-        _mapping = mapping;
-        Description = description;
-        Packed = packed;
+        _region = region;
     }
 
     /// <summary>True when the region has the packed layout (the rings are packed).</summary>
-    public bool Packed { get; }
+    public bool Packed => _region.Packed;
 
     /// <summary>Size, offset, ring count and ring size of the region.</summary>
-    public InflightDescription Description { get; }
+    public InflightDescription Description => _region.Description;
 
     /// <summary>The region's descriptor (sent with SET_INFLIGHT_FD; the receiver gets its own copy).</summary>
     public int Fd => _fd;
@@ -49,13 +47,7 @@ public sealed class FrontendInflight : IDisposable
             var d = InflightDescription.Parse(VhostUserRequest.SetInflightFd, payload);
             if (d.NumQueues != numQueues || d.QueueSize != queueSize)
                 throw new VhostUserProtocolException(r, $"asked for {numQueues} rings of {queueSize}, the region is for {d.NumQueues} of {d.QueueSize}");
-            ulong needed = InflightLayout.RegionSize(numQueues, queueSize, packed);
-            if (d.MmapSize < needed)
-                throw new VhostUserProtocolException(r, $"the region of 0x{d.MmapSize:x} bytes is smaller than the 0x{needed:x} its rings need");
-            MappedMemory mapping;
-            try { mapping = MappedMemory.Map(fd, d.MmapOffset, d.MmapSize); }
-            catch (IOException e) { throw new VhostUserProtocolException(r, e.Message); }
-            return new FrontendInflight(fd, mapping, d, packed);
+            return new FrontendInflight(fd, InflightRegion.Map(fd, d, packed, r));
         }
         catch
         {
@@ -76,13 +68,8 @@ public sealed class FrontendInflight : IDisposable
     /// The used index at which the back-end of split ring <paramref name="queue"/> last finished a batch (the
     /// area's used_idx; 0 for an area never used): the base a ring is restarted with after a reconnection.
     /// </summary>
-    public unsafe ushort SplitUsedIdx(int queue)
-    {
-        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
-        if (Packed) throw new InvalidOperationException("the region has the packed layout");
-        byte* area = (byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize);
-        return Volatile.Read(ref *(ushort*)(area + InflightLayout.UsedIdxOffset));
-    }
+    /// <exception cref="InvalidOperationException">The region has the packed layout.</exception>
+    public ushort SplitUsedIdx(int queue) => _region.Tracker(queue).UsedIdx;
 
     /// <summary>
     /// The SET_VRING_BASE value of packed ring <paramref name="queue"/> after a reconnection, as its area says the
@@ -94,13 +81,10 @@ public sealed class FrontendInflight : IDisposable
     /// wrap counters 1, indices 0).
     /// </summary>
     /// <exception cref="VhostUserProtocolException">The area is corrupt or laid out for another ring size.</exception>
-    public unsafe uint PackedBase(int queue, Func<ushort, ushort> slotFlags)
+    public uint PackedBase(int queue, Func<ushort, ushort> slotFlags)
     {
-        if ((uint)queue >= Description.NumQueues) throw new ArgumentOutOfRangeException(nameof(queue));
         if (!Packed) throw new InvalidOperationException("the region has the split layout");
-        int size = (int)PackedInflightLayout.QueueAreaSize(Description.QueueSize);
-        var area = new ReadOnlySpan<byte>((byte*)_mapping.Address + InflightLayout.QueueAreaOffset(queue, Description.QueueSize, packed: true), size);
-        return PackedBase(area, Description.QueueSize, slotFlags);
+        return PackedBase(_region.Area(queue), Description.QueueSize, slotFlags);
     }
 
     /// <summary>
@@ -124,7 +108,7 @@ public sealed class FrontendInflight : IDisposable
     /// <summary>Unmaps and closes the descriptor.</summary>
     public void Dispose()
     {
-        _mapping.Dispose();
+        _region.Dispose();
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0) LibC.close(fd);
     }
