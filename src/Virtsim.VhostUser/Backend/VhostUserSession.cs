@@ -546,6 +546,9 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         if (state.Num == 0 && ring.Started && ring.Enabled && !ring.Broken) ServeRing(ring); // kicked buffers still count
         bool wasEnabled = ring.Enabled;
         ring.Enabled = state.Num == 1;
+        // Only ServeRing ends polling, and a disabled ring is not served: left polling, it would keep the loop
+        // spinning and the driver's doorbells off until it is enabled again.
+        if (!ring.Enabled) ring.EndPolling();
         // Buffers made available (or resubmitted from the in-flight area) while the ring was disabled are served now.
         if (!wasEnabled && ring.Enabled && ring.Started) ring.Kick?.Signal();
         return null;

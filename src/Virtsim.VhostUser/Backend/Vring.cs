@@ -101,6 +101,17 @@ public sealed class Vring : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Ends polling for a ring that will not be served for now (disabled or stopped): doorbells on again, without
+    /// the second look of <see cref="StopPolling"/>, since nothing would serve what it found.
+    /// </summary>
+    public void EndPolling()
+    {
+        if (!Polling) return;
+        Queue?.SetNotifications(true);
+        Polling = false;
+    }
+
     /// <summary>The in-flight tracker of this ring's shared area (INFLIGHT_SHMFD) for a split ring, or null.</summary>
     public SplitInflightTracker? Inflight { get; set; }
 
@@ -224,11 +235,7 @@ public sealed class Vring : IDisposable
     public QueueState? Stop()
     {
         if (Queue == null) return Saved;
-        if (Polling)
-        {
-            Queue.SetNotifications(true); // a stopped ring must not leave the driver's doorbells off
-            Polling = false;
-        }
+        EndPolling(); // a stopped ring must not leave the driver's doorbells off
         if (Queue is InflightTrackingQueue { Inner: SplitDeviceQueue split }) _pendingResubmits = split.PendingResubmits;
         if (Queue is PackedInflightTrackingQueue packed) _pendingPackedResubmits = packed.Inner.PendingResubmits;
         Saved = Queue.SaveState();

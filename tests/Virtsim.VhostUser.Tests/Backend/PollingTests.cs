@@ -1,3 +1,4 @@
+using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Tests.Harness;
 using Virtsim.Virtio.Features;
@@ -64,5 +65,36 @@ public class PollingTests
             Assert.True(Wait.Until(() => net.FramesFromDriver == burst + 1));
             Assert.False(f.Session.Rings[1].Polling);
         }
+    }
+
+    [Theory]
+    [InlineData(QueueFormat.Split)]
+    [InlineData(QueueFormat.Packed)]
+    public void Disabling_a_polled_ring_ends_the_polling_and_asks_for_doorbells_again(QueueFormat format)
+    {
+        var net = new NetBackend();
+        using var f = new SessionFixture(net, TimeSpan.FromHours(1)); // polling would never end by itself
+        var (_, tx, _) = f.StartNet(format);
+        f.Transmit(tx, 4);
+        Assert.True(Wait.Until(() => net.FramesFromDriver == 4));
+        Assert.True(Wait.Until(() => f.Session.Rings[1].Polling), "the ring did not start polling");
+
+        f.Front.Acked(VhostUserRequest.SetVringEnable, new VringState(1, 0).ToBytes());
+        Assert.False(f.Session.Rings[1].Polling);
+        // The driver is asked to kick again, and what it kicks comes back unsent, as on any disabled ring.
+        while (tx.TryTakeUsed(out _) == TakeResult.Taken) { }
+        var frame = new byte[12 + 60];
+        for (int i = 0; i < 2; i++)
+        {
+            ulong address = SessionFixture.TxData + (ulong)((8 + i) * SessionFixture.BufferSize);
+            Assert.True(f.Ram.Memory.TryWrite(address, frame));
+            Assert.True(tx.TryAdd([new BufferSegment(address, (uint)frame.Length, false)], false, out _));
+        }
+        Assert.True(tx.PublishAvailable(), "the doorbells are still off");
+        f.Front.Kicks[1].Signal();
+        int used = 0;
+        Assert.True(Wait.Until(() => { while (tx.TryTakeUsed(out _) == TakeResult.Taken) used++; return used == 2; }), $"{used} of 2 back");
+        Assert.Equal(2, net.FramesDiscarded);
+        Assert.Equal(4, net.FramesFromDriver);
     }
 }
