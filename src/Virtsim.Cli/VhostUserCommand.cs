@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Virtsim.Cli.Configuration;
 using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Frontend;
+using Virtsim.Virtio.Queues;
 
 namespace Virtsim.Cli;
 
@@ -146,9 +147,9 @@ internal static class VhostUserCommand
             int size = r.GetValue(queueSize);
             double seconds = r.GetValue(timeout);
             double reconnectSeconds = r.GetValue(reconnectTimeout);
-            if (size is < 1 or > ushort.MaxValue || !(seconds > 0 && seconds < 86_400) || !(reconnectSeconds > 0 && reconnectSeconds < 86_400))
+            if (size is < 1 or > QueueConfig.MaxSize || !(seconds > 0 && seconds < 86_400) || !(reconnectSeconds > 0 && reconnectSeconds < 86_400))
             {
-                stderr.WriteLine($"virtsim: --queue-size must be 1..32768, --timeout and --reconnect-timeout positive (got {size}, {seconds}, {reconnectSeconds})");
+                stderr.WriteLine($"virtsim: --queue-size must be 1..{QueueConfig.MaxSize}, --timeout and --reconnect-timeout positive (got {size}, {seconds}, {reconnectSeconds})");
                 return ExitCodes.BadScenario;
             }
             return Drive(new VhostUserDriveOptions

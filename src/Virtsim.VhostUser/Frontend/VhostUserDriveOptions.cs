@@ -1,3 +1,4 @@
+using Virtsim.Virtio.Queues;
 using Virtsim.VhostUser.Backend;
 
 namespace Virtsim.VhostUser.Frontend;
@@ -92,7 +93,8 @@ public sealed record VhostUserDriveOptions
         if (QueuePairs < 1 || QueuePairs > MaxQueuePairs) return $"queue pairs must be 1..{MaxQueuePairs} (got {QueuePairs})";
         if (Device != VhostUserDeviceKind.Net && QueuePairs != 1) return "queue pairs apply to net only";
         if (QueueSize < 4) return $"queue size must be at least 4 (got {QueueSize})";
-        if (!Packed && (QueueSize & (QueueSize - 1)) != 0) return $"a split queue size must be a power of two (got {QueueSize})";
+        // The ring's own size rule (maximum, power of two for split rings), as FrontendRing.Create applies it.
+        if (new QueueConfig(Packed ? QueueFormat.Packed : QueueFormat.Split, QueueSize, 0, 0, 0, default).ValidateSize() is { } reason) return reason;
         if (RxBufferSize < 64 || RxBufferSize > 65536) return $"receive buffer size must be 64..65536 (got {RxBufferSize})";
         if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
         if (ReconnectTimeout <= TimeSpan.Zero) return "the reconnect timeout must be positive";

@@ -65,6 +65,15 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(2, true, "queue size must be at least 4 (got 2)")]
+    [InlineData(48, false, "split queue size 48 is not a power of two")]
+    [InlineData(40000, true, "queue size 40000 is outside 1..32768")]
+    [InlineData(48, true, null)]
+    [InlineData(32768, false, null)]
+    public void Queue_sizes_follow_the_ring_rules_before_connecting(int size, bool packed, string? message) =>
+        Assert.Equal(message, new VhostUserDriveOptions { SocketPath = "x", QueueSize = (ushort)size, Packed = packed }.Validate());
+
+    [Theory]
     [InlineData(0, VhostUserDeviceKind.Net, "queue pairs must be 1..64 (got 0)")]
     [InlineData(65, VhostUserDeviceKind.Net, "queue pairs must be 1..64 (got 65)")]
     [InlineData(2, VhostUserDeviceKind.Blk, "queue pairs apply to net only")]

@@ -37,6 +37,15 @@ public sealed class DriveCommandTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_queue_size_above_the_ring_maximum_exits_2_with_the_reason()
+    {
+        using var drive = ServeProcess.Start("vhost-user", "drive", "--socket", "/nonexistent/socket", "--packed", "--queue-size", "40000");
+        Assert.True(drive.WaitForExit(60_000), "drive did not finish");
+        Assert.Equal(2, drive.ExitCode);
+        Assert.Contains("--queue-size must be 1..32768", drive.Output);
+    }
+
     [Theory]
     [InlineData("0", "queue pairs must be 1..64 (got 0)")]
     [InlineData("65", "queue pairs must be 1..64 (got 65)")]
