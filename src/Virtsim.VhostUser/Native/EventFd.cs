@@ -36,8 +36,7 @@ public sealed unsafe class EventFd : IDisposable
     {
         var p = new PollFd { Fd = _fd, Events = LibC.POLLIN };
         if (LibC.poll(&p, 1, 0) <= 0 || (p.Revents & LibC.POLLIN) == 0) return 0;
-        ulong value = 0;
-        return LibC.read(_fd, &value, 8) == 8 ? value : 0;
+        return ConsumeReady();
     }
 
     /// <summary>

@@ -256,6 +256,7 @@ public sealed partial class NetDevice : RequestDeviceBase
         var header = NetHeader.Read(headerBytes, headerSize);
         if (TryDirectSpan(chain, memory, (ulong)headerSize, length, out var direct))
         {
+            if (length > 0) memory.Counters.CountRead(MemoryAccessKind.Data, length);
             Deliver(pair, direct, header);
             return 0;
         }
@@ -279,18 +280,16 @@ public sealed partial class NetDevice : RequestDeviceBase
     }
 
     // The common layout (DPDK and Linux put the header in the buffer's headroom): header and frame in the first
-    // readable segment, in directly addressed memory; one lookup lends them both.
+    // readable segment, in directly addressed memory; one lookup lends them both. An empty first segment sends the
+    // chain down the general path (TryDirectSpan alone would skip it). The caller counts the reads.
     private static bool TryDirectPacket(DescriptorChain chain, DeviceMemory memory, int length, out ReadOnlySpan<byte> span)
     {
         span = default;
-        if (memory.Domain != null || chain.ReadableCount == 0) return false;
-        var first = chain.Segments[0];
-        if (first.Length < (ulong)length || !memory.Memory.TryGetSpan(first.Address, length, out var direct) || direct.Length != length) return false;
-        span = direct;
-        return true;
+        return chain.ReadableCount > 0 && chain.Segments[0].Length != 0 && TryDirectSpan(chain, memory, 0, length, out span);
     }
 
-    // Zero copy: when the frame lies in one readable segment of directly addressed memory, lend that span.
+    // Zero copy: when the frame lies in one readable segment of directly addressed memory, lend that span. The caller
+    // counts the read.
     private static bool TryDirectSpan(DescriptorChain chain, DeviceMemory memory, ulong offset, int length, out ReadOnlySpan<byte> span)
     {
         span = default;
@@ -303,7 +302,6 @@ public sealed partial class NetDevice : RequestDeviceBase
             if (s.Length - offset < (ulong)length) return false;
             if (length == 0) return true;
             if (!memory.Memory.TryGetSpan(s.Address + offset, length, out var direct) || direct.Length != length) return false;
-            memory.Counters.CountRead(MemoryAccessKind.Data, length);
             span = direct;
             return true;
         }

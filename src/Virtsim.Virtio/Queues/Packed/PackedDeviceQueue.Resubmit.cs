@@ -47,7 +47,6 @@ public sealed partial class PackedDeviceQueue
         var descriptors = _resubmits.Dequeue();
         _resubmitCount--;
         var raw = Raw();
-        int size = Config.Size;
         ushort slot = _avail.Slot; // errors name the position the device stands at: the copies have no slot
         var c = _chains.Rent();
         var error = QueueError.None;
@@ -56,38 +55,10 @@ public sealed partial class PackedDeviceQueue
             var d = descriptors[i];
             bool last = i == descriptors.Length - 1;
             if (d.HasNext == last) error = new QueueError(QueueErrorKind.DescriptorNotAvailable, slot, d.Address);
-            else if (d.IsIndirect)
-            {
-                if (!Config.IndirectDesc) error = new QueueError(QueueErrorKind.IndirectNotNegotiated, slot, d.Address);
-                else if (d.HasNext || i > 0) error = new QueueError(QueueErrorKind.IndirectWithNext, slot, d.Address);
-                else
-                {
-                    error = ReadIndirectTable(raw, c, d.Address, d.Length, slot);
-                    c.IsIndirect = true;
-                }
-            }
-            else
-            {
-                error = CheckRange(d.Address, d.Length, d.IsWrite, slot);
-                if (!error.IsError && !c.TryAdd(new ChainSegment(d.Address, d.Length, d.IsWrite)))
-                    error = new QueueError(QueueErrorKind.ReadableAfterWritable, slot, d.Address);
-            }
+            else error = AddDescriptor(raw, c, d.Address, d.Length, d.Flags, i == 0, slot);
         }
-        int count = descriptors.Length;
-        ushort id = descriptors[^1].Id;
-        if (!error.IsError && _outstanding + count > size) error = new QueueError(QueueErrorKind.AvailIndexOutOfRange, slot);
-        if (!error.IsError && IdInFlight(id)) error = new QueueError(QueueErrorKind.BufferIdInUse, slot);
-        if (error.IsError)
-        {
-            _chains.Return(c);
-            return Break(error);
-        }
-        c.Id = id;
-        c.DescriptorCount = (ushort)count;
-        _outstanding += count;
-        MarkId(id, true);
-        _chains.Add(c);
-        if (Config.InOrder) _order[(_orderHead + _orderCount++) % size] = id;
+        var result = Accept(error, c, descriptors[^1].Id, descriptors.Length, 0, 0);
+        if (result != PopResult.Popped) return result;
         chain = c;
         return PopResult.Popped;
     }

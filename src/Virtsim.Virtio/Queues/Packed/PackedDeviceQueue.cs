@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Virtsim.Virtio.Memory;
 
 namespace Virtsim.Virtio.Queues.Packed;
@@ -246,9 +247,24 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
 
         var c = _chains.Rent();
         var error = ReadChain(raw, c, pos, slotAddress, flags, out ushort id, out int count);
+        var result = Accept(error, c, id, count, slotAddress, count - 1);
+        if (result != PopResult.Popped) return result;
+        _avail = _avail.Advance(count, size);
+        if (_prefetchAhead) PrefetchAfter(raw, _avail.Slot, size);
+        chain = c;
+        return PopResult.Popped;
+    }
+
+    // Makes a chain read without error (from the ring or from resubmitted copies) in flight, or puts the queue into
+    // the error state and the chain back in the pool. Errors name the slot at NextAvail with firstAddress (the first
+    // ring descriptor's address), or the slot lastOffset past it for a buffer id already in flight.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PopResult Accept(QueueError error, DescriptorChain c, ushort id, int count, ulong firstAddress, int lastOffset)
+    {
+        int size = Config.Size;
         // A driver that rewrites descriptors the device still holds could make more than a ring's worth available.
-        if (!error.IsError && _outstanding + count > size) error = new QueueError(QueueErrorKind.AvailIndexOutOfRange, pos.Slot, slotAddress);
-        if (!error.IsError && IdInFlight(id)) error = new QueueError(QueueErrorKind.BufferIdInUse, (ushort)_avail.Advance(count - 1, size).Slot);
+        if (!error.IsError && _outstanding + count > size) error = new QueueError(QueueErrorKind.AvailIndexOutOfRange, _avail.Slot, firstAddress);
+        if (!error.IsError && IdInFlight(id)) error = new QueueError(QueueErrorKind.BufferIdInUse, (ushort)_avail.Advance(lastOffset, size).Slot);
         if (error.IsError)
         {
             _chains.Return(c);
@@ -256,13 +272,10 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
         }
         c.Id = id;
         c.DescriptorCount = (ushort)count;
-        _avail = _avail.Advance(count, size);
         _outstanding += count;
         MarkId(id, true);
         _chains.Add(c);
         if (Config.InOrder) _order[(_orderHead + _orderCount++) % size] = id;
-        if (_prefetchAhead) PrefetchAfter(raw, _avail.Slot, size);
-        chain = c;
         return PopResult.Popped;
     }
 
@@ -294,22 +307,8 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
             ulong address = BinaryPrimitives.ReadUInt64LittleEndian(body);
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(body[PackedLayout.LengthOffset..]);
             id = BinaryPrimitives.ReadUInt16LittleEndian(body[PackedLayout.IdOffset..]);
-            if ((flags & PackedLayout.FlagIndirect) != 0)
-            {
-                if (!Config.IndirectDesc) return new QueueError(QueueErrorKind.IndirectNotNegotiated, pos.Slot, address);
-                if ((flags & PackedLayout.FlagNext) != 0 || count > 1) return new QueueError(QueueErrorKind.IndirectWithNext, pos.Slot, address);
-                var indirectError = ReadIndirectTable(raw, chain, address, length, pos.Slot);
-                if (indirectError.IsError) return indirectError;
-                chain.IsIndirect = true;
-            }
-            else
-            {
-                bool writable = (flags & PackedLayout.FlagWrite) != 0;
-                var rangeError = CheckRange(address, length, writable, pos.Slot);
-                if (rangeError.IsError) return rangeError;
-                if (!chain.TryAdd(new ChainSegment(address, length, writable)))
-                    return new QueueError(QueueErrorKind.ReadableAfterWritable, pos.Slot, address);
-            }
+            var descriptorError = AddDescriptor(raw, chain, address, length, flags, count == 1, pos.Slot);
+            if (descriptorError.IsError) return descriptorError;
             if ((flags & PackedLayout.FlagNext) == 0) return QueueError.None;
             if (count >= size) return new QueueError(QueueErrorKind.ChainTooLong, pos.Slot, address);
             pos = pos.Advance(1, size);
@@ -320,6 +319,28 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
             if (!PackedLayout.IsAvailable(flags, pos.Wrap))
                 return new QueueError(QueueErrorKind.DescriptorNotAvailable, pos.Slot, slotAddress);
         }
+    }
+
+    // Adds one ring descriptor (or a copy of one) to the chain: an indirect table's entries, or its own segment.
+    // Errors name slot.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private QueueError AddDescriptor(DeviceMemory raw, DescriptorChain chain, ulong address, uint length, ushort flags, bool first, ushort slot)
+    {
+        if ((flags & PackedLayout.FlagIndirect) != 0)
+        {
+            if (!Config.IndirectDesc) return new QueueError(QueueErrorKind.IndirectNotNegotiated, slot, address);
+            if ((flags & PackedLayout.FlagNext) != 0 || !first) return new QueueError(QueueErrorKind.IndirectWithNext, slot, address);
+            var indirectError = ReadIndirectTable(raw, chain, address, length, slot);
+            if (indirectError.IsError) return indirectError;
+            chain.IsIndirect = true;
+            return QueueError.None;
+        }
+        bool writable = (flags & PackedLayout.FlagWrite) != 0;
+        var rangeError = CheckRange(address, length, writable, slot);
+        if (rangeError.IsError) return rangeError;
+        if (!chain.TryAdd(new ChainSegment(address, length, writable)))
+            return new QueueError(QueueErrorKind.ReadableAfterWritable, slot, address);
+        return QueueError.None;
     }
 
     // Reads an indirect table: packed-format descriptors, only WRITE meaningful (id and other flags reserved),
