@@ -20,7 +20,7 @@ public static class NodeSettingsLoader
     private const string BuiltInResource = "Virtsim.Cli.Cluster.single-node.conf";
 
     /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
-    public static string BuiltInText() => ModuleReferences.Text(Assembly.GetExecutingAssembly(), BuiltInResource);
+    public static string BuiltInText() => HoconConfig.ReadEmbedded(Assembly.GetExecutingAssembly(), BuiltInResource);
 
     /// <summary>Reads the cluster file at <paramref name="path"/>, or the built-in single-node one when null.</summary>
     /// <param name="path">The cluster file, or null.</param>
