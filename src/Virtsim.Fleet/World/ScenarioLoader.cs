@@ -20,18 +20,34 @@ public static class ScenarioLoader
 {
     /// <summary>Parses the scenario at <paramref name="path"/>.</summary>
     /// <exception cref="HoconException">The file is malformed or describes an impossible world.</exception>
-    public static WorldSpec LoadFile(string path) => FromConfig(HoconConfig.ParseFile(path, Options(null)));
+    public static WorldSpec LoadFile(string path) => FromConfig(ParseConfigFile(path));
 
     /// <summary>Parses scenario text.</summary>
     /// <param name="text">The scenario.</param>
     /// <param name="sourceName">Name used in error positions (default <c>&lt;string&gt;</c>).</param>
     /// <exception cref="HoconException">The text is malformed or describes an impossible world.</exception>
-    public static WorldSpec Parse(string text, string? sourceName = null) => FromConfig(HoconConfig.Parse(text, Options(sourceName)));
+    public static WorldSpec Parse(string text, string? sourceName = null) => FromConfig(ParseConfig(text, sourceName));
+
+    /// <summary>
+    /// Parses the scenario file at <paramref name="path"/> with the fleet reference below it, without building the
+    /// world (<see cref="FromConfig"/> does that).
+    /// </summary>
+    /// <exception cref="HoconException">The file is missing or malformed.</exception>
+    public static HoconConfig ParseConfigFile(string path) => HoconConfig.ParseFile(path, Options(null));
+
+    /// <summary>
+    /// Parses scenario text with the fleet reference below it, without building the world (<see cref="FromConfig"/>
+    /// does that).
+    /// </summary>
+    /// <param name="text">The scenario.</param>
+    /// <param name="sourceName">Name used in error positions (default <c>&lt;string&gt;</c>).</param>
+    /// <exception cref="HoconException">The text is malformed.</exception>
+    public static HoconConfig ParseConfig(string text, string? sourceName = null) => HoconConfig.Parse(text, Options(sourceName));
 
     /// <summary>
     /// Reads an already parsed scenario. <paramref name="root"/> must contain the fleet reference (parse it with
-    /// <see cref="HoconParseOptions.Fallback"/> = <see cref="FleetReference.Fleet"/>, or call
-    /// <c>WithFallback(FleetReference.Fleet)</c>).
+    /// <see cref="ParseConfig"/> or <see cref="ParseConfigFile"/>, with <see cref="HoconParseOptions.Fallback"/> =
+    /// <see cref="FleetReference.Fleet"/>, or call <c>WithFallback(FleetReference.Fleet)</c>).
     /// </summary>
     /// <exception cref="HoconException">The configuration describes an impossible world.</exception>
     public static WorldSpec FromConfig(HoconConfig root)
