@@ -24,8 +24,7 @@ public static class VendorProfileLoader
             if (value is HoconNull) continue; // `name = null` removes a profile inherited from the reference
             if (value is not HoconObject)
                 throw new HoconException(value.Position, $"vendor profile '{name}' must be an object but is {value.Describe()}");
-            if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
-                throw new HoconException(value.Position, $"vendor profile name '{name}' must be letters, digits, '-' or '_'");
+            Settings.CheckName(name, value.Position, "vendor profile");
             profiles.Add(Profile(name, vendors.GetConfig($"\"{name}\"").WithFallback(defaults), value.Position));
         }
         return profiles;

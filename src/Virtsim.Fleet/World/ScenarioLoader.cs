@@ -100,8 +100,8 @@ public static class ScenarioLoader
             Faults = faults,
             DefaultSeed = HoconSettings.At(s, x => x.GetInt("seed")),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
-            MaxVirtualTime = Positive(s, "max-virtual-time"),
-            StallTimeout = Positive(s, "stall-timeout"),
+            MaxVirtualTime = Settings.PositiveDuration(s, "max-virtual-time"),
+            StallTimeout = Settings.PositiveDuration(s, "stall-timeout"),
             Hosts = hosts,
         };
     }
@@ -163,8 +163,7 @@ public static class ScenarioLoader
         var faults = new List<FaultSpec>();
         foreach (var f in HoconSettings.At(root, r => r.GetConfigList("faults")))
         {
-            var at = HoconSettings.At(f, x => x.GetDuration("at"));
-            if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
+            var at = Settings.NonNegativeDuration(f, "at");
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
             var faultKind = kind switch
             {
@@ -183,12 +182,6 @@ public static class ScenarioLoader
         return faults;
     }
 
-    private static TimeSpan Positive(HoconConfig c, string path)
-    {
-        var d = HoconSettings.At(c, x => x.GetDuration(path));
-        return d > TimeSpan.Zero ? d : throw new HoconException(c.GetValue(path).Position, $"{path} must be positive");
-    }
-
     private static int BlockSize(HoconConfig c, HoconPosition at)
     {
         int size = HoconSettings.At(at, c, x => x.GetInt("block-size"));
@@ -200,8 +193,7 @@ public static class ScenarioLoader
     private static string Name(HoconConfig c, string what)
     {
         string name = HoconSettings.At(c, x => x.GetString("name"));
-        if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
-            throw new HoconException(c.GetValue("name").Position, $"{what} name '{name}' must be letters, digits, '-' or '_'");
+        Settings.CheckName(name, c.GetValue("name").Position, what);
         return name;
     }
 }
