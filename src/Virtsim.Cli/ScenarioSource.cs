@@ -1,5 +1,4 @@
 using System.Reflection;
-using Virtsim.Fleet.Configuration;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
 
@@ -8,23 +7,18 @@ namespace Virtsim.Cli;
 /// <summary>Finds a scenario: a file path, or the name of a built-in scenario ("quickstart").</summary>
 public static class ScenarioSource
 {
-    /// <summary>Loads <paramref name="nameOrPath"/>: an existing file, else a built-in scenario of that name.</summary>
-    /// <exception cref="Virtsim.Hocon.HoconException">The scenario is invalid.</exception>
-    /// <exception cref="FileNotFoundException">Neither a file nor a built-in scenario.</exception>
-    public static WorldSpec Load(string nameOrPath) => ScenarioLoader.FromConfig(LoadConfig(nameOrPath));
-
     /// <summary>
-    /// Parses <paramref name="nameOrPath"/> (a file, else a built-in scenario) with the fleet reference below it,
-    /// as <see cref="ScenarioLoader"/> does, without building the world.
+    /// Parses <paramref name="nameOrPath"/> (a file, else a built-in scenario) with the fleet reference below it
+    /// (<see cref="ScenarioLoader.ParseConfigFile"/>, <see cref="ScenarioLoader.ParseConfig"/>), without building the world.
     /// </summary>
     /// <exception cref="Virtsim.Hocon.HoconException">The scenario is malformed.</exception>
     /// <exception cref="FileNotFoundException">Neither a file nor a built-in scenario.</exception>
     public static HoconConfig LoadConfig(string nameOrPath)
     {
-        if (File.Exists(nameOrPath)) return HoconConfig.ParseFile(nameOrPath, new HoconParseOptions { Fallback = FleetReference.Fleet });
+        if (File.Exists(nameOrPath)) return ScenarioLoader.ParseConfigFile(nameOrPath);
         var text = BuiltIn(nameOrPath);
         if (text is null) throw new FileNotFoundException($"scenario '{nameOrPath}' is neither a file nor a built-in scenario (quickstart)", nameOrPath);
-        return HoconConfig.Parse(text, new HoconParseOptions { Fallback = FleetReference.Fleet, SourceName = nameOrPath + ".conf" });
+        return ScenarioLoader.ParseConfig(text, nameOrPath + ".conf");
     }
 
     /// <summary>The text of the built-in scenario <paramref name="name"/>, or null.</summary>

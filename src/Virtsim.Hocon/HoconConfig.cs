@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 
 namespace Virtsim.Hocon;
 
@@ -60,6 +61,38 @@ public sealed class HoconConfig
             BaseDirectory = options.BaseDirectory,
             Fallback = options.Fallback,
         });
+    }
+
+    /// <summary>
+    /// Parses and resolves the HOCON resource <paramref name="resourceName"/> embedded in <paramref name="assembly"/>
+    /// (a module's reference.conf). The resource name is the source name in positions, and <c>${?VAR}</c>
+    /// substitutions never read the environment: a reference must not depend on the machine that runs it.
+    /// </summary>
+    /// <param name="assembly">The assembly that embeds the resource.</param>
+    /// <param name="resourceName">The resource's logical name, for example <c>Virtsim.Fleet.reference.conf</c>.</param>
+    /// <exception cref="HoconException">The resource is not embedded, or it is invalid.</exception>
+    public static HoconConfig ParseEmbedded(Assembly assembly, string resourceName)
+    {
+        using var stream = OpenEmbedded(assembly, resourceName);
+        return Parse(stream, new HoconParseOptions { SourceName = resourceName, Environment = _ => null });
+    }
+
+    /// <summary>The text of the resource <paramref name="resourceName"/> embedded in <paramref name="assembly"/> (UTF-8).</summary>
+    /// <param name="assembly">The assembly that embeds the resource.</param>
+    /// <param name="resourceName">The resource's logical name.</param>
+    /// <exception cref="HoconException">The resource is not embedded, or it is not valid UTF-8.</exception>
+    public static string ReadEmbedded(Assembly assembly, string resourceName)
+    {
+        using var stream = OpenEmbedded(assembly, resourceName);
+        return SourceReader.ReadStream(stream, resourceName);
+    }
+
+    private static Stream OpenEmbedded(Assembly assembly, string resourceName)
+    {
+        Guard.NotNull(assembly);
+        Guard.NotNull(resourceName);
+        return assembly.GetManifestResourceStream(resourceName)
+            ?? throw new HoconException(null, $"{resourceName} is not embedded in {assembly.GetName().Name}");
     }
 
     /// <summary>Parses and resolves a HOCON file; includes are resolved relative to its directory.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Virtsim.Actors.Hosting;
 using Virtsim.Fleet.Configuration;
 using Virtsim.Hocon;
@@ -13,8 +12,8 @@ namespace Virtsim.Cli.Configuration;
 /// </summary>
 public static class ModuleReferences
 {
-    private static readonly Lazy<HoconConfig> Actors = new(() => Parse(typeof(ActorSystem).Assembly, "Virtsim.Actors.reference.conf"));
-    private static readonly Lazy<HoconConfig> VhostUser = new(() => Parse(typeof(VhostUserServeOptions).Assembly, "Virtsim.VhostUser.reference.conf"));
+    private static readonly Lazy<HoconConfig> Actors = new(() => HoconConfig.ParseEmbedded(typeof(ActorSystem).Assembly, "Virtsim.Actors.reference.conf"));
+    private static readonly Lazy<HoconConfig> VhostUser = new(() => HoconConfig.ParseEmbedded(typeof(VhostUserServeOptions).Assembly, "Virtsim.VhostUser.reference.conf"));
     private static readonly Lazy<HoconConfig> Combined = new(() =>
         ActorsReference.WithFallback(PersistenceReference.Config).WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
 
@@ -26,17 +25,4 @@ public static class ModuleReferences
 
     /// <summary>All module references merged (they do not overlap).</summary>
     public static HoconConfig All => Combined.Value;
-
-    /// <summary>The text of the embedded resource <paramref name="resource"/> of <paramref name="assembly"/>.</summary>
-    public static string Text(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"{resource} is not embedded in {assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    private static HoconConfig Parse(Assembly assembly, string resource) =>
-        // References must not depend on the environment of the machine that runs them.
-        HoconConfig.Parse(Text(assembly, resource), new HoconParseOptions { SourceName = resource, Environment = _ => null });
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Virtsim.Actors.Persistence;
 using Virtsim.Hocon;
 using Virtsim.Persistence.Configuration;
+using static Virtsim.Hocon.HoconSettings;
 
 namespace Virtsim.Cli.Configuration;
 
@@ -19,7 +20,7 @@ public static class NodeSettingsLoader
     private const string BuiltInResource = "Virtsim.Cli.Cluster.single-node.conf";
 
     /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
-    public static string BuiltInText() => ModuleReferences.Text(Assembly.GetExecutingAssembly(), BuiltInResource);
+    public static string BuiltInText() => HoconConfig.ReadEmbedded(Assembly.GetExecutingAssembly(), BuiltInResource);
 
     /// <summary>Reads the cluster file at <paramref name="path"/>, or the built-in single-node one when null.</summary>
     /// <param name="path">The cluster file, or null.</param>
@@ -62,8 +63,7 @@ public static class NodeSettingsLoader
             _ => throw new HoconException(dispatcher.GetValue("type").Position, $"unknown dispatcher type '{typeText}' (simulation or threaded)"),
         };
         var threaded = At(dispatcher, c => c.GetConfig("threaded"));
-        int throughput = At(threaded, c => c.GetInt("throughput"));
-        if (throughput < 1) throw new HoconException(threaded.GetValue("throughput").Position, $"throughput must be at least 1 (got {throughput})");
+        int throughput = AtLeast(threaded, "throughput", At(threaded, c => c.GetInt("throughput")), 1);
         var simulation = At(dispatcher, c => c.GetConfig("simulation"));
         string epochText = At(simulation, c => c.GetString("epoch"));
         if (!DateTimeOffset.TryParse(epochText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var epoch))
@@ -94,10 +94,8 @@ public static class NodeSettingsLoader
     // virtsim.persistence.actors -> PersistentActorOptions, each value checked where it is written.
     private static PersistentActorOptions PersistentActors(HoconConfig p)
     {
-        int every = At(p, c => c.GetInt("snapshot-every"));
-        if (every < 0) throw new HoconException(p.GetValue("snapshot-every").Position, $"snapshot-every must be 0 or more (got {every})");
-        int batch = At(p, c => c.GetInt("recovery-batch-size"));
-        if (batch < 1) throw new HoconException(p.GetValue("recovery-batch-size").Position, $"recovery-batch-size must be at least 1 (got {batch})");
+        int every = AtLeast(p, "snapshot-every", At(p, c => c.GetInt("snapshot-every")), 0);
+        int batch = AtLeast(p, "recovery-batch-size", At(p, c => c.GetInt("recovery-batch-size")), 1);
         var latency = At(p, c => c.GetDuration("simulated-store-latency"));
         if (latency < TimeSpan.Zero) throw new HoconException(p.GetValue("simulated-store-latency").Position, "simulated-store-latency must not be negative");
         return new PersistentActorOptions
@@ -107,17 +105,5 @@ public static class NodeSettingsLoader
             RecoveryBatchSize = batch,
             SimulatedStoreLatency = latency,
         };
-    }
-
-    private static T At<T>(HoconConfig owner, Func<HoconConfig, T> read)
-    {
-        try
-        {
-            return read(owner);
-        }
-        catch (HoconException e) when (e.Position is null)
-        {
-            throw new HoconException(owner.Root.Position, e.Reason, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Virtsim.Hocon;
 using Virtsim.VhostUser.Backend;
+using static Virtsim.Hocon.HoconSettings;
 
 namespace Virtsim.Cli.Configuration;
 
@@ -41,7 +42,4 @@ public static class ServeDefaults
             MaxConnections = AtLeast(s, "max-connections", s.GetInt("max-connections"), 0),
         };
     }
-
-    private static T AtLeast<T>(HoconConfig c, string path, T value, T min) where T : System.Numerics.INumber<T> =>
-        value >= min ? value : throw new HoconException(c.GetValue(path).Position, $"{path} must be at least {min} (got {value})");
 }

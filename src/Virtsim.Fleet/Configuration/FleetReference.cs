@@ -1,4 +1,3 @@
-using System.Reflection;
 using Virtsim.Hocon;
 
 namespace Virtsim.Fleet.Configuration;
@@ -12,30 +11,11 @@ public static class FleetReference
     /// <summary>Name of the embedded resource (and the source name in error positions).</summary>
     public const string ResourceName = "Virtsim.Fleet.reference.conf";
 
-    private static readonly Lazy<HoconConfig> Loaded = new(() => Load());
+    private static readonly Lazy<HoconConfig> Loaded = new(() => HoconConfig.ParseEmbedded(typeof(FleetReference).Assembly, ResourceName));
 
     /// <summary>The whole resolved reference configuration (its settings live under <c>virtsim.fleet</c>).</summary>
     public static HoconConfig Config => Loaded.Value;
 
     /// <summary>The <c>virtsim.fleet</c> section: the tree a scenario file is merged over.</summary>
     public static HoconConfig Fleet => Config.GetConfig("virtsim.fleet");
-
-    /// <summary>The reference text, as embedded.</summary>
-    public static string Text()
-    {
-        using var stream = Open();
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    private static HoconConfig Load()
-    {
-        using var stream = Open();
-        // The reference must not depend on the environment of the machine that runs it.
-        return HoconConfig.Parse(stream, new HoconParseOptions { SourceName = ResourceName, Environment = _ => null });
-    }
-
-    private static Stream Open() =>
-        typeof(FleetReference).Assembly.GetManifestResourceStream(ResourceName)
-        ?? throw new InvalidOperationException($"{ResourceName} is not embedded in {typeof(FleetReference).Assembly.GetName().Name}");
 }

@@ -3,49 +3,35 @@ using Virtsim.Hocon;
 namespace Virtsim.Fleet.Configuration;
 
 /// <summary>
-/// Getters that keep every error positioned: a missing setting is reported at the object that lacks it (the
-/// HOCON getters leave such errors without a position), and range checks point at the offending value.
+/// The fleet's own checks of settings, positioned at the offending value (the general ones, such as
+/// <see cref="HoconSettings.At{T}(HoconConfig, Func{HoconConfig, T})"/> and <see cref="HoconSettings.Range{T}"/>,
+/// live in <see cref="HoconSettings"/>).
 /// </summary>
 internal static class Settings
 {
-    /// <summary>
-    /// Runs <paramref name="read"/>; a position-less error (a missing setting) is reported at
-    /// <see cref="OwnPosition"/> of <paramref name="owner"/>.
-    /// </summary>
-    public static T At<T>(HoconConfig owner, Func<HoconConfig, T> read) => At(OwnPosition(owner), owner, read);
-
-    /// <summary>Runs <paramref name="read"/>; a position-less error is reported at <paramref name="where"/>.</summary>
-    public static T At<T>(HoconPosition where, HoconConfig owner, Func<HoconConfig, T> read)
-    {
-        try
-        {
-            return read(owner);
-        }
-        catch (HoconException e) when (e.Position is null)
-        {
-            throw new HoconException(where, e.Reason, e);
-        }
-    }
-
-    /// <summary>
-    /// Where an object was written by the user: the position of its first field that does not come from a
-    /// reference.conf (a merged object carries the position of its fallback), else the object's own.
-    /// </summary>
-    public static HoconPosition OwnPosition(HoconConfig c)
-    {
-        foreach (var (_, value) in c.Root.Fields)
-            if (!value.Position.Source.EndsWith("reference.conf", StringComparison.Ordinal)) return value.Position;
-        return c.Root.Position;
-    }
-
-    /// <summary>The value at <paramref name="path"/> if it lies within <paramref name="min"/>..<paramref name="max"/>.</summary>
-    public static long Range(HoconConfig c, string path, long value, long min, long max) =>
-        value >= min && value <= max ? value : throw new HoconException(c.GetValue(path).Position, $"{path} {value} is outside {min}..{max}");
-
     /// <summary>A duration that must not be negative.</summary>
-    public static TimeSpan NonNegativeDuration(HoconConfig c, string path)
+    public static TimeSpan NonNegativeDuration(HoconConfig c, string path) => Duration(c, path, d => d >= TimeSpan.Zero, "must not be negative");
+
+    /// <summary>A duration that must be more than zero.</summary>
+    public static TimeSpan PositiveDuration(HoconConfig c, string path) => Duration(c, path, d => d > TimeSpan.Zero, "must be positive");
+
+    /// <summary>
+    /// Checks the name of a host, VM, device or vendor profile: not empty, only ASCII letters, digits, '-' and '_'
+    /// (names appear in device paths such as <c>host/vm/device</c>).
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <param name="at">Where the name was written.</param>
+    /// <param name="what">What is named, for the message ("host", "vendor profile"...).</param>
+    /// <exception cref="HoconException">The name is invalid.</exception>
+    public static void CheckName(string name, HoconPosition at, string what)
     {
-        var d = At(c, x => x.GetDuration(path));
-        return d >= TimeSpan.Zero ? d : throw new HoconException(c.GetValue(path).Position, $"{path} must not be negative (got {c.GetValue(path).ToJson()})");
+        if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
+            throw new HoconException(at, $"{what} name '{name}' must be letters, digits, '-' or '_'");
+    }
+
+    private static TimeSpan Duration(HoconConfig c, string path, Func<TimeSpan, bool> valid, string rule)
+    {
+        var d = HoconSettings.At(c, x => x.GetDuration(path));
+        return valid(d) ? d : throw new HoconException(c.GetValue(path).Position, $"{path} {rule} (got {c.GetValue(path).ToJson()})");
     }
 }

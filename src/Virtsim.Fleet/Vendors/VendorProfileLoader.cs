@@ -24,8 +24,7 @@ public static class VendorProfileLoader
             if (value is HoconNull) continue; // `name = null` removes a profile inherited from the reference
             if (value is not HoconObject)
                 throw new HoconException(value.Position, $"vendor profile '{name}' must be an object but is {value.Describe()}");
-            if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
-                throw new HoconException(value.Position, $"vendor profile name '{name}' must be letters, digits, '-' or '_'");
+            Settings.CheckName(name, value.Position, "vendor profile");
             profiles.Add(Profile(name, vendors.GetConfig($"\"{name}\"").WithFallback(defaults), value.Position));
         }
         return profiles;
@@ -37,7 +36,7 @@ public static class VendorProfileLoader
 
     private static VendorProfile Profile(string name, HoconConfig c, HoconPosition entry)
     {
-        var backendText = Settings.At(entry, c, x => x.GetString("backend"));
+        var backendText = HoconSettings.At(entry, c, x => x.GetString("backend"));
         var backend = backendText switch
         {
             "in-hypervisor" => BackendKind.InHypervisor,
@@ -46,8 +45,8 @@ public static class VendorProfileLoader
             _ => throw new HoconException(c.GetValue("backend").Position,
                 $"unknown backend '{backendText}' for vendor profile '{name}' (in-hypervisor, vhost-user or hardware-vf)"),
         };
-        var timing = Settings.At(entry, c, x => x.GetConfig("timing"));
-        var quirks = Settings.At(entry, c, x => x.GetConfig("quirks"));
+        var timing = HoconSettings.At(entry, c, x => x.GetConfig("timing"));
+        var quirks = HoconSettings.At(entry, c, x => x.GetConfig("quirks"));
         return new VendorProfile
         {
             Name = name,
@@ -56,14 +55,14 @@ public static class VendorProfileLoader
             ExtraFeatures = Features(c, "extra-features"),
             WithheldFeatures = Features(c, "withheld-features"),
             Quirks = new VendorQuirks(Features(quirks, "broken-features"), Features(quirks, "forgotten-features")),
-            MaxQueueSize = (ushort)Settings.Range(c, "max-queue-size", Settings.At(entry, c, x => x.GetInt("max-queue-size")), 1, 32768),
+            MaxQueueSize = (ushort)HoconSettings.Range(c, "max-queue-size", HoconSettings.At(entry, c, x => x.GetInt("max-queue-size")), 1, 32768),
             Timing = new VendorTiming
             {
                 DoorbellCost = Settings.NonNegativeDuration(timing, "doorbell-cost"),
                 DmaLatencyPerTransaction = Settings.NonNegativeDuration(timing, "dma-latency-per-transaction"),
-                ParallelTransactions = (int)Settings.Range(timing, "parallel-transactions", Settings.At(timing, x => x.GetInt("parallel-transactions")), 1, 4096),
-                NotificationDataFetchBoost = (int)Settings.Range(timing, "notification-data-fetch-boost",
-                    Settings.At(timing, x => x.GetInt("notification-data-fetch-boost")), 1, 4096),
+                ParallelTransactions = (int)HoconSettings.Range(timing, "parallel-transactions", HoconSettings.At(timing, x => x.GetInt("parallel-transactions")), 1, 4096),
+                NotificationDataFetchBoost = (int)HoconSettings.Range(timing, "notification-data-fetch-boost",
+                    HoconSettings.At(timing, x => x.GetInt("notification-data-fetch-boost")), 1, 4096),
                 PerRequestCost = Settings.NonNegativeDuration(timing, "per-request-cost"),
                 PerKibCost = Settings.NonNegativeDuration(timing, "per-kib-cost"),
                 InterruptCoalescing = Settings.NonNegativeDuration(timing, "interrupt-coalescing"),
@@ -75,7 +74,7 @@ public static class VendorProfileLoader
 
     private static ushort VendorId(HoconConfig c)
     {
-        string text = Settings.At(c, x => x.GetString("subsystem-vendor-id")).Trim();
+        string text = HoconSettings.At(c, x => x.GetString("subsystem-vendor-id")).Trim();
         bool ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             ? ushort.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id)
             : ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
@@ -86,7 +85,7 @@ public static class VendorProfileLoader
     private static FeatureSet Features(HoconConfig c, string path)
     {
         var set = FeatureSet.None;
-        foreach (var item in Settings.At(c, x => x.GetList(path)))
+        foreach (var item in HoconSettings.At(c, x => x.GetList(path)))
         {
             if (item is not (HoconString or HoconNumber))
                 throw new HoconException(item.Position, $"{path} holds feature names but found {item.Describe()}");

@@ -20,49 +20,65 @@ public static class ScenarioLoader
 {
     /// <summary>Parses the scenario at <paramref name="path"/>.</summary>
     /// <exception cref="HoconException">The file is malformed or describes an impossible world.</exception>
-    public static WorldSpec LoadFile(string path) => FromConfig(HoconConfig.ParseFile(path, Options(null)));
+    public static WorldSpec LoadFile(string path) => FromConfig(ParseConfigFile(path));
 
     /// <summary>Parses scenario text.</summary>
     /// <param name="text">The scenario.</param>
     /// <param name="sourceName">Name used in error positions (default <c>&lt;string&gt;</c>).</param>
     /// <exception cref="HoconException">The text is malformed or describes an impossible world.</exception>
-    public static WorldSpec Parse(string text, string? sourceName = null) => FromConfig(HoconConfig.Parse(text, Options(sourceName)));
+    public static WorldSpec Parse(string text, string? sourceName = null) => FromConfig(ParseConfig(text, sourceName));
+
+    /// <summary>
+    /// Parses the scenario file at <paramref name="path"/> with the fleet reference below it, without building the
+    /// world (<see cref="FromConfig"/> does that).
+    /// </summary>
+    /// <exception cref="HoconException">The file is missing or malformed.</exception>
+    public static HoconConfig ParseConfigFile(string path) => HoconConfig.ParseFile(path, Options(null));
+
+    /// <summary>
+    /// Parses scenario text with the fleet reference below it, without building the world (<see cref="FromConfig"/>
+    /// does that).
+    /// </summary>
+    /// <param name="text">The scenario.</param>
+    /// <param name="sourceName">Name used in error positions (default <c>&lt;string&gt;</c>).</param>
+    /// <exception cref="HoconException">The text is malformed.</exception>
+    public static HoconConfig ParseConfig(string text, string? sourceName = null) => HoconConfig.Parse(text, Options(sourceName));
 
     /// <summary>
     /// Reads an already parsed scenario. <paramref name="root"/> must contain the fleet reference (parse it with
-    /// <see cref="HoconParseOptions.Fallback"/> = <see cref="FleetReference.Fleet"/>, or call
-    /// <c>WithFallback(FleetReference.Fleet)</c>).
+    /// <see cref="ParseConfig"/> or <see cref="ParseConfigFile"/>, with <see cref="HoconParseOptions.Fallback"/> =
+    /// <see cref="FleetReference.Fleet"/>, or call <c>WithFallback(FleetReference.Fleet)</c>).
     /// </summary>
     /// <exception cref="HoconException">The configuration describes an impossible world.</exception>
     public static WorldSpec FromConfig(HoconConfig root)
     {
-        var s = Settings.At(root, r => r.GetConfig("scenario"));
-        var defaults = Settings.At(root, r => r.GetConfig("defaults"));
-        var vmDefaults = Settings.At(defaults, d => d.GetConfig("vm"));
-        var vendors = VendorProfileLoader.Load(Settings.At(root, r => r.GetConfig("vendors")), Settings.At(root, r => r.GetConfig("vendor-defaults")));
+        var s = HoconSettings.At(root, r => r.GetConfig("scenario"));
+        var defaults = HoconSettings.At(root, r => r.GetConfig("defaults"));
+        var vmDefaults = HoconSettings.At(defaults, d => d.GetConfig("vm"));
+        var vendors = VendorProfileLoader.Load(HoconSettings.At(root, r => r.GetConfig("vendors")), HoconSettings.At(root, r => r.GetConfig("vendor-defaults")));
         var hosts = new List<HostSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var h in Settings.At(root, r => r.GetConfigList("hosts")))
+        foreach (var h in HoconSettings.At(root, r => r.GetConfigList("hosts")))
         {
             string hostName = Name(h, "host");
             if (!names.Add(hostName)) throw new HoconException(h.GetValue("name").Position, $"host name '{hostName}' is used twice");
             var vms = new List<VmSpec>();
             var vmNames = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var vmOwn in Settings.At(h, x => x.GetConfigList("vms")))
+            foreach (var vmOwn in HoconSettings.At(h, x => x.GetConfigList("vms")))
             {
                 var v = vmOwn.WithFallback(vmDefaults);
                 string vmName = Name(v, "vm");
                 if (!vmNames.Add(vmName)) throw new HoconException(v.GetValue("name").Position, $"VM name '{vmName}' is used twice on {hostName}");
                 var devices = new List<DeviceSpec>();
                 var deviceNames = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var d in Settings.At(v, x => x.GetConfigList("devices")))
+                foreach (var d in HoconSettings.At(v, x => x.GetConfigList("devices")))
                 {
                     var device = Device(d, defaults, vendors);
                     if (!deviceNames.Add(device.Name)) throw new HoconException(d.GetValue("name").Position, $"device name '{device.Name}' is used twice");
                     devices.Add(device);
                 }
                 if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
-                ulong memory = (ulong)Range(v, "memory", Settings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
+                ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
                 ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
                 if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
                 vms.Add(new VmSpec
@@ -76,16 +92,16 @@ public static class ScenarioLoader
             hosts.Add(new HostSpec { Name = hostName, Vms = vms });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
-        bool persistent = Settings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash);
+        bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash);
         return new WorldSpec
         {
             Persistent = persistent,
-            Name = Settings.At(s, x => x.GetString("name")),
+            Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
-            DefaultSeed = Settings.At(s, x => x.GetInt("seed")),
+            DefaultSeed = HoconSettings.At(s, x => x.GetInt("seed")),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
-            MaxVirtualTime = Positive(s, "max-virtual-time"),
-            StallTimeout = Positive(s, "stall-timeout"),
+            MaxVirtualTime = Settings.PositiveDuration(s, "max-virtual-time"),
+            StallTimeout = Settings.PositiveDuration(s, "stall-timeout"),
             Hosts = hosts,
         };
     }
@@ -95,28 +111,28 @@ public static class ScenarioLoader
     private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors)
     {
         string name = Name(d, "device");
-        var typeText = Settings.At(d, x => x.GetString("type"));
+        var typeText = HoconSettings.At(d, x => x.GetString("type"));
         var kind = typeText switch
         {
             "blk" => DeviceKind.Blk,
             "net" => DeviceKind.Net,
             _ => throw new HoconException(d.GetValue("type").Position, $"unknown device type '{typeText}' (blk or net)"),
         };
-        var typeDefaults = Settings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
-        var merged = d.WithFallback(typeDefaults).WithFallback(Settings.At(defaults, x => x.GetConfig("device")));
+        var typeDefaults = HoconSettings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
+        var merged = d.WithFallback(typeDefaults).WithFallback(HoconSettings.At(defaults, x => x.GetConfig("device")));
         var at = d.Root.Position; // the device as written (merged objects carry their fallback's position)
-        var vendorName = Settings.At(at, merged, x => x.GetString("vendor"));
+        var vendorName = HoconSettings.At(at, merged, x => x.GetString("vendor"));
         var profile = VendorProfiles.Find(vendors, vendorName)
             ?? throw new HoconException(merged.GetValue("vendor").Position,
                 $"unknown vendor profile '{vendorName}' (known: {string.Join(", ", vendors.Select(p => p.Name))})");
-        var transportText = Settings.At(at, merged, x => x.GetString("transport"));
+        var transportText = HoconSettings.At(at, merged, x => x.GetString("transport"));
         var transport = transportText switch
         {
             "pci" => TransportKind.Pci,
             "mmio" => TransportKind.Mmio,
             _ => throw new HoconException(merged.GetValue("transport").Position, $"unknown transport '{transportText}' (pci or mmio)"),
         };
-        var modeText = Settings.At(at, merged, x => x.GetString("driver"));
+        var modeText = HoconSettings.At(at, merged, x => x.GetString("driver"));
         var mode = modeText switch
         {
             "interrupt" => DriverMode.Interrupt,
@@ -130,14 +146,14 @@ public static class ScenarioLoader
             Profile = profile,
             Transport = transport,
             DriverMode = mode,
-            PackedRing = Settings.At(at, merged, x => x.GetBool("packed")),
-            QueueSize = (ushort)Range(merged, "queue-size", Settings.At(at, merged, x => x.GetInt("queue-size")), 8, 256),
-            Requests = (int)Range(merged, "requests", Settings.At(at, merged, x => x.GetInt("requests")), 0, 10_000_000),
+            PackedRing = HoconSettings.At(at, merged, x => x.GetBool("packed")),
+            QueueSize = (ushort)HoconSettings.Range(merged, "queue-size", HoconSettings.At(at, merged, x => x.GetInt("queue-size")), 8, 256),
+            Requests = (int)HoconSettings.Range(merged, "requests", HoconSettings.At(at, merged, x => x.GetInt("requests")), 0, 10_000_000),
             BlockSize = BlockSize(merged, at),
-            DiskSectors = (ulong)Range(merged, "disk-sectors", Settings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
-            QueueDepth = (int)Range(merged, "queue-depth", Settings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
-            FrameSize = (int)Range(merged, "frame-size", Settings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
-            WriteCache = Settings.At(at, merged, x => x.GetBool("write-cache")),
+            DiskSectors = (ulong)HoconSettings.Range(merged, "disk-sectors", HoconSettings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
+            QueueDepth = (int)HoconSettings.Range(merged, "queue-depth", HoconSettings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
+            FrameSize = (int)HoconSettings.Range(merged, "frame-size", HoconSettings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
+            WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
         };
     }
 
@@ -145,18 +161,17 @@ public static class ScenarioLoader
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
         var faults = new List<FaultSpec>();
-        foreach (var f in Settings.At(root, r => r.GetConfigList("faults")))
+        foreach (var f in HoconSettings.At(root, r => r.GetConfigList("faults")))
         {
-            var at = Settings.At(f, x => x.GetDuration("at"));
-            if (at < TimeSpan.Zero) throw new HoconException(f.GetValue("at").Position, "at must not be negative");
-            string kind = Settings.At(f, x => x.GetString("kind"));
+            var at = Settings.NonNegativeDuration(f, "at");
+            string kind = HoconSettings.At(f, x => x.GetString("kind"));
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
                 "device-crash" => ScheduledFaultKind.DeviceCrash,
                 _ => throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash, device-crash)"),
             };
-            string path = Settings.At(f, x => x.GetString("device"));
+            string path = HoconSettings.At(f, x => x.GetString("device"));
             var parts = path.Split('/');
             var device = parts.Length == 3
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
@@ -167,15 +182,9 @@ public static class ScenarioLoader
         return faults;
     }
 
-    private static TimeSpan Positive(HoconConfig c, string path)
-    {
-        var d = Settings.At(c, x => x.GetDuration(path));
-        return d > TimeSpan.Zero ? d : throw new HoconException(c.GetValue(path).Position, $"{path} must be positive");
-    }
-
     private static int BlockSize(HoconConfig c, HoconPosition at)
     {
-        int size = Settings.At(at, c, x => x.GetInt("block-size"));
+        int size = HoconSettings.At(at, c, x => x.GetInt("block-size"));
         if (size < 512 || size > DriverLayout.SlotBytes || size % 512 != 0)
             throw new HoconException(c.GetValue("block-size").Position, $"block-size {size} must be a multiple of 512 between 512 and {DriverLayout.SlotBytes}");
         return size;
@@ -183,11 +192,8 @@ public static class ScenarioLoader
 
     private static string Name(HoconConfig c, string what)
     {
-        string name = Settings.At(c, x => x.GetString("name"));
-        if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
-            throw new HoconException(c.GetValue("name").Position, $"{what} name '{name}' must be letters, digits, '-' or '_'");
+        string name = HoconSettings.At(c, x => x.GetString("name"));
+        Settings.CheckName(name, c.GetValue("name").Position, what);
         return name;
     }
-
-    private static long Range(HoconConfig c, string path, long value, long min, long max) => Settings.Range(c, path, value, min, max);
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using Virtsim.Hocon;
 using Virtsim.Persistence.PostgreSql;
+using static Virtsim.Hocon.HoconSettings;
 
 namespace Virtsim.Persistence.Configuration;
 
@@ -39,8 +40,8 @@ public static class PersistenceSettingsLoader
             Batching = At(batching, c => c.GetBool("enabled")),
             BatchingOptions = new BatchingJournalOptions
             {
-                MaxRequestsPerBatch = AtLeastOne(batching, "max-requests-per-batch"),
-                MaxEventsPerBatch = AtLeastOne(batching, "max-events-per-batch"),
+                MaxRequestsPerBatch = AtLeast(batching, "max-requests-per-batch", At(batching, c => c.GetInt("max-requests-per-batch")), 1),
+                MaxEventsPerBatch = AtLeast(batching, "max-events-per-batch", At(batching, c => c.GetInt("max-events-per-batch")), 1),
             },
         };
     }
@@ -69,8 +70,7 @@ public static class PersistenceSettingsLoader
             }
             return new PostgreSqlStoreOptions { ConnectionString = given, Schema = schema };
         }
-        int port = At(pg, c => c.GetInt("port"));
-        if (port is < 1 or > 65535) throw new HoconException(pg.GetValue("port").Position, $"port {port} is outside 1..65535");
+        int port = Range(pg, "port", At(pg, c => c.GetInt("port")), 1, 65535);
         string host = At(pg, c => c.GetString("host")), database = At(pg, c => c.GetString("database"));
         string user = At(pg, c => c.GetString("user")), password = At(pg, c => c.GetString("password"));
         try
@@ -82,25 +82,6 @@ public static class PersistenceSettingsLoader
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw new HoconException(pg.Root.Position, $"invalid postgresql settings: {e.Message}");
-        }
-    }
-
-    private static int AtLeastOne(HoconConfig c, string path)
-    {
-        int value = At(c, x => x.GetInt(path));
-        return value >= 1 ? value : throw new HoconException(c.GetValue(path).Position, $"{path} must be at least 1 (got {value})");
-    }
-
-    // A missing setting has no position of its own: report it at the object that lacks it.
-    private static T At<T>(HoconConfig owner, Func<HoconConfig, T> read)
-    {
-        try
-        {
-            return read(owner);
-        }
-        catch (HoconException e) when (e.Position is null)
-        {
-            throw new HoconException(owner.Root.Position, e.Reason, e);
         }
     }
 }
