@@ -401,7 +401,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         // This back-end tracks in the region it hands out at once; the front-end sends it back with SET_INFLIGHT_FD.
         AdoptInflight(message.Request, region);
         var payload = region.Description.ToBytes();
-        return new VhostUserMessage(new VhostUserHeader(message.Request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, [region.Fd]);
+        return VhostUserMessage.Reply(message.Request, payload, [region.Fd]);
     }
 
     private VhostUserMessage? SetInflightFd(VhostUserMessage message)

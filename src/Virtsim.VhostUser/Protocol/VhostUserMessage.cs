@@ -58,9 +58,9 @@ public sealed class VhostUserMessage
         }
     }
 
-    /// <summary>A reply to <paramref name="request"/> carrying <paramref name="payload"/>.</summary>
-    public static VhostUserMessage Reply(VhostUserRequest request, byte[] payload) =>
-        new(new VhostUserHeader(request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload);
+    /// <summary>A reply to <paramref name="request"/> carrying <paramref name="payload"/> and the descriptors <paramref name="fds"/> (none when null).</summary>
+    public static VhostUserMessage Reply(VhostUserRequest request, byte[] payload, int[]? fds = null) =>
+        new(new VhostUserHeader(request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, fds);
 
     /// <summary>A reply carrying a u64.</summary>
     public static VhostUserMessage ReplyU64(VhostUserRequest request, ulong value)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Frontend;
+using Virtsim.VhostUser.Tests.Harness;
 using Xunit.Abstractions;
 
 namespace Virtsim.VhostUser.Tests.Frontend;
@@ -14,30 +15,13 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
 {
     internal static string SocketPath() => Path.Combine(Path.GetTempPath(), $"vs-fe-{Guid.NewGuid():N}"[..18] + ".sock");
 
-    private static async Task<(VhostUserDriveSummary Drive, VhostUserServeSummary Serve)> DriveServe(VhostUserServeOptions serve, VhostUserDriveOptions drive)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var server = VhostUserServer.RunAsync(serve, TextWriter.Null, cts.Token);
-        try
-        {
-            var summary = await VhostUserDriver.RunAsync(drive, TextWriter.Null, null, cts.Token).WaitAsync(TimeSpan.FromSeconds(60));
-            return (summary, await server.WaitAsync(TimeSpan.FromSeconds(15)));
-        }
-        finally
-        {
-            cts.Cancel();
-            try { await server.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { }
-            File.Delete(serve.SocketPath);
-        }
-    }
-
     [Theory]
     [InlineData(false, 2)]
     [InlineData(true, 3)]
     public async Task Frames_spread_over_several_queue_pairs_all_come_back_on_their_pair(bool packed, int pairs)
     {
         string socket = SocketPath();
-        var (drive, serve) = await DriveServe(
+        var (drive, serve) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1, Queues = pairs },
             new VhostUserDriveOptions { SocketPath = socket, Frames = 3001, FrameSize = 100, QueueSize = 64, Packed = packed, QueuePairs = pairs, Seed = 5 });
         output.WriteLine(drive.Json);
@@ -57,7 +41,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     public async Task More_queue_pairs_than_the_device_has_are_refused_with_a_clear_error()
     {
         string socket = SocketPath();
-        var (drive, _) = await DriveServe(
+        var (drive, _) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1, Queues = 2 },
             new VhostUserDriveOptions { SocketPath = socket, Frames = 10, QueuePairs = 4 });
         Assert.False(drive.Ok);
@@ -88,7 +72,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     public async Task Every_looped_back_frame_is_received_and_verified(bool packed, bool eventIdx, bool mergeable, bool inOrder)
     {
         string socket = SocketPath();
-        var (drive, serve) = await DriveServe(
+        var (drive, serve) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
             new VhostUserDriveOptions
             {
@@ -122,7 +106,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     public async Task With_mergeable_buffers_frames_larger_than_a_buffer_arrive_merged_and_verified(bool packed)
     {
         string socket = SocketPath();
-        var (drive, _) = await DriveServe(
+        var (drive, _) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
             new VhostUserDriveOptions { SocketPath = socket, Frames = 1000, FrameSize = 1000, RxBufferSize = 256, QueueSize = 64, Packed = packed });
         output.WriteLine(drive.Json);
@@ -135,7 +119,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     public async Task Without_mergeable_buffers_each_receive_buffer_holds_a_whole_frame()
     {
         string socket = SocketPath();
-        var (drive, _) = await DriveServe(
+        var (drive, _) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, Loopback = true, MaxConnections = 1 },
             new VhostUserDriveOptions { SocketPath = socket, Frames = 500, FrameSize = 1000, RxBufferSize = 256, QueueSize = 64, MergeableRxBuffers = false });
         Assert.True(drive.Ok, drive.Json);
@@ -147,7 +131,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
     public async Task Without_loopback_no_frame_comes_back_and_every_one_is_reported_lost()
     {
         string socket = SocketPath();
-        var (drive, _) = await DriveServe(
+        var (drive, _) = await InProcessServe.DriveAsync(
             new VhostUserServeOptions { SocketPath = socket, MaxConnections = 1 },
             new VhostUserDriveOptions { SocketPath = socket, Frames = 50, QueueSize = 64, Timeout = TimeSpan.FromSeconds(2) });
         Assert.Null(drive.Error);
@@ -167,7 +151,7 @@ public sealed class DriveAgainstServeTests(ITestOutputHelper output)
         string image = Path.Combine(Path.GetTempPath(), $"vs-fe-{Guid.NewGuid():N}.img");
         try
         {
-            var (drive, serve) = await DriveServe(
+            var (drive, serve) = await InProcessServe.DriveAsync(
                 new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, ImagePath = image, ImageSize = 4 << 20, MaxConnections = 1 },
                 new VhostUserDriveOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, Packed = packed, QueueSize = 32, RequestSize = 16 * 1024, Seed = 5 });
             output.WriteLine(drive.Json);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Virtsim.VhostUser.Tests.Harness;
 using Virtsim.VhostUser.Tests.Restart;
 using Xunit.Abstractions;
 
@@ -14,9 +15,7 @@ public sealed class DriveCommandTests(ITestOutputHelper output)
         using var serve = ServeProcess.Start("vhost-user", "serve", "--socket", socket, "--device", "net", "--queues", "2", "--loopback");
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(socket) && DateTime.UtcNow < deadline && !serve.HasExited) Thread.Sleep(20);
-            Assert.True(File.Exists(socket), "serve never created its socket:\n" + serve.Output);
+            Wait.ForSocket(socket, serve);
             using var drive = ServeProcess.Start("vhost-user", "drive", "--socket", socket, "--queues", "2", "--frames", "4001", "--packed");
             Assert.True(drive.WaitForExit(60_000), "drive did not finish");
             output.WriteLine(drive.Output);

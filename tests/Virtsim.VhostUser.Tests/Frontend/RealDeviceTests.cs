@@ -13,6 +13,8 @@ namespace Virtsim.VhostUser.Tests.Frontend;
 [Collection(DpdkCollection.Name)]
 public sealed class RealDeviceTests(ITestOutputHelper output)
 {
+    private const int Frames = 20_000;
+
     [Theory]
     [InlineData(false, true, true, 2048)]
     [InlineData(true, true, true, 2048)]
@@ -20,68 +22,59 @@ public sealed class RealDeviceTests(ITestOutputHelper output)
     [InlineData(true, false, false, 2048)]
     [InlineData(false, true, true, 128)]
     [InlineData(true, true, true, 128)]
-    public async Task Every_frame_io_forwarded_by_testpmd_net_vhost_comes_back_verified(bool packed, bool eventIdx, bool mergeable, int rxBufferSize)
-    {
-        Assert.True(Testpmd.Binary != null, "dpdk-testpmd is not installed: run scripts/test.sh, which installs the dpdk package");
-        string socket = DriveAgainstServeTests.SocketPath();
-        try
+    public Task Every_frame_io_forwarded_by_testpmd_net_vhost_comes_back_verified(bool packed, bool eventIdx, bool mergeable, int rxBufferSize) =>
+        DriveThroughTestpmd(queues: 1, socket => new VhostUserDriveOptions
         {
-            using var testpmd = Testpmd.StartVhost(socket);
-            Assert.True(testpmd.WaitForwarding(), "testpmd did not start forwarding:\n" + testpmd.Output);
-            var summary = await VhostUserDriver.RunAsync(new VhostUserDriveOptions
-            {
-                SocketPath = socket, Frames = 20_000, FrameSize = 200, Packed = packed, EventIdx = eventIdx,
-                MergeableRxBuffers = mergeable, RxBufferSize = rxBufferSize, Seed = 0xD9D4,
-            }, TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
-            output.WriteLine(summary.Json);
-            Assert.True(summary.Error == null, summary.Error + "\n" + testpmd.Output);
-            Assert.True(summary.Ok, summary.Json);
-            Assert.Equal(20_000, summary.Net!.FramesVerified);
-            Assert.Equal(0, summary.Net.Mismatches + summary.Net.Duplicates);
+            SocketPath = socket, Frames = Frames, FrameSize = 200, Packed = packed, EventIdx = eventIdx,
+            MergeableRxBuffers = mergeable, RxBufferSize = rxBufferSize, Seed = 0xD9D4,
+        }, summary =>
+        {
+            Assert.Equal(0, summary.Net!.Mismatches + summary.Net.Duplicates);
             Assert.Equal(packed, summary.FeatureNames.Contains("RING_PACKED"));
             Assert.Equal(eventIdx, summary.FeatureNames.Contains("EVENT_IDX"));
             Assert.Equal(mergeable, summary.FeatureNames.Contains("MRG_RXBUF"));
             // 12 + 200 bytes do not fit a 128-byte buffer: DPDK spreads every frame over two.
-            Assert.Equal(rxBufferSize < 212 ? 20_000 : 0, summary.Net.MergedFrames);
-            // testpmd counted the same frames in both directions.
-            Assert.True(testpmd.Quit(), "testpmd did not exit");
-            var (rx, tx) = testpmd.Totals();
-            Assert.Equal(20_000, rx);
-            Assert.Equal(20_000, tx);
-        }
-        finally
-        {
-            File.Delete(socket);
-        }
-    }
+            Assert.Equal(rxBufferSize < 212 ? Frames : 0, summary.Net.MergedFrames);
+        });
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Frames_spread_over_two_queue_pairs_of_testpmd_net_vhost_all_come_back_verified(bool packed)
+    public Task Frames_spread_over_two_queue_pairs_of_testpmd_net_vhost_all_come_back_verified(bool packed) =>
+        DriveThroughTestpmd(queues: 2, socket => new VhostUserDriveOptions
+        {
+            SocketPath = socket, Frames = Frames, FrameSize = 200, Packed = packed, QueuePairs = 2, Seed = 0x2222,
+        }, summary =>
+        {
+            Assert.Contains("MQ", summary.FeatureNames);
+            // io forwarding returns each frame on the queue it came in by, and frames went out round-robin.
+            Assert.Equal(2, summary.Net!.ReceivedPerPair.Count);
+            Assert.All(summary.Net.ReceivedPerPair, count => Assert.Equal(Frames / 2, count));
+        });
+
+    /// <summary>
+    /// Drives <see cref="Frames"/> frames (<paramref name="options"/> for the socket) through testpmd's net_vhost with
+    /// <paramref name="queues"/> queue pairs: every frame must come back verified, <paramref name="check"/> then looks
+    /// at the summary, and testpmd must have counted the same frames in both directions.
+    /// </summary>
+    private async Task DriveThroughTestpmd(int queues, Func<string, VhostUserDriveOptions> options, Action<VhostUserDriveSummary> check)
     {
         Assert.True(Testpmd.Binary != null, "dpdk-testpmd is not installed: run scripts/test.sh, which installs the dpdk package");
         string socket = DriveAgainstServeTests.SocketPath();
         try
         {
-            using var testpmd = Testpmd.StartVhost(socket, queues: 2);
+            using var testpmd = Testpmd.StartVhost(socket, queues);
             Assert.True(testpmd.WaitForwarding(), "testpmd did not start forwarding:\n" + testpmd.Output);
-            var summary = await VhostUserDriver.RunAsync(new VhostUserDriveOptions
-            {
-                SocketPath = socket, Frames = 20_000, FrameSize = 200, Packed = packed, QueuePairs = 2, Seed = 0x2222,
-            }, TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
+            var summary = await VhostUserDriver.RunAsync(options(socket), TextWriter.Null).WaitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine(summary.Json);
             Assert.True(summary.Error == null, summary.Error + "\n" + testpmd.Output);
             Assert.True(summary.Ok, summary.Json);
-            Assert.Equal(20_000, summary.Net!.FramesVerified);
-            Assert.Contains("MQ", summary.FeatureNames);
-            // io forwarding returns each frame on the queue it came in by, and frames went out round-robin.
-            Assert.Equal(2, summary.Net.ReceivedPerPair.Count);
-            Assert.All(summary.Net.ReceivedPerPair, count => Assert.Equal(10_000, count));
+            Assert.Equal(Frames, summary.Net!.FramesVerified);
+            check(summary);
             Assert.True(testpmd.Quit(), "testpmd did not exit");
             var (rx, tx) = testpmd.Totals();
-            Assert.Equal(20_000, rx);
-            Assert.Equal(20_000, tx);
+            Assert.Equal(Frames, rx);
+            Assert.Equal(Frames, tx);
         }
         finally
         {

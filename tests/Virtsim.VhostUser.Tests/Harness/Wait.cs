@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Virtsim.VhostUser.Tests.Restart;
 
 namespace Virtsim.VhostUser.Tests.Harness;
 
@@ -14,5 +15,15 @@ internal static class Wait
             Thread.Sleep(1);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> until <paramref name="serve"/> has created <paramref name="socket"/>;
+    /// fails the test with its output when it exits first or never does.
+    /// </summary>
+    public static void ForSocket(string socket, ServeProcess serve, int timeoutMs = 30_000)
+    {
+        Until(() => File.Exists(socket) || serve.HasExited, timeoutMs);
+        Assert.True(File.Exists(socket), "serve never created its socket:\n" + serve.Output);
     }
 }

@@ -5,6 +5,7 @@ using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Frontend;
 using Virtsim.VhostUser.Tests.Dpdk;
 using Virtsim.VhostUser.Tests.Frontend;
+using Virtsim.VhostUser.Tests.Harness;
 using Xunit.Abstractions;
 
 namespace Virtsim.VhostUser.Tests.Restart;
@@ -48,9 +49,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
         try
         {
             serves.Add(ServeProcess.Start(serveArgs));
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(socket) && DateTime.UtcNow < deadline && !serves[0].HasExited) Thread.Sleep(20);
-            Assert.True(File.Exists(socket), "serve never created its socket:\n" + serves[0].Output);
+            Wait.ForSocket(socket, serves[0]);
 
             var options = new VhostUserDriveOptions
             {
@@ -124,9 +123,7 @@ public sealed class BackendRestartProcessTests(ITestOutputHelper output)
         using var serve = ServeProcess.Start("vhost-user", "serve", "--socket", socket, "--device", "blk", "--image", image);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(socket) && DateTime.UtcNow < deadline && !serve.HasExited) Thread.Sleep(20);
-            Assert.True(File.Exists(socket), "serve never created its socket:\n" + serve.Output);
+            Wait.ForSocket(socket, serve);
             using var drive = ServeProcess.Start("vhost-user", "drive", "--socket", socket, "--device", "blk", "--request-size", "16384",
                 "--seed", "9", "--timeout", "20", "--disconnect-every", "50");
             Assert.True(drive.WaitForExit(120_000), "drive did not finish");

@@ -3,6 +3,7 @@ using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Frontend;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Tests.Frontend;
+using Virtsim.VhostUser.Tests.Harness;
 using Virtsim.Virtio.Features;
 using Xunit.Abstractions;
 
@@ -17,24 +18,9 @@ public sealed class DriverReconnectTests(ITestOutputHelper output)
 {
     private const int ImageBytes = 4 << 20;
 
-    private static async Task<(VhostUserDriveSummary Drive, VhostUserServeSummary Serve)> Run(string socket, string image, VhostUserDriveOptions drive)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var server = VhostUserServer.RunAsync(
-            new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, ImagePath = image, ImageSize = ImageBytes }, TextWriter.Null, cts.Token);
-        try
-        {
-            var summary = await VhostUserDriver.RunAsync(drive, TextWriter.Null, null, cts.Token).WaitAsync(TimeSpan.FromSeconds(120));
-            cts.Cancel();
-            return (summary, await server.WaitAsync(TimeSpan.FromSeconds(15)));
-        }
-        finally
-        {
-            cts.Cancel();
-            try { await server.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { }
-            File.Delete(socket);
-        }
-    }
+    private static Task<(VhostUserDriveSummary Drive, VhostUserServeSummary Serve)> Run(string socket, string image, VhostUserDriveOptions drive) =>
+        InProcessServe.DriveAsync(
+            new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Blk, ImagePath = image, ImageSize = ImageBytes }, drive, TimeSpan.FromSeconds(120));
 
     [Theory]
     [InlineData(7, 4096, false)]

@@ -14,9 +14,6 @@ namespace Virtsim.VhostUser.Tests.Restart;
 /// </summary>
 public sealed class FrontendInflightTests
 {
-    private static VhostUserMessage Reply(VhostUserRequest request, byte[] payload, params int[] fds) =>
-        new(new VhostUserHeader(request, VhostUserHeaderFlags.Version1 | VhostUserHeaderFlags.Reply, (uint)payload.Length), payload, fds);
-
     // Generous: nothing here waits for it unless the test is broken, and a loaded CI machine can be slow to start the device.
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(15);
 
@@ -60,7 +57,7 @@ public sealed class FrontendInflightTests
         BinaryPrimitives.WriteUInt16LittleEndian(region.Span[(int)(InflightLayout.QueueAreaOffset(1, queueSize) + InflightLayout.UsedIdxOffset)..], 4242);
         var seen = new List<VhostUserMessage>();
         var (asked, ring0, ring1) = WithDevice(request => request.Request == VhostUserRequest.GetInflightFd
-                ? Reply(request.Request, new InflightDescription(size, 0, 2, queueSize).ToBytes(), region.Fd)
+                ? VhostUserMessage.Reply(request.Request, new InflightDescription(size, 0, 2, queueSize).ToBytes(), [region.Fd])
                 : null,
             channel =>
             {
@@ -90,10 +87,10 @@ public sealed class FrontendInflightTests
         using var region = SharedMemoryFile.Create("test-inflight", size);
         var e = Assert.Throws<VhostUserProtocolException>(() => WithDevice(request => fault switch
             {
-                "no fd" => Reply(request.Request, new InflightDescription(size, 0, 1, queueSize).ToBytes()),
-                "other rings" => Reply(request.Request, new InflightDescription(size, 0, 1, queueSize / 2).ToBytes(), region.Fd),
-                "too small" => Reply(request.Request, new InflightDescription(size - 64, 0, 1, queueSize).ToBytes(), region.Fd),
-                _ => Reply(request.Request, new InflightDescription(size, 4096, 1, queueSize).ToBytes(), region.Fd),
+                "no fd" => VhostUserMessage.Reply(request.Request, new InflightDescription(size, 0, 1, queueSize).ToBytes()),
+                "other rings" => VhostUserMessage.Reply(request.Request, new InflightDescription(size, 0, 1, queueSize / 2).ToBytes(), [region.Fd]),
+                "too small" => VhostUserMessage.Reply(request.Request, new InflightDescription(size - 64, 0, 1, queueSize).ToBytes(), [region.Fd]),
+                _ => VhostUserMessage.Reply(request.Request, new InflightDescription(size, 4096, 1, queueSize).ToBytes(), [region.Fd]),
             },
             channel => FrontendInflight.Get(channel, 1, queueSize)));
         Assert.Equal(VhostUserRequest.GetInflightFd, e.Request);
