@@ -294,9 +294,9 @@ public sealed class Vring : IDisposable
         bool packed = features.Has(FeatureBit.RingPacked);
         int size = Size;
         if (size == 0 || size > QueueConfig.MaxSize) throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {size} is outside 1..{QueueConfig.MaxSize}");
-        ulong descLength = 16UL * (ulong)size;
-        ulong driverLength = packed ? 4UL : 6UL + 2UL * (ulong)size;
-        ulong deviceLength = packed ? 4UL : 6UL + 8UL * (ulong)size;
+        ulong descLength = packed ? PackedLayout.RingBytes(size) : SplitLayout.DescriptorTableBytes(size);
+        ulong driverLength = packed ? PackedLayout.EventSuppressionSize : SplitLayout.AvailRingBytes(size);
+        ulong deviceLength = packed ? PackedLayout.EventSuppressionSize : SplitLayout.UsedRingBytes(size);
         ulong desc = Translate(map, address.Descriptor, descLength, "descriptor area");
         ulong driver = Translate(map, address.Available, driverLength, packed ? "driver event area" : "available ring");
         ulong device = Translate(map, address.Used, deviceLength, packed ? "device event area" : "used ring");

@@ -42,7 +42,7 @@ public static class BlkDriver
         var format = options.Packed ? QueueFormat.Packed : QueueFormat.Split;
         int depth = Math.Clamp(options.QueueSize / 3, 1, MaxDepth);
         ulong slotSize = 4096 + (ulong)options.RequestSize;
-        using var memory = new FrontendMemory(24UL * options.QueueSize + 4 * 4096 + (ulong)depth * slotSize + (1 << 20));
+        using var memory = new FrontendMemory(FrontendRing.Footprint(format, options.QueueSize) + (ulong)depth * slotSize + (1 << 20));
         using var ring = FrontendRing.Create(0, format, options.QueueSize, new FeatureSet(features, 0), memory);
         ulong slotBase = memory.Allocate((ulong)depth * slotSize, 4096);
         FrontendRing[] rings = [ring];

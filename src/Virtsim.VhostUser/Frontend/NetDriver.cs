@@ -42,7 +42,7 @@ public static class NetDriver
         int frameBytes = NetHeaderSize + options.FrameSize;
         // Without MRG_RXBUF a frame must fit one receive buffer.
         int rxBufferSize = mergeable ? options.RxBufferSize : Math.Max(options.RxBufferSize, frameBytes);
-        ulong perPair = 2 * (24UL * size + 4 * 4096) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
+        ulong perPair = 2 * FrontendRing.Footprint(format, size) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
         using var memory = new FrontendMemory((ulong)pairs * perPair + (1 << 20));
         var rings = new FrontendRing[2 * pairs];
         try
