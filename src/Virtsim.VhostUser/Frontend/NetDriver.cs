@@ -1,5 +1,6 @@
 using System.Collections;
 using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Devices.Net;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Queues;
 
@@ -14,9 +15,6 @@ namespace Virtsim.VhostUser.Frontend;
 /// </summary>
 public static class NetDriver
 {
-    /// <summary>The virtio-net header with VERSION_1 (num_buffers included).</summary>
-    public const int NetHeaderSize = 12;
-
     private const int TxSlotSize = 2048;
 
     /// <summary>Negotiates, sets up the rings of every queue pair and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
@@ -39,7 +37,7 @@ public static class NetDriver
         ushort size = options.QueueSize;
         var ringFeatures = new FeatureSet(features, 0);
 
-        int frameBytes = NetHeaderSize + options.FrameSize;
+        int frameBytes = NetHeader.Size + options.FrameSize;
         // Without MRG_RXBUF a frame must fit one receive buffer.
         int rxBufferSize = mergeable ? options.RxBufferSize : Math.Max(options.RxBufferSize, frameBytes);
         ulong perPair = 2 * FrontendRing.Footprint(format, size) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
@@ -127,7 +125,7 @@ public static class NetDriver
             _rxBufferSize = rxBufferSize;
             // At most as many frames outstanding per pair as a receive ring can hold, so a forwarding device never
             // finds one empty; a frame counts as back when verified, whichever pair it came back on.
-            int buffersPerFrame = (NetHeaderSize + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
+            int buffersPerFrame = (NetHeader.Size + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
             _window = Math.Max(1, options.QueueSize / buffersPerFrame);
             _memory = memory;
             _pairs = pairs;
@@ -135,7 +133,7 @@ public static class NetDriver
             _mergeable = mergeable;
             _seen = new BitArray((int)Math.Min(options.Frames, int.MaxValue));
             _frame = new byte[64 * 1024];
-            _pattern = new byte[NetHeaderSize + options.FrameSize];
+            _pattern = new byte[NetHeader.Size + options.FrameSize];
             Result.FramesReceivedPerPair = new long[pairs.Length];
         }
 
@@ -225,7 +223,7 @@ public static class NetDriver
             {
                 pair.FrameLength = 0;
                 pair.BuffersLeft = 1;
-                if (_mergeable && length >= NetHeaderSize && _memory.Memory.TryReadU16(address + 10, out ushort buffers))
+                if (_mergeable && length >= NetHeader.Size && _memory.Memory.TryReadU16(address + NetHeader.NumBuffersOffset, out ushort buffers))
                     pair.BuffersLeft = Math.Max((int)buffers, 1);
                 pair.BuffersInFrame = pair.BuffersLeft;
             }
@@ -237,8 +235,8 @@ public static class NetDriver
             Result.FramesReceivedPerPair[pair.Index]++;
             if (pair.BuffersInFrame > 1) Result.MergedFrames++;
             int frameLength = pair.FrameLength;
-            if (frameLength > _frame.Length || frameLength < NetHeaderSize) { Result.Mismatches++; return; }
-            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeaderSize, frameLength - NetHeaderSize), _options.Seed, _options.FrameSize);
+            if (frameLength > _frame.Length || frameLength < NetHeader.Size) { Result.Mismatches++; return; }
+            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeader.Size, frameLength - NetHeader.Size), _options.Seed, _options.FrameSize);
             if (sequence is not { } s || s >= (ulong)_seen.Length) { Result.Mismatches++; return; }
             if (_seen[(int)s]) { Result.Duplicates++; return; }
             _seen[(int)s] = true;
@@ -259,8 +257,8 @@ public static class NetDriver
                 int slot = pair.FreeTxSlots.Peek();
                 ulong address = pair.TxBase + (ulong)slot * TxSlotSize;
                 // A zero virtio-net header: no offloads; num_buffers is unused on transmit.
-                _pattern.AsSpan(0, NetHeaderSize).Clear();
-                FramePattern.Write(_pattern.AsSpan(NetHeaderSize), _options.Seed, (ulong)Result.FramesSent);
+                _pattern.AsSpan(0, NetHeader.Size).Clear();
+                FramePattern.Write(_pattern.AsSpan(NetHeader.Size), _options.Seed, (ulong)Result.FramesSent);
                 _memory.Memory.TryWrite(address, _pattern);
                 if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)_pattern.Length, false)], false, out ushort id)) break;
                 pair.FreeTxSlots.Pop();
