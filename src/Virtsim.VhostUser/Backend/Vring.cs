@@ -242,8 +242,7 @@ public sealed class Vring : IDisposable
         var s = Saved;
         if (s == null) return Base;
         if (s.Config.Format == QueueFormat.Split) return s.NextAvail;
-        return (uint)(s.NextAvail & 0x7FFF) | (s.AvailWrapCounter ? 1u << 15 : 0) |
-               (uint)(s.NextUsed & 0x7FFF) << 16 | (s.UsedWrapCounter ? 1u << 31 : 0);
+        return PackedVringBase.Encode(new RingPosition(s.NextAvail, s.AvailWrapCounter), new RingPosition(s.NextUsed, s.UsedWrapCounter));
     }
 
     /// <summary>Signals the call fd (if any).</summary>
@@ -323,17 +322,14 @@ public sealed class Vring : IDisposable
             if (used != next) next = used;
             return new QueueState { Config = config, NextAvail = next, NextUsed = used, SignalledUsed = used };
         }
-        ushort availIndex = (ushort)(Base & 0x7FFF);
-        bool availWrap = (Base & 0x8000) != 0;
-        bool hasUsedHalf = (Base >> 16) != 0;
-        ushort usedIndex = hasUsedHalf ? (ushort)((Base >> 16) & 0x7FFF) : availIndex;
-        bool usedWrap = hasUsedHalf ? (Base & 0x8000_0000) != 0 : availWrap;
-        if (availIndex >= config.Size || usedIndex >= config.Size)
+        // A base without a used half (0x8000 for a fresh ring) decodes as PackedVringBase.Fresh does.
+        var (nextAvail, nextUsed) = PackedVringBase.Decode(Base);
+        if (nextAvail.Slot >= config.Size || nextUsed.Slot >= config.Size)
             throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index} base 0x{Base:x} is outside the ring of {config.Size}");
         return new QueueState
         {
-            Config = config, NextAvail = availIndex, AvailWrapCounter = availWrap,
-            NextUsed = usedIndex, UsedWrapCounter = usedWrap, SignalledUsed = usedIndex, SignalledUsedWrap = usedWrap,
+            Config = config, NextAvail = nextAvail.Slot, AvailWrapCounter = nextAvail.Wrap,
+            NextUsed = nextUsed.Slot, UsedWrapCounter = nextUsed.Wrap, SignalledUsed = nextUsed.Slot, SignalledUsedWrap = nextUsed.Wrap,
         };
     }
 }

@@ -88,9 +88,9 @@ public sealed class FrontendRing : IDisposable
         var config = Queue.Config;
         uint index = (uint)Index;
         channel.Send(VhostUserRequest.SetVringNum, new VringState(index, config.Size).ToBytes());
-        // Unless given (from the in-flight region): a fresh packed ring starts with its wrap counter at 1 (bit 15),
-        // a split ring at index 0.
-        vringBase ??= config.Format == QueueFormat.Packed ? 1u << 15 : 0;
+        // Unless given (from the in-flight region): a fresh packed ring starts with both wrap counters at 1, a split
+        // ring at index 0.
+        vringBase ??= config.Format == QueueFormat.Packed ? PackedVringBase.Fresh : 0;
         channel.Send(VhostUserRequest.SetVringBase, new VringState(index, vringBase.Value).ToBytes());
         channel.Send(VhostUserRequest.SetVringAddr, new VringAddress(index, 0, memory.UserAddress(config.DescriptorArea),
             memory.UserAddress(config.DeviceArea), memory.UserAddress(config.DriverArea), config.DeviceArea).ToBytes());
