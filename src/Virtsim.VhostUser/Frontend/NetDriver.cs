@@ -117,8 +117,7 @@ public static class NetDriver
         private readonly VhostUserDriveOptions _options;
         private readonly bool _mergeable;
         private readonly BitArray _seen;
-        private readonly byte[] _frame;
-        private readonly byte[] _pattern;
+        private readonly byte[] _frame; // a frame spread over several receive buffers, gathered
 
         public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable)
         {
@@ -133,7 +132,6 @@ public static class NetDriver
             _mergeable = mergeable;
             _seen = new BitArray((int)Math.Min(options.Frames, int.MaxValue));
             _frame = new byte[64 * 1024];
-            _pattern = new byte[NetHeader.Size + options.FrameSize];
             Result.FramesReceivedPerPair = new long[pairs.Length];
         }
 
@@ -142,8 +140,13 @@ public static class NetDriver
         public void Loop(FrontendSession session, FrontendRing[] rings, TextWriter? progress, CancellationToken ct)
         {
             var time = _options.Time;
+            Span<byte> header = stackalloc byte[NetHeader.Size];
+            header.Clear();
             foreach (var pair in _pairs)
             {
+                // A zero virtio-net header (no offloads; num_buffers is unused on transmit), written once per slot:
+                // the device only reads transmit buffers and frames are written after it.
+                for (int slot = 0; slot < _options.QueueSize; slot++) _memory.Memory.TryWrite(TxAddress(pair, slot), header);
                 for (int slot = 0; slot < _options.QueueSize; slot++) PostReceive(pair, slot);
                 pair.Rx.Publish();
             }
@@ -173,6 +176,8 @@ public static class NetDriver
                 session.WaitForCalls(rings, 20);
             }
         }
+
+        private static ulong TxAddress(Pair pair, int slot) => pair.TxBase + (ulong)slot * TxSlotSize;
 
         private void PostReceive(Pair pair, int slot)
         {
@@ -226,17 +231,29 @@ public static class NetDriver
                 if (_mergeable && length >= NetHeader.Size && _memory.Memory.TryReadU16(address + NetHeader.NumBuffersOffset, out ushort buffers))
                     pair.BuffersLeft = Math.Max((int)buffers, 1);
                 pair.BuffersInFrame = pair.BuffersLeft;
+                // A frame in one buffer is checked where the device wrote it; only a spread one is gathered.
+                if (pair.BuffersLeft == 1 && length <= _frame.Length && _memory.Memory.TryGetSpan(address, length, out var whole) && whole.Length >= length)
+                {
+                    pair.BuffersLeft = 0;
+                    Complete(pair, whole[..length], length);
+                    return;
+                }
             }
             if (pair.FrameLength + length <= _frame.Length)
                 _memory.Memory.TryRead(address, _frame.AsSpan(pair.FrameLength, length));
             pair.FrameLength += length;
             if (--pair.BuffersLeft > 0) return;
+            Complete(pair, pair.FrameLength <= _frame.Length ? _frame.AsSpan(0, pair.FrameLength) : null, pair.FrameLength);
+        }
+
+        /// <summary>Counts a received frame of <paramref name="frameLength"/> bytes (header included) and verifies <paramref name="frame"/> (empty when too long to gather).</summary>
+        private void Complete(Pair pair, ReadOnlySpan<byte> frame, int frameLength)
+        {
             Result.FramesReceived++;
             Result.FramesReceivedPerPair[pair.Index]++;
             if (pair.BuffersInFrame > 1) Result.MergedFrames++;
-            int frameLength = pair.FrameLength;
             if (frameLength > _frame.Length || frameLength < NetHeader.Size) { Result.Mismatches++; return; }
-            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeader.Size, frameLength - NetHeader.Size), _options.Seed, _options.FrameSize);
+            ulong? sequence = FramePattern.Verify(frame[NetHeader.Size..], _options.Seed, _options.FrameSize);
             if (sequence is not { } s || s >= (ulong)_seen.Length) { Result.Mismatches++; return; }
             if (_seen[(int)s]) { Result.Duplicates++; return; }
             _seen[(int)s] = true;
@@ -255,12 +272,13 @@ public static class NetDriver
                 var pair = _pairs[(int)(Result.FramesSent % _pairs.Length)];
                 if (pair.Sent - pair.Returned >= _window || pair.FreeTxSlots.Count == 0) break;
                 int slot = pair.FreeTxSlots.Peek();
-                ulong address = pair.TxBase + (ulong)slot * TxSlotSize;
-                // A zero virtio-net header: no offloads; num_buffers is unused on transmit.
-                _pattern.AsSpan(0, NetHeader.Size).Clear();
-                FramePattern.Write(_pattern.AsSpan(NetHeader.Size), _options.Seed, (ulong)Result.FramesSent);
-                _memory.Memory.TryWrite(address, _pattern);
-                if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)_pattern.Length, false)], false, out ushort id)) break;
+                ulong address = TxAddress(pair, slot);
+                int length = NetHeader.Size + _options.FrameSize;
+                // The frame goes straight into guest memory after the header written at the start (Loop).
+                if (!_memory.Memory.TryGetSpan(address, length, out var buffer) || buffer.Length < length)
+                    throw new InvalidOperationException("a transmit buffer is not contiguous in guest memory");
+                FramePattern.Write(buffer[NetHeader.Size..length], _options.Seed, (ulong)Result.FramesSent);
+                if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)length, false)], false, out ushort id)) break;
                 pair.FreeTxSlots.Pop();
                 pair.TxInFlight.Add(id, slot);
                 pair.Sent++;
