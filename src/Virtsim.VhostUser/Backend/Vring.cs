@@ -249,8 +249,7 @@ public sealed class Vring : IDisposable
         var s = Saved;
         if (s == null) return Base;
         if (s.Config.Format == QueueFormat.Split) return s.NextAvail;
-        return (uint)(s.NextAvail & 0x7FFF) | (s.AvailWrapCounter ? 1u << 15 : 0) |
-               (uint)(s.NextUsed & 0x7FFF) << 16 | (s.UsedWrapCounter ? 1u << 31 : 0);
+        return PackedVringBase.Encode(new RingPosition(s.NextAvail, s.AvailWrapCounter), new RingPosition(s.NextUsed, s.UsedWrapCounter));
     }
 
     /// <summary>Signals the call fd (if any).</summary>
@@ -301,9 +300,9 @@ public sealed class Vring : IDisposable
         bool packed = features.Has(FeatureBit.RingPacked);
         int size = Size;
         if (size == 0 || size > QueueConfig.MaxSize) throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {size} is outside 1..{QueueConfig.MaxSize}");
-        ulong descLength = 16UL * (ulong)size;
-        ulong driverLength = packed ? 4UL : 6UL + 2UL * (ulong)size;
-        ulong deviceLength = packed ? 4UL : 6UL + 8UL * (ulong)size;
+        ulong descLength = packed ? PackedLayout.RingBytes(size) : SplitLayout.DescriptorTableBytes(size);
+        ulong driverLength = packed ? PackedLayout.EventSuppressionSize : SplitLayout.AvailRingBytes(size);
+        ulong deviceLength = packed ? PackedLayout.EventSuppressionSize : SplitLayout.UsedRingBytes(size);
         ulong desc = Translate(map, address.Descriptor, descLength, "descriptor area");
         ulong driver = Translate(map, address.Available, driverLength, packed ? "driver event area" : "available ring");
         ulong device = Translate(map, address.Used, deviceLength, packed ? "device event area" : "used ring");
@@ -330,17 +329,14 @@ public sealed class Vring : IDisposable
             if (used != next) next = used;
             return new QueueState { Config = config, NextAvail = next, NextUsed = used, SignalledUsed = used };
         }
-        ushort availIndex = (ushort)(Base & 0x7FFF);
-        bool availWrap = (Base & 0x8000) != 0;
-        bool hasUsedHalf = (Base >> 16) != 0;
-        ushort usedIndex = hasUsedHalf ? (ushort)((Base >> 16) & 0x7FFF) : availIndex;
-        bool usedWrap = hasUsedHalf ? (Base & 0x8000_0000) != 0 : availWrap;
-        if (availIndex >= config.Size || usedIndex >= config.Size)
+        // A base without a used half (0x8000 for a fresh ring) decodes as PackedVringBase.Fresh does.
+        var (nextAvail, nextUsed) = PackedVringBase.Decode(Base);
+        if (nextAvail.Slot >= config.Size || nextUsed.Slot >= config.Size)
             throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index} base 0x{Base:x} is outside the ring of {config.Size}");
         return new QueueState
         {
-            Config = config, NextAvail = availIndex, AvailWrapCounter = availWrap,
-            NextUsed = usedIndex, UsedWrapCounter = usedWrap, SignalledUsed = usedIndex, SignalledUsedWrap = usedWrap,
+            Config = config, NextAvail = nextAvail.Slot, AvailWrapCounter = nextAvail.Wrap,
+            NextUsed = nextUsed.Slot, UsedWrapCounter = nextUsed.Wrap, SignalledUsed = nextUsed.Slot, SignalledUsedWrap = nextUsed.Wrap,
         };
     }
 }

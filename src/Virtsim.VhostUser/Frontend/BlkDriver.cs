@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Queues;
 
@@ -17,7 +19,6 @@ namespace Virtsim.VhostUser.Frontend;
 /// </summary>
 public static class BlkDriver
 {
-    private const uint TypeIn = 0, TypeOut = 1, TypeFlush = 4;
     private const int HeaderSize = 16;
     private const int MaxDepth = 32;
 
@@ -42,7 +43,7 @@ public static class BlkDriver
         var format = options.Packed ? QueueFormat.Packed : QueueFormat.Split;
         int depth = Math.Clamp(options.QueueSize / 3, 1, MaxDepth);
         ulong slotSize = 4096 + (ulong)options.RequestSize;
-        using var memory = new FrontendMemory(24UL * options.QueueSize + 4 * 4096 + (ulong)depth * slotSize + (1 << 20));
+        using var memory = new FrontendMemory(FrontendRing.Footprint(format, options.QueueSize) + (ulong)depth * slotSize + (1 << 20));
         using var ring = FrontendRing.Create(0, format, options.QueueSize, new FeatureSet(features, 0), memory);
         ulong slotBase = memory.Allocate((ulong)depth * slotSize, 4096);
         FrontendRing[] rings = [ring];
@@ -53,11 +54,11 @@ public static class BlkDriver
         session.StartRings(rings, memory, inflight);
 
         var pipeline = new Pipeline(link, rings, memory, inflight, features, slotBase, slotSize, depth, options, result, progress, ct);
-        pipeline.Pass(TypeOut);
+        pipeline.Pass(BlkRequestType.Out);
         if ((features & (1UL << BlkFeatureBit.Flush)) != 0) result.Flushed = pipeline.Flush();
         using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
         {
-            pipeline.Pass(TypeIn, sha);
+            pipeline.Pass(BlkRequestType.In, sha);
             result.Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset());
         }
         pipeline.StopRings();
@@ -79,8 +80,7 @@ public static class BlkDriver
             ulong wanted = _required | (1UL << BlkFeatureBit.Flush) |
                            (options.EventIdx ? 1UL << FeatureBit.EventIdx : 0) |
                            (options.InOrder ? 1UL << FeatureBit.InOrder : 0);
-            ulong inflight = 1UL << (int)VhostUserProtocolFeature.InflightShmfd;
-            ulong features = session.Negotiate(wanted, _required, inflight);
+            ulong features = session.Negotiate(wanted, _required, VhostUserSession.InflightProtocolFeature);
             if ((session.OfferedFeatures & (1UL << BlkFeatureBit.Ro)) != 0)
                 throw new VhostUserProtocolException(VhostUserRequest.GetFeatures, "the device offers feature bit 5 (VIRTIO_BLK_F_RO: read-only, or not a blk device at all); it cannot be written");
             return features;
@@ -121,7 +121,7 @@ public static class BlkDriver
             ulong capacity = result.CapacityBytes, next = 0;
             var time = options.Time;
             long lastProgress = time.GetTimestamp(), lastReport = lastProgress;
-            string verb = type == TypeOut ? "wrote" : "read back";
+            string verb = type == BlkRequestType.Out ? "wrote" : "read back";
             while (next < capacity || _order.Count > 0)
             {
                 ct.ThrowIfCancellationRequested();
@@ -130,7 +130,7 @@ public static class BlkDriver
                 {
                     int slot = _free.Peek();
                     int length = (int)Math.Min((ulong)options.RequestSize, capacity - next);
-                    if (type == TypeOut && memory.Memory.TryGetSpan(Data(slot), length, out var data))
+                    if (type == BlkRequestType.Out && memory.Memory.TryGetSpan(Data(slot), length, out var data))
                         DiskPattern.Fill(data[..length], options.Seed, next);
                     if (!Submit(slot, type, next / 512, length)) break;
                     _free.Pop();
@@ -251,7 +251,7 @@ public static class BlkDriver
         public bool Flush()
         {
             int slot = _free.Pop();
-            if (!Submit(slot, TypeFlush, 0, 0)) throw new InvalidOperationException("the ring has no room for a flush");
+            if (!Submit(slot, BlkRequestType.Flush, 0, 0)) throw new InvalidOperationException("the ring has no room for a flush");
             _ring.Publish();
             long start = options.Time.GetTimestamp();
             while (!Reap())
@@ -264,7 +264,7 @@ public static class BlkDriver
             _order.Dequeue();
             _done[slot] = false;
             _free.Push(slot);
-            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == 0;
+            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == BlkStatus.Ok;
             if (!ok) result.FailedRequests++;
             return ok;
         }
@@ -280,7 +280,7 @@ public static class BlkDriver
             Span<BufferSegment> segments = stackalloc BufferSegment[3];
             int count = 0;
             segments[count++] = new BufferSegment(Header(slot), HeaderSize, false);
-            if (length > 0) segments[count++] = new BufferSegment(Data(slot), (uint)length, type == TypeIn);
+            if (length > 0) segments[count++] = new BufferSegment(Data(slot), (uint)length, type == BlkRequestType.In);
             segments[count++] = new BufferSegment(Status(slot), 1, true);
             if (!_ring.Queue.TryAdd(segments[..count], false, out ushort id)) return false;
             _inFlight.Add(id, slot);
@@ -312,9 +312,9 @@ public static class BlkDriver
             _done[slot] = false;
             _free.Push(slot);
             int length = _length[slot];
-            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == 0;
+            bool ok = memory.Memory.TryReadU8(Status(slot), out byte status) && status == BlkStatus.Ok;
             if (!ok) result.FailedRequests++;
-            if (type == TypeOut)
+            if (type == BlkRequestType.Out)
             {
                 if (ok) result.BytesWritten += (ulong)length;
                 return;

@@ -78,7 +78,7 @@ public sealed class FrontendInflight : IDisposable
     /// back-end's to repair): a half-published completion is committed when <paramref name="slotFlags"/> (the
     /// flags of a ring slot, read from guest memory) show its used descriptor written, else rolled back, and the
     /// available position lies past every chain still in flight. A never-used area gives the fresh base (both
-    /// wrap counters 1, indices 0).
+    /// wrap counters 1, indices 0: <see cref="PackedVringBase.Fresh"/>).
     /// </summary>
     /// <exception cref="VhostUserProtocolException">The area is corrupt or laid out for another ring size.</exception>
     public uint PackedBase(int queue, Func<ushort, ushort> slotFlags)
@@ -101,7 +101,7 @@ public sealed class FrontendInflight : IDisposable
         fixed (byte* at = copy)
         {
             var recovery = new PackedInflightTracker((nint)at, queueSize).Recover(RingPosition.Start, slotFlags);
-            return (uint)recovery.NextAvail.OffWrap | (uint)recovery.NextUsed.OffWrap << 16;
+            return PackedVringBase.Encode(recovery.NextAvail, recovery.NextUsed);
         }
     }
 

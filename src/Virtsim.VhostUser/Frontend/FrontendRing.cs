@@ -2,6 +2,8 @@ using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Packed;
+using Virtsim.Virtio.Queues.Split;
 
 namespace Virtsim.VhostUser.Frontend;
 
@@ -37,21 +39,37 @@ public sealed class FrontendRing : IDisposable
     /// <summary>Calls consumed.</summary>
     public long Calls { get; private set; }
 
-    /// <summary>Lays ring <paramref name="index"/> of <paramref name="size"/> descriptors out in <paramref name="memory"/>.</summary>
+    // Every split area and the packed descriptor ring start on a page; the packed event structures on 64 bytes.
+    private const ulong AreaAlignment = 4096, EventAlignment = 64;
+
+    /// <summary>
+    /// Guest memory that <see cref="Create"/> takes for a ring of <paramref name="format"/> and <paramref name="size"/>
+    /// at most: its areas, a page of alignment slack for each, and a spare page. Callers size <see cref="FrontendMemory"/> with it.
+    /// </summary>
+    public static ulong Footprint(QueueFormat format, ushort size)
+    {
+        ulong areas = format == QueueFormat.Split
+            ? SplitLayout.DescriptorTableBytes(size) + SplitLayout.AvailRingBytes(size) + SplitLayout.UsedRingBytes(size)
+            : PackedLayout.RingBytes(size) + 2 * PackedLayout.EventSuppressionSize;
+        return areas + 4 * AreaAlignment;
+    }
+
+    /// <summary>Lays ring <paramref name="index"/> of <paramref name="size"/> descriptors out in <paramref name="memory"/> (<see cref="Footprint"/> bytes at most).</summary>
     public static FrontendRing Create(int index, QueueFormat format, ushort size, FeatureSet features, FrontendMemory memory)
     {
-        ulong descriptors = memory.Allocate(16UL * size, 4096);
         QueueConfig config;
         if (format == QueueFormat.Split)
         {
-            ulong available = memory.Allocate(6 + 2UL * size, 4096);
-            ulong used = memory.Allocate(6 + 8UL * size, 4096);
+            ulong descriptors = memory.Allocate(SplitLayout.DescriptorTableBytes(size), AreaAlignment);
+            ulong available = memory.Allocate(SplitLayout.AvailRingBytes(size), AreaAlignment);
+            ulong used = memory.Allocate(SplitLayout.UsedRingBytes(size), AreaAlignment);
             config = new QueueConfig(format, size, descriptors, available, used, features);
         }
         else
         {
-            ulong driverEvents = memory.Allocate(4, 64);
-            ulong deviceEvents = memory.Allocate(4, 64);
+            ulong descriptors = memory.Allocate(PackedLayout.RingBytes(size), AreaAlignment);
+            ulong driverEvents = memory.Allocate(PackedLayout.EventSuppressionSize, EventAlignment);
+            ulong deviceEvents = memory.Allocate(PackedLayout.EventSuppressionSize, EventAlignment);
             config = new QueueConfig(format, size, descriptors, driverEvents, deviceEvents, features);
         }
         if (config.Validate() is { } reason) throw new ArgumentException(reason);
@@ -70,9 +88,9 @@ public sealed class FrontendRing : IDisposable
         var config = Queue.Config;
         uint index = (uint)Index;
         channel.Send(VhostUserRequest.SetVringNum, new VringState(index, config.Size).ToBytes());
-        // Unless given (from the in-flight region): a fresh packed ring starts with its wrap counter at 1 (bit 15),
-        // a split ring at index 0.
-        vringBase ??= config.Format == QueueFormat.Packed ? 1u << 15 : 0;
+        // Unless given (from the in-flight region): a fresh packed ring starts with both wrap counters at 1, a split
+        // ring at index 0.
+        vringBase ??= config.Format == QueueFormat.Packed ? PackedVringBase.Fresh : 0;
         channel.Send(VhostUserRequest.SetVringBase, new VringState(index, vringBase.Value).ToBytes());
         channel.Send(VhostUserRequest.SetVringAddr, new VringAddress(index, 0, memory.UserAddress(config.DescriptorArea),
             memory.UserAddress(config.DeviceArea), memory.UserAddress(config.DriverArea), config.DeviceArea).ToBytes());

@@ -1,5 +1,6 @@
 using System.Collections;
 using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Devices.Net;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Queues;
 
@@ -14,9 +15,6 @@ namespace Virtsim.VhostUser.Frontend;
 /// </summary>
 public static class NetDriver
 {
-    /// <summary>The virtio-net header with VERSION_1 (num_buffers included).</summary>
-    public const int NetHeaderSize = 12;
-
     private const int TxSlotSize = 2048;
 
     /// <summary>Negotiates, sets up the rings of every queue pair and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
@@ -39,10 +37,10 @@ public static class NetDriver
         ushort size = options.QueueSize;
         var ringFeatures = new FeatureSet(features, 0);
 
-        int frameBytes = NetHeaderSize + options.FrameSize;
+        int frameBytes = NetHeader.Size + options.FrameSize;
         // Without MRG_RXBUF a frame must fit one receive buffer.
         int rxBufferSize = mergeable ? options.RxBufferSize : Math.Max(options.RxBufferSize, frameBytes);
-        ulong perPair = 2 * (24UL * size + 4 * 4096) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
+        ulong perPair = 2 * FrontendRing.Footprint(format, size) + (ulong)size * (ulong)(rxBufferSize + TxSlotSize) + 2 * 4096;
         using var memory = new FrontendMemory((ulong)pairs * perPair + (1 << 20));
         var rings = new FrontendRing[2 * pairs];
         try
@@ -119,15 +117,14 @@ public static class NetDriver
         private readonly VhostUserDriveOptions _options;
         private readonly bool _mergeable;
         private readonly BitArray _seen;
-        private readonly byte[] _frame;
-        private readonly byte[] _pattern;
+        private readonly byte[] _frame; // a frame spread over several receive buffers, gathered
 
         public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable)
         {
             _rxBufferSize = rxBufferSize;
             // At most as many frames outstanding per pair as a receive ring can hold, so a forwarding device never
             // finds one empty; a frame counts as back when verified, whichever pair it came back on.
-            int buffersPerFrame = (NetHeaderSize + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
+            int buffersPerFrame = (NetHeader.Size + options.FrameSize + rxBufferSize - 1) / rxBufferSize;
             _window = Math.Max(1, options.QueueSize / buffersPerFrame);
             _memory = memory;
             _pairs = pairs;
@@ -135,7 +132,6 @@ public static class NetDriver
             _mergeable = mergeable;
             _seen = new BitArray((int)Math.Min(options.Frames, int.MaxValue));
             _frame = new byte[64 * 1024];
-            _pattern = new byte[NetHeaderSize + options.FrameSize];
             Result.FramesReceivedPerPair = new long[pairs.Length];
         }
 
@@ -144,8 +140,13 @@ public static class NetDriver
         public void Loop(FrontendSession session, FrontendRing[] rings, TextWriter? progress, CancellationToken ct)
         {
             var time = _options.Time;
+            Span<byte> header = stackalloc byte[NetHeader.Size];
+            header.Clear();
             foreach (var pair in _pairs)
             {
+                // A zero virtio-net header (no offloads; num_buffers is unused on transmit), written once per slot:
+                // the device only reads transmit buffers and frames are written after it.
+                for (int slot = 0; slot < _options.QueueSize; slot++) _memory.Memory.TryWrite(TxAddress(pair, slot), header);
                 for (int slot = 0; slot < _options.QueueSize; slot++) PostReceive(pair, slot);
                 pair.Rx.Publish();
             }
@@ -175,6 +176,8 @@ public static class NetDriver
                 session.WaitForCalls(rings, 20);
             }
         }
+
+        private static ulong TxAddress(Pair pair, int slot) => pair.TxBase + (ulong)slot * TxSlotSize;
 
         private void PostReceive(Pair pair, int slot)
         {
@@ -225,20 +228,32 @@ public static class NetDriver
             {
                 pair.FrameLength = 0;
                 pair.BuffersLeft = 1;
-                if (_mergeable && length >= NetHeaderSize && _memory.Memory.TryReadU16(address + 10, out ushort buffers))
+                if (_mergeable && length >= NetHeader.Size && _memory.Memory.TryReadU16(address + NetHeader.NumBuffersOffset, out ushort buffers))
                     pair.BuffersLeft = Math.Max((int)buffers, 1);
                 pair.BuffersInFrame = pair.BuffersLeft;
+                // A frame in one buffer is checked where the device wrote it; only a spread one is gathered.
+                if (pair.BuffersLeft == 1 && length <= _frame.Length && _memory.Memory.TryGetSpan(address, length, out var whole) && whole.Length >= length)
+                {
+                    pair.BuffersLeft = 0;
+                    Complete(pair, whole[..length], length);
+                    return;
+                }
             }
             if (pair.FrameLength + length <= _frame.Length)
                 _memory.Memory.TryRead(address, _frame.AsSpan(pair.FrameLength, length));
             pair.FrameLength += length;
             if (--pair.BuffersLeft > 0) return;
+            Complete(pair, pair.FrameLength <= _frame.Length ? _frame.AsSpan(0, pair.FrameLength) : null, pair.FrameLength);
+        }
+
+        /// <summary>Counts a received frame of <paramref name="frameLength"/> bytes (header included) and verifies <paramref name="frame"/> (empty when too long to gather).</summary>
+        private void Complete(Pair pair, ReadOnlySpan<byte> frame, int frameLength)
+        {
             Result.FramesReceived++;
             Result.FramesReceivedPerPair[pair.Index]++;
             if (pair.BuffersInFrame > 1) Result.MergedFrames++;
-            int frameLength = pair.FrameLength;
-            if (frameLength > _frame.Length || frameLength < NetHeaderSize) { Result.Mismatches++; return; }
-            ulong? sequence = FramePattern.Verify(_frame.AsSpan(NetHeaderSize, frameLength - NetHeaderSize), _options.Seed, _options.FrameSize);
+            if (frameLength > _frame.Length || frameLength < NetHeader.Size) { Result.Mismatches++; return; }
+            ulong? sequence = FramePattern.Verify(frame[NetHeader.Size..], _options.Seed, _options.FrameSize);
             if (sequence is not { } s || s >= (ulong)_seen.Length) { Result.Mismatches++; return; }
             if (_seen[(int)s]) { Result.Duplicates++; return; }
             _seen[(int)s] = true;
@@ -257,12 +272,13 @@ public static class NetDriver
                 var pair = _pairs[(int)(Result.FramesSent % _pairs.Length)];
                 if (pair.Sent - pair.Returned >= _window || pair.FreeTxSlots.Count == 0) break;
                 int slot = pair.FreeTxSlots.Peek();
-                ulong address = pair.TxBase + (ulong)slot * TxSlotSize;
-                // A zero virtio-net header: no offloads; num_buffers is unused on transmit.
-                _pattern.AsSpan(0, NetHeaderSize).Clear();
-                FramePattern.Write(_pattern.AsSpan(NetHeaderSize), _options.Seed, (ulong)Result.FramesSent);
-                _memory.Memory.TryWrite(address, _pattern);
-                if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)_pattern.Length, false)], false, out ushort id)) break;
+                ulong address = TxAddress(pair, slot);
+                int length = NetHeader.Size + _options.FrameSize;
+                // The frame goes straight into guest memory after the header written at the start (Loop).
+                if (!_memory.Memory.TryGetSpan(address, length, out var buffer) || buffer.Length < length)
+                    throw new InvalidOperationException("a transmit buffer is not contiguous in guest memory");
+                FramePattern.Write(buffer[NetHeader.Size..length], _options.Seed, (ulong)Result.FramesSent);
+                if (!pair.Tx.Queue.TryAdd([new BufferSegment(address, (uint)length, false)], false, out ushort id)) break;
                 pair.FreeTxSlots.Pop();
                 pair.TxInFlight.Add(id, slot);
                 pair.Sent++;

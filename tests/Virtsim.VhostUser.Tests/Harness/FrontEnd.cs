@@ -75,8 +75,8 @@ public sealed class FrontEnd : IDisposable
     /// <summary>Programs ring <paramref name="index"/> for <paramref name="config"/> (GPA addresses) and enables it.</summary>
     public void SetupRing(int index, QueueConfig config, uint? baseValue = null)
     {
-        // A fresh packed ring starts with the driver's wrap counter at 1 (bit 15 of the base).
-        uint value = baseValue ?? (config.Format == QueueFormat.Packed ? 1u << 15 : 0u);
+        // A fresh packed ring starts with both wrap counters at 1.
+        uint value = baseValue ?? (config.Format == QueueFormat.Packed ? PackedVringBase.Fresh : 0u);
         var call = EventFd.Create();
         var kick = EventFd.Create();
         _fds.Add(call);

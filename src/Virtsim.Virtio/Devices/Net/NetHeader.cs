@@ -16,6 +16,8 @@ public record struct NetHeader
     public const int Size = 12;
     /// <summary>Header with the hash fields (HASH_REPORT).</summary>
     public const int HashReportSize = 20;
+    /// <summary>Offset of num_buffers (le16) in a header of <see cref="Size"/> or more bytes.</summary>
+    public const int NumBuffersOffset = 10;
 
     /// <summary>flags: checksum needs completing (csum_start/csum_offset valid).</summary>
     public const byte FlagNeedsCsum = 1;
@@ -77,7 +79,7 @@ public record struct NetHeader
             CsumStart = BinaryPrimitives.ReadUInt16LittleEndian(source[6..]),
             CsumOffset = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]),
         };
-        if (size >= Size) header.NumBuffers = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
+        if (size >= Size) header.NumBuffers = BinaryPrimitives.ReadUInt16LittleEndian(source[NumBuffersOffset..]);
         if (size >= HashReportSize)
         {
             header.HashValue = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]);
@@ -97,7 +99,7 @@ public record struct NetHeader
         BinaryPrimitives.WriteUInt16LittleEndian(destination[4..], GsoSize);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[6..], CsumStart);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[8..], CsumOffset);
-        if (size >= Size) BinaryPrimitives.WriteUInt16LittleEndian(destination[10..], NumBuffers);
+        if (size >= Size) BinaryPrimitives.WriteUInt16LittleEndian(destination[NumBuffersOffset..], NumBuffers);
         if (size >= HashReportSize)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], HashValue);
