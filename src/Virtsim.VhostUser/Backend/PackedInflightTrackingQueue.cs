@@ -16,12 +16,17 @@ public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
     private readonly PackedDescriptor[] _copies;
     private readonly byte[] _slot = new byte[PackedLayout.DescriptorSize];
 
-    /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching off (each used descriptor is written by its completion).</summary>
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching and
+    /// <see cref="PackedDeviceQueue.DeferUsed"/> off (each used descriptor is written by its completion). Wrap the
+    /// core once it is configured: settings changed on it later are not checked.
+    /// </summary>
     public PackedInflightTrackingQueue(PackedDeviceQueue inner, PackedInflightTracker tracker) : base(inner)
     {
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
-        // The area's used position must move just before each used descriptor is written, not at a later batch flush.
+        // The area's used position must move just before each used descriptor is written, not at a later flush.
+        inner.DeferUsed = false;
         inner.BatchInOrder = false;
         _copies = new PackedDescriptor[inner.Config.Size];
     }
