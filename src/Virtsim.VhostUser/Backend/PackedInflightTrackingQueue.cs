@@ -13,8 +13,7 @@ namespace Virtsim.VhostUser.Backend;
 /// </summary>
 public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
 {
-    private readonly PackedDescriptor[] _copies;
-    private readonly byte[] _slot = new byte[PackedLayout.DescriptorSize];
+    private readonly PackedDescriptor[] _copies; // the core's DescriptorCapture
 
     /// <summary>
     /// Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching and
@@ -29,6 +28,7 @@ public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
         inner.DeferUsed = false;
         inner.BatchInOrder = false;
         _copies = new PackedDescriptor[inner.Config.Size];
+        inner.DescriptorCapture = _copies;
     }
 
     /// <summary>The core queue.</summary>
@@ -43,18 +43,8 @@ public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
         var from = Inner.NextAvail;
         var result = Inner.TryPop(out chain);
         if (result != PopResult.Popped || Inner.NextAvail == from) return result; // a resubmitted chain is in the area already
-        int count = chain.DescriptorCount;
-        var memory = Inner.Memory.Memory;
-        var pos = from;
-        for (int i = 0; i < count; i++)
-        {
-            // The core just read these slots; no used descriptor has been written over them yet.
-            if (!memory.TryRead(PackedLayout.SlotAddress(Config.DescriptorArea, pos.Slot), _slot))
-                throw new InvalidOperationException($"ring slot {pos.Slot} became unreadable after it was popped");
-            _copies[i] = PackedDescriptor.Read(_slot);
-            pos = pos.Advance(1, Config.Size);
-        }
-        Tracker.Popped(_copies.AsSpan(0, count));
+        // The core copied the descriptors it just read from the ring; no used descriptor has been written over them yet.
+        Tracker.Popped(_copies.AsSpan(0, chain.DescriptorCount));
         return result;
     }
 
