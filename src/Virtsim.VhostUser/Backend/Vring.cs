@@ -173,17 +173,10 @@ public sealed class Vring : IDisposable
                 throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {config.Size} differs from the inflight region's {packedTracker.QueueSize}");
             // The area, not SET_VRING_BASE, knows where the previous back-end stopped: the used position after its
             // last completion (committed or rolled back) and the available position past every chain in flight.
-            var ring = map.Memory;
-            ulong descriptors = config.DescriptorArea;
             var recovery = packedTracker.Recover(new RingPosition(state.NextUsed, state.UsedWrapCounter),
-                slot => ring.TryReadU16(PackedLayout.SlotAddress(descriptors, slot) + PackedLayout.FlagsOffset, out ushort f) ? f : (ushort)0);
+                PackedInflightTracker.RingSlotFlags(map.Memory, config.DescriptorArea));
             packedResubmit = recovery.Chains;
-            state = state with
-            {
-                NextAvail = recovery.NextAvail.Slot, AvailWrapCounter = recovery.NextAvail.Wrap,
-                NextUsed = recovery.NextUsed.Slot, UsedWrapCounter = recovery.NextUsed.Wrap,
-                SignalledUsed = recovery.NextUsed.Slot, SignalledUsedWrap = recovery.NextUsed.Wrap,
-            };
+            state = recovery.Apply(state);
             Resubmitted = packedResubmit.Length;
         }
         IDeviceQueue queue;
