@@ -44,25 +44,19 @@ public static class InflightLayout
     /// <summary>Offset of counter (u64, the pop order) in an entry.</summary>
     public const int EntryCounterOffset = 8;
 
-    /// <summary>Bytes of one ring's area for a ring of <paramref name="queueSize"/> descriptors.</summary>
-    public static ulong QueueAreaSize(ushort queueSize) =>
-        ((ulong)HeaderSize + (ulong)SplitEntrySize * queueSize + Alignment - 1) & ~(ulong)(Alignment - 1);
+    /// <summary>
+    /// Bytes of one ring's area for a ring of <paramref name="queueSize"/> descriptors: the split layout, or
+    /// <see cref="PackedInflightLayout"/> when <paramref name="packed"/>.
+    /// </summary>
+    public static ulong QueueAreaSize(ushort queueSize, bool packed = false) => packed
+        ? PackedInflightLayout.QueueAreaSize(queueSize)
+        : ((ulong)HeaderSize + (ulong)SplitEntrySize * queueSize + Alignment - 1) & ~(ulong)(Alignment - 1);
 
-    /// <summary>Bytes of the whole region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/>.</summary>
-    public static ulong RegionSize(ushort numQueues, ushort queueSize) => numQueues * QueueAreaSize(queueSize);
+    /// <summary>Bytes of the whole region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> in either layout.</summary>
+    public static ulong RegionSize(ushort numQueues, ushort queueSize, bool packed = false) => numQueues * QueueAreaSize(queueSize, packed);
 
-    /// <summary>Offset of ring <paramref name="queue"/>'s area in the region.</summary>
-    public static ulong QueueAreaOffset(int queue, ushort queueSize) => (ulong)queue * QueueAreaSize(queueSize);
-
-    /// <summary>Bytes of one ring's area: the split layout, or <see cref="PackedInflightLayout"/> when <paramref name="packed"/>.</summary>
-    public static ulong QueueAreaSize(ushort queueSize, bool packed) =>
-        packed ? PackedInflightLayout.QueueAreaSize(queueSize) : QueueAreaSize(queueSize);
-
-    /// <summary>Bytes of the whole region for <paramref name="numQueues"/> rings of <paramref name="queueSize"/> in either format.</summary>
-    public static ulong RegionSize(ushort numQueues, ushort queueSize, bool packed) => numQueues * QueueAreaSize(queueSize, packed);
-
-    /// <summary>Offset of ring <paramref name="queue"/>'s area in a region of either format.</summary>
-    public static ulong QueueAreaOffset(int queue, ushort queueSize, bool packed) => (ulong)queue * QueueAreaSize(queueSize, packed);
+    /// <summary>Offset of ring <paramref name="queue"/>'s area in a region of either layout.</summary>
+    public static ulong QueueAreaOffset(int queue, ushort queueSize, bool packed = false) => (ulong)queue * QueueAreaSize(queueSize, packed);
 
     /// <summary>Offset of descriptor <paramref name="head"/>'s entry inside a ring's area.</summary>
     public static ulong EntryOffset(ushort head) => HeaderSize + (ulong)SplitEntrySize * head;

@@ -1,5 +1,6 @@
 using Virtsim.Virtio.Memory;
 using Virtsim.Virtio.Queues;
+using Virtsim.Virtio.Queues.Split;
 
 namespace Virtsim.VhostUser.Backend;
 
@@ -10,11 +11,17 @@ namespace Virtsim.VhostUser.Backend;
 /// </summary>
 public sealed class InflightTrackingQueue : InflightTrackingQueueBase
 {
-    /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>.</summary>
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching of a
+    /// <see cref="SplitDeviceQueue"/> off (each completion writes its own used element). Wrap the core once it is
+    /// configured: settings changed on it later are not checked.
+    /// </summary>
     public InflightTrackingQueue(IDeviceQueue inner, SplitInflightTracker tracker) : base(inner)
     {
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
+        // Each head the area links into its used batch gets its own used element, as the area records it.
+        if (inner is SplitDeviceQueue split) split.BatchInOrder = false;
     }
 
     /// <summary>The core queue.</summary>

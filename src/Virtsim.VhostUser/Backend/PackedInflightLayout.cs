@@ -14,11 +14,11 @@ public static class PackedInflightLayout
     /// <summary>Bytes of an area's header (29 bytes of fields and padding, aligned for the u64s of the entries).</summary>
     public const int HeaderSize = 32;
 
-    /// <summary>Offset of version (u16) in the header; 0 means the area was never used.</summary>
-    public const int VersionOffset = 8;
+    /// <summary>Offset of version (u16) in the header, as in the split header; 0 means the area was never used.</summary>
+    public const int VersionOffset = InflightLayout.VersionOffset;
 
-    /// <summary>Offset of desc_num (u16): the ring size the area was laid out for.</summary>
-    public const int DescNumOffset = 10;
+    /// <summary>Offset of desc_num (u16), as in the split header: the ring size the area was laid out for.</summary>
+    public const int DescNumOffset = InflightLayout.DescNumOffset;
 
     /// <summary>Offset of free_head (u16): the first entry of the free list.</summary>
     public const int FreeHeadOffset = 12;

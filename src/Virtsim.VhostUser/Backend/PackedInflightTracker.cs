@@ -1,4 +1,5 @@
 using Virtsim.VhostUser.Protocol;
+using Virtsim.Virtio.Memory;
 using Virtsim.Virtio.Queues.Packed;
 
 namespace Virtsim.VhostUser.Backend;
@@ -142,6 +143,16 @@ public sealed unsafe class PackedInflightTracker
         }
         _counter = max + 1;
         return new PackedInflightRecovery(chains, position, position.Advance(descriptors, QueueSize));
+    }
+
+    /// <summary>
+    /// The <c>slotFlags</c> of <see cref="Recover"/> for a ring whose descriptor area starts at guest-physical
+    /// <paramref name="descriptorArea"/> in <paramref name="memory"/>: a slot's flags, or 0 when it cannot be read.
+    /// </summary>
+    public static Func<ushort, ushort> RingSlotFlags(GuestMemory memory, ulong descriptorArea)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        return slot => memory.TryReadU16(PackedLayout.SlotAddress(descriptorArea, slot) + PackedLayout.FlagsOffset, out ushort flags) ? flags : (ushort)0;
     }
 
     /// <summary>Records a chain just popped from the ring: <paramref name="descriptors"/> are copies of its ring descriptors, the buffer id in the last.</summary>

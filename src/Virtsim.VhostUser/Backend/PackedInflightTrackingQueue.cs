@@ -13,17 +13,22 @@ namespace Virtsim.VhostUser.Backend;
 /// </summary>
 public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
 {
-    private readonly PackedDescriptor[] _copies;
-    private readonly byte[] _slot = new byte[PackedLayout.DescriptorSize];
+    private readonly PackedDescriptor[] _copies; // the core's DescriptorCapture
 
-    /// <summary>Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching off (each used descriptor is written by its completion).</summary>
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, tracking it in <paramref name="tracker"/>; turns IN_ORDER batching and
+    /// <see cref="PackedDeviceQueue.DeferUsed"/> off (each used descriptor is written by its completion). Wrap the
+    /// core once it is configured: settings changed on it later are not checked.
+    /// </summary>
     public PackedInflightTrackingQueue(PackedDeviceQueue inner, PackedInflightTracker tracker) : base(inner)
     {
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
-        // The area's used position must move just before each used descriptor is written, not at a later batch flush.
+        // The area's used position must move just before each used descriptor is written, not at a later flush.
+        inner.DeferUsed = false;
         inner.BatchInOrder = false;
         _copies = new PackedDescriptor[inner.Config.Size];
+        inner.DescriptorCapture = _copies;
     }
 
     /// <summary>The core queue.</summary>
@@ -38,18 +43,8 @@ public sealed class PackedInflightTrackingQueue : InflightTrackingQueueBase
         var from = Inner.NextAvail;
         var result = Inner.TryPop(out chain);
         if (result != PopResult.Popped || Inner.NextAvail == from) return result; // a resubmitted chain is in the area already
-        int count = chain.DescriptorCount;
-        var memory = Inner.Memory.Memory;
-        var pos = from;
-        for (int i = 0; i < count; i++)
-        {
-            // The core just read these slots; no used descriptor has been written over them yet.
-            if (!memory.TryRead(PackedLayout.SlotAddress(Config.DescriptorArea, pos.Slot), _slot))
-                throw new InvalidOperationException($"ring slot {pos.Slot} became unreadable after it was popped");
-            _copies[i] = PackedDescriptor.Read(_slot);
-            pos = pos.Advance(1, Config.Size);
-        }
-        Tracker.Popped(_copies.AsSpan(0, count));
+        // The core copied the descriptors it just read from the ring; no used descriptor has been written over them yet.
+        Tracker.Popped(_copies.AsSpan(0, chain.DescriptorCount));
         return result;
     }
 

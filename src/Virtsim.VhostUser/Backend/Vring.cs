@@ -184,17 +184,10 @@ public sealed class Vring : IDisposable
                 throw new VhostUserProtocolException(VhostUserRequest.SetVringNum, $"ring {Index} size {config.Size} differs from the inflight region's {packedTracker.QueueSize}");
             // The area, not SET_VRING_BASE, knows where the previous back-end stopped: the used position after its
             // last completion (committed or rolled back) and the available position past every chain in flight.
-            var ring = map.Memory;
-            ulong descriptors = config.DescriptorArea;
             var recovery = packedTracker.Recover(new RingPosition(state.NextUsed, state.UsedWrapCounter),
-                slot => ring.TryReadU16(PackedLayout.SlotAddress(descriptors, slot) + PackedLayout.FlagsOffset, out ushort f) ? f : (ushort)0);
+                PackedInflightTracker.RingSlotFlags(map.Memory, config.DescriptorArea));
             packedResubmit = recovery.Chains;
-            state = state with
-            {
-                NextAvail = recovery.NextAvail.Slot, AvailWrapCounter = recovery.NextAvail.Wrap,
-                NextUsed = recovery.NextUsed.Slot, UsedWrapCounter = recovery.NextUsed.Wrap,
-                SignalledUsed = recovery.NextUsed.Slot, SignalledUsedWrap = recovery.NextUsed.Wrap,
-            };
+            state = recovery.Apply(state);
             Resubmitted = packedResubmit.Length;
         }
         IDeviceQueue queue;
@@ -202,19 +195,19 @@ public sealed class Vring : IDisposable
         catch (ArgumentException e) { throw new VhostUserProtocolException(VhostUserRequest.SetVringBase, $"ring {Index}: {e.Message}"); }
         // Under IN_ORDER, rings whose buffers the device only reads (net transmit) publish one used entry per batch:
         // DPDK's in-order transmit cleanup counts the used index (split) or walks to the id it finds (packed). Rings
-        // the device writes into keep one per buffer: DPDK's receive path reads every length.
+        // the device writes into keep one per buffer: DPDK's receive path reads every length. The in-flight
+        // tracking queues wrapped around the core below turn off what their area cannot follow.
         if (queue is SplitDeviceQueue split)
         {
-            split.BatchInOrder = BatchesInOrderCompletions && tracker == null && config.InOrder;
+            split.BatchInOrder = BatchesInOrderCompletions && config.InOrder;
             foreach (ushort head in resubmit) split.Resubmit(head);
         }
         if (queue is PackedDeviceQueue packed)
         {
             // Used descriptors go into the cache lines the driver is filling: write them in bursts, not per buffer
-            // (and one per batch as above). The in-flight area needs each written at its completion, so neither with
-            // a tracker.
-            packed.DeferUsed = packedTracker == null;
-            packed.BatchInOrder = packed.DeferUsed && BatchesInOrderCompletions && config.InOrder;
+            // (and one per batch as above).
+            packed.DeferUsed = true;
+            packed.BatchInOrder = BatchesInOrderCompletions && config.InOrder;
             packed.PrefetchAhead = true; // the driver fills the ring from another core
             foreach (var chain in packedResubmit) packed.Resubmit(chain);
         }

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
+using Virtsim.VhostUser.Backend;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Transport;
 using Virtsim.Virtio.Queues;
-using Virtsim.Virtio.Queues.Packed;
 using Virtsim.Virtio.Status;
 
 namespace Virtsim.VhostUser.Frontend;
@@ -175,8 +175,7 @@ public sealed class FrontendSession : IDisposable
     {
         var config = ring.Queue.Config;
         if (config.Format == QueueFormat.Split) return inflight.SplitUsedIdx(ring.Index);
-        return inflight.PackedBase(ring.Index, slot =>
-            memory.Memory.TryReadU16(PackedLayout.SlotAddress(config.DescriptorArea, slot) + PackedLayout.FlagsOffset, out ushort flags) ? flags : (ushort)0);
+        return inflight.PackedBase(ring.Index, PackedInflightTracker.RingSlotFlags(memory.Memory, config.DescriptorArea));
     }
 
     /// <summary>Stops every ring with GET_VRING_BASE; returns the bases the device reported.</summary>

@@ -106,8 +106,7 @@ public class InflightRestartTests
             unsafe
             {
                 var area = new ReadOnlySpan<byte>((void*)mapping.Address, (int)PackedInflightLayout.QueueAreaSize(RingSize));
-                value = FrontendInflight.PackedBase(area, RingSize, slot =>
-                    front.Ram.Memory.TryReadU16(config.DescriptorArea + slot * 16ul + 14, out ushort f) ? f : (ushort)0);
+                value = FrontendInflight.PackedBase(area, RingSize, PackedInflightTracker.RingSlotFlags(front.Ram.Memory, config.DescriptorArea));
             }
             front.SetupRing(0, config, value);
             return;

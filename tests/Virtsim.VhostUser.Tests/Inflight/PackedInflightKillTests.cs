@@ -48,15 +48,8 @@ public class PackedInflightKillTests
         {
             Lives++;
             var tracker = _region.PackedTracker(0);
-            var recovery = tracker.Recover(RingPosition.Start, slot =>
-                _memory.TryReadU16(PackedLayout.SlotAddress(Ring, slot) + PackedLayout.FlagsOffset, out ushort f) ? f : (ushort)0);
-            var device = PackedDeviceQueue.Restore(new QueueState
-            {
-                Config = _config,
-                NextAvail = recovery.NextAvail.Slot, AvailWrapCounter = recovery.NextAvail.Wrap,
-                NextUsed = recovery.NextUsed.Slot, UsedWrapCounter = recovery.NextUsed.Wrap,
-                SignalledUsed = recovery.NextUsed.Slot, SignalledUsedWrap = recovery.NextUsed.Wrap,
-            }, new DeviceMemory(_memory));
+            var recovery = tracker.Recover(RingPosition.Start, PackedInflightTracker.RingSlotFlags(_memory, Ring));
+            var device = PackedDeviceQueue.Restore(recovery.Apply(new QueueState { Config = _config }), new DeviceMemory(_memory));
             foreach (var chain in recovery.Chains) device.Resubmit(chain);
             Resubmitted += recovery.Chains.Length;
             tracker.AfterStep = () => { if (++_steps == _killAt) throw new Killed(); };

@@ -77,6 +77,7 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
     private bool _batchInOrder;
     private bool _deferUsed;
     private bool _prefetchAhead;
+    private PackedDescriptor[]? _capture; // DescriptorCapture
 
     /// <summary>Creates the device side of the packed queue described by <paramref name="config"/>.</summary>
     /// <exception cref="ArgumentException">The config is not a valid packed queue configuration.</exception>
@@ -178,6 +179,23 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
     {
         get => _prefetchAhead;
         set => _prefetchAhead = value;
+    }
+
+    /// <summary>
+    /// When set, each chain popped from the ring leaves copies of its ring descriptors as read (chain order, the
+    /// buffer id in the last) in the first <see cref="DescriptorChain.DescriptorCount"/> entries of this array, valid
+    /// until the next pop: vhost-user in-flight tracking keeps them before used descriptors overwrite the slots.
+    /// Chains popped from <see cref="Resubmit"/> copies leave it alone. Null (the default) copies nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The array is shorter than the queue.</exception>
+    public PackedDescriptor[]? DescriptorCapture
+    {
+        get => _capture;
+        set
+        {
+            if (value != null && value.Length < Config.Size) throw new ArgumentException($"a chain can have {Config.Size} descriptors", nameof(value));
+            _capture = value;
+        }
     }
 
     /// <summary>The next ring position the device reads an available descriptor from.</summary>
@@ -297,6 +315,7 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
     {
         int size = Config.Size;
         Span<byte> body = stackalloc byte[PackedLayout.FlagsOffset];
+        var capture = _capture;
         count = 0;
         id = 0;
         while (true)
@@ -307,6 +326,7 @@ public sealed partial class PackedDeviceQueue : IDeviceQueue
             ulong address = BinaryPrimitives.ReadUInt64LittleEndian(body);
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(body[PackedLayout.LengthOffset..]);
             id = BinaryPrimitives.ReadUInt16LittleEndian(body[PackedLayout.IdOffset..]);
+            if (capture != null) capture[count - 1] = new PackedDescriptor(address, length, id, flags); // count <= size
             var descriptorError = AddDescriptor(raw, chain, address, length, flags, count == 1, pos.Slot);
             if (descriptorError.IsError) return descriptorError;
             if ((flags & PackedLayout.FlagNext) == 0) return QueueError.None;

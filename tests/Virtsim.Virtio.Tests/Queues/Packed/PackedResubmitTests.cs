@@ -75,6 +75,27 @@ public class PackedResubmitTests
     }
 
     [Fact]
+    public void The_descriptor_capture_copies_chains_read_from_the_ring_but_not_resubmitted_ones()
+    {
+        var (rig, copies, _) = DeviceDiedWithTwoInFlight();
+        var device = Successor(rig);
+        Assert.Throws<ArgumentException>(() => device.DescriptorCapture = new PackedDescriptor[7]);
+        var capture = new PackedDescriptor[8];
+        device.DescriptorCapture = capture;
+        device.Resubmit(copies[0]);
+        Assert.True(rig.Driver.TryAdd([new(DataArea + 0x400, 8, false), new(DataArea + 0x500, 16, true)], false, out ushort fresh));
+        rig.Driver.PublishAvailable();
+        PackedDescriptor[] ring = [Slot(rig, 4), Slot(rig, 5)];
+
+        Assert.Equal(PopResult.Popped, device.TryPop(out _));
+        Assert.All(capture, d => Assert.Equal(default, d)); // the copies are not in the ring
+        Assert.Equal(PopResult.Popped, device.TryPop(out var chain));
+        Assert.Equal(fresh, chain.Id);
+        Assert.Equal(ring, capture[..chain.DescriptorCount]);
+        Assert.Equal(fresh, capture[1].Id);
+    }
+
+    [Fact]
     public void Pending_resubmits_are_reported_oldest_first_and_cleared_by_reset()
     {
         var (rig, copies, _) = DeviceDiedWithTwoInFlight();
