@@ -140,7 +140,7 @@ public sealed class PersistentBackendActor : PersistentActor
 
     private void Serve(BackendRequest request)
     {
-        var (reply, _) = _server.Serve(request);
+        var reply = _server.Serve(request);
         _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
     }
 
