@@ -50,12 +50,11 @@ public sealed class PersistentBackendActor : PersistentActor
         _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
         _sendReply = reply => Context.Parent.Tell(reply, Self);
 
+        // A restart builds a new instance, which recovers once: the snapshot (if any) comes first, onto the disk wiped above.
         Recover<SnapshotOffer>(o =>
         {
             var image = (DiskImage)o.State;
-            DiskImage.Wipe(_disk);
             image.ApplyTo(_disk);
-            _written.Clear();
             foreach (var s in image.Sectors) _written.Add(s.Sector);
         });
         Recover<DiskChange>(Apply);
@@ -95,13 +94,6 @@ public sealed class PersistentBackendActor : PersistentActor
         // The incarnation that wrote the journal is gone, and its volatile cache with it.
         _disk.DropCache();
         _cacheLossToJournal = true;
-    }
-
-    /// <inheritdoc />
-    protected override void PreRestart(Exception reason, object? message)
-    {
-        _server.LoseCache();
-        base.PreRestart(reason, message);
     }
 
     /// <inheritdoc />
