@@ -15,6 +15,16 @@ internal static class Worlds
         Hosts = [new HostSpec { Name = "host-1", Vms = [new VmSpec { Name = "vm-1", Devices = [device] }] }],
     };
 
+    /// <summary>
+    /// The vendor's stock profile with at least 4 us of service per request (or frame), so that requests are still at
+    /// the backend when a crash comes (a stock VF answers within a fraction of a microsecond and is mostly idle).
+    /// </summary>
+    public static VendorProfile Slowed(string vendor)
+    {
+        var profile = VendorProfiles.Find(vendor) ?? throw new ArgumentException($"no vendor profile {vendor}", nameof(vendor));
+        return profile with { Timing = profile.Timing with { PerRequestCost = TimeSpan.FromTicks(Math.Max(40, profile.Timing.PerRequestCost.Ticks)) } };
+    }
+
     public static DeviceSpec Blk(TransportKind transport, VendorProfile profile, int requests = 200, bool packed = false,
         DriverMode mode = DriverMode.Interrupt) => new()
     {

@@ -8,17 +8,17 @@ namespace Virtsim.Actors.Actors;
 /// </summary>
 public abstract class ReceiveActor : ActorBase
 {
-    private Handler[] _handlers = [];
-    private List<Handler>? _building;
+    private HandlerList _handlers = new();
+    private HandlerList? _building;
 
     /// <summary>Handles messages of type <typeparamref name="T"/>.</summary>
-    protected void Receive<T>(Action<T> handler) => Add(new TypedHandler<T>(handler, null));
+    protected void Receive<T>(Action<T> handler) => (_building ?? _handlers).Add(handler);
 
     /// <summary>Handles messages of type <typeparamref name="T"/> for which <paramref name="when"/> holds.</summary>
-    protected void Receive<T>(Predicate<T> when, Action<T> handler) => Add(new TypedHandler<T>(handler, when));
+    protected void Receive<T>(Predicate<T> when, Action<T> handler) => (_building ?? _handlers).Add(handler, when);
 
     /// <summary>Handles any message not handled by an earlier registration.</summary>
-    protected void ReceiveAny(Action<object> handler) => Add(new TypedHandler<object>(handler, null));
+    protected void ReceiveAny(Action<object> handler) => (_building ?? _handlers).Add(handler);
 
     /// <summary>
     /// Replaces the behavior: the handlers registered by <paramref name="configure"/> become the only ones.
@@ -27,11 +27,11 @@ public abstract class ReceiveActor : ActorBase
     {
         ArgumentNullException.ThrowIfNull(configure);
         var previous = _building;
-        _building = new List<Handler>();
+        _building = new HandlerList();
         try
         {
             configure();
-            _handlers = _building.ToArray();
+            _handlers = _building;
         }
         finally
         {
@@ -40,34 +40,5 @@ public abstract class ReceiveActor : ActorBase
     }
 
     /// <inheritdoc />
-    protected sealed override bool OnReceive(object message)
-    {
-        var handlers = _handlers;
-        for (var i = 0; i < handlers.Length; i++)
-            if (handlers[i].TryHandle(message)) return true;
-        return false;
-    }
-
-    private void Add(Handler handler)
-    {
-        if (_building is not null) _building.Add(handler);
-        else _handlers = [.. _handlers, handler];
-    }
-
-    private abstract class Handler
-    {
-        public abstract bool TryHandle(object message);
-    }
-
-    private sealed class TypedHandler<T>(Action<T> action, Predicate<T>? when) : Handler
-    {
-        private readonly Action<T> _action = action ?? throw new ArgumentNullException(nameof(action));
-
-        public override bool TryHandle(object message)
-        {
-            if (message is not T typed || (when is not null && !when(typed))) return false;
-            _action(typed);
-            return true;
-        }
-    }
+    protected sealed override bool OnReceive(object message) => _handlers.TryHandle(message);
 }

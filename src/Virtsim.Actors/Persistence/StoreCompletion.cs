@@ -13,21 +13,9 @@ internal static class StoreCompletion
 {
     /// <summary>
     /// Starts a store call; a store that refuses synchronously (validation, fencing) gives a faulted task instead, so
-    /// every outcome reaches the actor the same way.
+    /// every outcome reaches the actor the same way. A call with a result returns its own <see cref="Task{T}"/>; the
+    /// faulted stand-in is a plain <see cref="Task"/>, so readers check <see cref="Task.Exception"/> before casting.
     /// </summary>
-    public static Task<T> Start<TState, T>(TState state, Func<TState, Task<T>> call)
-    {
-        try
-        {
-            return call(state);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
-
-    /// <inheritdoc cref="Start{TState, T}"/>
     public static Task Start<TState>(TState state, Func<TState, Task> call)
     {
         try

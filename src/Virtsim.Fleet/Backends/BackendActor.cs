@@ -71,8 +71,8 @@ public sealed class BackendActor : ReceiveActor
 
     private void OnRequest(BackendRequest request)
     {
-        // The state change Serve reports (write applied, flushed) is what persistence will journal; nothing to do yet.
-        var (reply, _) = _server.Serve(request);
+        // Applied at once, not journaled (PersistentBackendActor journals DiskChange.Of(request) before serving).
+        var reply = _server.Serve(request);
         _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Features;
@@ -35,8 +34,8 @@ public sealed class BlkBackendServer
     /// <summary>The disk (durable media and volatile cache).</summary>
     public MemoryBlockStore Disk => _disk;
 
-    /// <summary>Serves <paramref name="request"/> and returns its reply and the state change it made.</summary>
-    public (BackendReply Reply, BackendEvent Event) Serve(BackendRequest request)
+    /// <summary>Serves <paramref name="request"/> and returns its reply.</summary>
+    public BackendReply Serve(BackendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var features = new FeatureSet(request.FeaturesLow, request.FeaturesHigh);
@@ -57,27 +56,14 @@ public sealed class BlkBackendServer
         _chain.Clear();
         if (readable > 0) _chain.TryAdd(new ChainSegment(0, (uint)readable, false));
         if (writable > 0) _chain.TryAdd(new ChainSegment((ulong)readable, writable, true));
-        long flushes = _disk.FlushCount;
         uint written = _device.Handle(_chain, _scratch);
         var data = new byte[writable];
         memory.TryRead((ulong)readable, data);
-        return (new BackendReply(request.Tag, request.Queue, written, data), EventOf(request, data, flushes));
+        return new BackendReply(request.Tag, request.Queue, written, data);
     }
 
     /// <summary>The backend crashed: the volatile cache is lost, exactly as a power loss of the core's store.</summary>
-    public BackendEvent LoseCache()
-    {
-        _disk.DropCache();
-        return BackendEvent.CacheLost;
-    }
-
-    private BackendEvent EventOf(BackendRequest request, byte[] writable, long flushesBefore)
-    {
-        if (writable.Length == 0 || writable[^1] != BlkStatus.Ok || request.Readable.Length < 4) return BackendEvent.None;
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(request.Readable);
-        if (type == BlkRequestType.Flush) return _disk.FlushCount > flushesBefore ? BackendEvent.Flushed : BackendEvent.None;
-        return type is BlkRequestType.Out or BlkRequestType.Discard or BlkRequestType.WriteZeroes ? BackendEvent.WriteApplied : BackendEvent.None;
-    }
+    public void LoseCache() => _disk.DropCache();
 
     private void EnsureScratch(long size)
     {

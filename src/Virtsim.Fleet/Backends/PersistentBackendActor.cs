@@ -50,12 +50,11 @@ public sealed class PersistentBackendActor : PersistentActor
         _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
         _sendReply = reply => Context.Parent.Tell(reply, Self);
 
+        // A restart builds a new instance, which recovers once: the snapshot (if any) comes first, onto the disk wiped above.
         Recover<SnapshotOffer>(o =>
         {
             var image = (DiskImage)o.State;
-            DiskImage.Wipe(_disk);
             image.ApplyTo(_disk);
-            _written.Clear();
             foreach (var s in image.Sectors) _written.Add(s.Sector);
         });
         Recover<DiskChange>(Apply);
@@ -98,13 +97,6 @@ public sealed class PersistentBackendActor : PersistentActor
     }
 
     /// <inheritdoc />
-    protected override void PreRestart(Exception reason, object? message)
-    {
-        _server.LoseCache();
-        base.PreRestart(reason, message);
-    }
-
-    /// <inheritdoc />
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason); // recovers again; the device's resent requests wait (stashed) until that is done
@@ -140,7 +132,7 @@ public sealed class PersistentBackendActor : PersistentActor
 
     private void Serve(BackendRequest request)
     {
-        var (reply, _) = _server.Serve(request);
+        var reply = _server.Serve(request);
         _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
     }
 

@@ -38,10 +38,20 @@ public sealed class BlkWorkloadActor : ReceiveActor
         _result = plan.Workload;
         _vcpu = vcpuCost;
         _metrics = metrics;
-        _sectorsPerBlock = Math.Clamp(_spec.BlockSize / 512, 1, 8);
+        _sectorsPerBlock = SectorsPerBlock(_spec);
         _blocks = Math.Max(1, (long)(_spec.DiskSectors / (ulong)_sectorsPerBlock));
         _readLength = new byte[_sectorsPerBlock * 512];
         Receive<BlkCompletion>(OnCompletion);
+    }
+
+    /// <summary>
+    /// The workload's disk layout: block <c>b</c> is sectors <c>b * SectorsPerBlock</c> onwards (the block size in
+    /// 512-byte sectors, 1 to 8).
+    /// </summary>
+    public static int SectorsPerBlock(DeviceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Math.Clamp(spec.BlockSize / 512, 1, 8);
     }
 
     /// <inheritdoc />

@@ -161,7 +161,7 @@ public static class FleetRunner
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(disk);
-        int sectors = Math.Clamp(device.Spec.BlockSize / 512, 1, 8);
+        int sectors = Workloads.BlkWorkloadActor.SectorsPerBlock(device.Spec);
         var data = new byte[sectors * 512];
         long lost = 0;
         foreach (var (block, sum) in device.Workload.Blocks)

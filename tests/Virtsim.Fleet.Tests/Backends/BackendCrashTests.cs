@@ -2,8 +2,7 @@ using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
-using Virtsim.Fleet.Vendors;
-using Virtsim.Fleet.Workloads;
+using Virtsim.Fleet.Tests.Persistence;
 using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Tests.Backends;
@@ -16,15 +15,6 @@ namespace Virtsim.Fleet.Tests.Backends;
 public class BackendCrashTests
 {
     private const string Path = "host-1/vm-1/blk0";
-
-    // The vendor's profile with a per-request service time of at least 4 us, so that requests are still at the backend
-    // when a crash comes (a stock VF answers within a fraction of a microsecond and is mostly idle between passes).
-    private static DeviceSpec Device(string name, int requests)
-    {
-        var profile = VendorProfiles.Find(name)!;
-        var slower = profile with { Timing = profile.Timing with { PerRequestCost = TimeSpan.FromTicks(Math.Max(40, profile.Timing.PerRequestCost.Ticks)) } };
-        return Worlds.Blk(TransportKind.Pci, slower, requests) with { WriteCache = false, QueueDepth = 32 };
-    }
 
     // Crash times drawn from the seed, all within the first part of the load.
     private static RunReport RunWithCrashes(DeviceSpec device, int seed, int crashes, out FleetWorld world)
@@ -44,7 +34,7 @@ public class BackendCrashTests
     [InlineData("qemu-emu", 7)]
     public void Crashes_mid_load_lose_no_request_complete_none_twice_and_every_acknowledged_write_reads_back(string profile, int seed)
     {
-        var device = Device(profile, 2000);
+        var device = CrashLoad.Device(profile, 2000);
         var report = RunWithCrashes(device, seed, crashes: 4, out var world);
 
         Assert.True(report.Completed, report.ToJson());
@@ -57,13 +47,7 @@ public class BackendCrashTests
         Assert.Equal(0, r.Errors);
         Assert.Equal(0, r.IntegrityErrors);     // the workload's own read-back
         // And on the media itself: every acknowledged write is durable with its checksum.
-        var disk = world.Disk(Path);
-        var block = new byte[device.BlockSize];
-        foreach (var (index, sum) in r.Blocks)
-        {
-            Assert.True(disk.TryReadDurable((ulong)(index * (device.BlockSize / 512)), block));
-            Assert.Equal(sum, Checksum.Of(block));
-        }
+        AckedWrites.AssertDurable(world.Disk(Path), device, r.Blocks);
     }
 
     [Fact]
@@ -71,7 +55,7 @@ public class BackendCrashTests
     {
         // A corrupted descriptor puts the device in NEEDS_RESET between two backend crashes: requests at the backend
         // when the ring was reset are dropped by the device (the driver resubmits them), not re-sent or completed.
-        var device = Device("swift-vhost", 1500);
+        var device = CrashLoad.Device("swift-vhost", 1500);
         var report = FleetRunner.Run(Worlds.OneDevice(device), 13, null, (w, sim) =>
         {
             sim.ScheduleOnce(TimeSpan.FromMicroseconds(300), () => w.Endpoint(Path).Tell(new CrashBackend("before"), null));
@@ -93,7 +77,7 @@ public class BackendCrashTests
     [Fact]
     public void The_same_seed_with_crashes_gives_the_same_trace_hash()
     {
-        var device = Device("swift-vhost", 800);
+        var device = CrashLoad.Device("swift-vhost", 800);
         var a = RunWithCrashes(device, 21, 3, out _);
         var b = RunWithCrashes(device, 21, 3, out _);
         Assert.True(a.Completed);
@@ -106,7 +90,7 @@ public class BackendCrashTests
     [Fact]
     public void More_crashes_than_the_restart_limit_stop_the_backend_and_the_device_needs_a_reset()
     {
-        var device = Device("acme-vf", 100_000);
+        var device = CrashLoad.Device("acme-vf", 100_000);
         var report = FleetRunner.Run(Worlds.OneDevice(device) with { MaxVirtualTime = TimeSpan.FromMilliseconds(3) }, 1, null, (w, sim) =>
         {
             for (int i = 0; i <= TransportEndpointActor.MaxBackendRestarts; i++)

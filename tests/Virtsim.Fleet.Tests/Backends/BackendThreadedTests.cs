@@ -2,7 +2,6 @@ using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
-using Virtsim.Fleet.Workloads;
 using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Tests.Backends;
@@ -28,12 +27,6 @@ public class BackendThreadedTests
         Assert.Equal(0, r.Duplicates);
         Assert.Equal(0, r.Errors);
         Assert.Equal(0, r.IntegrityErrors);
-        var disk = world.Disk("host-1/vm-1/blk0");
-        var block = new byte[device.BlockSize];
-        foreach (var (index, sum) in r.Blocks)
-        {
-            Assert.True(disk.TryReadDurable((ulong)(index * (device.BlockSize / 512)), block));
-            Assert.Equal(sum, Checksum.Of(block));
-        }
+        AckedWrites.AssertDurable(world.Disk("host-1/vm-1/blk0"), device, r.Blocks);
     }
 }

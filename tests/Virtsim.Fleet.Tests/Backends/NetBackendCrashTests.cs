@@ -3,7 +3,6 @@ using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Metrics;
-using Virtsim.Fleet.Vendors;
 using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Tests.Backends;
@@ -18,13 +17,8 @@ public class NetBackendCrashTests
 {
     private const int Frames = 1500;
 
-    // Stock profiles with a per-frame service time of at least 4 us, so that frames are held when a crash comes.
-    private static DeviceSpec Device(string name)
-    {
-        var profile = VendorProfiles.Find(name)!;
-        var slower = profile with { Timing = profile.Timing with { PerRequestCost = TimeSpan.FromTicks(Math.Max(40, profile.Timing.PerRequestCost.Ticks)) } };
-        return Worlds.Net(TransportKind.Pci, slower, Frames);
-    }
+    // Slowed profiles, so that frames are held when a crash comes.
+    private static DeviceSpec Device(string name) => Worlds.Net(TransportKind.Pci, Worlds.Slowed(name), Frames);
 
     private static WorldSpec Pair(string profile) => Worlds.TwoVmsExchangingFrames(Device(profile), Device(profile)) with
     {

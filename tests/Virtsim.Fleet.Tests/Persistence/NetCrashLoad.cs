@@ -4,7 +4,6 @@ using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
-using Virtsim.Fleet.Vendors;
 using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Tests.Persistence;
@@ -19,13 +18,9 @@ internal static class NetCrashLoad
     public const string First = "host-1/vm-1/net0";
     public const string Second = "host-2/vm-2/net0";
 
-    // The stock profile with a service time of at least 4 us per frame, so frames queue up when a crash comes.
-    public static DeviceSpec Device(string vendor, int frames, TransportKind transport = TransportKind.Pci, DriverMode mode = DriverMode.Interrupt)
-    {
-        var profile = VendorProfiles.Find(vendor)!;
-        var slower = profile with { Timing = profile.Timing with { PerRequestCost = TimeSpan.FromTicks(Math.Max(40, profile.Timing.PerRequestCost.Ticks)) } };
-        return Worlds.Net(transport, slower, frames, mode) with { QueueDepth = 32 };
-    }
+    /// <summary>A net device of the vendor, slowed (<see cref="Worlds.Slowed"/>) so that frames queue up when a crash comes.</summary>
+    public static DeviceSpec Device(string vendor, int frames, TransportKind transport = TransportKind.Pci, DriverMode mode = DriverMode.Interrupt) =>
+        Worlds.Net(transport, Worlds.Slowed(vendor), frames, mode) with { QueueDepth = 32 };
 
     /// <summary>
     /// Runs <paramref name="a"/> and <paramref name="b"/> exchanging frames; <paramref name="deviceCrashes"/> device crashes

@@ -1,7 +1,6 @@
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
-using Virtsim.Fleet.Workloads;
 using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Tests.World;
@@ -28,12 +27,7 @@ public class BlkIntegrityTests
         var disk = world.Disk("host-1/vm-1/blk0");
         Assert.Equal(0, disk.CachedSectorCount);
         disk.DropCache();
-        var block = new byte[device.BlockSize];
-        foreach (var (index, sum) in result.Blocks)
-        {
-            Assert.True(disk.TryReadDurable((ulong)(index * (device.BlockSize / 512)), block));
-            Assert.Equal(sum, Checksum.Of(block));
-        }
+        AckedWrites.AssertDurable(disk, device, result.Blocks);
     }
 
     [Fact]
