@@ -139,7 +139,13 @@ public static class BlkDriver
                     next += (ulong)length;
                     moved = true;
                 }
-                if (moved) _ring.Publish();
+                if (moved)
+                {
+                    _ring.Publish();
+                    // Checked here too, with the new requests in flight: a device that finished everything before
+                    // the driver looked again would otherwise put the hang-up off for as long as it keeps that pace.
+                    DisconnectDue(result);
+                }
                 moved |= Reap();
                 while (_order.Count > 0 && _done[_order.Peek()])
                 {
@@ -148,13 +154,7 @@ public static class BlkDriver
                     _sinceConnect++;
                     options.Retired?.Invoke(++_retired);
                 }
-                // A simulated driver disconnect: hang up with requests in flight, then come back.
-                if (options.DisconnectEvery > 0 && _sinceConnect >= options.DisconnectEvery && _order.Count > 0)
-                {
-                    result.Disconnects++;
-                    Reconnect(null);
-                    moved = true;
-                }
+                moved |= DisconnectDue(result);
                 if (moved)
                 {
                     lastProgress = time.GetTimestamp();
@@ -245,6 +245,16 @@ public static class BlkDriver
                 _ring.ForceKick();
                 return;
             }
+        }
+
+        // A simulated driver disconnect (DisconnectEvery): once enough requests completed on this connection, hang
+        // up with requests in flight and come back. True when it did.
+        private bool DisconnectDue(BlkDriveResult result)
+        {
+            if (options.DisconnectEvery <= 0 || _sinceConnect < options.DisconnectEvery || _order.Count == 0) return false;
+            result.Disconnects++;
+            Reconnect(null);
+            return true;
         }
 
         /// <summary>Sends a flush and waits for it; true when the device completed it with OK.</summary>
