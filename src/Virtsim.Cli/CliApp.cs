@@ -6,7 +6,6 @@ using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
-using Virtsim.Persistence.Configuration;
 
 namespace Virtsim.Cli;
 
@@ -102,42 +101,22 @@ public static class CliApp
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();
 
-        // The store is opened only for a scenario that needs it (persistence = true, or a device-crash fault), so a
-        // scenario without crashes creates no database file.
-        PersistenceStores? stores = null;
         FleetPersistence? persistence = null;
         if (spec.Persistent)
         {
-            try
-            {
-                stores = PersistenceStoreFactory.OpenAsync(node.Persistence).GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException
-                                           or System.Data.Common.DbException or TimeoutException)
-            {
-                stderr.WriteLine($"error: cannot open the persistence store ({node.Describe()}): {ex.Message}");
-                return ExitCodes.BadScenario;
-            }
             // A prefix of its own per run: a fresh run never recovers what an earlier run left in the same store.
             string prefix = RunPrefix(spec.Name, seed);
-            persistence = new FleetPersistence(stores.Journal, stores.Snapshots, node.PersistentActors, prefix);
-            stderr.WriteLine($"persistence: {node.Describe()}, persistence ids under {prefix}");
+            persistence = node.FleetPersistence(prefix);
+            stderr.WriteLine($"persistence: the simulator's store, persistence ids under {prefix}");
         }
-        try
-        {
-            return RunWith(spec, seed, persistence, json, stdout, stderr, terminal);
-        }
-        finally
-        {
-            stores?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        return RunWith(spec, seed, persistence, node, json, stdout, stderr, terminal);
     }
 
     /// <summary>The persistence id prefix of one run: scenario, seed, UTC start time and a random part, then '/'.</summary>
     public static string RunPrefix(string scenario, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"run/{scenario}/{seed}/{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}-{Guid.NewGuid().ToString("N")[..8]}/");
 
-    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
     {
         RunReport report;
         if (terminal && !json)
@@ -153,7 +132,7 @@ public static class CliApp
                     {
                         task.Value = p.WorkloadsDone;
                         task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
-                    }, null, out _);
+                    }, null, out _, SimulationSettings(node));
                     task.Value = task.MaxValue;
                 });
         }
@@ -165,7 +144,7 @@ public static class CliApp
                 if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
                 lastLine = p.VirtualTime;
                 stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
-            }, null, out _);
+            }, null, out _, SimulationSettings(node));
         }
 
         WriteTable(report, stdout, terminal && !json);
@@ -175,6 +154,11 @@ public static class CliApp
         if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
         return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
     }
+
+    // The node's settings a simulated actor system takes: the store's virtual latency.
+    private static Akka.Configuration.Config SimulationSettings(NodeSettings node) =>
+        Akka.Configuration.ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture,
+            $"virtsim.simulation.journal.latency = {node.SimulatedStoreLatency.Ticks * 100}ns\nvirtsim.simulation.snapshot-store.latency = {node.SimulatedStoreLatency.Ticks * 100}ns"));
 
     private static void WriteTable(RunReport r, TextWriter stdout, bool ansi)
     {

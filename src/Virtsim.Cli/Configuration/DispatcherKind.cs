@@ -1,11 +1,11 @@
 namespace Virtsim.Cli.Configuration;
 
-/// <summary>Which dispatcher a node runs its actors on (<c>virtsim.actors.dispatcher.type</c>).</summary>
+/// <summary>How a node runs its actors (<c>virtsim.actors.dispatcher.type</c>).</summary>
 public enum DispatcherKind
 {
-    /// <summary>Deterministic virtual time (<see cref="Virtsim.Actors.Dispatch.SimulationDispatcher"/>).</summary>
+    /// <summary>Deterministic virtual time under a <see cref="Virtsim.Simulation.Engine.Simulator"/>.</summary>
     Simulation,
 
-    /// <summary>Real time on the thread pool (<see cref="Virtsim.Actors.Dispatch.ThreadedDispatcher"/>).</summary>
+    /// <summary>Real time on Akka.NET's own dispatchers (the thread pool).</summary>
     Threaded,
 }

@@ -1,4 +1,3 @@
-using Virtsim.Actors.Hosting;
 using Virtsim.Fleet.Configuration;
 using Virtsim.Hocon;
 using Virtsim.Persistence.Configuration;
@@ -12,13 +11,13 @@ namespace Virtsim.Cli.Configuration;
 /// </summary>
 public static class ModuleReferences
 {
-    private static readonly Lazy<HoconConfig> Actors = new(() => HoconConfig.ParseEmbedded(typeof(ActorSystem).Assembly, "Virtsim.Actors.reference.conf"));
+    private static readonly Lazy<HoconConfig> Node = new(() => HoconConfig.ParseEmbedded(typeof(ModuleReferences).Assembly, "Virtsim.Cli.node-reference.conf"));
     private static readonly Lazy<HoconConfig> VhostUser = new(() => HoconConfig.ParseEmbedded(typeof(VhostUserServeOptions).Assembly, "Virtsim.VhostUser.reference.conf"));
     private static readonly Lazy<HoconConfig> Combined = new(() =>
-        ActorsReference.WithFallback(PersistenceReference.Config).WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
+        NodeReference.WithFallback(PersistenceReference.Config).WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
 
-    /// <summary>Virtsim.Actors' reference (<c>virtsim.node</c>, <c>virtsim.actors</c>).</summary>
-    public static HoconConfig ActorsReference => Actors.Value;
+    /// <summary>The node settings' reference (<c>virtsim.node</c>, <c>virtsim.actors</c>, <c>virtsim.persistence.actors</c>).</summary>
+    public static HoconConfig NodeReference => Node.Value;
 
     /// <summary>Virtsim.VhostUser's reference (<c>virtsim.vhost-user.serve</c>).</summary>
     public static HoconConfig VhostUserReference => VhostUser.Value;

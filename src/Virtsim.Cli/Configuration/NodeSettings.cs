@@ -1,13 +1,11 @@
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Persistence;
-using Virtsim.Actors.Supervision;
+using Virtsim.Fleet.Persistence;
 using Virtsim.Persistence.Configuration;
 
 namespace Virtsim.Cli.Configuration;
 
 /// <summary>
 /// One node's configuration (the cluster file given to <c>virtsim run --cluster</c>, or the built-in single-node
-/// one) as plain data: its name, dispatcher, seed, guardian supervision and persistence store.
+/// one) as plain data: its name, how it runs actors, its seed, its persistence store and snapshot policy.
 /// </summary>
 public sealed record NodeSettings
 {
@@ -23,30 +21,20 @@ public sealed record NodeSettings
     /// <summary>The actor system's random seed, or null for derived/random.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Restarts allowed per top-level actor within <see cref="GuardianWithin"/> (negative: unlimited).</summary>
-    public required int GuardianMaxRestarts { get; init; }
-
-    /// <summary>Window of <see cref="GuardianMaxRestarts"/>, or null for none.</summary>
-    public TimeSpan? GuardianWithin { get; init; }
-
     /// <summary>The journal and snapshot store (open them with <see cref="PersistenceStoreFactory"/>).</summary>
     public required PersistenceSettings Persistence { get; init; }
 
-    /// <summary>The persistent actors' settings (<c>virtsim.persistence.actors</c>).</summary>
-    public required PersistentActorOptions PersistentActors { get; init; }
+    /// <summary>Snapshot every this many events (0: never) (<c>virtsim.persistence.actors.snapshot-every</c>).</summary>
+    public required int SnapshotEvery { get; init; }
 
-    /// <summary>
-    /// Options for <see cref="ActorSystem.Create"/>: a new dispatcher (<paramref name="simulationSeed"/> seeds a
-    /// simulation's interleaving), the seed and the guardian's strategy.
-    /// </summary>
-    public ActorSystemOptions ToActorSystemOptions(int simulationSeed) => new()
-    {
-        Dispatcher = Dispatcher.Create(simulationSeed),
-        Seed = Seed,
-        GuardianStrategy = GuardianMaxRestarts < 0 && GuardianWithin is null
-            ? SupervisorStrategy.Default
-            : new OneForOneStrategy(GuardianMaxRestarts, GuardianWithin, SupervisorStrategy.DefaultDecider),
-    };
+    /// <summary>Delete what a snapshot covers (<c>virtsim.persistence.actors.delete-after-snapshot</c>).</summary>
+    public required bool DeleteAfterSnapshot { get; init; }
+
+    /// <summary>Virtual time a store call takes under simulation (<c>virtsim.persistence.actors.simulated-store-latency</c>).</summary>
+    public required TimeSpan SimulatedStoreLatency { get; init; }
+
+    /// <summary>The world's persistence with these settings, under <paramref name="idPrefix"/>.</summary>
+    public FleetPersistence FleetPersistence(string idPrefix) => new(idPrefix, SnapshotEvery, DeleteAfterSnapshot);
 
     /// <summary>One line for logs: source, node, dispatcher and store.</summary>
     public string Describe()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using Virtsim.Actors.Persistence;
 using Virtsim.Hocon;
 using Virtsim.Persistence.Configuration;
 using static Virtsim.Hocon.HoconSettings;
@@ -47,11 +46,10 @@ public static class NodeSettingsLoader
     {
         // Only the virtsim.* paths are read, so the scenario's other keys (hosts, vendors...) do not interfere.
         var layered = scenario is not null && scenario.HasPath("virtsim") ? scenario.WithFallback(cluster) : cluster;
-        var all = layered.WithFallback(ModuleReferences.ActorsReference);
+        var all = layered.WithFallback(ModuleReferences.NodeReference);
         var node = At(all, c => c.GetConfig("virtsim.node"));
         var actors = At(all, c => c.GetConfig("virtsim.actors"));
         var dispatcher = At(actors, c => c.GetConfig("dispatcher"));
-        var supervision = At(actors, c => c.GetConfig("guardian-supervision"));
         string name = At(node, c => c.GetString("name"));
         if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
             throw new HoconException(node.GetValue("name").Position, $"node name '{name}' must be letters, digits, '-', '_' or '.'");
@@ -68,10 +66,10 @@ public static class NodeSettingsLoader
         string epochText = At(simulation, c => c.GetString("epoch"));
         if (!DateTimeOffset.TryParse(epochText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var epoch))
             throw new HoconException(simulation.GetValue("epoch").Position, $"epoch '{epochText}' is not an ISO 8601 date and time");
-        int maxRestarts = At(supervision, c => c.GetInt("max-restarts"));
-        if (maxRestarts < -1) throw new HoconException(supervision.GetValue("max-restarts").Position, $"max-restarts must be -1 (unlimited) or more (got {maxRestarts})");
-        TimeSpan? within = supervision.HasPath("within") ? At(supervision, c => c.GetDuration("within")) : null;
-        if (within <= TimeSpan.Zero) throw new HoconException(supervision.GetValue("within").Position, "within must be positive (or null)");
+        var actorPersistence = At(all, c => c.GetConfig("virtsim.persistence.actors"));
+        var latency = At(actorPersistence, c => c.GetDuration("simulated-store-latency"));
+        if (latency < TimeSpan.Zero)
+            throw new HoconException(actorPersistence.GetValue("simulated-store-latency").Position, "simulated-store-latency must not be negative");
         return new NodeSettings
         {
             Source = source,
@@ -80,30 +78,14 @@ public static class NodeSettingsLoader
             {
                 Kind = kind,
                 Throughput = throughput,
-                PreferLocalQueues = At(threaded, c => c.GetBool("prefer-local-queues")),
                 Epoch = epoch,
             },
             Seed = actors.HasPath("seed") ? At(actors, c => c.GetInt("seed")) : null,
-            GuardianMaxRestarts = maxRestarts,
-            GuardianWithin = within,
             Persistence = PersistenceSettingsLoader.FromConfig(layered),
-            PersistentActors = PersistentActors(At(all, c => c.GetConfig("virtsim.persistence.actors"))),
-        };
-    }
-
-    // virtsim.persistence.actors -> PersistentActorOptions, each value checked where it is written.
-    private static PersistentActorOptions PersistentActors(HoconConfig p)
-    {
-        int every = AtLeast(p, "snapshot-every", At(p, c => c.GetInt("snapshot-every")), 0);
-        int batch = AtLeast(p, "recovery-batch-size", At(p, c => c.GetInt("recovery-batch-size")), 1);
-        var latency = At(p, c => c.GetDuration("simulated-store-latency"));
-        if (latency < TimeSpan.Zero) throw new HoconException(p.GetValue("simulated-store-latency").Position, "simulated-store-latency must not be negative");
-        return new PersistentActorOptions
-        {
-            SnapshotEvery = every,
-            DeleteAfterSnapshot = At(p, c => c.GetBool("delete-after-snapshot")),
-            RecoveryBatchSize = batch,
+            SnapshotEvery = AtLeast(actorPersistence, "snapshot-every", At(actorPersistence, c => c.GetInt("snapshot-every")), 0),
+            DeleteAfterSnapshot = At(actorPersistence, c => c.GetBool("delete-after-snapshot")),
             SimulatedStoreLatency = latency,
         };
     }
+
 }

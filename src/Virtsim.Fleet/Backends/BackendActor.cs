@@ -1,4 +1,5 @@
-using Virtsim.Actors.Actors;
+using Akka.Actor;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Metrics;
@@ -19,13 +20,16 @@ namespace Virtsim.Fleet.Backends;
 /// incarnation loses the disk's volatile cache and every reply it had not sent yet; the fresh one tells the device
 /// <see cref="BackendRestarted"/> and the device sends what is still in flight again.</para>
 /// </summary>
-public sealed class BackendActor : ReceiveActor
+public sealed class BackendActor : ReceiveActor, IWithTimers
 {
     private readonly BackendKind _kind;
     private readonly FleetMetrics _metrics;
     private readonly BlkBackendServer _server;
     private readonly ServiceLanes<BackendReply> _lanes;
     private readonly Action<BackendReply> _sendReply;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates one incarnation of the backend.</summary>
     /// <param name="kind">Where the backend runs (decides its service time model).</param>
@@ -42,7 +46,7 @@ public sealed class BackendActor : ReceiveActor
         _sendReply = reply => Context.Parent.Tell(reply, Self);
 
         Receive<BackendRequest>(OnRequest);
-        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _sendReply));
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock().Elapsed.Ticks, Timers, _sendReply));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -73,7 +77,7 @@ public sealed class BackendActor : ReceiveActor
     {
         // Applied at once, not journaled (PersistentBackendActor journals DiskChange.Of(request) before serving).
         var reply = _server.Serve(request);
-        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
+        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock().Elapsed.Ticks, Timers);
     }
 
     /// <summary>The kind (for diagnostics).</summary>

@@ -1,6 +1,5 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Addressing;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Net;
@@ -22,7 +21,7 @@ namespace Virtsim.Fleet.Backends;
 /// crash are gone (counted in <see cref="FleetCounter.NetBackendFramesDropped"/> and reported to the workloads they were
 /// meant for through <see cref="FrameLoss"/>), as a crashed software switch port loses packets. Frames still in its mailbox are served by the fresh incarnation. Without crashes it loses nothing.</para>
 /// </summary>
-public sealed class NetBackendActor : ReceiveActor
+public sealed class NetBackendActor : ReceiveActor, IWithTimers
 {
     private readonly BackendKind _kind;
     private readonly IActorRef _network;
@@ -32,6 +31,9 @@ public sealed class NetBackendActor : ReceiveActor
     private readonly Action<HeldFrame> _forward;
     private readonly FrameLoss? _loss;
     private IActorRef? _device;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates one incarnation of the backend.</summary>
     /// <param name="kind">Where the backend runs (decides its service time model).</param>
@@ -56,7 +58,7 @@ public sealed class NetBackendActor : ReceiveActor
         _forward = Forward;
 
         Receive<FrameMessage>(OnFrame);
-        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _forward));
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock().Elapsed.Ticks, Timers, _forward));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -94,12 +96,12 @@ public sealed class NetBackendActor : ReceiveActor
 
     private void OnFrame(FrameMessage frame)
     {
-        _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, Context.Clock.Elapsed.Ticks, Timers);
+        _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, Context.Clock().Elapsed.Ticks, Timers);
     }
 
     private void Forward(HeldFrame held)
     {
-        var target = held.ToDevice ? _device ??= Context.System.ResolveActorRef(_devicePath) : _network;
+        var target = held.ToDevice ? _device ??= Context.System.ResolveLocal(_devicePath) : _network;
         target.Tell(held.Frame, Self);
     }
 

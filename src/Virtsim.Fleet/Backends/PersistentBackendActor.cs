@@ -1,4 +1,6 @@
-using Virtsim.Actors.Persistence;
+using Akka.Actor;
+using Akka.Persistence;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Metrics;
@@ -20,7 +22,7 @@ namespace Virtsim.Fleet.Backends;
 /// the journal, never from the surviving object. The first event of each later incarnation is a
 /// <see cref="DiskCacheLost"/>, so a replay drops the cache where the crash dropped it.</para>
 /// </summary>
-public sealed class PersistentBackendActor : PersistentActor
+public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
 {
     private readonly BackendKind _kind;
     private readonly FleetMetrics _metrics;
@@ -29,19 +31,24 @@ public sealed class PersistentBackendActor : PersistentActor
     private readonly ServiceLanes<BackendReply> _lanes;
     private readonly Action<BackendReply> _sendReply;
     private readonly HashSet<ulong> _written = [];
+    private readonly IClock _clock;
     private bool _cacheLossToJournal;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates one incarnation of the backend.</summary>
     /// <param name="persistenceId">The backend's journal stream.</param>
-    /// <param name="setup">The stores and settings.</param>
+    /// <param name="persistence">The world's persistence settings.</param>
     /// <param name="kind">Where the backend runs (decides its service time model).</param>
     /// <param name="timing">The vendor's timing.</param>
     /// <param name="disk">The disk object this backend fills from its journal and then owns.</param>
     /// <param name="options">The blk device's options, the same the device actor uses.</param>
     /// <param name="metrics">The run's counters.</param>
-    public PersistentBackendActor(string persistenceId, PersistenceSetup setup, BackendKind kind, VendorTiming timing, MemoryBlockStore disk,
-        BlkDeviceOptions options, FleetMetrics metrics) : base(persistenceId, setup)
+    public PersistentBackendActor(string persistenceId, FleetPersistence persistence, BackendKind kind, VendorTiming timing, MemoryBlockStore disk,
+        BlkDeviceOptions options, FleetMetrics metrics) : base(persistenceId, persistence, metrics)
     {
+        _clock = Context.Clock();
         _kind = kind;
         _metrics = metrics;
         _disk = disk;
@@ -53,14 +60,15 @@ public sealed class PersistentBackendActor : PersistentActor
         // A restart builds a new instance, which recovers once: the snapshot (if any) comes first, onto the disk wiped above.
         Recover<SnapshotOffer>(o =>
         {
-            var image = (DiskImage)o.State;
+            var image = (DiskImage)o.Snapshot;
             image.ApplyTo(_disk);
             foreach (var s in image.Sectors) _written.Add(s.Sector);
         });
         Recover<DiskChange>(Apply);
         Recover<DiskCacheLost>(_ => _disk.DropCache());
+        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
         Command<BackendRequest>(OnRequest);
-        Command<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock.Elapsed.Ticks, Timers, _sendReply));
+        Command<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _sendReply));
         Command<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -69,25 +77,20 @@ public sealed class PersistentBackendActor : PersistentActor
     }
 
     /// <summary>The backend of blk device <paramref name="plan"/> over <paramref name="disk"/>, journaling to <paramref name="persistence"/>.</summary>
-    public static Actors.Actors.Props For(DevicePlan plan, MemoryBlockStore disk, FleetMetrics metrics, FleetPersistence persistence)
+    public static Props For(DevicePlan plan, MemoryBlockStore disk, FleetMetrics metrics, FleetPersistence persistence)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(persistence);
         var profile = plan.Spec.Profile;
         var options = DeviceFactory.BlkOptions(plan);
         string id = persistence.BackendId(plan.Path);
-        var setup = persistence.Setup();
-        return Actors.Actors.Props.Create(() => new PersistentBackendActor(id, setup, profile.Backend, profile.Timing, disk, options, metrics));
+        return Props.Create(() => new PersistentBackendActor(id, persistence, profile.Backend, profile.Timing, disk, options, metrics));
     }
-
-    /// <inheritdoc />
-    protected override IEventSerializer Serializer => DiskSerializer.Instance;
 
     /// <inheritdoc />
     protected override object SnapshotState() => DiskImage.Capture(_disk, _written);
 
-    /// <inheritdoc />
-    protected override void OnRecoveryCompleted()
+    private void OnRecoveryCompleted()
     {
         _metrics.Add(FleetCounter.BackendRecoveries);
         if (LastSequenceNr == 0) return;
@@ -119,7 +122,11 @@ public sealed class PersistentBackendActor : PersistentActor
         if (_cacheLossToJournal)
         {
             _cacheLossToJournal = false;
-            Persist(DiskCacheLost.Instance, _ => _metrics.Add(FleetCounter.DiskEventsJournaled));
+            Persist(DiskCacheLost.Instance, _ =>
+            {
+                _metrics.Add(FleetCounter.DiskEventsJournaled);
+                AfterPersisted();
+            });
         }
         // Durable first: the disk changes and the reply is scheduled only once the journal holds the change.
         Persist(change, c =>
@@ -127,13 +134,14 @@ public sealed class PersistentBackendActor : PersistentActor
             _metrics.Add(FleetCounter.DiskEventsJournaled);
             c.AddTouchedSectors(_written, _disk.SectorCount);
             Serve(request);
+            AfterPersisted();
         });
     }
 
     private void Serve(BackendRequest request)
     {
         var reply = _server.Serve(request);
-        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock.Elapsed.Ticks, Timers);
+        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, _clock.Elapsed.Ticks, Timers);
     }
 
     /// <summary>The kind (for diagnostics).</summary>

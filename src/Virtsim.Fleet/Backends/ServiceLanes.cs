@@ -1,4 +1,4 @@
-using Virtsim.Actors.Actors;
+using Akka.Actor;
 
 namespace Virtsim.Fleet.Backends;
 

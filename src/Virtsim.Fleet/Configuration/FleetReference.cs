@@ -18,4 +18,9 @@ public static class FleetReference
 
     /// <summary>The <c>virtsim.fleet</c> section: the tree a scenario file is merged over.</summary>
     public static HoconConfig Fleet => Config.GetConfig("virtsim.fleet");
+
+    private static readonly Lazy<Akka.Configuration.Config> LoadedAkka = new(() => AkkaConfig.From(Config.GetConfig("akka"), "akka"));
+
+    /// <summary>The Akka.NET settings every actor system running a world needs (the message serializers).</summary>
+    public static Akka.Configuration.Config Akka => LoadedAkka.Value;
 }

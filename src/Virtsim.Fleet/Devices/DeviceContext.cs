@@ -1,4 +1,4 @@
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
 using Virtsim.Virtio.Devices;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Dma;

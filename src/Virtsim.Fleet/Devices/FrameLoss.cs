@@ -1,6 +1,4 @@
-using Virtsim.Actors.Addressing;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Workloads;
 using Virtsim.Fleet.World;
 
@@ -54,7 +52,7 @@ public sealed class FrameLoss
 
     private static void Tell(ActorSystem system, string devicePath, List<byte[]> frames, IActorRef? sender)
     {
-        ActorPath app = FleetWorld.WorkloadPath(system.UserGuardian.Path, devicePath);
-        system.ResolveActorRef(app).Tell(new NetWorkloadActor.FramesLost(frames), sender);
+        ActorPath app = FleetWorld.WorkloadPath(system.UserGuardianPath(), devicePath);
+        system.ResolveLocal(app).Tell(new NetWorkloadActor.FramesLost(frames), sender);
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Messages.Blk;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Virtio.Devices.Blk;

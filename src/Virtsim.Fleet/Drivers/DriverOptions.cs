@@ -1,4 +1,4 @@
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Virtio.Memory;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Virtio.Devices.Net;

@@ -1,5 +1,4 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Interrupt;
@@ -23,8 +22,11 @@ namespace Virtsim.Fleet.Drivers;
 /// re-initialise and let the device type resubmit what was in flight. Replies from an older initialisation are
 /// told apart by an epoch in the tag and ignored.
 /// </summary>
-public abstract class VirtioDriverActor : ReceiveActor
+public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
 {
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string PollTimer = "poll";
     private uint _epoch;
     private FeatureSet _negotiated;

@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Addressing;
-using Virtsim.Actors.Messages;
-using Virtsim.Actors.Refs;
-using Virtsim.Actors.Supervision;
+using Akka.Actor;
+using Virtsim.Fleet.World;
+using Virtsim.Simulation.Environment;
+using Virtsim.Simulation.Supervision;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
@@ -52,8 +51,14 @@ namespace Virtsim.Fleet.Endpoints;
 /// interrupt may have been lost with the crash). Its backend restarts with it and rebuilds its disk from its own
 /// journal.</para>
 /// </summary>
-public sealed class TransportEndpointActor : ReceiveActor
+public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
     private readonly VendorProfile _profile;
     private readonly FleetMetrics _metrics;
     private readonly TransportKind _kind;
@@ -87,8 +92,8 @@ public sealed class TransportEndpointActor : ReceiveActor
     /// <summary>The window (virtual under simulation) the backend's restarts are counted in.</summary>
     public static TimeSpan BackendRestartWindow { get; } = TimeSpan.FromSeconds(1);
 
-    private static readonly SupervisorStrategy BackendStrategy =
-        new OneForOneStrategy(MaxBackendRestarts, BackendRestartWindow, _ => Directive.Restart);
+    private readonly SupervisorStrategy _backendStrategy =
+        new ClockedOneForOneStrategy(MaxBackendRestarts, BackendRestartWindow, _ => Directive.Restart);
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="kind">PCI or MMIO.</param>
@@ -196,12 +201,12 @@ public sealed class TransportEndpointActor : ReceiveActor
         Receive<CrashDevice>(c =>
         {
             _metrics.Add(FleetCounter.DeviceCrashes);
-            throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock.Elapsed);
+            throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock().Elapsed);
         });
         Receive<DeviceImageRecorded>(_ => OnRecorded());
         Receive<Terminated>(t =>
         {
-            if (t.Actor.Equals(_journal))
+            if (t.ActorRef.Equals(_journal))
             {
                 // The journal failed (a store error stopped it): the device goes on without persistence.
                 _journal = null;
@@ -210,7 +215,7 @@ public sealed class TransportEndpointActor : ReceiveActor
                 OnDeviceFault("device journal stopped");
                 return;
             }
-            if (!t.Actor.Equals(_backend)) return;
+            if (!t.ActorRef.Equals(_backend)) return;
             _backend = null;
             OnDeviceFault("backend stopped after too many restarts");
         });
@@ -228,8 +233,9 @@ public sealed class TransportEndpointActor : ReceiveActor
         if (_persistence is not null)
         {
             var id = _persistence.DeviceId(_devicePath);
-            var setup = _persistence.Setup();
-            var props = Props.Create(() => new DeviceStateJournal(id, setup));
+            var persistence = _persistence;
+            var metrics = _metrics;
+            var props = Props.Create(() => new DeviceStateJournal(id, persistence, metrics));
             _journal = _restarted ? Context.ActorOf(props) : Context.ActorOf(props, "state");
             Context.Watch(_journal);
         }
@@ -278,10 +284,10 @@ public sealed class TransportEndpointActor : ReceiveActor
         long incarnation = image.Incarnation + 1;
         foreach (var q in _queues) q.SetTagEpoch(incarnation);
         if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
-            _driver = Context.System.ResolveActorRef(driverPath);
+            _driver = Context.System.ResolveLocal(driverPath);
         _metrics.Add(FleetCounter.DeviceRecoveries);
         if (_crashedAt is { } crashedAt)
-            _metrics.RecordRecovery(Context.Clock.Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
+            _metrics.RecordRecovery(Context.Clock().Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
         _crashedAt = null;
         if (image.Profile != _profile.Name)
         {
@@ -338,7 +344,7 @@ public sealed class TransportEndpointActor : ReceiveActor
         or ConfigOperation.SetupQueue or ConfigOperation.EnableMsix;
 
     /// <inheritdoc />
-    protected override SupervisorStrategy SupervisorStrategy => BackendStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => _backendStrategy;
 
     private void SignalQueue(int queue) => _context.Model.SignalQueue(queue);
 
@@ -358,7 +364,7 @@ public sealed class TransportEndpointActor : ReceiveActor
         // them in is kept even when real-time timers of equal delay fire out of order (with NOTIFICATION_DATA a
         // stale value after a newer one would hide available buffers).
         _pendingDoorbells.Enqueue((index, d));
-        Context.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, DoorbellDue.Instance, Self);
+        Context.System.Scheduler.ScheduleTellOnce(_profile.Timing.DoorbellCost, Self, DoorbellDue.Instance, Self);
     }
 
     private void OnQueueFault(int queue, string reason) => OnDeviceFault($"queue {queue}: {reason}");
@@ -374,7 +380,7 @@ public sealed class TransportEndpointActor : ReceiveActor
     private void OnLine(bool asserted)
     {
         if (asserted && _driver is not null)
-            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, InterruptMessage.Line, Self);
+            Context.System.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, InterruptMessage.Line, Self);
     }
 
     private void OnMsix(ushort vector, uint data)
@@ -384,7 +390,7 @@ public sealed class TransportEndpointActor : ReceiveActor
             var message = _vectors.TryGetValue(vector, out var cached) && cached.Data == data
                 ? cached
                 : _vectors[vector] = new InterruptMessage(InterruptKind.Msix, vector, data);
-            Context.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, message, Self);
+            Context.System.Scheduler.ScheduleTellOnce(_profile.Timing.InterruptCost, _driver, message, Self);
         }
     }
 

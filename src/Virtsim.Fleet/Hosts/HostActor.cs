@@ -1,6 +1,5 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
-using Virtsim.Actors.Supervision;
+using Akka.Actor;
+using Virtsim.Simulation.Supervision;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
@@ -40,8 +39,8 @@ public sealed class HostActor : ReceiveActor
     private readonly bool _preallocate;
     private readonly FleetPersistence? _persistence;
 
-    private static readonly SupervisorStrategy ChildStrategy = new OneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
-        TransportEndpointActor.BackendRestartWindow, SupervisorStrategy.DefaultDecider);
+    private readonly SupervisorStrategy _childStrategy = new ClockedOneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
+        TransportEndpointActor.BackendRestartWindow, Akka.Actor.SupervisorStrategy.DefaultDecider.Decide);
 
     /// <summary>Creates the host.</summary>
     /// <param name="spec">The host.</param>
@@ -93,7 +92,7 @@ public sealed class HostActor : ReceiveActor
     public static TimeSpan TransferLatency { get; } = TimeSpan.FromMicroseconds(0.5);
 
     /// <inheritdoc />
-    protected override SupervisorStrategy SupervisorStrategy => ChildStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => _childStrategy;
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -148,7 +147,7 @@ public sealed class HostActor : ReceiveActor
         _metrics.Add(FleetCounter.DmaDataRead, b.DataReads);
         _metrics.Add(FleetCounter.DmaDataWrite, b.DataWrites);
         _metrics.Add(FleetCounter.DmaEventSuppression, b.EventSuppression);
-        Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, b.LatencyTicks)), Sender, new DmaCompleted(b.Tag, []), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, b.LatencyTicks)), Sender, new DmaCompleted(b.Tag, []), Self);
     }
 
     private void OnRead(DmaRead r)
@@ -165,7 +164,7 @@ public sealed class HostActor : ReceiveActor
             Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false);
             return;
         }
-        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(r.Tag, data), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(r.Tag, data), Self);
     }
 
     private void OnWrite(DmaWrite w)
@@ -181,7 +180,7 @@ public sealed class HostActor : ReceiveActor
             Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true);
             return;
         }
-        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
     }
 
     private void OnIommuFault(InjectIommuFault f)
@@ -196,7 +195,7 @@ public sealed class HostActor : ReceiveActor
         // The VM's memory is identity-mapped in one piece; take the range out and put it back later.
         Iommu.Domain(f.Pasid).Unmap(start, end - start);
         TellDevices(f.Pasid, new IommuMappingChange(false, start, end - start));
-        Context.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, f.DurationTicks)), Self, new RestoreMapping(f.Pasid, start, end - start), Self);
     }
 
     private static void Preallocate(GuestMemory memory, ulong start, ulong length)
@@ -218,7 +217,7 @@ public sealed class HostActor : ReceiveActor
     private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
     {
         _metrics.Add(FleetCounter.DmaFaults);
-        Context.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
     }
 
     private sealed record RestoreMapping(uint Pasid, ulong Address, ulong Length);

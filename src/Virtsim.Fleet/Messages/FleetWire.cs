@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Blk;
 using Virtsim.Fleet.Messages.Config;
@@ -44,6 +44,9 @@ public static class FleetWire
         return registry;
     }
 
-    /// <summary>A registry with the engine's and the fleet's messages.</summary>
-    public static WireRegistry CreateRegistry() => RegisterAll(WireRegistry.CreateDefault());
+    /// <summary>A registry with every fleet message.</summary>
+    public static WireRegistry CreateRegistry() => RegisterAll(new WireRegistry());
+
+    /// <summary>The shared registry (complete, read-only after construction).</summary>
+    public static WireRegistry Registry { get; } = CreateRegistry();
 }

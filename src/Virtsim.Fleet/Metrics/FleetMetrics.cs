@@ -72,6 +72,24 @@ public sealed class FleetMetrics
         }
     }
 
+    private readonly List<string> _storeFailures = [];
+
+    /// <summary>Records that the store failed a persistent actor: which, doing what, and the store's error.</summary>
+    public void RecordStoreFailure(string persistenceId, string phase, long sequenceNr, Exception cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        lock (_storeFailures) _storeFailures.Add($"{persistenceId}: {phase} at sequence number {sequenceNr} failed: {cause.GetBaseException().Message}");
+    }
+
+    /// <summary>Every store failure recorded, in order.</summary>
+    public IReadOnlyList<string> StoreFailures
+    {
+        get
+        {
+            lock (_storeFailures) return [.. _storeFailures];
+        }
+    }
+
     /// <summary>Every counter by name.</summary>
     public IReadOnlyDictionary<string, long> Snapshot()
     {

@@ -1,5 +1,4 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Messages.Net;
 
 namespace Virtsim.Fleet.Network;
@@ -72,7 +71,7 @@ public sealed class L2SwitchActor : ReceiveActor
             if (!port.Equals(ingress)) Deliver(port, m);
     }
 
-    private void Deliver(IActorRef port, FrameMessage m) => Context.Scheduler.ScheduleTellOnce(_latency, port, m, Self);
+    private void Deliver(IActorRef port, FrameMessage m) => Context.System.Scheduler.ScheduleTellOnce(_latency, port, m, Self);
 
     private static ulong Mac(ReadOnlySpan<byte> mac)
     {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
-using Virtsim.Actors.Persistence;
-using Virtsim.Actors.Wire;
+using Akka.Persistence;
+using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Status;
 using Virtsim.Virtio.Transport;
@@ -55,7 +55,7 @@ public sealed class DeviceImageSerializer : IEventSerializer
     public object Read(string manifest, ReadOnlySpan<byte> payload)
     {
         if (manifest != "d") throw new FormatException($"unknown device event manifest '{manifest}'");
-        var r = new WireReader(payload, null);
+        var r = new WireReader(payload);
         string profile = r.ReadString() ?? throw new FormatException("device image without a profile");
         int msix = checked((int)r.ReadVarUInt64());
         string? driver = r.ReadString();

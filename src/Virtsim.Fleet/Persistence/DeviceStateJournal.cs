@@ -1,4 +1,6 @@
-using Virtsim.Actors.Persistence;
+using Akka.Actor;
+using Akka.Persistence;
+using Virtsim.Fleet.Metrics;
 
 namespace Virtsim.Fleet.Persistence;
 
@@ -9,28 +11,24 @@ namespace Virtsim.Fleet.Persistence;
 /// values only: the model itself stays the device actor's alone. The device crashing stops it; the device's next
 /// incarnation starts a fresh one, which recovers from the store.
 /// </summary>
-public sealed class DeviceStateJournal : PersistentActor
+public sealed class DeviceStateJournal : FleetPersistentActor
 {
     private DeviceImage? _latest;
 
     /// <summary>Creates the journal of the device with persistence id <paramref name="persistenceId"/>.</summary>
-    public DeviceStateJournal(string persistenceId, PersistenceSetup setup) : base(persistenceId, setup)
+    public DeviceStateJournal(string persistenceId, FleetPersistence persistence, FleetMetrics metrics) : base(persistenceId, persistence, metrics)
     {
-        Recover<SnapshotOffer>(o => _latest = (DeviceImage)o.State);
+        Recover<SnapshotOffer>(o => _latest = (DeviceImage)o.Snapshot);
         Recover<DeviceImage>(i => _latest = i);
+        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new DeviceStateRecovered(_latest), Self));
         Command<DeviceImage>(i => Persist(i, recorded =>
         {
             _latest = recorded;
             Context.Parent.Tell(DeviceImageRecorded.Instance, Self);
+            AfterPersisted();
         }));
     }
 
     /// <inheritdoc />
-    protected override IEventSerializer Serializer => DeviceImageSerializer.Instance;
-
-    /// <inheritdoc />
     protected override object SnapshotState() => _latest ?? throw new InvalidOperationException("no device image to snapshot");
-
-    /// <inheritdoc />
-    protected override void OnRecoveryCompleted() => Context.Parent.Tell(new DeviceStateRecovered(_latest), Self);
 }

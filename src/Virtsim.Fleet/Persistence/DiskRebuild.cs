@@ -1,5 +1,5 @@
 using Virtsim.Fleet.Backends;
-using Virtsim.Persistence;
+using Virtsim.Simulation.Persistence;
 using Virtsim.Virtio.Devices.Blk;
 
 namespace Virtsim.Fleet.Persistence;
@@ -11,24 +11,16 @@ namespace Virtsim.Fleet.Persistence;
 /// </summary>
 public static class DiskRebuild
 {
-    /// <summary>A fresh disk of <paramref name="sectorCount"/> sectors holding what the journal of the blk device at <paramref name="path"/> says.</summary>
-    public static async Task<MemoryBlockStore> FromJournalAsync(FleetPersistence persistence, string path, ulong sectorCount, BlkDeviceOptions options,
-        CancellationToken cancellationToken = default)
+    /// <summary>A fresh disk of <paramref name="sectorCount"/> sectors holding <paramref name="snapshot"/> and then <paramref name="events"/>.</summary>
+    public static MemoryBlockStore From(DiskImage? snapshot, IEnumerable<object> events, ulong sectorCount, BlkDeviceOptions options)
     {
-        ArgumentNullException.ThrowIfNull(persistence);
-        string id = persistence.BackendId(path);
+        ArgumentNullException.ThrowIfNull(events);
         var disk = new MemoryBlockStore(sectorCount);
         var server = new BlkBackendServer(disk, options);
-        long from = 1;
-        var snapshot = await persistence.Snapshots.LoadLatestAsync(id, SnapshotCriteria.Any, cancellationToken).ConfigureAwait(false);
-        if (snapshot is not null)
+        snapshot?.ApplyTo(disk);
+        foreach (var e in events)
         {
-            ((DiskImage)DiskSerializer.Instance.Read(snapshot.Manifest, snapshot.Payload.Span)).ApplyTo(disk);
-            from = snapshot.Metadata.SequenceNr + 1;
-        }
-        await foreach (var e in persistence.Journal.ReadAsync(id, from, long.MaxValue, cancellationToken).ConfigureAwait(false))
-        {
-            switch (DiskSerializer.Instance.Read(e.Manifest, e.Payload.Span))
+            switch (e)
             {
                 case DiskChange change:
                     server.Serve(change.ToRequest());
@@ -40,5 +32,17 @@ public static class DiskRebuild
         }
         disk.DropCache(); // whatever was only cached did not survive
         return disk;
+    }
+
+    /// <summary>The disk the journal in a simulation's <paramref name="store"/> holds for the blk device at <paramref name="path"/>.</summary>
+    public static MemoryBlockStore From(SimulationStore store, FleetPersistence persistence, string path, ulong sectorCount, BlkDeviceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(persistence);
+        string id = persistence.BackendId(path);
+        var snapshot = store.Snapshots(id).LastOrDefault();
+        long from = snapshot?.Metadata.SequenceNr ?? 0;
+        var events = store.Events(id).Where(e => e.SequenceNr > from).Select(e => e.Payload);
+        return From((DiskImage?)snapshot?.Snapshot, events, sectorCount, options);
     }
 }

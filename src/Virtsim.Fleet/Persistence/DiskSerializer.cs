@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
-using Virtsim.Actors.Persistence;
-using Virtsim.Actors.Wire;
+using Akka.Persistence;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Persistence;
 
@@ -57,7 +57,7 @@ public sealed class DiskSerializer : IEventSerializer
     /// <inheritdoc />
     public object Read(string manifest, ReadOnlySpan<byte> payload)
     {
-        var r = new WireReader(payload, null);
+        var r = new WireReader(payload);
         switch (manifest)
         {
             case "w":

@@ -1,5 +1,4 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Hosts;

@@ -1,5 +1,5 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Messages.Blk;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.World;
@@ -64,11 +64,11 @@ public sealed class BlkWorkloadActor : ReceiveActor
             if (_phase == Phase.Writing)
             {
                 if (_writesIssued >= _spec.Requests) { if (_outstanding.Count == 0) StartFlush(); break; }
-                long block = Context.Random.NextInt64(_blocks);
+                long block = Context.Random().NextInt64(_blocks);
                 for (int probe = 0; _busyBlocks.Contains(block) && probe < 64; probe++) block = (block + 1) % _blocks;
                 if (_busyBlocks.Contains(block)) break;
                 var data = new byte[_sectorsPerBlock * 512];
-                Context.Random.NextBytes(data);
+                Context.Random().NextBytes(data);
                 Send(BlkRequestType.Out, block, data, Checksum.Of(data), write: true);
                 _writesIssued++;
             }
@@ -103,7 +103,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
     // The guest's vCPU time: a request reaches the driver after the cost of preparing it.
     private void Submit(BlkRequest request)
     {
-        if (_vcpu > TimeSpan.Zero) Context.Scheduler.ScheduleTellOnce(_vcpu, _driver, request, Self);
+        if (_vcpu > TimeSpan.Zero) Context.System.Scheduler.ScheduleTellOnce(_vcpu, _driver, request, Self);
         else _driver.Tell(request, Self);
     }
 

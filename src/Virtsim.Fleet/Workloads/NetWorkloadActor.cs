@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
@@ -15,8 +15,11 @@ namespace Virtsim.Fleet.Workloads;
 /// reported lost in a crash (<see cref="FramesLost"/>, from a crashed backend or device): such a frame is counted in
 /// <see cref="WorkloadResult.DroppedByCrash"/>, and a frame both reported lost and delivered counts as a duplicate.
 /// </summary>
-public sealed class NetWorkloadActor : ReceiveActor
+public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
 {
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>The EtherType the workload uses (IEEE local experimental).</summary>
     public const ushort EtherType = 0x88B5;
 
@@ -70,7 +73,7 @@ public sealed class NetWorkloadActor : ReceiveActor
             _plan.Mac.CopyTo(frame, 6);
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), EtherType);
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(14), _sent++);
-            Context.Random.NextBytes(frame.AsSpan(18, size - 26));
+            Context.Random().NextBytes(frame.AsSpan(18, size - 26));
             BinaryPrimitives.WriteUInt64LittleEndian(frame.AsSpan(size - 8), Checksum.Of(frame.AsSpan(0, size - 8)));
             _result.Issued++;
             _driver.Tell(new FrameMessage(frame), Self);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Tracing;
+using Akka.Actor;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Simulation.Engine;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Persistence;
@@ -23,11 +23,11 @@ public static class FleetRunner
     /// <param name="seed">The simulation seed (scheduling order and every actor's randomness).</param>
     /// <param name="progress">Called after every slice of virtual time; may be null.</param>
     /// <param name="inspect">Called with the built world before it runs (tests inject faults here); may be null.</param>
-    public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress = null, Action<FleetWorld, SimulationDispatcher>? inspect = null) =>
+    public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress = null, Action<FleetWorld, Simulator>? inspect = null) =>
         Run(spec, seed, progress, inspect, out _);
 
     /// <summary>Runs <paramref name="spec"/> with <paramref name="seed"/> and hands back the world for inspection.</summary>
-    public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress, Action<FleetWorld, SimulationDispatcher>? inspect,
+    public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress, Action<FleetWorld, Simulator>? inspect,
         out FleetWorld world) => Run(spec, seed, null, progress, inspect, out world);
 
     /// <summary>
@@ -35,18 +35,24 @@ public static class FleetRunner
     /// <paramref name="persistence"/> (when null: nothing is journaled, unless the spec is
     /// <see cref="WorldSpec.Persistent"/>, which then journals in memory).
     /// </summary>
+    /// <param name="spec">The world.</param>
+    /// <param name="seed">The simulation seed.</param>
+    /// <param name="persistence">The world's persistence, or null.</param>
+    /// <param name="progress">Called after every slice of virtual time; may be null.</param>
+    /// <param name="inspect">Called with the built world before it runs; may be null.</param>
+    /// <param name="world">The world, for inspection after the run.</param>
+    /// <param name="akka">Further Akka.NET settings of the simulated actor system (for example the store's latency), or null.</param>
     public static RunReport Run(WorldSpec spec, int seed, FleetPersistence? persistence, Action<RunProgress>? progress,
-        Action<FleetWorld, SimulationDispatcher>? inspect, out FleetWorld world)
+        Action<FleetWorld, Simulator>? inspect, out FleetWorld world, Akka.Configuration.Config? akka = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (persistence is null && spec.Persistent) persistence = FleetPersistence.InMemory();
+        if (persistence is null && spec.Persistent) persistence = FleetPersistence.Default;
         var wall = Stopwatch.StartNew();
-        var sim = new SimulationDispatcher(seed);
-        using var system = ActorSystem.Create("fleet", new ActorSystemOptions { Dispatcher = sim, Seed = seed });
-        var trace = new TraceHash();
-        system.AddTrace(trace);
+        using var sim = new Simulator(seed);
+        var system = sim.CreateSystem("fleet", akka is null ? FleetReference.Akka : akka.WithFallback(FleetReference.Akka));
         var metrics = new FleetMetrics();
         world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
+        world.Store = sim.Store;
         var w = world;
         foreach (var fault in spec.Faults)
         {
@@ -54,7 +60,7 @@ public static class FleetRunner
             var f = fault;
             string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
             object message = f.Kind == ScheduledFaultKind.DeviceCrash ? new CrashDevice(reason) : new CrashBackend(reason);
-            sim.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(message, null));
+            system.Scheduler.Advanced.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(message, ActorRefs.NoSender));
         }
         inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
@@ -71,13 +77,11 @@ public static class FleetRunner
         }
         var virtualTime = sim.Elapsed;
         wall.Stop();
-        system.RemoveTrace(trace);
-
-        return Report(spec, seed, world, metrics, trace.Value, trace.Count, virtualTime, wall.Elapsed);
+        return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed);
     }
 
     /// <summary>
-    /// Runs <paramref name="spec"/> in real time on a <see cref="ThreadedDispatcher"/> (the thread pool): the same
+    /// Runs <paramref name="spec"/> in real time on Akka.NET's own dispatchers (the thread pool): the same
     /// actors as under simulation, each actor's state touched by one thread at a time. Waits until every workload
     /// finished, no request completed for <paramref name="stallTimeout"/>, or <paramref name="timeout"/>. Timers are
     /// real (vendor costs of microseconds take the timer resolution), so the run is slower than simulated and not
@@ -95,7 +99,9 @@ public static class FleetRunner
         ArgumentNullException.ThrowIfNull(spec);
         var wall = Stopwatch.StartNew();
         var metrics = new FleetMetrics();
-        var system = ActorSystem.Create("fleet", new ActorSystemOptions { Dispatcher = new ThreadedDispatcher(), Seed = seed });
+        var config = Akka.Configuration.ConfigurationFactory.ParseString($"virtsim.actors.seed = {seed}\nakka.loglevel = WARNING\nakka.log-dead-letters = off")
+            .WithFallback(FleetReference.Akka);
+        var system = ActorSystem.Create("fleet", config);
         try
         {
             world = FleetWorld.Build(system, spec, metrics, threaded: true);
@@ -112,7 +118,7 @@ public static class FleetRunner
         }
         finally
         {
-            system.Dispose();
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
         }
         wall.Stop();
         return Report(spec, seed, world, metrics, 0, 0, wall.Elapsed, wall.Elapsed);

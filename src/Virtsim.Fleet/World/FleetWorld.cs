@@ -1,7 +1,4 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Addressing;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
 using Virtsim.Fleet.Metrics;
@@ -41,6 +38,9 @@ public sealed class FleetWorld
     /// <summary>Where devices and backends journal their state, or null.</summary>
     public FleetPersistence? Persistence { get; }
 
+    /// <summary>The simulation's store of journals and snapshots (simulated runs only), for inspection after a run.</summary>
+    public Virtsim.Simulation.Persistence.SimulationStore? Store { get; internal set; }
+
     /// <summary>The L2 switch.</summary>
     public IActorRef Network { get; }
 
@@ -62,7 +62,7 @@ public sealed class FleetWorld
     {
         var parts = path.Split('/');
         if (parts.Length != 3) throw new ArgumentException($"'{path}' is not host/vm/device", nameof(path));
-        return System.ResolveActorRef(System.UserGuardian.Path.Child(parts[0]).Child($"{parts[1]}-{parts[2]}"));
+        return System.ResolveLocal(System.UserGuardianPath().Child(parts[0]).Child($"{parts[1]}-{parts[2]}"));
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed record WorldSpec
     /// <summary>A run that completes no request for this long (virtual time) is stuck and stops.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Actors.Dispatch.SimulationDispatcher}?)"/>, inject them).</summary>
+    /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Simulation.Engine.Simulator}?)"/>, inject them).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 
     /// <summary>

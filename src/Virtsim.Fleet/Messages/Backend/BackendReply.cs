@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Backend;
 
@@ -7,7 +7,7 @@ namespace Virtsim.Fleet.Messages.Backend;
 /// <param name="Queue">The request's virtqueue.</param>
 /// <param name="Written">The used length to report to the driver (bytes written into the chain).</param>
 /// <param name="Writable">The bytes of the chain's whole device-writable part (data in, then the status byte last).</param>
-public sealed record BackendReply(ulong Tag, ushort Queue, uint Written, byte[] Writable) : IWireMessage<BackendReply>
+public sealed record BackendReply(ulong Tag, ushort Queue, uint Written, byte[] Writable) : IBackendProtocol, IWireMessage<BackendReply>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.BackendReply;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Backend;
 
@@ -16,7 +16,7 @@ namespace Virtsim.Fleet.Messages.Backend;
 /// <param name="WritableLength">Length of the chain's device-writable part (data in + status byte).</param>
 /// <param name="Readable">The chain's driver-readable part (header + data out).</param>
 public sealed record BackendRequest(ulong Tag, ushort Queue, ulong FeaturesLow, ulong FeaturesHigh, bool Writeback, uint WritableLength,
-    byte[] Readable) : IWireMessage<BackendRequest>
+    byte[] Readable) : IBackendProtocol, IWireMessage<BackendRequest>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.BackendRequest;

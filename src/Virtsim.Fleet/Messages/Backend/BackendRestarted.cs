@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Backend;
 
@@ -7,7 +7,7 @@ namespace Virtsim.Fleet.Messages.Backend;
 /// whatever the crashed incarnation held was lost.
 /// </summary>
 /// <param name="Reason">The failure that made the supervisor restart it.</param>
-public sealed record BackendRestarted(string Reason) : IWireMessage<BackendRestarted>
+public sealed record BackendRestarted(string Reason) : IBackendProtocol, IWireMessage<BackendRestarted>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.BackendRestarted;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Backend;
 
@@ -7,7 +7,7 @@ namespace Virtsim.Fleet.Messages.Backend;
 /// vhost-user process or a VF's firmware dies; its supervisor, the device actor, restarts it.
 /// </summary>
 /// <param name="Reason">Why, for the error log.</param>
-public sealed record CrashBackend(string Reason) : IWireMessage<CrashBackend>
+public sealed record CrashBackend(string Reason) : IBackendProtocol, IWireMessage<CrashBackend>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.CrashBackend;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Blk;
 
@@ -6,7 +6,7 @@ namespace Virtsim.Fleet.Messages.Blk;
 /// <param name="Id">The request id.</param>
 /// <param name="Status">The virtio-blk status byte (OK 0, IOERR 1, UNSUPP 2).</param>
 /// <param name="Data">For IN the bytes read; empty otherwise.</param>
-public sealed record BlkCompletion(ulong Id, byte Status, byte[] Data) : IWireMessage<BlkCompletion>
+public sealed record BlkCompletion(ulong Id, byte Status, byte[] Data) : IBlkProtocol, IWireMessage<BlkCompletion>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.BlkCompletion;

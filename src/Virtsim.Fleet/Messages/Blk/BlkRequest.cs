@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Blk;
 
@@ -10,7 +10,7 @@ namespace Virtsim.Fleet.Messages.Blk;
 /// <param name="Type">A <see cref="Virtsim.Virtio.Devices.Blk.BlkRequestType"/> value (IN, OUT, FLUSH).</param>
 /// <param name="Sector">The first 512-byte sector.</param>
 /// <param name="Data">For OUT the bytes to write; for IN only the length matters (a multiple of 512).</param>
-public sealed record BlkRequest(ulong Id, uint Type, ulong Sector, byte[] Data) : IWireMessage<BlkRequest>
+public sealed record BlkRequest(ulong Id, uint Type, ulong Sector, byte[] Data) : IBlkProtocol, IWireMessage<BlkRequest>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.BlkRequest;

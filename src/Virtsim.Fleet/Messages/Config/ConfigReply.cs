@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Config;
 
@@ -10,7 +10,7 @@ namespace Virtsim.Fleet.Messages.Config;
 /// <param name="Value1">Second result.</param>
 /// <param name="Reason">Why the operation failed, or null.</param>
 public sealed record ConfigReply(uint Tag, ConfigOperation Operation, bool Ok, ulong Value0 = 0, ulong Value1 = 0, string? Reason = null)
-    : IWireMessage<ConfigReply>
+    : IConfigProtocol, IWireMessage<ConfigReply>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.ConfigReply;

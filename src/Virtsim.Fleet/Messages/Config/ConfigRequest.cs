@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Config;
 
@@ -15,7 +15,7 @@ namespace Virtsim.Fleet.Messages.Config;
 /// <param name="Value1">Second operand.</param>
 /// <param name="Value2">Third operand.</param>
 public sealed record ConfigRequest(uint Tag, ConfigOperation Operation, ushort Index = 0, ushort Size = 0, ushort Vector = 0xFFFF,
-    ulong Value0 = 0, ulong Value1 = 0, ulong Value2 = 0) : IWireMessage<ConfigRequest>
+    ulong Value0 = 0, ulong Value1 = 0, ulong Value2 = 0) : IConfigProtocol, IWireMessage<ConfigRequest>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.ConfigRequest;

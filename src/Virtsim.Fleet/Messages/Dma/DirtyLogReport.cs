@@ -1,11 +1,11 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Dma;
 
 /// <summary>The answer to <see cref="QueryDirtyLog"/>.</summary>
 /// <param name="Pasid">The VM's IOMMU domain.</param>
 /// <param name="DirtyPages">Dirty 4 KiB pages (-1 when the host has no such VM).</param>
-public sealed record DirtyLogReport(uint Pasid, int DirtyPages) : IWireMessage<DirtyLogReport>
+public sealed record DirtyLogReport(uint Pasid, int DirtyPages) : IDmaProtocol, IWireMessage<DirtyLogReport>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.DirtyLogReport;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Dma;
 
@@ -19,7 +19,7 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// <param name="Bytes">Payload bytes moved.</param>
 /// <param name="LatencyTicks">The virtual time the transactions take (100 ns ticks).</param>
 public sealed record DmaBatch(ulong Tag, ushort Queue, uint Descriptors, uint RingIndex, uint RingEntries, uint DataReads, uint DataWrites,
-    uint EventSuppression, ulong Bytes, long LatencyTicks) : IWireMessage<DmaBatch>
+    uint EventSuppression, ulong Bytes, long LatencyTicks) : IDmaProtocol, IWireMessage<DmaBatch>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.DmaBatch;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Virtio.Memory;
 
 namespace Virtsim.Fleet.Messages.Dma;
@@ -8,7 +8,7 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// <param name="Fault">Why.</param>
 /// <param name="Address">The faulting address.</param>
 /// <param name="IsWrite">True when the access was a write.</param>
-public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address, bool IsWrite) : IWireMessage<DmaFaulted>
+public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address, bool IsWrite) : IDmaProtocol, IWireMessage<DmaFaulted>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.DmaFaulted;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Dma;
 
@@ -11,7 +11,7 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// <param name="Pasid">The IOMMU domain (one per VM).</param>
 /// <param name="Address">The IO-virtual address.</param>
 /// <param name="Length">Bytes to read (at most 1 MiB).</param>
-public sealed record DmaRead(ulong Tag, uint Pasid, ulong Address, uint Length) : IWireMessage<DmaRead>
+public sealed record DmaRead(ulong Tag, uint Pasid, ulong Address, uint Length) : IDmaProtocol, IWireMessage<DmaRead>
 {
     /// <summary>The largest single DMA transfer.</summary>
     public const uint MaxLength = 1 << 20;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Dma;
 
@@ -11,7 +11,7 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// <param name="Pasid">The IOMMU domain (one per VM).</param>
 /// <param name="Address">The IO-virtual address.</param>
 /// <param name="Data">The bytes to write (treated as immutable once sent).</param>
-public sealed record DmaWrite(ulong Tag, uint Pasid, ulong Address, byte[] Data) : IWireMessage<DmaWrite>
+public sealed record DmaWrite(ulong Tag, uint Pasid, ulong Address, byte[] Data) : IDmaProtocol, IWireMessage<DmaWrite>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.DmaWrite;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Dma;
 
@@ -8,7 +8,7 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// </summary>
 /// <param name="Pasid">The VM's IOMMU domain.</param>
 /// <param name="Clear">True to clear the log after reading it.</param>
-public sealed record QueryDirtyLog(uint Pasid, bool Clear = false) : IWireMessage<QueryDirtyLog>
+public sealed record QueryDirtyLog(uint Pasid, bool Clear = false) : IDmaProtocol, IWireMessage<QueryDirtyLog>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.QueryDirtyLog;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Doorbell;
 
@@ -10,7 +10,7 @@ namespace Virtsim.Fleet.Messages.Doorbell;
 /// <param name="Queue">The virtqueue index.</param>
 /// <param name="NotificationData">The notification value; meaningful only when <paramref name="HasNotificationData"/>.</param>
 /// <param name="HasNotificationData">True when the driver wrote a full notification value.</param>
-public sealed record DoorbellMessage(ushort Queue, uint NotificationData = 0, bool HasNotificationData = false) : IWireMessage<DoorbellMessage>
+public sealed record DoorbellMessage(ushort Queue, uint NotificationData = 0, bool HasNotificationData = false) : IDoorbellProtocol, IWireMessage<DoorbellMessage>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.Doorbell;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Faults;
 
@@ -8,7 +8,7 @@ namespace Virtsim.Fleet.Messages.Faults;
 /// from its journal. The device's backend and journal children stop with it and start afresh.
 /// </summary>
 /// <param name="Reason">Why, for the error log.</param>
-public sealed record CrashDevice(string Reason) : IWireMessage<CrashDevice>
+public sealed record CrashDevice(string Reason) : IFaultProtocol, IWireMessage<CrashDevice>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.CrashDevice;

@@ -1,11 +1,11 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Faults;
 
 /// <summary>Injects <paramref name="Kind"/> into queue <paramref name="Queue"/> (simulator -> transport endpoint -> queue).</summary>
 /// <param name="Kind">The fault.</param>
 /// <param name="Queue">The virtqueue index.</param>
-public sealed record InjectFault(FaultKind Kind, ushort Queue) : IWireMessage<InjectFault>
+public sealed record InjectFault(FaultKind Kind, ushort Queue) : IFaultProtocol, IWireMessage<InjectFault>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.InjectFault;

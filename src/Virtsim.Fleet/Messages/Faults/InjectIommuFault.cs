@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Faults;
 
@@ -12,7 +12,7 @@ namespace Virtsim.Fleet.Messages.Faults;
 /// <param name="Address">The first IO-virtual address.</param>
 /// <param name="Length">Bytes.</param>
 /// <param name="DurationTicks">How long the range stays unmapped (100 ns ticks).</param>
-public sealed record InjectIommuFault(uint Pasid, ulong Address, ulong Length, long DurationTicks) : IWireMessage<InjectIommuFault>
+public sealed record InjectIommuFault(uint Pasid, ulong Address, ulong Length, long DurationTicks) : IFaultProtocol, IWireMessage<InjectIommuFault>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.InjectIommuFault;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Faults;
 
@@ -11,7 +11,7 @@ namespace Virtsim.Fleet.Messages.Faults;
 /// <param name="Mapped">True to map the range, false to unmap it.</param>
 /// <param name="Address">The first IO-virtual (= guest-physical) address.</param>
 /// <param name="Length">Bytes.</param>
-public sealed record IommuMappingChange(bool Mapped, ulong Address, ulong Length) : IWireMessage<IommuMappingChange>
+public sealed record IommuMappingChange(bool Mapped, ulong Address, ulong Length) : IFaultProtocol, IWireMessage<IommuMappingChange>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.IommuMappingChange;

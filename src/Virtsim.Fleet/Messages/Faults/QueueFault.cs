@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Faults;
 
@@ -8,7 +8,7 @@ namespace Virtsim.Fleet.Messages.Faults;
 /// </summary>
 /// <param name="Queue">The virtqueue index.</param>
 /// <param name="Reason">The core's <c>QueueError.Reason</c>.</param>
-public sealed record QueueFault(ushort Queue, string Reason) : IWireMessage<QueueFault>
+public sealed record QueueFault(ushort Queue, string Reason) : IFaultProtocol, IWireMessage<QueueFault>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.QueueFault;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Interrupt;
 
@@ -9,7 +9,7 @@ namespace Virtsim.Fleet.Messages.Interrupt;
 /// <param name="Kind">MSI-X or line.</param>
 /// <param name="Vector">The MSI-X vector; 0xFFFF for the line.</param>
 /// <param name="Data">The MSI-X message data the driver programmed (0 for the line).</param>
-public sealed record InterruptMessage(InterruptKind Kind, ushort Vector, uint Data = 0) : IWireMessage<InterruptMessage>
+public sealed record InterruptMessage(InterruptKind Kind, ushort Vector, uint Data = 0) : IInterruptProtocol, IWireMessage<InterruptMessage>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.Interrupt;

@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 
 namespace Virtsim.Fleet.Messages.Interrupt;
 
@@ -7,7 +7,7 @@ namespace Virtsim.Fleet.Messages.Interrupt;
 /// (queue -> endpoint); the endpoint turns it into an MSI-X vector or an ISR bit and the line.
 /// </summary>
 /// <param name="Queue">The virtqueue index.</param>
-public sealed record UsedBufferNotification(ushort Queue) : IWireMessage<UsedBufferNotification>
+public sealed record UsedBufferNotification(ushort Queue) : IInterruptProtocol, IWireMessage<UsedBufferNotification>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.UsedBufferNotification;

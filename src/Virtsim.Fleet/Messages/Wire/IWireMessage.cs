@@ -1,4 +1,4 @@
-namespace Virtsim.Actors.Wire;
+namespace Virtsim.Fleet.Messages.Wire;
 
 /// <summary>
 /// A message with a compact binary wire form, so it can cross process and machine boundaries unchanged.
@@ -15,8 +15,7 @@ public interface IWireMessage
 public interface IWireMessage<TSelf> : IWireMessage where TSelf : IWireMessage<TSelf>
 {
     /// <summary>
-    /// The type's id on the wire, unique within a registry. Ids below <see cref="WireRegistry.FirstUserTypeId"/>
-    /// are reserved for the engine's own messages.
+    /// The type's id on the wire (the Akka.NET serializer's manifest), unique within a registry.
     /// </summary>
     static abstract ushort WireTypeId { get; }
 

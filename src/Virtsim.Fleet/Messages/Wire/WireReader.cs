@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Virtsim.Actors.Addressing;
-using Virtsim.Actors.Refs;
 
-namespace Virtsim.Actors.Wire;
+namespace Virtsim.Fleet.Messages.Wire;
 
 /// <summary>
 /// Reads the fields written by <see cref="WireWriter"/> from a span. Any malformed input throws
@@ -17,14 +15,12 @@ public ref struct WireReader
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private readonly ReadOnlySpan<byte> _data;
-    private readonly IActorRefResolver? _resolver;
     private int _pos;
 
-    /// <summary>Creates a reader over <paramref name="data"/>; refs are resolved through <paramref name="resolver"/>.</summary>
-    public WireReader(ReadOnlySpan<byte> data, IActorRefResolver? resolver)
+    /// <summary>Creates a reader over <paramref name="data"/>.</summary>
+    public WireReader(ReadOnlySpan<byte> data)
     {
         _data = data;
-        _resolver = resolver;
         _pos = 0;
     }
 
@@ -87,19 +83,6 @@ public ref struct WireReader
         {
             throw new WireFormatException($"Invalid UTF-8 string ending at offset {_pos}.");
         }
-    }
-
-    /// <summary>Reads an actor ref (or null) and resolves it.</summary>
-    public IActorRef? ReadActorRef()
-    {
-        var text = ReadString();
-        if (text is null) return null;
-        var uid = ReadVarInt64();
-        if (!ActorPath.TryParse(text, out var path))
-            throw new WireFormatException($"Invalid actor path '{text}'.");
-        if (_resolver is null)
-            throw new WireFormatException("The message carries an actor ref but no resolver was given.");
-        return _resolver.ResolveActorRef(path, uid);
     }
 
     private ReadOnlySpan<byte> Take(int count)

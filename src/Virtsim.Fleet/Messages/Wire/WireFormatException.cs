@@ -1,4 +1,4 @@
-namespace Virtsim.Actors.Wire;
+namespace Virtsim.Fleet.Messages.Wire;
 
 /// <summary>
 /// Thrown when bytes do not form a valid wire message (truncated, unknown type id, bad length, trailing bytes).

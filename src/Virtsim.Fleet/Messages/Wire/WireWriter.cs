@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Virtsim.Actors.Refs;
 
-namespace Virtsim.Actors.Wire;
+namespace Virtsim.Fleet.Messages.Wire;
 
 /// <summary>
 /// Writes wire fields into an <see cref="IBufferWriter{T}"/>: LEB128 variable-length unsigned integers, zig-zag
@@ -71,17 +70,5 @@ public ref struct WireWriter
         WriteVarUInt64((ulong)count + 1);
         var written = Encoding.UTF8.GetBytes(value, _output.GetSpan(count));
         _output.Advance(written);
-    }
-
-    /// <summary>Writes an actor ref (or null) as its path text and uid.</summary>
-    public void WriteActorRef(IActorRef? actor)
-    {
-        if (actor is null)
-        {
-            WriteString(null);
-            return;
-        }
-        WriteString(actor.Path.ToString());
-        WriteVarInt64(actor.Uid);
     }
 }
