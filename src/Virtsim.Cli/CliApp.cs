@@ -128,23 +128,33 @@ public static class CliApp
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"simulating {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
-                    report = FleetRunner.Run(spec, seed, persistence, p =>
+                    report = FleetRunner.Run(spec, seed, new RunOptions
                     {
-                        task.Value = p.WorkloadsDone;
-                        task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
-                    }, null, out _, SimulationSettings(node));
+                        Persistence = persistence,
+                        Akka = SimulationSettings(node),
+                        Progress = p =>
+                        {
+                            task.Value = p.WorkloadsDone;
+                            task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
+                        },
+                    }, out _);
                     task.Value = task.MaxValue;
                 });
         }
         else
         {
             var lastLine = TimeSpan.FromMilliseconds(-1);
-            report = FleetRunner.Run(spec, seed, persistence, p =>
+            report = FleetRunner.Run(spec, seed, new RunOptions
             {
-                if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
-                lastLine = p.VirtualTime;
-                stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
-            }, null, out _, SimulationSettings(node));
+                Persistence = persistence,
+                Akka = SimulationSettings(node),
+                Progress = p =>
+                {
+                    if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
+                    lastLine = p.VirtualTime;
+                    stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
+                },
+            }, out _);
         }
 
         WriteTable(report, stdout, terminal && !json);
@@ -157,8 +167,7 @@ public static class CliApp
 
     // The node's settings a simulated actor system takes: the store's virtual latency.
     private static Akka.Configuration.Config SimulationSettings(NodeSettings node) =>
-        Akka.Configuration.ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture,
-            $"virtsim.simulation.journal.latency = {node.SimulatedStoreLatency.Ticks * 100}ns\nvirtsim.simulation.snapshot-store.latency = {node.SimulatedStoreLatency.Ticks * 100}ns"));
+        Virtsim.Simulation.Engine.Simulator.StoreLatency(node.SimulatedStoreLatency);
 
     private static void WriteTable(RunReport r, TextWriter stdout, bool ansi)
     {

@@ -24,32 +24,30 @@ public static class FleetRunner
     /// <param name="progress">Called after every slice of virtual time; may be null.</param>
     /// <param name="inspect">Called with the built world before it runs (tests inject faults here); may be null.</param>
     public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress = null, Action<FleetWorld, Simulator>? inspect = null) =>
-        Run(spec, seed, progress, inspect, out _);
+        Run(spec, seed, new RunOptions { Progress = progress, Inspect = inspect }, out _);
 
     /// <summary>Runs <paramref name="spec"/> with <paramref name="seed"/> and hands back the world for inspection.</summary>
     public static RunReport Run(WorldSpec spec, int seed, Action<RunProgress>? progress, Action<FleetWorld, Simulator>? inspect,
-        out FleetWorld world) => Run(spec, seed, null, progress, inspect, out world);
+        out FleetWorld world) => Run(spec, seed, new RunOptions { Progress = progress, Inspect = inspect }, out world);
 
     /// <summary>
-    /// Runs <paramref name="spec"/> with <paramref name="seed"/>, devices and backends journaling to
+    /// Runs <paramref name="spec"/> with <paramref name="seed"/>, devices and backends journaling under
     /// <paramref name="persistence"/> (when null: nothing is journaled, unless the spec is
-    /// <see cref="WorldSpec.Persistent"/>, which then journals in memory).
+    /// <see cref="WorldSpec.Persistent"/>, which then journals with the default settings).
     /// </summary>
-    /// <param name="spec">The world.</param>
-    /// <param name="seed">The simulation seed.</param>
-    /// <param name="persistence">The world's persistence, or null.</param>
-    /// <param name="progress">Called after every slice of virtual time; may be null.</param>
-    /// <param name="inspect">Called with the built world before it runs; may be null.</param>
-    /// <param name="world">The world, for inspection after the run.</param>
-    /// <param name="akka">Further Akka.NET settings of the simulated actor system (for example the store's latency), or null.</param>
     public static RunReport Run(WorldSpec spec, int seed, FleetPersistence? persistence, Action<RunProgress>? progress,
-        Action<FleetWorld, Simulator>? inspect, out FleetWorld world, Akka.Configuration.Config? akka = null)
+        Action<FleetWorld, Simulator>? inspect, out FleetWorld world) =>
+        Run(spec, seed, new RunOptions { Persistence = persistence, Progress = progress, Inspect = inspect }, out world);
+
+    /// <summary>Runs <paramref name="spec"/> with <paramref name="seed"/> under a new <see cref="Simulator"/>, as <paramref name="options"/> say.</summary>
+    public static RunReport Run(WorldSpec spec, int seed, RunOptions options, out FleetWorld world)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (persistence is null && spec.Persistent) persistence = FleetPersistence.Default;
+        ArgumentNullException.ThrowIfNull(options);
+        var persistence = options.Persistence ?? (spec.Persistent ? FleetPersistence.Default : null);
         var wall = Stopwatch.StartNew();
-        using var sim = new Simulator(seed);
-        var system = sim.CreateSystem("fleet", akka is null ? FleetReference.Akka : akka.WithFallback(FleetReference.Akka));
+        using var sim = new Simulator(seed, store: options.Store);
+        var system = sim.CreateSystem("fleet", options.Akka is null ? FleetReference.Akka : options.Akka.WithFallback(FleetReference.Akka));
         var metrics = new FleetMetrics();
         world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
         world.Store = sim.Store;
@@ -60,9 +58,9 @@ public static class FleetRunner
             var f = fault;
             string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
             object message = f.Kind == ScheduledFaultKind.DeviceCrash ? new CrashDevice(reason) : new CrashBackend(reason);
-            system.Scheduler.Advanced.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(message, ActorRefs.NoSender));
+            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(message, ActorRefs.NoSender));
         }
-        inspect?.Invoke(world, sim);
+        options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
         long lastRequests = -1;
         var lastProgress = TimeSpan.Zero;
@@ -70,7 +68,7 @@ public static class FleetRunner
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
             bool idle = !sim.RunUntil(() => w.AllDone, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
-            progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
+            options.Progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
             if (idle) break;
             if (metrics.Requests != lastRequests) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
             else if (sim.Elapsed - lastProgress > spec.StallTimeout) break; // stuck (e.g. poll timers spinning): report it

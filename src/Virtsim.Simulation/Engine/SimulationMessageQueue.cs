@@ -62,7 +62,7 @@ public sealed class SimulationMessageQueue : IMessageQueue, IUnboundedDequeBased
         Count--;
         // Hashed once per actor: the path is the same for every message, and computing it allocates.
         if (_receiverHash == 0) _receiverHash = TraceHash.Of(TracePath.Of(_owner.Path));
-        _simulator.Delivered(_receiverHash, _owner, envelope.Message);
+        _simulator.Delivered(_receiverHash, _owner, envelope);
         return true;
     }
 

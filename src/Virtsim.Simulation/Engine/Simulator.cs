@@ -46,14 +46,18 @@ public sealed class Simulator : IDisposable
     /// <summary>Creates a simulator; the calling thread becomes the simulation thread.</summary>
     /// <param name="seed">The seed of the interleaving and of every actor system's random source; print it so a run can be replayed.</param>
     /// <param name="epoch">Wall-clock time at virtual zero (default <see cref="DefaultEpoch"/>).</param>
-    public Simulator(int seed, DateTimeOffset? epoch = null)
+    /// <param name="store">
+    /// The journals and snapshots to start from (another simulator's <see cref="Store"/>, as a store that survived a
+    /// whole run), or null for an empty one.
+    /// </param>
+    public Simulator(int seed, DateTimeOffset? epoch = null, SimulationStore? store = null)
     {
         Seed = seed;
         Epoch = epoch ?? DefaultEpoch;
         _random = new Random(seed);
         Id = "sim-" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         Registry[Id] = this;
-        Store = new SimulationStore();
+        Store = store ?? new SimulationStore();
     }
 
     /// <summary>The seed of this run.</summary>
@@ -98,6 +102,17 @@ public sealed class Simulator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(observer);
         _observers.Add(observer);
+    }
+
+    /// <summary>
+    /// The settings that make every journal and snapshot store call of a simulated system take
+    /// <paramref name="latency"/> of virtual time (as a real store's round trip would).
+    /// </summary>
+    public static Config StoreLatency(TimeSpan latency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
+        var ns = (latency.Ticks * 100).ToString(CultureInfo.InvariantCulture);
+        return ConfigurationFactory.ParseString($"virtsim.simulation.journal.latency = {ns}ns\nvirtsim.simulation.snapshot-store.latency = {ns}ns");
     }
 
     /// <summary>
@@ -205,6 +220,16 @@ public sealed class Simulator : IDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="action"/> on the simulation thread after <paramref name="delay"/> of virtual time (a fault
+    /// to inject, a probe to take), in order with every other timer.
+    /// </summary>
+    public void Schedule(TimeSpan delay, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        AddTimer(delay, VirtualTimer.Of(0, null, action), "an action");
+    }
+
+    /// <summary>
     /// Asks <paramref name="target"/> and runs until it answers, with the timeout in virtual time. (Akka.NET's own
     /// Ask times out on a real-time CancellationTokenSource, which a simulated run must not depend on.)
     /// </summary>
@@ -291,8 +316,9 @@ public sealed class Simulator : IDisposable
     }
 
     /// <summary>Records a delivery into the trace hash and tells the observers.</summary>
-    internal void Delivered(ulong receiverHash, IActorRef receiver, object message)
+    internal void Delivered(ulong receiverHash, IActorRef receiver, in Envelope envelope)
     {
+        var message = envelope.Message;
         var type = message.GetType();
         if (!_typeHashes.TryGetValue(type, out var typeHash))
         {
@@ -301,7 +327,7 @@ public sealed class Simulator : IDisposable
         }
         _trace.Add(receiverHash, typeHash, _now);
         if (_observers.Count == 0) return;
-        foreach (var o in _observers) o.OnDelivered(Elapsed, receiver, message);
+        foreach (var o in _observers) o.OnDelivered(Elapsed, envelope.Sender, receiver, message);
     }
 
     private void EnsureSimulationThread(string what)

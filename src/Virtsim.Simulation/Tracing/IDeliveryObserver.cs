@@ -10,7 +10,8 @@ public interface IDeliveryObserver
 {
     /// <summary>Called once per delivered message, just before the actor handles it.</summary>
     /// <param name="at">The virtual time.</param>
+    /// <param name="sender">The sender (<see cref="ActorRefs.NoSender"/> or dead letters when none).</param>
     /// <param name="receiver">The receiving actor.</param>
     /// <param name="message">The message.</param>
-    void OnDelivered(TimeSpan at, IActorRef receiver, object message);
+    void OnDelivered(TimeSpan at, IActorRef sender, IActorRef receiver, object message);
 }

@@ -17,6 +17,6 @@ public sealed class TraceRecorder : IDeliveryObserver
     public IReadOnlyList<TraceEntry> Entries => _entries;
 
     /// <inheritdoc />
-    public void OnDelivered(TimeSpan at, IActorRef receiver, object message) =>
+    public void OnDelivered(TimeSpan at, IActorRef sender, IActorRef receiver, object message) =>
         _entries.Add(new TraceEntry(at, TracePath.Of(receiver.Path), message.GetType().FullName ?? message.GetType().Name));
 }

@@ -24,7 +24,7 @@ public class BackendCrashTests
         return FleetRunner.Run(Worlds.OneDevice(device), seed, null, (w, sim) =>
         {
             foreach (var at in times)
-                sim.ScheduleOnce(at, () => w.Endpoint(Path).Tell(new CrashBackend("injected"), null));
+                sim.Schedule(at, () => w.Endpoint(Path).Tell(new CrashBackend("injected"), null));
         }, out world);
     }
 
@@ -58,10 +58,10 @@ public class BackendCrashTests
         var device = CrashLoad.Device("swift-vhost", 1500);
         var report = FleetRunner.Run(Worlds.OneDevice(device), 13, null, (w, sim) =>
         {
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(300), () => w.Endpoint(Path).Tell(new CrashBackend("before"), null));
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(600), () => w.Endpoint(Path).Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(601), () => w.Endpoint(Path).Tell(new CrashBackend("during"), null));
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(1500), () => w.Endpoint(Path).Tell(new CrashBackend("after"), null));
+            sim.Schedule(TimeSpan.FromMicroseconds(300), () => w.Endpoint(Path).Tell(new CrashBackend("before"), null));
+            sim.Schedule(TimeSpan.FromMicroseconds(600), () => w.Endpoint(Path).Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
+            sim.Schedule(TimeSpan.FromMicroseconds(601), () => w.Endpoint(Path).Tell(new CrashBackend("during"), null));
+            sim.Schedule(TimeSpan.FromMicroseconds(1500), () => w.Endpoint(Path).Tell(new CrashBackend("after"), null));
         }, out var world);
 
         Assert.True(report.Completed, report.ToJson());
@@ -94,7 +94,7 @@ public class BackendCrashTests
         var report = FleetRunner.Run(Worlds.OneDevice(device) with { MaxVirtualTime = TimeSpan.FromMilliseconds(3) }, 1, null, (w, sim) =>
         {
             for (int i = 0; i <= TransportEndpointActor.MaxBackendRestarts; i++)
-                sim.ScheduleOnce(TimeSpan.FromMicroseconds(100 + i), () => w.Endpoint(Path).Tell(new CrashBackend("again"), null));
+                sim.Schedule(TimeSpan.FromMicroseconds(100 + i), () => w.Endpoint(Path).Tell(new CrashBackend("again"), null));
         }, out var world);
 
         Assert.False(report.Completed);

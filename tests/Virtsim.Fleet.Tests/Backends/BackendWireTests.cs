@@ -1,4 +1,4 @@
-using Virtsim.Actors.Wire;
+using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Fleet.Messages;
 using Virtsim.Fleet.Messages.Backend;
 
@@ -8,7 +8,7 @@ public class BackendWireTests
 {
     private static readonly WireRegistry Registry = FleetWire.CreateRegistry();
 
-    private static T RoundTrip<T>(T message) where T : IWireMessage => (T)Registry.Read(Registry.ToBytes(message), null);
+    private static T RoundTrip<T>(T message) where T : IWireMessage => (T)Registry.Read(Registry.ToBytes(message));
 
     [Fact]
     public void Backend_messages_round_trip_field_for_field()

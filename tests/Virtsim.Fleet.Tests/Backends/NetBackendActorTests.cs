@@ -1,7 +1,7 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Simulation.Environment;
+using Virtsim.Simulation.Engine;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Net;
@@ -26,12 +26,12 @@ public class NetBackendActorTests
     private sealed class Probe : ReceiveActor
     {
         public Probe(List<(long Ticks, object Message, IActorRef Sender)> inbox) =>
-            ReceiveAny(m => inbox.Add((Context.Clock.Elapsed.Ticks, m, Sender)));
+            ReceiveAny(m => inbox.Add((Context.Clock().Elapsed.Ticks, m, Sender)));
     }
 
     private sealed class Rig : IDisposable
     {
-        public readonly SimulationDispatcher Sim = new(1);
+        public readonly Simulator Sim = new(1);
         public readonly ActorSystem System;
         public readonly FleetMetrics Metrics = new();
         public readonly List<(long Ticks, object Message, IActorRef Sender)> AtSwitch = [];
@@ -40,7 +40,7 @@ public class NetBackendActorTests
 
         public Rig(BackendKind kind)
         {
-            System = ActorSystem.Create("t", new ActorSystemOptions { Dispatcher = Sim });
+            System = Sim.CreateSystem("t", FleetReference.Akka);
             Switch = System.ActorOf(Props.Create(() => new Probe(AtSwitch)), "switch");
             Device = System.ActorOf(Props.Create(() => new Probe(AtDevice)), "device");
             var device = Device.Path;
@@ -49,7 +49,7 @@ public class NetBackendActorTests
 
         public void RunUntil(Func<bool> done) => Sim.RunUntil(done, TimeSpan.FromMilliseconds(10));
 
-        public void Dispose() => System.Dispose();
+        public void Dispose() => Sim.Dispose();
     }
 
     private static FrameMessage Frame(byte id)

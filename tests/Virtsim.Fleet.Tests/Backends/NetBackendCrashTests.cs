@@ -1,4 +1,4 @@
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
@@ -27,14 +27,14 @@ public class NetBackendCrashTests
 
     /// <summary>The net backend of host-1's vm-1/net0.</summary>
     private static IActorRef Backend(FleetWorld world) =>
-        world.System.ResolveActorRef(world.System.UserGuardian.Path.Child("host-1").Child(NetBackendActor.NameFor("vm-1-net0")));
+        world.System.ResolveLocal(world.System.UserGuardianPath().Child("host-1").Child(NetBackendActor.NameFor("vm-1-net0")));
 
     private static RunReport RunWithCrashes(string profile, int seed, TimeSpan[] at, out FleetWorld world, List<long>? deliveredAtCrash = null)
     {
         return FleetRunner.Run(Pair(profile), seed, null, (w, sim) =>
         {
             foreach (var t in at)
-                sim.ScheduleOnce(t, () =>
+                sim.Schedule(t, () =>
                 {
                     deliveredAtCrash?.Add(w.Metrics[FleetCounter.FramesDelivered]);
                     Backend(w).Tell(new CrashBackend("injected"), null);
@@ -79,7 +79,7 @@ public class NetBackendCrashTests
         var report = FleetRunner.Run(Pair("swift-vhost"), 9, null, (w, sim) =>
         {
             foreach (var us in new[] { 300, 900 })
-                sim.ScheduleOnce(TimeSpan.FromMicroseconds(us), () => w.Endpoint("host-1/vm-1/net0").Tell(new CrashBackend("via the device"), null));
+                sim.Schedule(TimeSpan.FromMicroseconds(us), () => w.Endpoint("host-1/vm-1/net0").Tell(new CrashBackend("via the device"), null));
         }, out var world);
 
         Assert.Equal(2, report[FleetCounter.BackendCrashes]);

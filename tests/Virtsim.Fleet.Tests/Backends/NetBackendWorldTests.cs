@@ -1,5 +1,5 @@
-using Virtsim.Actors.Refs;
-using Virtsim.Actors.Tracing;
+using Akka.Actor;
+using Virtsim.Simulation.Tracing;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Endpoints;
@@ -39,11 +39,11 @@ public class NetBackendWorldTests
         Assert.True(times[BackendKind.InHypervisor] < times[BackendKind.VhostUser], string.Join(", ", times));
     }
 
-    private sealed class BatchTrace : IMessageTrace
+    private sealed class BatchTrace : IDeliveryObserver
     {
         public readonly List<DmaBatch> FromNet = [];
 
-        public void OnDelivered(IActorRef? sender, IActorRef receiver, object message)
+        public void OnDelivered(TimeSpan at, IActorRef? sender, IActorRef receiver, object message)
         {
             if (message is DmaBatch b && sender is not null && sender.Path.Name.EndsWith("-net0", StringComparison.Ordinal)) FromNet.Add(b);
         }
@@ -66,7 +66,7 @@ public class NetBackendWorldTests
         var profile = new VendorProfile { Name = "charged", Backend = kind, Timing = timing };
         var spec = Worlds.TwoVmsExchangingFrames(Worlds.Net(TransportKind.Pci, profile, 200), Worlds.Net(TransportKind.Mmio, profile, 200));
         var trace = new BatchTrace();
-        var report = FleetRunner.Run(spec, seed: 3, null, (w, _) => w.System.AddTrace(trace), out _);
+        var report = FleetRunner.Run(spec, seed: 3, null, (_, sim) => sim.Observe(trace), out _);
 
         Assert.True(report.Completed, report.ToJson());
         Assert.True(trace.FromNet.Count > 10, $"{trace.FromNet.Count} passes");

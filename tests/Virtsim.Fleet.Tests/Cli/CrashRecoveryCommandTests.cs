@@ -1,6 +1,4 @@
-using Virtsim.Tests.Shared;
 using System.Text.Json;
-using Npgsql;
 using Virtsim.Cli;
 using Virtsim.Cli.Configuration;
 using Virtsim.Fleet.Persistence;
@@ -10,7 +8,7 @@ using Virtsim.Hocon.Tests;
 
 namespace Virtsim.Fleet.Tests.Cli;
 
-/// <summary><c>virtsim run scenarios/crash-recovery.conf</c> on SQLite and on PostgreSQL, and when the store is opened.</summary>
+/// <summary><c>virtsim run scenarios/crash-recovery.conf</c> under simulation, and when a store is opened.</summary>
 public class CrashRecoveryCommandTests
 {
     internal static string Scenario => Path.Combine(RepositoryConfigs.Root(), "scenarios", "crash-recovery.conf");
@@ -69,28 +67,18 @@ public class CrashRecoveryCommandTests
     }
 
     [Fact]
-    public void Crash_recovery_on_sqlite_reports_no_acked_write_lost_and_matches_an_in_process_run()
+    public void Crash_recovery_under_simulation_reports_no_acked_write_lost_and_matches_an_in_process_run()
     {
-        var folder = TempFolder();
-        try
-        {
-            string db = Path.Combine(folder, "run.db");
-            var (code, output, error) = Cli("run", Scenario, "--json", "--cluster", SqliteCluster(folder, db));
-            string hash = AssertRecoveredCleanly(code, output, error);
-            Assert.True(File.Exists(db));
+        var (code, output, error) = Cli("run", Scenario, "--json");
+        string hash = AssertRecoveredCleanly(code, output, error);
 
-            // The same run in process over the memory store, with the scenario's actor settings: same trace.
-            var config = ScenarioSource.LoadConfig(Scenario);
-            var node = NodeSettingsLoader.Load(null, config);
-            var spec = ScenarioLoader.FromConfig(config);
-            var report = FleetRunner.Run(spec, spec.DefaultSeed, FleetPersistence.InMemory(node.PersistentActors), null, null, out _);
-            Assert.Equal(report.TraceHashHex, hash);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        // The same run in process, with the scenario's node settings (snapshots, store latency): same trace.
+        var config = ScenarioSource.LoadConfig(Scenario);
+        var node = NodeSettingsLoader.Load(null, config);
+        var spec = ScenarioLoader.FromConfig(config);
+        var latency = Virtsim.Simulation.Engine.Simulator.StoreLatency(node.SimulatedStoreLatency);
+        var report = FleetRunner.Run(spec, spec.DefaultSeed, new RunOptions { Persistence = node.FleetPersistence("in-process/"), Akka = latency }, out _);
+        Assert.Equal(report.TraceHashHex, hash);
     }
 
     [Fact]
@@ -128,39 +116,5 @@ public class CrashRecoveryCommandTests
         Assert.False((report with { AckedWritesLost = 1 }).PassedChecks);
         Assert.False((report with { Duplicates = 1 }).PassedChecks);
         Assert.Contains("\"ackedWritesLost\":1", (report with { AckedWritesLost = 1 }).ToJson(), StringComparison.Ordinal);
-    }
-}
-
-/// <summary>The same scenario with <c>--cluster cluster-config/postgresql.conf</c>, pointed at the throwaway server by the libpq variables.</summary>
-[Collection(PostgresCollection.Name)]
-public class CrashRecoveryPostgresCommandTests(PostgresFixture fixture)
-{
-    [Fact]
-    public async Task Crash_recovery_on_postgresql_reports_no_acked_write_lost()
-    {
-        var cs = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString);
-        string schema = "cli_" + Guid.NewGuid().ToString("N")[..12];
-        var vars = new Dictionary<string, string?>
-        {
-            ["PGHOST"] = cs.Host, ["PGPORT"] = cs.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PGUSER"] = cs.Username,
-            ["PGDATABASE"] = cs.Database, ["PGPASSWORD"] = cs.Password, ["VIRTSIM_PG_SCHEMA"] = schema, ["VIRTSIM_PG_CONNECTION"] = null,
-        };
-        var saved = vars.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (k, v) in vars) Environment.SetEnvironmentVariable(k, v);
-            var cluster = Path.Combine(RepositoryConfigs.Root(), "cluster-config", "postgresql.conf");
-            var (code, output, error) = CrashRecoveryCommandTests.Cli("run", CrashRecoveryCommandTests.Scenario, "--json", "--cluster", cluster);
-            Assert.Contains("postgresql schema " + schema, error);
-            CrashRecoveryCommandTests.AssertRecoveredCleanly(code, output, error);
-        }
-        finally
-        {
-            foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
-            await using var c = new NpgsqlConnection(fixture.Cluster.ConnectionString);
-            await c.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;", c);
-            await drop.ExecuteNonQueryAsync();
-        }
     }
 }

@@ -1,6 +1,4 @@
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Persistence;
-using Virtsim.Actors.Supervision;
+using Virtsim.Simulation.Engine;
 using Virtsim.Cli;
 using Virtsim.Cli.Configuration;
 using Virtsim.Hocon;
@@ -36,46 +34,37 @@ public class ClusterConfigTests
         Assert.Equal(PersistencePlugin.Sqlite, node.Persistence.Plugin);
         Assert.Equal("data/virtsim.db", node.Persistence.SqlitePath);
         Assert.False(Path.IsPathRooted(node.Persistence.SqlitePath));
-        var options = node.ToActorSystemOptions(simulationSeed: 5);
-        var sim = Assert.IsType<SimulationDispatcher>(options.Dispatcher);
-        Assert.Equal((5, SimulationDispatcher.DefaultEpoch), (sim.Seed, sim.UtcNow));
-        Assert.Same(SupervisorStrategy.Default, options.GuardianStrategy);
+        Assert.Equal(Simulator.DefaultEpoch, node.Dispatcher.Epoch);
     }
 
     [Fact]
-    public void Actors_reference_defaults_are_the_engines()
+    public void Node_reference_defaults_are_a_real_time_node_without_snapshots()
     {
-        // A cluster file that says nothing gets the Actors reference.conf values: they must be what the engine
-        // does when given no options.
+        // A cluster file that says nothing gets the node reference.conf values.
         var node = NodeSettingsLoader.FromConfig(HoconConfig.Empty, "empty");
-        var engine = new ThreadedDispatcher();
         Assert.Equal(DispatcherKind.Threaded, node.Dispatcher.Kind);
-        Assert.Equal(engine.Throughput, node.Dispatcher.Throughput);
-        Assert.True(node.Dispatcher.PreferLocalQueues);
-        Assert.Equal(SimulationDispatcher.DefaultEpoch, node.Dispatcher.Epoch);
+        Assert.Equal(100, node.Dispatcher.Throughput);
+        Assert.Equal(Simulator.DefaultEpoch, node.Dispatcher.Epoch);
         Assert.Null(node.Seed);
-        Assert.Equal((SupervisorStrategy.Default.MaxNumberOfRetries, SupervisorStrategy.Default.WithinTimeRange),
-            (node.GuardianMaxRestarts, node.GuardianWithin));
         Assert.Equal(PersistenceSettings.Reference, node.Persistence);
-        Assert.Equal(PersistentActorOptions.Default, node.PersistentActors);
-        var threaded = Assert.IsType<ThreadedDispatcher>(node.ToActorSystemOptions(1).Dispatcher);
-        Assert.Equal(engine.Throughput, threaded.Throughput);
+        Assert.Equal((0, false, TimeSpan.Zero), (node.SnapshotEvery, node.DeleteAfterSnapshot, node.SimulatedStoreLatency));
+        Assert.Equal(new Virtsim.Fleet.Persistence.FleetPersistence("p/"), node.FleetPersistence("p/"));
     }
 
     [Fact]
     public void Persistent_actor_settings_are_read_and_checked_with_their_position()
     {
         var node = NodeSettingsLoader.FromConfig(HoconConfig.Parse(
-            "virtsim.persistence.actors { snapshot-every = 25, delete-after-snapshot = true, recovery-batch-size = 7, simulated-store-latency = 3us }"),
+            "virtsim.persistence.actors { snapshot-every = 25, delete-after-snapshot = true, simulated-store-latency = 3us }"),
             "inline");
-        Assert.Equal(new PersistentActorOptions { SnapshotEvery = 25, DeleteAfterSnapshot = true, RecoveryBatchSize = 7,
-            SimulatedStoreLatency = TimeSpan.FromMicroseconds(3) }, node.PersistentActors);
+        Assert.Equal((25, true, TimeSpan.FromMicroseconds(3)), (node.SnapshotEvery, node.DeleteAfterSnapshot, node.SimulatedStoreLatency));
+        Assert.Equal(new Virtsim.Fleet.Persistence.FleetPersistence("p/", 25, true), node.FleetPersistence("p/"));
 
         var bad = Assert.Throws<HoconException>(() => NodeSettingsLoader.FromConfig(HoconConfig.Parse(
-            "virtsim.persistence.actors {\n  recovery-batch-size = 0\n}", new HoconParseOptions { SourceName = "bad.conf" }), "bad.conf"));
-        Assert.Contains("recovery-batch-size", bad.Message);
+            "virtsim.persistence.actors {\n  snapshot-every = -1\n}", new HoconParseOptions { SourceName = "bad.conf" }), "bad.conf"));
+        Assert.Contains("snapshot-every", bad.Message);
         Assert.Contains("bad.conf:2:", bad.Message);
-        Assert.Throws<HoconException>(() => NodeSettingsLoader.FromConfig(HoconConfig.Parse("virtsim.persistence.actors.snapshot-every = -1"), "x"));
+        Assert.Throws<HoconException>(() => NodeSettingsLoader.FromConfig(HoconConfig.Parse("virtsim.persistence.actors.simulated-store-latency = -1us"), "x"));
     }
 
     [Fact]
@@ -111,7 +100,7 @@ public class ClusterConfigTests
     [InlineData("virtsim {\n  node.name = \"a b\"\n}", "node name 'a b'", 2, 15)]
     [InlineData("virtsim.actors.dispatcher.threaded.throughput = 0", "throughput must be at least 1", 1, 49)]
     [InlineData("virtsim.actors.dispatcher.simulation.epoch = yesterday", "epoch 'yesterday'", 1, 46)]
-    [InlineData("virtsim.actors.guardian-supervision { max-restarts = 3, within = -1s }", "within must be positive", 1, 66)]
+    [InlineData("virtsim.persistence.actors { snapshot-every = 3, simulated-store-latency = -1s }", "must not be negative", 1, 76)]
     [InlineData("virtsim.persistence.plugin = cassandra", "unknown persistence plugin", 1, 30)]
     [InlineData("virtsim.node = 3", "virtsim.node", 1, 16)]
     public void Bad_cluster_files_are_errors_with_file_line_and_column(string text, string expected, int line, int column)

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
@@ -21,7 +22,7 @@ public class NeedsResetRecoveryTests
         {
             // Resolved when the fault fires: the endpoint exists only once the host actor has started.
             foreach (var at in new[] { 150, 500, 1000 })
-                sim.ScheduleOnce(TimeSpan.FromMicroseconds(at), () => world.Endpoint("host-1/vm-1/blk0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
+                sim.Schedule(TimeSpan.FromMicroseconds(at), () => world.Endpoint("host-1/vm-1/blk0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
         }, out var world);
 
         Assert.True(report.Completed, report.ToJson());
@@ -47,9 +48,9 @@ public class NeedsResetRecoveryTests
         // The request headers' pages (every chain's first segment), unmapped for longer than one device pass.
         var headers = Virtsim.Fleet.Drivers.DriverLayout.ForDevice(0).Header(0);
         var report = FleetRunner.Run(Worlds.OneDevice(device), seed: 4, null, (world, sim) =>
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(400), () =>
-                world.System.ResolveActorRef(world.System.UserGuardian.Path.Child("host-1"))
-                    .Tell(new InjectIommuFault(1, headers, 16384, TimeSpan.FromMicroseconds(300).Ticks), null)), out var world);
+            sim.Schedule(TimeSpan.FromMicroseconds(400), () =>
+                world.System.ResolveLocal(world.System.UserGuardianPath().Child("host-1"))
+                    .Tell(new InjectIommuFault(1, headers, 16384, TimeSpan.FromMicroseconds(300).Ticks), ActorRefs.NoSender)), out var world);
 
         Assert.True(report.Completed, report.ToJson());
         Assert.True(report[FleetCounter.DeviceNeedsReset] >= 1, report.ToJson());

@@ -17,7 +17,7 @@ public class NetRecoveryTests
             Worlds.Net(TransportKind.Pci, VendorProfiles.AcmeVf, frames: 1500),
             Worlds.Net(TransportKind.Mmio, VendorProfiles.SwiftVhost, frames: 1500));
         var report = FleetRunner.Run(spec, seed: 6, null, (world, sim) =>
-            sim.ScheduleOnce(TimeSpan.FromMicroseconds(300), () => world.Endpoint("host-1/vm-1/net0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, queue), null)),
+            sim.Schedule(TimeSpan.FromMicroseconds(300), () => world.Endpoint("host-1/vm-1/net0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, queue), null)),
             out var world);
 
         Assert.True(report.Completed, report.ToJson());

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Simulation.Engine;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
@@ -25,7 +24,7 @@ public class NetWorkloadLossTests
 
     private sealed class Rig : IDisposable
     {
-        public readonly SimulationDispatcher Sim = new(1);
+        public readonly Simulator Sim = new(1);
         public readonly ActorSystem System;
         public readonly FleetMetrics Metrics = new();
         public readonly DevicePlan Plan;
@@ -33,7 +32,7 @@ public class NetWorkloadLossTests
 
         public Rig(int expected)
         {
-            System = ActorSystem.Create("t", new ActorSystemOptions { Dispatcher = Sim });
+            System = Sim.CreateSystem("t", FleetReference.Akka);
             var driver = System.ActorOf(Props.Create(() => new Sink()), "driver");
             // Sends nothing itself (0 requests); expects frames from its peer.
             Plan = new DevicePlan(Worlds.Net(TransportKind.Pci, VendorProfiles.SwiftVhost, 0), "h/vm/net0", 0, Mine, Peer, expected, null,
@@ -46,11 +45,11 @@ public class NetWorkloadLossTests
 
         public void Send(object message)
         {
-            Workload.Tell(message, null);
+            Workload.Tell(message, ActorRefs.NoSender);
             Sim.RunFor(TimeSpan.FromMicroseconds(1));
         }
 
-        public void Dispose() => System.Dispose();
+        public void Dispose() => Sim.Dispose();
     }
 
     private static byte[] Frame(uint sequence)

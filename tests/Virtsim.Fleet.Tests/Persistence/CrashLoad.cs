@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
@@ -19,18 +20,24 @@ internal static class CrashLoad
         Worlds.Blk(transport, Worlds.Slowed(vendor), requests, packed) with { WriteCache = false, QueueDepth = 32 };
 
     /// <summary>Runs <paramref name="device"/> with <paramref name="deviceCrashes"/> device and <paramref name="backendCrashes"/> backend crashes at seeded times.</summary>
-    public static RunReport Run(DeviceSpec device, int seed, FleetPersistence persistence, int deviceCrashes, int backendCrashes, out FleetWorld world)
+    public static RunReport Run(DeviceSpec device, int seed, FleetPersistence persistence, int deviceCrashes, int backendCrashes, out FleetWorld world,
+        Akka.Configuration.Config? akka = null)
     {
         var random = new Random(seed);
         var times = Enumerable.Range(0, deviceCrashes + backendCrashes)
             .Select(i => (At: TimeSpan.FromMicroseconds(30 + random.Next(400)), Device: i < deviceCrashes)).ToList();
-        return FleetRunner.Run(Worlds.OneDevice(device), seed, persistence, null, (w, sim) =>
+        return FleetRunner.Run(Worlds.OneDevice(device), seed, new RunOptions
         {
-            foreach (var (at, isDevice) in times)
+            Persistence = persistence,
+            Akka = akka,
+            Inspect = (w, sim) =>
             {
-                object message = isDevice ? new CrashDevice("injected") : new CrashBackend("injected");
-                sim.ScheduleOnce(at, () => w.Endpoint(Path).Tell(message, null));
-            }
+                foreach (var (at, isDevice) in times)
+                {
+                    object message = isDevice ? new CrashDevice("injected") : new CrashBackend("injected");
+                    sim.Schedule(at, () => w.Endpoint(Path).Tell(message, ActorRefs.NoSender));
+                }
+            },
         }, out world);
     }
 
@@ -47,7 +54,8 @@ internal static class CrashLoad
         Assert.NotEmpty(r.Blocks);
         AckedWrites.AssertDurable(world.Disk(Path), device, r.Blocks);
         // The disk rebuilt from the journal alone (no actor, no surviving object) holds them too.
-        var rebuilt = await DiskRebuild.FromJournalAsync(world.Persistence!, Path, device.DiskSectors, Devices.DeviceFactory.BlkOptions(world.Devices.Single()));
+        var rebuilt = DiskRebuild.From(world.Store!, world.Persistence!, Path, device.DiskSectors, Devices.DeviceFactory.BlkOptions(world.Devices.Single()));
+        await Task.CompletedTask;
         AckedWrites.AssertDurable(rebuilt, device, r.Blocks);
     }
 }

@@ -1,6 +1,6 @@
+using Akka.Actor;
 using FsCheck;
 using FsCheck.Fluent;
-using Virtsim.Actors.Persistence;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
@@ -32,13 +32,13 @@ public class CrashRecoveryProperties
         Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var device = Worlds.Blk(c.transport, c.profile, requests: 150, c.packed, c.mode) with { WriteCache = false, DiskSectors = 2048 };
-            var persistence = FleetPersistence.InMemory(new PersistentActorOptions { SnapshotEvery = c.snapshotEvery });
+            var persistence = new FleetPersistence(SnapshotEvery: c.snapshotEvery);
             var report = FleetRunner.Run(Worlds.OneDevice(device), c.seed, persistence, null, (world, sim) =>
             {
                 foreach (var (at, isDevice) in c.crashes)
                 {
                     object message = isDevice ? new CrashDevice("property") : new CrashBackend("property");
-                    sim.ScheduleOnce(TimeSpan.FromMicroseconds(at), () => world.Endpoint(CrashLoad.Path).Tell(message, null));
+                    sim.Schedule(TimeSpan.FromMicroseconds(at), () => world.Endpoint(CrashLoad.Path).Tell(message, ActorRefs.NoSender));
                 }
             }, out var world);
             var r = world.Results.Single();

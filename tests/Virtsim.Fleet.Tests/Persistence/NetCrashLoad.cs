@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Backend;
@@ -39,7 +40,7 @@ internal static class NetCrashLoad
             foreach (var (at, isDevice, target) in faults)
             {
                 object message = isDevice ? new CrashDevice("injected") : new CrashBackend("injected");
-                sim.ScheduleOnce(at, () => w.Endpoint(isDevice ? target : First).Tell(message, null));
+                sim.Schedule(at, () => w.Endpoint(isDevice ? target : First).Tell(message, ActorRefs.NoSender));
             }
         }, out world);
     }

@@ -1,4 +1,3 @@
-using Virtsim.Actors.Persistence;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
@@ -25,20 +24,18 @@ public class NetDeviceCrashTests
     {
         var a = NetCrashLoad.Device(vendor, Frames, transport, mode);
         var b = NetCrashLoad.Device(vendor, Frames, transport == TransportKind.Pci ? TransportKind.Mmio : TransportKind.Pci);
-        var report = NetCrashLoad.Run(a, b, seed, FleetPersistence.InMemory(), deviceCrashes: 3, backendCrashes: 0, out var world);
+        var report = NetCrashLoad.Run(a, b, seed, FleetPersistence.Default, deviceCrashes: 3, backendCrashes: 0, out var world);
 
         NetCrashLoad.AssertAtMostOnceAndOnlyCrashLosses(report, world, deviceCrashes: 3);
         Assert.Equal(0, report[FleetCounter.NetBackendFramesDropped]);
     }
 
     [Fact]
-    public async Task Net_device_and_backend_crashes_mixed_recover_on_sqlite()
+    public void Net_device_and_backend_crashes_mixed_recover_from_snapshots()
     {
-        await using var store = await SqliteStore.CreateAsync();
         var a = NetCrashLoad.Device("swift-vhost", Frames);
         var b = NetCrashLoad.Device("qemu-emu", Frames, TransportKind.Mmio);
-        var report = NetCrashLoad.Run(a, b, 12, store.Persistence(new PersistentActorOptions { SnapshotEvery = 5 }), deviceCrashes: 2,
-            backendCrashes: 2, out var world);
+        var report = NetCrashLoad.Run(a, b, 12, new FleetPersistence(SnapshotEvery: 5), deviceCrashes: 2, backendCrashes: 2, out var world);
 
         NetCrashLoad.AssertAtMostOnceAndOnlyCrashLosses(report, world, deviceCrashes: 2);
         Assert.Equal(2, report[FleetCounter.BackendCrashes]);
@@ -56,7 +53,7 @@ public class NetDeviceCrashTests
         RunReport? held = null;
         for (int seed = 1; seed <= 20 && held is null; seed++)
         {
-            var report = NetCrashLoad.Run(a, b, seed, FleetPersistence.InMemory(), deviceCrashes: 4, backendCrashes: 0, out var world);
+            var report = NetCrashLoad.Run(a, b, seed, FleetPersistence.Default, deviceCrashes: 4, backendCrashes: 0, out var world);
             NetCrashLoad.AssertAtMostOnceAndOnlyCrashLosses(report, world, deviceCrashes: 4);
             if (report[FleetCounter.NetDeviceFramesDropped] > 0) held = report;
         }
@@ -70,8 +67,8 @@ public class NetDeviceCrashTests
     {
         var a = NetCrashLoad.Device("acme-vf", 300);
         var b = NetCrashLoad.Device("swift-vhost", 300);
-        var first = NetCrashLoad.Run(a, b, 8, FleetPersistence.InMemory(), 2, 1, out _);
-        var second = NetCrashLoad.Run(a, b, 8, FleetPersistence.InMemory(), 2, 1, out _);
+        var first = NetCrashLoad.Run(a, b, 8, FleetPersistence.Default, 2, 1, out _);
+        var second = NetCrashLoad.Run(a, b, 8, FleetPersistence.Default, 2, 1, out _);
         Assert.True(first.Completed, first.ToJson());
         Assert.Equal(first.TraceHash, second.TraceHash);
         Assert.Equal(first.Counters, second.Counters);

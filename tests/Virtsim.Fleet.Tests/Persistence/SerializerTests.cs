@@ -12,7 +12,7 @@ namespace Virtsim.Fleet.Tests.Persistence;
 /// <summary>The journal formats of devices and backends, and the disk image.</summary>
 public class SerializerTests
 {
-    private static object RoundTrip(Virtsim.Actors.Persistence.IEventSerializer serializer, object value)
+    private static object RoundTrip(IEventSerializer serializer, object value)
     {
         var buffer = new ArrayBufferWriter<byte>();
         serializer.Write(value, buffer);

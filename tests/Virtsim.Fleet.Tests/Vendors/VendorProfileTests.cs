@@ -1,6 +1,6 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
+using Akka.Actor;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Simulation.Engine;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Metrics;
@@ -38,8 +38,8 @@ public class VendorProfileTests
     [InlineData(TransportKind.Mmio)]
     public void A_driver_reads_the_vendor_identity_and_offer_through_config_messages(TransportKind transport)
     {
-        var sim = new SimulationDispatcher(1);
-        using var system = ActorSystem.Create("t", new ActorSystemOptions { Dispatcher = sim });
+        using var sim = new Simulator(1);
+        var system = sim.CreateSystem("t", FleetReference.Akka);
         var profile = VendorProfiles.AcmeVf;
         var handler = new BlkDevice(new MemoryBlockStore(64), new BlkDeviceOptions { RingFeatures = profile.RingOffer(RequestDeviceBase.DefaultRingFeatures) });
         var memory = new DeviceMemory(GuestMemory.WithSparse(1 << 20));

@@ -1,7 +1,6 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
+using Virtsim.Fleet.Configuration;
+using Virtsim.Simulation.Engine;
 using Virtsim.Fleet.Hosts;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Metrics;
@@ -20,10 +19,10 @@ public class HostDmaTests
     [Fact]
     public void Dma_goes_through_the_iommu_domain_of_the_vm_and_faults_outside_it()
     {
-        var sim = new SimulationDispatcher(1);
-        using var system = ActorSystem.Create("t", new ActorSystemOptions { Dispatcher = sim });
+        using var sim = new Simulator(1);
+        var system = sim.CreateSystem("t", FleetReference.Akka);
         var vm = new VmSpec { Name = "vm-1", MemoryBytes = 1 << 20 };
-        var host = system.ActorOf(Props.Create(() => new HostActor(new HostSpec { Name = "h" }, new[] { new VmPlan(vm, 1, []) }, null, new FleetMetrics())), "h");
+        var host = system.ActorOf(Props.Create(() => new HostActor(new HostSpec { Name = "h" }, new[] { new VmPlan(vm, 1, Array.Empty<DevicePlan>()) }, null, new FleetMetrics())), "h");
         var inbox = new List<object>();
         var probe = system.ActorOf(Props.Create(() => new Probe(inbox)), "probe");
 
@@ -59,7 +58,7 @@ public class HostDmaTests
                 var inbox = new List<object>();
                 var probe = world.System.ActorOf(Props.Create(() => new Probe(inbox)), "probe");
                 sim.RunUntil(() => world.AllDone, TimeSpan.FromSeconds(1));
-                world.System.ResolveActorRef(world.System.UserGuardian.Path.Child("host-1")).Tell(new QueryDirtyLog(1), probe);
+                world.System.ResolveLocal(world.System.UserGuardianPath().Child("host-1")).Tell(new QueryDirtyLog(1), probe);
                 sim.RunUntil(() => inbox.Count == 1, TimeSpan.FromMilliseconds(1));
                 dirty = ((DirtyLogReport)inbox[0]).DirtyPages;
             });

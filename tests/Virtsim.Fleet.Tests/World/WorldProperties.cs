@@ -29,7 +29,7 @@ public class WorldProperties
             var report = FleetRunner.Run(Worlds.OneDevice(device), c.seed, null, (world, sim) =>
             {
                 if (c.faultAt > 0)
-                    sim.ScheduleOnce(TimeSpan.FromMicroseconds(c.faultAt),
+                    sim.Schedule(TimeSpan.FromMicroseconds(c.faultAt),
                         () => world.Endpoint("host-1/vm-1/blk0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, 0), null));
             }, out var world);
             var r = world.Results.Single();
@@ -60,7 +60,7 @@ public class WorldProperties
             var report = FleetRunner.Run(spec, c.seed, null, (world, sim) =>
             {
                 if (c.faultAt > 0)
-                    sim.ScheduleOnce(TimeSpan.FromMicroseconds(c.faultAt),
+                    sim.Schedule(TimeSpan.FromMicroseconds(c.faultAt),
                         () => world.Endpoint("host-2/vm-2/net0").Tell(new InjectFault(FaultKind.CorruptNextDescriptor, (ushort)c.faultQueue), null));
             }, out var world);
             var results = world.Results.ToList();
