@@ -8,6 +8,7 @@ namespace Virtsim.Bench;
 /// Benchmarks entry point.
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
+/// <c>... -- footprint</c> prints the memory an idle actor and an idle device keep;
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
 /// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
 /// </summary>
@@ -19,6 +20,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "transactions")
         {
             TransactionReport.Print(Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "footprint")
+        {
+            Actors.FootprintReport.Print(Console.Out);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")

@@ -1,7 +1,6 @@
+using Akka.Actor;
+using Virtsim.Simulation.Engine;
 using BenchmarkDotNet.Attributes;
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
 
 namespace Virtsim.Bench.Actors;
 
@@ -15,7 +14,7 @@ public class ActorFootprintBenchmarks
 {
     private const int Actors = 10_000;
 
-    private SimulationDispatcher _sim = null!;
+    private Simulator _sim = null!;
     private ActorSystem _system = null!;
     private int _round;
 
@@ -23,8 +22,9 @@ public class ActorFootprintBenchmarks
     [IterationSetup]
     public void Setup()
     {
-        _sim = new SimulationDispatcher(seed: 1);
-        _system = ActorSystem.Create("mem", new ActorSystemOptions { Dispatcher = _sim });
+        _sim?.Dispose();
+        _sim = new Simulator(seed: 1);
+        _system = _sim.CreateSystem("mem");
         _sim.RunUntilIdle();
         _round++;
     }
@@ -33,7 +33,7 @@ public class ActorFootprintBenchmarks
     [Benchmark(OperationsPerInvoke = Actors)]
     public void SpawnIdleActors()
     {
-        for (var i = 0; i < Actors; i++) _system.ActorOf(Props.Create<Ponger>(), "a" + i).Tell(Ball.Instance, null);
+        for (var i = 0; i < Actors; i++) _system.ActorOf(Props.Create<Ponger>(), "a" + i).Tell(Ball.Instance, ActorRefs.NoSender);
         _sim.RunUntilIdle();
     }
 }

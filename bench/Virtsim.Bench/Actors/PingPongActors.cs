@@ -1,5 +1,4 @@
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Refs;
+using Akka.Actor;
 
 namespace Virtsim.Bench.Actors;
 
@@ -22,7 +21,7 @@ public sealed class Pinger : ActorBase
     private CountdownEvent? _done;
 
     /// <inheritdoc />
-    protected override bool OnReceive(object message)
+    protected override bool Receive(object message)
     {
         if (ReferenceEquals(message, Ball.Instance))
         {
@@ -48,7 +47,7 @@ public sealed class Pinger : ActorBase
 public sealed class Ponger : ActorBase
 {
     /// <inheritdoc />
-    protected override bool OnReceive(object message)
+    protected override bool Receive(object message)
     {
         Sender.Tell(message, Self);
         return true;
@@ -65,7 +64,7 @@ public sealed class CountingSink : ActorBase
     public sealed record Expect(int Messages, CountdownEvent Done);
 
     /// <inheritdoc />
-    protected override bool OnReceive(object message)
+    protected override bool Receive(object message)
     {
         if (message is Expect e)
         {

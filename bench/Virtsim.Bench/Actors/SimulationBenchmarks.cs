@@ -1,13 +1,11 @@
+using Akka.Actor;
+using Virtsim.Simulation.Engine;
 using BenchmarkDotNet.Attributes;
-using Virtsim.Actors.Actors;
-using Virtsim.Actors.Dispatch;
-using Virtsim.Actors.Hosting;
-using Virtsim.Actors.Refs;
 
 namespace Virtsim.Bench.Actors;
 
 /// <summary>
-/// The simulation dispatcher on one thread: ping-pong pairs with a seeded choice of the next actor at every
+/// The simulator (Virtsim.Simulations plug-ins for Akka.NET) on one thread: ping-pong pairs with a seeded choice of the next actor at every
 /// message. One operation is one delivered message.
 /// </summary>
 [MemoryDiagnoser]
@@ -15,7 +13,7 @@ public class SimulationBenchmarks
 {
     private const int Messages = 1_000_000;
 
-    private SimulationDispatcher _sim = null!;
+    private Simulator _sim = null!;
     private ActorSystem _system = null!;
     private (IActorRef Ping, IActorRef Pong)[] _pairs = [];
 
@@ -27,8 +25,8 @@ public class SimulationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _sim = new SimulationDispatcher(seed: 1);
-        _system = ActorSystem.Create("sim", new ActorSystemOptions { Dispatcher = _sim });
+        _sim = new Simulator(seed: 1);
+        _system = _sim.CreateSystem("sim");
         _pairs = Enumerable.Range(0, Pairs)
             .Select(i => (_system.ActorOf(Props.Create<Pinger>(), "ping" + i), _system.ActorOf(Props.Create<Ponger>(), "pong" + i)))
             .ToArray();
@@ -37,13 +35,13 @@ public class SimulationBenchmarks
 
     /// <summary>Stops the actors.</summary>
     [GlobalCleanup]
-    public void Cleanup() => _system.Dispose();
+    public void Cleanup() => _sim.Dispose();
 
     /// <summary>Runs every pair to completion with 10 balls in flight each.</summary>
     [Benchmark(OperationsPerInvoke = 2 * Messages)]
     public long PingPong()
     {
-        foreach (var (ping, pong) in _pairs) ping.Tell(new PingStart(pong, 10, Messages / Pairs, null), null);
+        foreach (var (ping, pong) in _pairs) ping.Tell(new PingStart(pong, 10, Messages / Pairs, null), ActorRefs.NoSender);
         return _sim.RunUntilIdle();
     }
 }

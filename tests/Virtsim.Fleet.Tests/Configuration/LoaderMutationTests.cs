@@ -33,7 +33,7 @@ public class LoaderMutationTests
                 _ = ScenarioLoader.Parse(text, options.SourceName);
                 break;
             case var s when s.StartsWith("cluster-config/", StringComparison.Ordinal):
-            case "src/Virtsim.Actors/reference.conf":
+            case "src/Virtsim.Cli/node-reference.conf":
                 _ = NodeSettingsLoader.FromConfig(HoconConfig.Parse(text, options), relative);
                 break;
             case "src/Virtsim.Persistence/reference.conf":
