@@ -35,6 +35,8 @@ public sealed class Simulator : IDisposable
     private readonly TimerQueue<VirtualTimer> _timers = new();
     private readonly ConcurrentQueue<Action> _foreignWork = new();
     private readonly Dictionary<Type, ulong> _typeHashes = new();
+    private Type? _lastType;
+    private ulong _lastTypeHash;
     private readonly List<ActorSystem> _systems = new();
     private readonly List<IDeliveryObserver> _observers = new();
     private readonly int _thread = System.Environment.CurrentManagedThreadId;
@@ -320,12 +322,17 @@ public sealed class Simulator : IDisposable
     {
         var message = envelope.Message;
         var type = message.GetType();
-        if (!_typeHashes.TryGetValue(type, out var typeHash))
+        // Runs of one message type are common (ping-pong, a queue's completions): skip the dictionary for them.
+        if (!ReferenceEquals(type, _lastType))
         {
-            typeHash = Tracing.TraceHash.Of(type.FullName ?? type.Name);
-            _typeHashes[type] = typeHash;
+            if (!_typeHashes.TryGetValue(type, out _lastTypeHash))
+            {
+                _lastTypeHash = Tracing.TraceHash.Of(type.FullName ?? type.Name);
+                _typeHashes[type] = _lastTypeHash;
+            }
+            _lastType = type;
         }
-        _trace.Add(receiverHash, typeHash, _now);
+        _trace.Add(receiverHash, _lastTypeHash, _now);
         if (_observers.Count == 0) return;
         foreach (var o in _observers) o.OnDelivered(Elapsed, envelope.Sender, receiver, message);
     }
