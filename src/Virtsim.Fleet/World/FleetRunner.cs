@@ -95,28 +95,55 @@ public static class FleetRunner
         Action<FleetWorld>? started = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var wall = Stopwatch.StartNew();
-        var metrics = new FleetMetrics();
         var config = Akka.Configuration.ConfigurationFactory.ParseString($"virtsim.actors.seed = {seed}\nakka.loglevel = WARNING\nakka.log-dead-letters = off")
             .WithFallback(FleetReference.Akka);
         var system = ActorSystem.Create("fleet", config);
         try
         {
-            world = FleetWorld.Build(system, spec, metrics, threaded: true);
-            started?.Invoke(world);
-            long lastRequests = -1;
-            var lastProgress = wall.Elapsed;
-            while (!world.AllDone && wall.Elapsed < timeout)
-            {
-                Thread.Sleep(5);
-                long requests = metrics.Requests;
-                if (requests != lastRequests) { lastRequests = requests; lastProgress = wall.Elapsed; }
-                else if (wall.Elapsed - lastProgress > stallTimeout) break;
-            }
+            return RunThreaded(system, spec, seed, new RealTimeOptions { Timeout = timeout, StallTimeout = stallTimeout, Started = started }, out world);
         }
         finally
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> in real time in <paramref name="system"/>, an actor system the caller owns (built
+    /// with <see cref="FleetReference.Akka"/> and, for persistence, a journal and snapshot store): until every
+    /// workload finished, no request completed for <see cref="RealTimeOptions.StallTimeout"/>, the timeout passed
+    /// or the cancellation token fired. The world's actors are stopped before it returns.
+    /// </summary>
+    public static RunReport RunThreaded(ActorSystem system, WorldSpec spec, int seed, RealTimeOptions options, out FleetWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        var wall = Stopwatch.StartNew();
+        var metrics = new FleetMetrics();
+        world = FleetWorld.Build(system, spec, metrics, threaded: true, persistence: options.Persistence);
+        try
+        {
+            options.Started?.Invoke(world);
+            long lastRequests = -1;
+            var lastProgress = wall.Elapsed;
+            var lastReport = TimeSpan.Zero;
+            while (!world.AllDone && wall.Elapsed < options.Timeout && !options.Cancellation.IsCancellationRequested)
+            {
+                options.Cancellation.WaitHandle.WaitOne(5);
+                long requests = metrics.Requests;
+                if (requests != lastRequests) { lastRequests = requests; lastProgress = wall.Elapsed; }
+                else if (wall.Elapsed - lastProgress > options.StallTimeout) break;
+                if (options.Progress is { } progress && wall.Elapsed - lastReport >= Slice * 100)
+                {
+                    lastReport = wall.Elapsed;
+                    progress(new RunProgress(metrics.WorkloadsDone, world.Devices.Count, metrics.Requests, wall.Elapsed));
+                }
+            }
+        }
+        finally
+        {
+            world.Stop();
         }
         wall.Stop();
         return Report(spec, seed, world, metrics, 0, 0, wall.Elapsed, wall.Elapsed);

@@ -53,6 +53,13 @@ public sealed class FleetWorld
     /// <summary>True when every workload finished.</summary>
     public bool AllDone => Metrics.WorkloadsDone >= Devices.Count;
 
+    /// <summary>Stops the world's actors (hosts and switch, and so everything under them).</summary>
+    public void Stop()
+    {
+        foreach (var host in Spec.Hosts) System.Stop(System.ResolveLocal(System.UserGuardianPath().Child(host.Name)));
+        System.Stop(Network);
+    }
+
     /// <summary>The disk of the blk device at <paramref name="path"/> ("host/vm/device").</summary>
     public MemoryBlockStore Disk(string path) =>
         Devices.FirstOrDefault(d => d.Path == path)?.Store ?? throw new KeyNotFoundException($"no blk device {path}");
