@@ -20,7 +20,8 @@ internal static class VhostUserCommand
     {
         var socket = new Option<string>("--socket")
         {
-            Description = "Path of the unix socket to create and listen on (it must not exist yet; it is removed at exit).",
+            Description = "Path of the unix socket to create and listen on. A stale socket there (nobody listening) is replaced; " +
+                          "another file, or a socket a server answers on, is refused. Removed at exit while it is still this server's socket.",
             Required = true,
         };
         var device = new Option<VhostUserDeviceKind>("--device")
@@ -209,13 +210,15 @@ internal static class VhostUserCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         try
         {
+            // RunAsync returns once the socket listens (or throws when the path is not free to take).
+            var serving = VhostUserServer.RunAsync(options, stdout, stop.Token);
             stderr.WriteLine($"virtsim: serving vhost-user {options.Device} on {options.SocketPath} (SIGINT or SIGTERM to stop)");
             // A front-end that misbehaves loses its connection and is listed in the summary's errors; the serve
             // itself still succeeded.
-            VhostUserServer.RunAsync(options, stdout, stop.Token).GetAwaiter().GetResult();
+            serving.GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"virtsim: {e.Message}");
             return ExitCodes.BadScenario;

@@ -6,7 +6,10 @@ namespace Virtsim.VhostUser.Backend;
 /// </summary>
 public sealed record VhostUserServeOptions
 {
-    /// <summary>Unix socket path to listen on (a stale socket file is replaced).</summary>
+    /// <summary>
+    /// Unix socket path to listen on: a stale socket file there is replaced; another file, or a socket a server
+    /// answers on, is refused (see <see cref="Transport.UnixSocketListener.Listen"/>).
+    /// </summary>
     public required string SocketPath { get; init; }
 
     /// <summary>The device type.</summary>

@@ -16,7 +16,7 @@ public static class VhostUserServer
     /// connections ended), then writes the summary's JSON line to <paramref name="output"/> and returns the summary.
     /// Protocol and socket errors of a front-end close only that connection; they are listed in the summary.
     /// </summary>
-    /// <exception cref="IOException">The socket cannot be created, or the image cannot be opened.</exception>
+    /// <exception cref="IOException">The socket cannot be created (or its path is taken: see <see cref="UnixSocketListener.Listen"/>), or the image cannot be opened.</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -28,7 +28,7 @@ public static class VhostUserServer
     /// (tests drive it while it runs, for example <see cref="NetBackend.Inject"/>). The server owns and disposes it.
     /// The socket is listening when this returns.
     /// </summary>
-    /// <exception cref="IOException">The socket cannot be created.</exception>
+    /// <exception cref="IOException">The socket cannot be created, or its path is taken (see <see cref="UnixSocketListener.Listen"/>).</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserDevice device, VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
