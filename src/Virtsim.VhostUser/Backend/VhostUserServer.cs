@@ -16,10 +16,12 @@ public static class VhostUserServer
     /// connections ended), then writes the summary's JSON line to <paramref name="output"/> and returns the summary.
     /// Protocol and socket errors of a front-end close only that connection; they are listed in the summary.
     /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid (<see cref="VhostUserServeOptions.Validate"/>).</exception>
     /// <exception cref="IOException">The socket cannot be created (or its path is taken: see <see cref="UnixSocketListener.Listen"/>), or the image cannot be opened.</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { } reason) throw new ArgumentException(reason, nameof(options));
         return RunAsync(CreateDevice(options), options, output, cancellationToken);
     }
 
@@ -28,6 +30,7 @@ public static class VhostUserServer
     /// (tests drive it while it runs, for example <see cref="NetBackend.Inject"/>). The server owns and disposes it.
     /// The socket is listening when this returns.
     /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid (<see cref="VhostUserServeOptions.Validate"/>).</exception>
     /// <exception cref="IOException">The socket cannot be created, or its path is taken (see <see cref="UnixSocketListener.Listen"/>).</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserDevice device, VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -35,7 +38,11 @@ public static class VhostUserServer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         UnixSocketListener listener;
-        try { listener = UnixSocketListener.Listen(options.SocketPath); }
+        try
+        {
+            if (options.Validate() is { } reason) throw new ArgumentException(reason, nameof(options));
+            listener = UnixSocketListener.Listen(options.SocketPath);
+        }
         catch
         {
             (device as IDisposable)?.Dispose();
