@@ -9,6 +9,12 @@ namespace Virtsim.VhostUser.Transport;
 /// </summary>
 public sealed unsafe class UnixSocketListener : IDisposable
 {
+    /// <summary>
+    /// Connections the kernel queues until they are accepted (capped by net.core.somaxconn): front-ends that
+    /// connect at once, or reconnect together after a restart, wait instead of getting EAGAIN.
+    /// </summary>
+    public const int Backlog = 128;
+
     private readonly PathEntry _created;
     private int _fd;
 
@@ -37,7 +43,7 @@ public sealed unsafe class UnixSocketListener : IDisposable
         if (fd < 0) throw new IOException($"socket failed: {LibC.ErrorText(LibC.Errno)}");
         fixed (byte* a = address)
         {
-            if (LibC.bind(fd, a, address.Length) != 0 || LibC.listen(fd, 1) != 0)
+            if (LibC.bind(fd, a, address.Length) != 0 || LibC.listen(fd, Backlog) != 0)
             {
                 int errno = LibC.Errno;
                 LibC.close(fd);
