@@ -26,7 +26,11 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stdoutIsTerminal)
     {
         var root = Build(stdout, stderr, stdoutIsTerminal);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // A command-line mistake (unknown option, a value that does not parse, a missing required option) has printed
+        // its errors and the usage; like every other bad input it exits 2, not System.CommandLine's 1.
+        return parsed.Errors.Count > 0 ? ExitCodes.BadScenario : code;
     }
 
     private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
