@@ -46,6 +46,7 @@ public sealed class PersistentBackendActor : PersistentActor
         _metrics = metrics;
         _disk = disk;
         DiskImage.Wipe(disk); // whatever the object still holds is not trusted: the journal is
+        _metrics.DiskRebuilding(true);
         _server = new BlkBackendServer(disk, options);
         _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
         _sendReply = reply => Context.Parent.Tell(reply, Self);
@@ -89,11 +90,19 @@ public sealed class PersistentBackendActor : PersistentActor
     /// <inheritdoc />
     protected override void OnRecoveryCompleted()
     {
+        _metrics.DiskRebuilding(false);
         _metrics.Add(FleetCounter.BackendRecoveries);
         if (LastSequenceNr == 0) return;
         // The incarnation that wrote the journal is gone, and its volatile cache with it.
         _disk.DropCache();
         _cacheLossToJournal = true;
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (IsRecovering) _metrics.DiskRebuilding(false); // stopped (or restarted) before the disk was rebuilt
+        base.PostStop();
     }
 
     /// <inheritdoc />

@@ -20,8 +20,9 @@ namespace Virtsim.Fleet.Drivers;
 /// MSI-X (PCI), queues, DRIVER_OK. It then owns the driver side of its rings in guest memory, rings doorbells when
 /// the device wants them, and takes used buffers on interrupts (kernel style) or on a poll timer (poll mode).
 /// A configuration change whose status shows DEVICE_NEEDS_RESET makes it drain what the device completed, reset,
-/// re-initialise and let the device type resubmit what was in flight. Replies from an older initialisation are
-/// told apart by an epoch in the tag and ignored.
+/// re-initialise and let the device type resubmit what was in flight. An access the device aborted (it crashed before
+/// answering) restarts an initialisation from the reset. Replies from an older initialisation are told apart by an
+/// epoch in the tag and ignored.
 /// </summary>
 public abstract class VirtioDriverActor : ReceiveActor
 {
@@ -119,6 +120,11 @@ public abstract class VirtioDriverActor : ReceiveActor
     {
         if (r.Tag >> 8 != _epoch) return; // from before a reset
         var purpose = (Purpose)(r.Tag & 0xFF);
+        if (r.Aborted)
+        {
+            OnAborted();
+            return;
+        }
         if (!r.Ok && _state == DriverState.Initializing)
         {
             Fail(r.Reason ?? $"{r.Operation} refused");
@@ -150,6 +156,23 @@ public abstract class VirtioDriverActor : ReceiveActor
                     Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
                 }
                 if (cause.HasFlag(InterruptCause.Queue)) ServiceQueues();
+                return;
+        }
+    }
+
+    // The device crashed before answering an access. During initialisation the driver no longer knows what the device
+    // kept of its setup, so it starts over from a reset (later aborts of this attempt carry the old epoch and are
+    // ignored). A ready driver lost a status or interrupt-status read: it looks at the status and the rings again.
+    private void OnAborted()
+    {
+        switch (_state)
+        {
+            case DriverState.Initializing:
+                StartInit();
+                return;
+            case DriverState.Ready:
+                Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
+                ServiceQueues();
                 return;
         }
     }

@@ -50,7 +50,8 @@ namespace Virtsim.Fleet.Endpoints;
 /// that journal recovered, restores the model (<see cref="DeviceRecovery"/>: split rings resume at the used index in
 /// guest memory; packed rings fall back to DEVICE_NEEDS_RESET), serves its queues again and signals them (an
 /// interrupt may have been lost with the crash). Its backend restarts with it and rebuilds its disk from its own
-/// journal.</para>
+/// journal. Configuration accesses the crashed incarnation had taken and not answered are completed with an abort
+/// (<see cref="ConfigReply.Aborted"/>), so the driver starts over instead of waiting for them.</para>
 /// </summary>
 public sealed class TransportEndpointActor : ReceiveActor
 {
@@ -139,10 +140,15 @@ public sealed class TransportEndpointActor : ReceiveActor
         else Become(Recovering);
     }
 
-    // Until the journal has recovered, everything waits (in arrival order) for the restored state.
+    // Until the journal has recovered, everything waits (in arrival order) for the restored state, except doorbells:
+    // they add nothing then, since the restored device serves every enabled queue from its ring and signals it. They
+    // cannot wait in the stash either: a driver rings with one immutable message per queue, and a stash refuses the
+    // message it stashed last (the endpoint failed and was restarted until its host stopped it).
     private void Recovering()
     {
         Receive<DeviceStateRecovered>(OnRecovered);
+        Receive<DoorbellMessage>(_ => { });
+        Receive<DoorbellDue>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -239,7 +245,22 @@ public sealed class TransportEndpointActor : ReceiveActor
     protected override void PreRestart(Exception reason, object? message)
     {
         DropHeldFrames();
+        AbortHeldReplies();
         base.PreRestart(reason, message);
+    }
+
+    // The driver's configuration accesses this incarnation took but had not answered (their image was not durable yet)
+    // die with it. The transport completes each with an abort, as PCIe does for a non-posted request to a function that
+    // went away; without it the driver would wait for the replies forever (a crash during its initialisation deadlocked
+    // the run). The new incarnation may or may not have recovered their effect, so the driver starts over.
+    private void AbortHeldReplies()
+    {
+        while (_heldReplies.TryDequeue(out var held))
+        {
+            _metrics.Add(FleetCounter.ConfigAccessesAborted);
+            var r = held.Reply;
+            held.To.Tell(new ConfigReply(r.Tag, r.Operation, false, Reason: "the device crashed before answering", Aborted: true), Self);
+        }
     }
 
     // A crashed net device loses the frames only it held: those waiting for receive buffers and those transmitted in a
@@ -269,6 +290,11 @@ public sealed class TransportEndpointActor : ReceiveActor
     private void OnRecovered(DeviceStateRecovered recovered)
     {
         Become(Ready);
+        // A crash before any image was durable counts too: the device then starts afresh.
+        if (recovered.Image is not null || _crashedAt is not null) _metrics.Add(FleetCounter.DeviceRecoveries);
+        if (_crashedAt is { } crashedAt)
+            _metrics.RecordRecovery(Context.Clock.Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
+        _crashedAt = null;
         if (recovered.Image is { } image) Restore(image);
         Stash.UnstashAll();
     }
@@ -279,10 +305,6 @@ public sealed class TransportEndpointActor : ReceiveActor
         foreach (var q in _queues) q.SetTagEpoch(incarnation);
         if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
             _driver = Context.System.ResolveActorRef(driverPath);
-        _metrics.Add(FleetCounter.DeviceRecoveries);
-        if (_crashedAt is { } crashedAt)
-            _metrics.RecordRecovery(Context.Clock.Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
-        _crashedAt = null;
         if (image.Profile != _profile.Name)
         {
             OnDeviceFault($"journal written by vendor profile {image.Profile}, this device is {_profile.Name}");
@@ -293,6 +315,12 @@ public sealed class TransportEndpointActor : ReceiveActor
         var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
         if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
         Record(incarnation);
+        if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset | DeviceStatus.DriverOk))
+        {
+            // It needed a reset before the crash: tell the driver again, the notification may have died with the crash.
+            _context.Model.SignalConfig();
+            return;
+        }
         if (needsReset is not null)
         {
             OnDeviceFault(needsReset);

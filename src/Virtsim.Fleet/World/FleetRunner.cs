@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Virtsim.Actors.Dispatch;
 using Virtsim.Actors.Hosting;
 using Virtsim.Actors.Tracing;
-using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Metrics;
@@ -50,20 +49,23 @@ public static class FleetRunner
         var w = world;
         foreach (var fault in spec.Faults)
         {
-            // Resolved when it fires: the endpoint exists only once its host actor has started.
+            // Through the host, which reaches the device once it has built it: a fault at 0 us fires too.
             var f = fault;
             string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
-            object message = f.Kind == ScheduledFaultKind.DeviceCrash ? new CrashDevice(reason) : new CrashBackend(reason);
-            sim.ScheduleOnce(f.At, () => w.Endpoint(f.Device).Tell(message, null));
+            var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
+            sim.ScheduleOnce(f.At, () => w.InjectCrash(f.Device, target, reason));
         }
         inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
         long lastRequests = -1;
         var lastProgress = TimeSpan.Zero;
-        while (!w.AllDone && sim.Elapsed < spec.MaxVirtualTime)
+        // Done when every workload is, and no backend is still rebuilding the disk the report reads (a crash may come
+        // right at the end).
+        bool Settled() => w.AllDone && metrics.DisksRebuilding == 0;
+        while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
-            bool idle = !sim.RunUntil(() => w.AllDone, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
+            bool idle = !sim.RunUntil(Settled, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
             progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
             if (idle) break;
             if (metrics.Requests != lastRequests) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
