@@ -171,9 +171,18 @@ public static class CliApp
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();
-        bool good = report.PassedChecks;
-        if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
-        return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
+        switch (report.Outcome)
+        {
+            case RunOutcome.Passed:
+                return ExitCodes.Ok;
+            case RunOutcome.StoreFailed:
+                foreach (var f in report.StoreFailures) stderr.WriteLine($"error: the persistence store failed: {f}");
+                stderr.WriteLine("error: the run stopped because its persistence store failed; its figures are not a verdict on the devices");
+                return ExitCodes.StoreFailed;
+            default:
+                stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
+                return ExitCodes.ChecksFailed;
+        }
     }
 
     private static void WriteTable(RunReport r, TextWriter stdout, bool ansi)
@@ -192,6 +201,8 @@ public static class CliApp
         Row("seed", r.Seed.ToString(CultureInfo.InvariantCulture));
         Row("trace hash", r.TraceHashHex);
         Row("completed", r.Completed ? "yes" : "NO");
+        Row("outcome", r.OutcomeName);
+        foreach (var f in r.StoreFailures) Row("store failed", f.ToString());
         Row("requests", N(r.Requests));
         Row("  blk requests", N(r[FleetCounter.BlkRequests]));
         Row("  frames delivered", N(r[FleetCounter.FramesDelivered]));

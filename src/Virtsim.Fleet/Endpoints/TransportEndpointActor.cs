@@ -81,6 +81,8 @@ public sealed class TransportEndpointActor : ReceiveActor
     private TimeSpan? _crashedAt;
     private long _restartTimestamp;
     private long _incarnation;
+    private string? _journalStopReason;
+    private string? _backendStopReason;
 
     /// <summary>Restarts of the backend allowed within <see cref="BackendRestartWindow"/> before it is stopped.</summary>
     public const int MaxBackendRestarts = 10;
@@ -205,6 +207,12 @@ public sealed class TransportEndpointActor : ReceiveActor
             throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock.Elapsed);
         });
         Receive<DeviceImageRecorded>(_ => OnRecorded());
+        Receive<StoreFailed>(f =>
+        {
+            // Its Terminated follows and carries no reason.
+            if (Sender.Equals(_journal)) _journalStopReason = $"device journal stopped, its store failed: {f.Reason}";
+            else if (Sender.Equals(_backend)) _backendStopReason = $"backend stopped, its store failed: {f.Reason}";
+        });
         Receive<Terminated>(t =>
         {
             if (t.Actor.Equals(_journal))
@@ -213,12 +221,12 @@ public sealed class TransportEndpointActor : ReceiveActor
                 _journal = null;
                 _recordsAcked = _recordsSent;
                 OnRecorded();
-                OnDeviceFault("device journal stopped");
+                OnDeviceFault(_journalStopReason ?? "device journal stopped");
                 return;
             }
             if (!t.Actor.Equals(_backend)) return;
             _backend = null;
-            OnDeviceFault("backend stopped after too many restarts");
+            OnDeviceFault(_backendStopReason ?? "backend stopped after too many restarts");
         });
     }
 
@@ -235,7 +243,8 @@ public sealed class TransportEndpointActor : ReceiveActor
         {
             var id = _persistence.DeviceId(_devicePath);
             var setup = _persistence.Setup();
-            var props = Props.Create(() => new DeviceStateJournal(id, setup));
+            var metrics = _metrics;
+            var props = Props.Create(() => new DeviceStateJournal(id, setup, metrics));
             _journal = _restarted ? Context.ActorOf(props) : Context.ActorOf(props, "state");
             Context.Watch(_journal);
         }

@@ -35,6 +35,7 @@ public static class FleetWire
         registry.Register<IommuMappingChange>();
         registry.Register<CrashDevice>();
         registry.Register<InjectCrash>();
+        registry.Register<StoreFailed>();
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();

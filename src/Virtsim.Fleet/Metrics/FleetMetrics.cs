@@ -11,6 +11,8 @@ public sealed class FleetMetrics
     private readonly long[] _counters = new long[Enum.GetValues<FleetCounter>().Length];
     private int _workloadsDone;
     private int _disksRebuilding;
+    private readonly List<StoreFailure> _storeFailures = [];
+    private bool _storeFailed;
     private readonly Lock _recoveryLock = new();
     private long _recoveryTicksSum, _recoveryTicksMax, _recoveryWallTicksSum, _recoveryWallTicksMax, _recoveries;
 
@@ -85,6 +87,26 @@ public sealed class FleetMetrics
             }
         }
     }
+
+    /// <summary>Records a failed store call of a persistent actor (the actor stops; the run ends).</summary>
+    public void RecordStoreFailure(StoreFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        lock (_storeFailures) _storeFailures.Add(failure);
+        Volatile.Write(ref _storeFailed, true);
+    }
+
+    /// <summary>The store failures recorded so far, in order.</summary>
+    public IReadOnlyList<StoreFailure> StoreFailures
+    {
+        get
+        {
+            lock (_storeFailures) return [.. _storeFailures];
+        }
+    }
+
+    /// <summary>True once a store failure was recorded (cheap: the runner asks before every step).</summary>
+    public bool StoreFailed => Volatile.Read(ref _storeFailed);
 
     /// <summary>Every counter by name.</summary>
     public IReadOnlyDictionary<string, long> Snapshot()

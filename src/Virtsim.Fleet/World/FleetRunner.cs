@@ -60,8 +60,8 @@ public static class FleetRunner
         long lastRequests = -1;
         var lastProgress = TimeSpan.Zero;
         // Done when every workload is, and no backend is still rebuilding the disk the report reads (a crash may come
-        // right at the end).
-        bool Settled() => w.AllDone && metrics.DisksRebuilding == 0;
+        // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
+        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0) || metrics.StoreFailed;
         while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
@@ -152,6 +152,7 @@ public static class FleetRunner
             AckedWritesLost = ackedLost,
             FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
+            StoreFailures = metrics.StoreFailures,
         };
     }
 

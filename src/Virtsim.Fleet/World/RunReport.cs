@@ -53,12 +53,27 @@ public sealed record RunReport
     /// <summary>Device recoveries after crashes and their virtual and wall times.</summary>
     public RecoveryTimes Recoveries { get; init; }
 
+    /// <summary>Failed calls of the persistence store, in order (the run stops at the first; empty in a good run).</summary>
+    public IReadOnlyList<StoreFailure> StoreFailures { get; init; } = [];
+
     /// <summary>
     /// True when the run passed every check: completed, nothing lost but the frames crashes dropped (every other frame
-    /// and request arrived exactly once), nothing completed twice, no checksum mismatch and no acknowledged write missing
-    /// from the disk.
+    /// and request arrived exactly once), nothing completed twice, no checksum mismatch, no acknowledged write missing
+    /// from the disk, and no store failure.
     /// </summary>
-    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0;
+    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0
+        && StoreFailures.Count == 0;
+
+    /// <summary>How the run ended: a store failure first (it stopped the run), then the checks.</summary>
+    public RunOutcome Outcome => StoreFailures.Count > 0 ? RunOutcome.StoreFailed : PassedChecks ? RunOutcome.Passed : RunOutcome.ChecksFailed;
+
+    /// <summary>The outcome as written in the JSON summary: "passed", "checks-failed" or "store-failed".</summary>
+    public string OutcomeName => Outcome switch
+    {
+        RunOutcome.Passed => "passed",
+        RunOutcome.StoreFailed => "store-failed",
+        _ => "checks-failed",
+    };
 
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
@@ -85,6 +100,7 @@ public sealed record RunReport
             w.WriteNumber("integrityErrors", IntegrityErrors);
             w.WriteString("scenario", Scenario);
             w.WriteBoolean("completed", Completed);
+            w.WriteString("outcome", OutcomeName);
             w.WriteNumber("lost", Lost);
             w.WriteNumber("framesDroppedByCrash", FramesDroppedByCrash);
             w.WriteNumber("duplicates", Duplicates);
@@ -108,6 +124,18 @@ public sealed record RunReport
             w.WriteNumber("wallMeanMs", Math.Round(Recoveries.WallMean.TotalMilliseconds, 3));
             w.WriteNumber("wallMaxMs", Math.Round(Recoveries.WallMax.TotalMilliseconds, 3));
             w.WriteEndObject();
+            w.WriteStartArray("storeFailures");
+            foreach (var f in StoreFailures)
+            {
+                w.WriteStartObject();
+                w.WriteString("persistenceId", f.PersistenceId);
+                w.WriteString("phase", f.Phase);
+                w.WriteNumber("sequenceNr", f.SequenceNr);
+                w.WriteString("error", f.Error);
+                w.WriteNumber("atUs", f.At.Ticks / 10.0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
             w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));

@@ -43,6 +43,7 @@ public class WireRoundTripTests
         new IommuMappingChange(true, 0x100_0000, 8192),
         new InjectCrash("vm-1/blk0", CrashTarget.Device, "scenario fault at 0 us"),
         new InjectCrash("vm-2/net0", CrashTarget.Backend, ""),
+        new StoreFailed("run/x/backend/h/vm/blk0", "persist failed at sequence nr 12: database is locked"),
     };
 
     [Theory]
