@@ -137,6 +137,12 @@ public static class CliApp
     public static string RunPrefix(string scenario, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"run/{scenario}/{seed}/{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}-{Guid.NewGuid().ToString("N")[..8]}/");
 
+    // Why it failed, as the drivers and devices said (also on stderr: the table may be out of sight).
+    private static void WriteFailures(RunReport report, TextWriter stderr)
+    {
+        foreach (var f in report.Failures) stderr.WriteLine($"error: {f}");
+    }
+
     private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
     {
         RunReport report;
@@ -176,10 +182,12 @@ public static class CliApp
             case RunOutcome.Passed:
                 return ExitCodes.Ok;
             case RunOutcome.StoreFailed:
+                WriteFailures(report, stderr);
                 foreach (var f in report.StoreFailures) stderr.WriteLine($"error: the persistence store failed: {f}");
                 stderr.WriteLine("error: the run stopped because its persistence store failed; its figures are not a verdict on the devices");
                 return ExitCodes.StoreFailed;
             default:
+                WriteFailures(report, stderr);
                 stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
                 return ExitCodes.ChecksFailed;
         }
@@ -203,6 +211,7 @@ public static class CliApp
         Row("completed", r.Completed ? "yes" : "NO");
         Row("outcome", r.OutcomeName);
         foreach (var f in r.StoreFailures) Row("store failed", f.ToString());
+        foreach (var f in r.Failures) Row("failure", f.ToString());
         Row("requests", N(r.Requests));
         Row("  blk requests", N(r[FleetCounter.BlkRequests]));
         Row("  frames delivered", N(r[FleetCounter.FramesDelivered]));

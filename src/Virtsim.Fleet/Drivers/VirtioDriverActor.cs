@@ -101,6 +101,7 @@ public abstract class VirtioDriverActor : ReceiveActor
     private void StartInit()
     {
         _state = DriverState.Initializing;
+        if (Options.Health is { } health) health.DriverReady = false;
         _epoch = (_epoch + 1) & 0xFF_FFFF;
         Array.Clear(Queues);
         Timers.Cancel(PollTimer);
@@ -224,6 +225,7 @@ public abstract class VirtioDriverActor : ReceiveActor
             if (Options.Mode == DriverMode.Poll) Queues[q]!.SetInterrupts(false);
         }
         _state = DriverState.Ready;
+        if (Options.Health is { } health) health.DriverReady = true;
         if (Options.Mode == DriverMode.Poll) Timers.StartPeriodicTimer(PollTimer, PollTick.Instance, Options.PollInterval);
         OnReady();
     }
@@ -285,6 +287,11 @@ public abstract class VirtioDriverActor : ReceiveActor
     {
         _state = DriverState.Failed;
         FailureReason = reason;
+        if (Options.Health is { } health)
+        {
+            health.DriverReady = false;
+            health.DriverFailure = reason;
+        }
         Metrics.Add(FleetCounter.InitFailures);
         Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
             Value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Failed)), Self);

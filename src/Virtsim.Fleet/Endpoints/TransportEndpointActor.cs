@@ -81,6 +81,7 @@ public sealed class TransportEndpointActor : ReceiveActor
     private TimeSpan? _crashedAt;
     private long _restartTimestamp;
     private long _incarnation;
+    private readonly World.DeviceHealth? _health;
     private string? _journalStopReason;
     private string? _backendStopReason;
 
@@ -105,9 +106,12 @@ public sealed class TransportEndpointActor : ReceiveActor
     /// <param name="backend">blk: how to create the backend actor (spawned as this actor's child), or null to serve inline.</param>
     /// <param name="persistence">Where the device journals its state to survive a crash, or null to keep nothing.</param>
     /// <param name="devicePath">The device's "host/vm/device" (its persistence id with <paramref name="persistence"/>).</param>
+    /// <param name="health">Where the device reports DEVICE_NEEDS_RESET and a lost backend or journal for the run's report, or null.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
-        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null)
+        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null,
+        World.DeviceHealth? health = null)
     {
+        _health = health;
         _backendProps = backend;
         _persistence = persistence;
         _devicePath = devicePath ?? "";
@@ -221,12 +225,16 @@ public sealed class TransportEndpointActor : ReceiveActor
                 _journal = null;
                 _recordsAcked = _recordsSent;
                 OnRecorded();
-                OnDeviceFault(_journalStopReason ?? "device journal stopped");
+                string journalReason = _journalStopReason ?? "device journal stopped";
+                if (_health is not null) _health.JournalStopped = journalReason;
+                OnDeviceFault(journalReason);
                 return;
             }
             if (!t.Actor.Equals(_backend)) return;
             _backend = null;
-            OnDeviceFault(_backendStopReason ?? "backend stopped after too many restarts");
+            string backendReason = _backendStopReason ?? "backend stopped after too many restarts";
+            if (_health is not null) _health.BackendStopped = backendReason;
+            OnDeviceFault(backendReason);
         });
     }
 
@@ -324,6 +332,7 @@ public sealed class TransportEndpointActor : ReceiveActor
         var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
         if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
         Record(incarnation);
+        ReportNeedsReset();
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset | DeviceStatus.DriverOk))
         {
             // It needed a reset before the crash: tell the driver again, the notification may have died with the crash.
@@ -405,7 +414,16 @@ public sealed class TransportEndpointActor : ReceiveActor
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
         _metrics.Add(FleetCounter.DeviceNeedsReset);
         _context.Model.SetNeedsReset(reason);
+        ReportNeedsReset();
         Record();
+    }
+
+    // Keeps the run's report in step with DEVICE_NEEDS_RESET: set with its reason, cleared by the driver's reset.
+    private void ReportNeedsReset()
+    {
+        if (_health is null) return;
+        var model = _context.Model;
+        _health.NeedsResetReason = model.Status.Has(DeviceStatus.DeviceNeedsReset) ? model.NeedsResetReason : null;
     }
 
     private void OnLine(bool asserted)
@@ -438,6 +456,7 @@ public sealed class TransportEndpointActor : ReceiveActor
         {
             reply = new ConfigReply(r.Tag, r.Operation, false, Reason: ex.Message);
         }
+        ReportNeedsReset(); // a reset clears it; a refused setup may have set it
         if (_journal is null)
         {
             Sender.Tell(reply, Self);

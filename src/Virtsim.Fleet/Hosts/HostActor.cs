@@ -136,7 +136,7 @@ public sealed class HostActor : ReceiveActor
                 var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path)), name);
+                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health)), name);
                 endpoints.Add(endpoint);
                 _endpointsByDevice[$"{vm.Spec.Name}/{plan.Spec.Name}"] = endpoint;
                 if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend), Self);

@@ -153,6 +153,7 @@ public static class FleetRunner
             FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
             StoreFailures = metrics.StoreFailures,
+            Failures = [.. world.Devices.SelectMany(d => DeviceFailure.Of(d.Path, d.Health, d.Workload.Done))],
         };
     }
 

@@ -53,6 +53,13 @@ public sealed record RunReport
     /// <summary>Device recoveries after crashes and their virtual and wall times.</summary>
     public RecoveryTimes Recoveries { get; init; }
 
+    /// <summary>
+    /// Why devices did not do their part, as their drivers and device actors said at the end of the run: a driver that
+    /// gave up (its reason), a device in DEVICE_NEEDS_RESET (its reason), a backend or journal that stopped for good, a
+    /// driver that never finished initialising a device whose workload did not finish. Empty in a good run.
+    /// </summary>
+    public IReadOnlyList<DeviceFailure> Failures { get; init; } = [];
+
     /// <summary>Failed calls of the persistence store, in order (the run stops at the first; empty in a good run).</summary>
     public IReadOnlyList<StoreFailure> StoreFailures { get; init; } = [];
 
@@ -124,6 +131,15 @@ public sealed record RunReport
             w.WriteNumber("wallMeanMs", Math.Round(Recoveries.WallMean.TotalMilliseconds, 3));
             w.WriteNumber("wallMaxMs", Math.Round(Recoveries.WallMax.TotalMilliseconds, 3));
             w.WriteEndObject();
+            w.WriteStartArray("failures");
+            foreach (var f in Failures)
+            {
+                w.WriteStartObject();
+                w.WriteString("device", f.Device);
+                w.WriteString("reason", f.Reason);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("storeFailures");
             foreach (var f in StoreFailures)
             {
