@@ -228,6 +228,7 @@ public static class CliApp
         Row("  frames dropped by crashes (of lost)", N(r.FramesDroppedByCrash));
         Row("  held by crashed net backends / devices", $"{N(r[FleetCounter.NetBackendFramesDropped])} / {N(r[FleetCounter.NetDeviceFramesDropped])}");
         Row("acked writes lost / duplicate completions", $"{N(r.AckedWritesLost)} / {N(r.Duplicates)}");
+        Row("  unflushed writes lost (allowed)", N(r.UnflushedWritesLost));
         Row("recoveries", N(r.Recoveries.Count));
         Row("recovery time virtual (mean / max)", $"{Format(r.Recoveries.VirtualMean)} / {Format(r.Recoveries.VirtualMax)}");
         Row("recovery time wall (mean / max)", $"{Format(r.Recoveries.WallMean)} / {Format(r.Recoveries.WallMax)}");

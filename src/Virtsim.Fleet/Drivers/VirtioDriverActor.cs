@@ -83,6 +83,18 @@ public abstract class VirtioDriverActor : ReceiveActor
     /// <summary>Called after used buffers were taken (a good time to submit more).</summary>
     protected virtual void AfterService() { }
 
+    /// <summary>
+    /// Called once the device accepted the features (FEATURES_OK stuck), before the queues are set up: the time to read
+    /// device configuration that depends on them (<see cref="ReadDeviceConfig"/>; the replies come before DRIVER_OK's).
+    /// </summary>
+    protected virtual void OnFeaturesAccepted() { }
+
+    /// <summary>Called with the value a <see cref="ReadDeviceConfig"/> read (little-endian, in the low bytes).</summary>
+    protected virtual void OnDeviceConfig(ulong value) { }
+
+    /// <summary>Reads <paramref name="size"/> (1..8) bytes of device configuration at <paramref name="offset"/>; the value goes to <see cref="OnDeviceConfig"/>.</summary>
+    protected void ReadDeviceConfig(ushort offset, ushort size) => Send(ConfigOperation.ReadDeviceConfig, Purpose.DeviceConfig, offset, size);
+
     /// <inheritdoc />
     protected override void PreStart() => StartInit();
 
@@ -149,6 +161,9 @@ public abstract class VirtioDriverActor : ReceiveActor
             case ConfigOperation.ReadStatus:
                 OnStatus(purpose, (DeviceStatus)(byte)r.Value0);
                 return;
+            case ConfigOperation.ReadDeviceConfig when purpose == Purpose.DeviceConfig:
+                OnDeviceConfig(r.Value0);
+                return;
             case ConfigOperation.TakeInterruptStatus:
                 var cause = (InterruptCause)(byte)r.Value0;
                 if (cause.HasFlag(InterruptCause.Config))
@@ -187,6 +202,7 @@ public abstract class VirtioDriverActor : ReceiveActor
                 return;
             case Purpose.FeaturesOkCheck when _state == DriverState.Initializing:
                 if (!status.Has(DeviceStatus.FeaturesOk)) { Fail($"FEATURES_OK did not stick for {_negotiated}"); return; }
+                OnFeaturesAccepted();
                 bool msix = Options.Transport == Endpoints.TransportKind.Pci && Options.Mode == DriverMode.Interrupt;
                 if (msix) Send(ConfigOperation.EnableMsix, Purpose.None, index: (ushort)(QueueCount + 1));
                 for (int q = 0; q < QueueCount; q++)
@@ -302,7 +318,7 @@ public abstract class VirtioDriverActor : ReceiveActor
 
     private enum DriverState : byte { Initializing, Ready, Failed }
 
-    private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck }
+    private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck, DeviceConfig }
 
     private sealed class PollTick
     {

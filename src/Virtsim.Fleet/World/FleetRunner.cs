@@ -125,11 +125,16 @@ public static class FleetRunner
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
         TimeSpan virtualTime, TimeSpan wallTime)
     {
-        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, dropped = 0;
+        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0;
         foreach (var d in world.Devices)
         {
             var r = d.Workload;
-            if (d.Store is { } disk) ackedLost += AckedWritesLost(d, disk);
+            if (d.Store is { } disk)
+            {
+                var (promised, unflushed) = WritesLost(d, disk);
+                ackedLost += promised;
+                unflushedLost += unflushed;
+            }
             duplicates += r.Duplicates;
             integrity += r.IntegrityErrors;
             dropped += r.DroppedByCrash;
@@ -150,6 +155,7 @@ public static class FleetRunner
             WallTime = wallTime,
             Counters = metrics.Snapshot(),
             AckedWritesLost = ackedLost,
+            UnflushedWritesLost = unflushedLost,
             FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
             StoreFailures = metrics.StoreFailures,
@@ -158,20 +164,26 @@ public static class FleetRunner
     }
 
     /// <summary>
-    /// Blocks whose acknowledged write the disk does not hold now (read back with checksums from the disk object,
-    /// which a persistent backend rebuilt from its journal at its last start).
+    /// Blocks whose newest acknowledged write the disk does not hold now (read back with checksums from the disk object,
+    /// which a persistent backend rebuilt from its journal at its last start), in two counts: <c>Promised</c>, writes the
+    /// driver promised durable (written through, or flushed) or data no write put there; <c>Unflushed</c>, writes never
+    /// promised that a crash dropped with the volatile cache, which the virtio-blk spec allows.
     /// </summary>
-    public static long AckedWritesLost(DevicePlan device, Virtsim.Virtio.Devices.Blk.MemoryBlockStore disk)
+    public static (long Promised, long Unflushed) WritesLost(DevicePlan device, Virtsim.Virtio.Devices.Blk.MemoryBlockStore disk)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(disk);
         int sectors = Workloads.BlkWorkloadActor.SectorsPerBlock(device.Spec);
         var data = new byte[sectors * 512];
-        long lost = 0;
-        foreach (var (block, sum) in device.Workload.Blocks)
+        ulong unwritten = Workloads.Checksum.Of(data);
+        var written = device.Workload.Written;
+        long promised = 0, unflushed = 0;
+        foreach (var block in written.Acknowledged.Keys)
         {
-            if (!disk.TryRead((ulong)(block * sectors), data) || Workloads.Checksum.Of(data) != sum) lost++;
+            var check = disk.TryRead((ulong)(block * sectors), data) ? written.Check(block, Workloads.Checksum.Of(data), unwritten) : BlockCheck.Lost;
+            if (check == BlockCheck.Lost) promised++;
+            else if (check == BlockCheck.UnflushedLost) unflushed++;
         }
-        return lost;
+        return (promised, unflushed);
     }
 }

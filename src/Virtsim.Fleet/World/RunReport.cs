@@ -41,8 +41,17 @@ public sealed record RunReport
     /// <summary>Wall-clock time the run took.</summary>
     public required TimeSpan WallTime { get; init; }
 
-    /// <summary>Blocks whose acknowledged write the disk no longer holds after the run (0 in a good run).</summary>
+    /// <summary>
+    /// Blocks whose acknowledged write the driver had promised durable (written through, or followed by a successful
+    /// flush) and the disk no longer holds after the run (0 in a good run).
+    /// </summary>
     public long AckedWritesLost { get; init; }
+
+    /// <summary>
+    /// Blocks whose newest acknowledged write was never promised durable (a writeback cache, no successful flush after
+    /// it) and a crash dropped with the cache: allowed by the virtio-blk spec, so not a failed check.
+    /// </summary>
+    public long UnflushedWritesLost { get; init; }
 
     /// <summary>
     /// Frames a crash (of a net backend, a crashed software switch port, or of a net device) destroyed, as their
@@ -123,6 +132,7 @@ public sealed record RunReport
             w.WriteNumber("eventSuppression", this[FleetCounter.DmaEventSuppression]);
             w.WriteEndObject();
             w.WriteNumber("ackedWritesLost", AckedWritesLost);
+            w.WriteNumber("unflushedWritesLost", UnflushedWritesLost);
             w.WriteNumber("duplicateCompletions", Duplicates);
             w.WriteNumber("recoveries", Recoveries.Count);
             w.WriteStartObject("recoveryTime");
