@@ -14,7 +14,7 @@ public sealed record DeviceFailure(string Device, string Reason)
         if (health.BackendStopped is { } backend && backend != health.NeedsResetReason) yield return new(device, backend);
         if (health.JournalStopped is { } journal && journal != health.NeedsResetReason) yield return new(device, journal);
         if (!workloadDone && !health.DriverReady && health.DriverFailure is null && health.NeedsResetReason is null)
-            yield return new(device, "driver did not finish initialising the device (a configuration access never answered?)");
+            yield return new(device, "the driver had not finished initialising the device when the run ended");
     }
 
     /// <summary>"device: reason".</summary>

@@ -82,7 +82,7 @@ public class FailureReasonTests
         // A driver still initialising counts only when its workload did not finish.
         var initialising = new DeviceHealth();
         Assert.Empty(DeviceFailure.Of("d", initialising, workloadDone: true));
-        Assert.Contains("did not finish initialising", Assert.Single(DeviceFailure.Of("d", initialising, workloadDone: false)).Reason);
+        Assert.Contains("had not finished initialising", Assert.Single(DeviceFailure.Of("d", initialising, workloadDone: false)).Reason);
         // A stopped backend whose reason is also the pending reset's is said once.
         var stopped = new DeviceHealth { BackendStopped = "backend stopped after too many restarts", NeedsResetReason = "backend stopped after too many restarts" };
         Assert.Single(DeviceFailure.Of("d", stopped, false));
