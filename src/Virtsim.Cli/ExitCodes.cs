@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A real peer failed: it could not be reached, broke the vhost-user protocol or a ring, or stopped answering.</summary>
     public const int PeerFailed = 3;
+
+    /// <summary><c>run</c>: the persistence store failed mid-run (a journal write or a recovery); the run stopped there.</summary>
+    public const int StoreFailed = 4;
 }

@@ -18,8 +18,8 @@ namespace Virtsim.Actors.Persistence;
 /// <remarks>
 /// A failed recovery (a corrupted row, an unreadable event) or a failed write (fenced by a newer owner, a conflict,
 /// a lost connection) stops the actor: a <see cref="PersistenceFailureException"/> naming the persistence id and
-/// sequence number, with the store's error inside, is published as an <see cref="ActorError"/>, and watchers see it
-/// terminate. Snapshot and deletion failures only produce a <see cref="PersistenceNotification"/>.
+/// sequence number, with the store's error inside, is published as an <see cref="ActorError"/> and handed to
+/// <see cref="OnPersistenceFailure"/>, and watchers see it terminate. Snapshot and deletion failures only produce a <see cref="PersistenceNotification"/>.
 /// </remarks>
 public abstract partial class PersistentActor : ActorBase
 {
@@ -79,6 +79,14 @@ public abstract partial class PersistentActor : ActorBase
 
     /// <summary>Called once recovery is done, before the first command (also after every restart).</summary>
     protected virtual void OnRecoveryCompleted() { }
+
+    /// <summary>
+    /// Called when a recovery or a journal write failed, just before the actor stops (Akka's <c>OnRecoveryFailure</c> and
+    /// <c>OnPersistFailure</c> in one): <paramref name="failure"/> names the persistence id, the phase and the sequence
+    /// number, with the store's error inside. Override it to tell someone why (a parent, the run's report); the actor
+    /// stops whatever it does.
+    /// </summary>
+    protected virtual void OnPersistenceFailure(PersistenceFailureException failure) { }
 
     /// <summary>Handles commands of type <typeparamref name="T"/> (and <see cref="PersistenceNotification"/>s). Register in the constructor.</summary>
     protected void Command<T>(Action<T> handler) => _commands.Add(handler);
@@ -216,7 +224,14 @@ public abstract partial class PersistentActor : ActorBase
         _failed = true;
         var failure = new PersistenceFailureException(PersistenceId, phase, sequenceNr, cause);
         Context.System.EventStream.Publish(new ActorError(Self.Path, failure, phase));
-        Context.Stop(Self);
+        try
+        {
+            OnPersistenceFailure(failure);
+        }
+        finally
+        {
+            Context.Stop(Self);
+        }
     }
 
     private IJournal Journal => _setup.Journal;

@@ -28,6 +28,8 @@ public sealed record CounterState(long Total, int Count, long Digest)
 /// <summary>Sent after an event was applied: its number, the journal's highest number at that moment, the new state.</summary>
 public sealed record Applied(long SequenceNr, int Amount, long JournalHighestAtApply, CounterState State);
 public sealed record Status(CounterState State, long LastSequenceNr, long? RecoveredFromSnapshot, int EventsReplayed);
+/// <summary>Sent to the monitor by <see cref="PersistentActor.OnPersistenceFailure"/>, before the actor stops.</summary>
+public sealed record FailureSeen(PersistenceFailureException Failure);
 
 /// <summary>
 /// The persistent actor of the tests: sums amounts. Replies to every applied event, reports how it recovered, and
@@ -59,9 +61,14 @@ public sealed class Counter : PersistentActor
         Command<Crash>(_ => throw new InvalidOperationException("crash requested"));
         Command<PersistenceNotification>(n => monitor?.Tell(n, Self));
         Journal = setup.Journal;
+        _monitor = monitor;
     }
 
     private IJournal Journal { get; }
+
+    private readonly IActorRef? _monitor = null;
+
+    protected override void OnPersistenceFailure(PersistenceFailureException failure) => _monitor?.Tell(new FailureSeen(failure), Self);
 
     protected override IEventSerializer Serializer => CounterSerializer.Instance;
 

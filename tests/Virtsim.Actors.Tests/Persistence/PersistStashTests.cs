@@ -96,5 +96,21 @@ public class PersistStashTests
         Assert.Equal(0, await memory.ReadHighestSequenceNrAsync("c-broken"));
     }
 
+    [Theory, MemberData(nameof(Both))]
+    public void A_failed_write_is_handed_to_the_actor_before_it_stops(DispatcherKind kind)
+    {
+        using var kit = new ActorTestKit(kind);
+        var probe = kit.CreateProbe();
+        var counter = kit.ActorOf(Virtsim.Actors.Actors.Props.Create(() =>
+            new Counter("c-told", new PersistenceSetup(new BrokenJournal(new MemoryJournal()), new MemorySnapshotStore()), probe.Ref)));
+        probe.Watch(counter);
+
+        probe.Send(counter, new Add(5));
+        var seen = probe.ExpectMsg<FailureSeen>().Failure;
+        Assert.Equal(("c-told", "persist", 1L), (seen.PersistenceId, seen.Phase, seen.SequenceNr));
+        Assert.Equal("disk on fire", seen.InnerException!.Message);
+        probe.ExpectTerminated(counter);
+    }
+
     public static TheoryData<DispatcherKind> Both => ActorTestKit.BothDispatchers;
 }
