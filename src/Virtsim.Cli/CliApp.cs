@@ -25,7 +25,11 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stdoutIsTerminal)
     {
         var root = Build(stdout, stderr, stdoutIsTerminal);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // A command-line mistake (unknown option, a value that does not parse, a missing required option) has printed
+        // its errors and the usage; like every other bad input it exits 2, not System.CommandLine's 1.
+        return parsed.Errors.Count > 0 ? ExitCodes.BadScenario : code;
     }
 
     private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
@@ -116,6 +120,12 @@ public static class CliApp
     public static string RunPrefix(string scenario, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"run/{scenario}/{seed}/{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}-{Guid.NewGuid().ToString("N")[..8]}/");
 
+    // Why it failed, as the drivers and devices said (also on stderr: the table may be out of sight).
+    private static void WriteFailures(RunReport report, TextWriter stderr)
+    {
+        foreach (var f in report.Failures) stderr.WriteLine($"error: {f}");
+    }
+
     private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
     {
         RunReport report;
@@ -160,9 +170,20 @@ public static class CliApp
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();
-        bool good = report.PassedChecks;
-        if (!good) stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
-        return good ? ExitCodes.Ok : ExitCodes.ChecksFailed;
+        switch (report.Outcome)
+        {
+            case RunOutcome.Passed:
+                return ExitCodes.Ok;
+            case RunOutcome.StoreFailed:
+                WriteFailures(report, stderr);
+                foreach (var f in report.StoreFailures) stderr.WriteLine($"error: the persistence store failed: {f}");
+                stderr.WriteLine("error: the run stopped because its persistence store failed; its figures are not a verdict on the devices");
+                return ExitCodes.StoreFailed;
+            default:
+                WriteFailures(report, stderr);
+                stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
+                return ExitCodes.ChecksFailed;
+        }
     }
 
     // The node's settings a simulated actor system takes: the store's virtual latency.
@@ -185,6 +206,9 @@ public static class CliApp
         Row("seed", r.Seed.ToString(CultureInfo.InvariantCulture));
         Row("trace hash", r.TraceHashHex);
         Row("completed", r.Completed ? "yes" : "NO");
+        Row("outcome", r.OutcomeName);
+        foreach (var f in r.StoreFailures) Row("store failed", f.ToString());
+        foreach (var f in r.Failures) Row("failure", f.ToString());
         Row("requests", N(r.Requests));
         Row("  blk requests", N(r[FleetCounter.BlkRequests]));
         Row("  frames delivered", N(r[FleetCounter.FramesDelivered]));
@@ -201,6 +225,7 @@ public static class CliApp
         Row("  frames dropped by crashes (of lost)", N(r.FramesDroppedByCrash));
         Row("  held by crashed net backends / devices", $"{N(r[FleetCounter.NetBackendFramesDropped])} / {N(r[FleetCounter.NetDeviceFramesDropped])}");
         Row("acked writes lost / duplicate completions", $"{N(r.AckedWritesLost)} / {N(r.Duplicates)}");
+        Row("  unflushed writes lost (allowed)", N(r.UnflushedWritesLost));
         Row("recoveries", N(r.Recoveries.Count));
         Row("recovery time virtual (mean / max)", $"{Format(r.Recoveries.VirtualMean)} / {Format(r.Recoveries.VirtualMax)}");
         Row("recovery time wall (mean / max)", $"{Format(r.Recoveries.WallMean)} / {Format(r.Recoveries.WallMax)}");

@@ -9,9 +9,12 @@ public static class ExitCodes
     /// <summary>The run finished but a check failed (lost, duplicated or corrupted requests, or it did not complete).</summary>
     public const int ChecksFailed = 1;
 
-    /// <summary>The scenario file could not be read or is invalid.</summary>
+    /// <summary>The command line, or the scenario or configuration file, is invalid (or the file could not be read).</summary>
     public const int BadScenario = 2;
 
     /// <summary>A real peer failed: it could not be reached, broke the vhost-user protocol or a ring, or stopped answering.</summary>
     public const int PeerFailed = 3;
+
+    /// <summary><c>run</c>: the persistence store failed mid-run (a journal write or a recovery); the run stopped there.</summary>
+    public const int StoreFailed = 4;
 }

@@ -20,7 +20,8 @@ internal static class VhostUserCommand
     {
         var socket = new Option<string>("--socket")
         {
-            Description = "Path of the unix socket to create and listen on (it must not exist yet; it is removed at exit).",
+            Description = "Path of the unix socket to create and listen on. A stale socket there (nobody listening) is replaced; " +
+                          "another file, or a socket a server answers on, is refused. Removed at exit while it is still this server's socket.",
             Required = true,
         };
         var device = new Option<VhostUserDeviceKind>("--device")
@@ -30,17 +31,15 @@ internal static class VhostUserCommand
         };
         var queues = new Option<int>("--queues")
         {
-            Description = "Queue pairs (net) or request queues (blk) offered to the front-end.",
+            Description = $"Queue pairs (net, 1..{NetBackend.MaxQueuePairs}) or request queues (blk, 1..{BlkBackend.MaxQueues}) offered to the front-end.",
             DefaultValueFactory = _ => ServeDefaults.Options.Queues,
         };
         var image = new Option<string?>("--image")
         {
-            Description = "blk: the disk image file (created when missing). Without it the disk lives in memory.",
+            Description = "blk: the disk image file (created when missing; its directory must exist). Without it the disk lives in memory.",
         };
-        var ioDelay = new Option<double>("--io-delay-ms")
-        {
-            Description = "blk: every disk access takes at least this many milliseconds (a slow disk, for restart tests; 0: none).",
-        };
+        var ioDelay = DurationOption.Create("--io-delay-ms", TimeSpan.FromMilliseconds(1), "milliseconds");
+        ioDelay.Description = $"blk: every disk access takes at least this many milliseconds (a slow disk, for restart tests; 0..{VhostUserServeOptions.MaxIoDelay.TotalMilliseconds}, 0: none).";
         var loopback = new Option<bool>("--loopback")
         {
             Description = "net: return every transmitted frame on the receive ring of the same queue pair (for `drive`).",
@@ -58,7 +57,7 @@ internal static class VhostUserCommand
             Queues = r.GetValue(queues),
             Loopback = r.GetValue(loopback),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
-            IoDelay = TimeSpan.FromMilliseconds(Math.Clamp(r.GetValue(ioDelay), 0, 60_000)),
+            IoDelay = r.GetValue(ioDelay),
         }, stdout, stderr));
         return new Command("vhost-user", "Real vhost-user interop: Virtsim devices for real drivers, Virtsim drivers for real devices.")
         {
@@ -89,9 +88,9 @@ internal static class VhostUserCommand
             Description = $"net: bytes per frame, Ethernet header included ({VhostUserDriveOptions.MinFrameSize}..{VhostUserDriveOptions.MaxFrameSize}).",
             DefaultValueFactory = _ => defaults.FrameSize,
         };
-        var queueSize = new Option<int>("--queue-size")
+        var queueSize = new Option<ushort>("--queue-size")
         {
-            Description = "Descriptors per ring (a power of two for split rings).",
+            Description = $"Descriptors per ring: 4..{QueueConfig.MaxSize}, a power of two for split rings.",
             DefaultValueFactory = _ => defaults.QueueSize,
         };
         var queuePairs = new Option<int>("--queues")
@@ -118,20 +117,16 @@ internal static class VhostUserCommand
             Description = "Seed of the frame and disk patterns.",
             DefaultValueFactory = _ => defaults.Seed,
         };
-        var timeout = new Option<double>("--timeout")
-        {
-            Description = "Seconds to wait for the socket, for any reply, and for ring progress before giving up.",
-            DefaultValueFactory = _ => defaults.Timeout.TotalSeconds,
-        };
+        var timeout = DurationOption.Create("--timeout", TimeSpan.FromSeconds(1), "seconds");
+        timeout.Description = $"Seconds to wait for the socket, for any reply, and for ring progress before giving up (more than 0, at most {VhostUserDriveOptions.MaxTimeout.TotalSeconds}).";
+        timeout.DefaultValueFactory = _ => defaults.Timeout;
         var reconnect = new Option<bool>("--reconnect")
         {
             Description = "blk: when the device goes away mid-run, wait for it on the same socket and continue (needs INFLIGHT_SHMFD, split rings).",
         };
-        var reconnectTimeout = new Option<double>("--reconnect-timeout")
-        {
-            Description = "blk: seconds to wait for the device to come back after it went away.",
-            DefaultValueFactory = _ => defaults.ReconnectTimeout.TotalSeconds,
-        };
+        var reconnectTimeout = DurationOption.Create("--reconnect-timeout", TimeSpan.FromSeconds(1), "seconds");
+        reconnectTimeout.Description = $"blk: seconds to wait for the device to come back after it went away (more than 0, at most {VhostUserDriveOptions.MaxTimeout.TotalSeconds}).";
+        reconnectTimeout.DefaultValueFactory = _ => defaults.ReconnectTimeout;
         var disconnectEvery = new Option<long>("--disconnect-every")
         {
             Description = "blk: hang up after this many completed requests per connection, with requests in flight, and reconnect (0: never; needs INFLIGHT_SHMFD).",
@@ -142,37 +137,26 @@ internal static class VhostUserCommand
             socket, device, frames, frameSize, queueSize, queuePairs, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
             reconnect, reconnectTimeout, disconnectEvery,
         };
-        drive.SetAction(r =>
+        drive.SetAction(r => Drive(new VhostUserDriveOptions
         {
-            int size = r.GetValue(queueSize);
-            double seconds = r.GetValue(timeout);
-            double reconnectSeconds = r.GetValue(reconnectTimeout);
-            if (size is < 1 or > QueueConfig.MaxSize || !(seconds > 0 && seconds < 86_400) || !(reconnectSeconds > 0 && reconnectSeconds < 86_400))
-            {
-                stderr.WriteLine($"virtsim: --queue-size must be 1..{QueueConfig.MaxSize}, --timeout and --reconnect-timeout positive (got {size}, {seconds}, {reconnectSeconds})");
-                return ExitCodes.BadScenario;
-            }
-            return Drive(new VhostUserDriveOptions
-            {
-                SocketPath = r.GetValue(socket)!,
-                Device = r.GetValue(device),
-                Frames = r.GetValue(frames),
-                FrameSize = r.GetValue(frameSize),
-                QueueSize = (ushort)size,
-                QueuePairs = r.GetValue(queuePairs),
-                RxBufferSize = r.GetValue(rxBufferSize),
-                RequestSize = r.GetValue(requestSize),
-                Packed = r.GetValue(packed),
-                EventIdx = !r.GetValue(noEventIdx),
-                InOrder = !r.GetValue(noInOrder),
-                MergeableRxBuffers = !r.GetValue(noMrgRxbuf),
-                Seed = r.GetValue(seed),
-                Timeout = TimeSpan.FromSeconds(seconds),
-                Reconnect = r.GetValue(reconnect),
-                ReconnectTimeout = TimeSpan.FromSeconds(reconnectSeconds),
-                DisconnectEvery = r.GetValue(disconnectEvery),
-            }, stdout, stderr);
-        });
+            SocketPath = r.GetValue(socket)!,
+            Device = r.GetValue(device),
+            Frames = r.GetValue(frames),
+            FrameSize = r.GetValue(frameSize),
+            QueueSize = r.GetValue(queueSize),
+            QueuePairs = r.GetValue(queuePairs),
+            RxBufferSize = r.GetValue(rxBufferSize),
+            RequestSize = r.GetValue(requestSize),
+            Packed = r.GetValue(packed),
+            EventIdx = !r.GetValue(noEventIdx),
+            InOrder = !r.GetValue(noInOrder),
+            MergeableRxBuffers = !r.GetValue(noMrgRxbuf),
+            Seed = r.GetValue(seed),
+            Timeout = r.GetValue(timeout),
+            Reconnect = r.GetValue(reconnect),
+            ReconnectTimeout = r.GetValue(reconnectTimeout),
+            DisconnectEvery = r.GetValue(disconnectEvery),
+        }, stdout, stderr));
         return drive;
     }
 
@@ -198,9 +182,9 @@ internal static class VhostUserCommand
 
     private static int Serve(VhostUserServeOptions options, TextWriter stdout, TextWriter stderr)
     {
-        if (options.Queues < 1)
+        if (options.Validate() is { } reason)
         {
-            stderr.WriteLine($"virtsim: --queues must be at least 1 (got {options.Queues})");
+            stderr.WriteLine($"virtsim: {reason}");
             return ExitCodes.BadScenario;
         }
         using var stop = new CancellationTokenSource();
@@ -209,13 +193,15 @@ internal static class VhostUserCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         try
         {
+            // RunAsync returns once the socket listens (or throws when the path is not free to take).
+            var serving = VhostUserServer.RunAsync(options, stdout, stop.Token);
             stderr.WriteLine($"virtsim: serving vhost-user {options.Device} on {options.SocketPath} (SIGINT or SIGTERM to stop)");
             // A front-end that misbehaves loses its connection and is listed in the summary's errors; the serve
             // itself still succeeded.
-            VhostUserServer.RunAsync(options, stdout, stop.Token).GetAwaiter().GetResult();
+            serving.GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"virtsim: {e.Message}");
             return ExitCodes.BadScenario;

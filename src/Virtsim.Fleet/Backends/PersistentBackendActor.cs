@@ -3,6 +3,7 @@ using Akka.Persistence;
 using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Vendors;
@@ -21,6 +22,8 @@ namespace Virtsim.Fleet.Backends;
 /// wiped and rebuilt from the latest <see cref="DiskImage"/> snapshot and the events after it: the contents come from
 /// the journal, never from the surviving object. The first event of each later incarnation is a
 /// <see cref="DiskCacheLost"/>, so a replay drops the cache where the crash dropped it.</para>
+/// <para>When the store fails, it records the failure for the run's report and tells its device
+/// (<see cref="StoreFailed"/>) before it stops.</para>
 /// </summary>
 public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
 {
@@ -53,6 +56,7 @@ public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
         _metrics = metrics;
         _disk = disk;
         DiskImage.Wipe(disk); // whatever the object still holds is not trusted: the journal is
+        _metrics.DiskRebuilding(true);
         _server = new BlkBackendServer(disk, options);
         _lanes = new ServiceLanes<BackendReply>(new BackendServiceModel(kind, timing));
         _sendReply = reply => Context.Parent.Tell(reply, Self);
@@ -92,11 +96,19 @@ public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
 
     private void OnRecoveryCompleted()
     {
+        _metrics.DiskRebuilding(false);
         _metrics.Add(FleetCounter.BackendRecoveries);
         if (LastSequenceNr == 0) return;
         // The incarnation that wrote the journal is gone, and its volatile cache with it.
         _disk.DropCache();
         _cacheLossToJournal = true;
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (IsRecovering) _metrics.DiskRebuilding(false); // stopped (or restarted) before the disk was rebuilt
+        base.PostStop();
     }
 
     /// <inheritdoc />

@@ -12,7 +12,10 @@ namespace Virtsim.Fleet.Drivers;
 /// A virtio-blk driver: takes <see cref="BlkRequest"/>s from the guest's application, builds header / data / status
 /// chains in guest memory (one slot per request in flight), and answers every request exactly once with a
 /// <see cref="BlkCompletion"/>. Requests in flight when the device needs a reset are resubmitted, in their original
-/// order, once it is back.
+/// order, once it is back. Like Linux it learns the device's cache mode at initialisation (spec 5.2.5.1: the
+/// <c>writeback</c> field with CONFIG_WCE; without it, FLUSH means a writeback cache), and tells the application which
+/// completions made writes durable (<see cref="BlkCompletion.Durable"/>): a write on a writethrough device, and a
+/// successful flush for the writes completed before it.
 /// </summary>
 public sealed class BlkDriverActor : VirtioDriverActor
 {
@@ -21,6 +24,7 @@ public sealed class BlkDriverActor : VirtioDriverActor
     private readonly Stack<int> _freeSlots = new();
     private IActorRef? _client;
     private long _sequence;
+    private bool _writeback;
 
     /// <summary>Creates the driver.</summary>
     public BlkDriverActor(DriverOptions options) : base(options)
@@ -48,6 +52,16 @@ public sealed class BlkDriverActor : VirtioDriverActor
 
     /// <inheritdoc />
     protected override void OnReady() => Pump();
+
+    /// <inheritdoc />
+    protected override void OnFeaturesAccepted()
+    {
+        _writeback = Negotiated.Has(BlkFeatureBit.Flush);
+        if (Negotiated.Has(BlkFeatureBit.ConfigWce)) ReadDeviceConfig(BlkConfigLayout.Writeback, 1);
+    }
+
+    /// <inheritdoc />
+    protected override void OnDeviceConfig(ulong value) => _writeback = Negotiated.Has(BlkFeatureBit.Flush) && (value & 0xFF) != 0;
 
     /// <inheritdoc />
     protected override void AfterService() => Pump();
@@ -117,7 +131,10 @@ public sealed class BlkDriverActor : VirtioDriverActor
         _freeSlots.Push(p.Slot);
         Metrics.Add(FleetCounter.BlkRequests);
         Metrics.Add(FleetCounter.Bytes, r.Data.Length);
-        _client?.Tell(new BlkCompletion(r.Id, status, data), Self);
+        // What the application may count on: a write the device wrote through, or every write completed before a flush.
+        bool durable = status == BlkStatus.Ok
+            && (r.Type == BlkRequestType.Flush || (!_writeback && r.Type is BlkRequestType.Out or BlkRequestType.WriteZeroes));
+        _client?.Tell(new BlkCompletion(r.Id, status, data, durable), Self);
     }
 
     private sealed record Pending(BlkRequest Request, long Sequence, int Slot);

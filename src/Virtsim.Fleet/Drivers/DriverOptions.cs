@@ -20,6 +20,9 @@ public sealed record DriverOptions
     /// <summary>The run's counters.</summary>
     public required FleetMetrics Metrics { get; init; }
 
+    /// <summary>Where the driver says whether it is ready or gave up (for the run's report), or null.</summary>
+    public World.DeviceHealth? Health { get; init; }
+
     /// <summary>PCI (MSI-X) or MMIO (line).</summary>
     public TransportKind Transport { get; init; } = TransportKind.Pci;
 

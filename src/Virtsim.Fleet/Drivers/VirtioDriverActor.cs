@@ -19,8 +19,9 @@ namespace Virtsim.Fleet.Drivers;
 /// MSI-X (PCI), queues, DRIVER_OK. It then owns the driver side of its rings in guest memory, rings doorbells when
 /// the device wants them, and takes used buffers on interrupts (kernel style) or on a poll timer (poll mode).
 /// A configuration change whose status shows DEVICE_NEEDS_RESET makes it drain what the device completed, reset,
-/// re-initialise and let the device type resubmit what was in flight. Replies from an older initialisation are
-/// told apart by an epoch in the tag and ignored.
+/// re-initialise and let the device type resubmit what was in flight. An access the device aborted (it crashed before
+/// answering) restarts an initialisation from the reset. Replies from an older initialisation are told apart by an
+/// epoch in the tag and ignored.
 /// </summary>
 public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
 {
@@ -84,6 +85,18 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     /// <summary>Called after used buffers were taken (a good time to submit more).</summary>
     protected virtual void AfterService() { }
 
+    /// <summary>
+    /// Called once the device accepted the features (FEATURES_OK stuck), before the queues are set up: the time to read
+    /// device configuration that depends on them (<see cref="ReadDeviceConfig"/>; the replies come before DRIVER_OK's).
+    /// </summary>
+    protected virtual void OnFeaturesAccepted() { }
+
+    /// <summary>Called with the value a <see cref="ReadDeviceConfig"/> read (little-endian, in the low bytes).</summary>
+    protected virtual void OnDeviceConfig(ulong value) { }
+
+    /// <summary>Reads <paramref name="size"/> (1..8) bytes of device configuration at <paramref name="offset"/>; the value goes to <see cref="OnDeviceConfig"/>.</summary>
+    protected void ReadDeviceConfig(ushort offset, ushort size) => Send(ConfigOperation.ReadDeviceConfig, Purpose.DeviceConfig, offset, size);
+
     /// <inheritdoc />
     protected override void PreStart() => StartInit();
 
@@ -102,6 +115,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     private void StartInit()
     {
         _state = DriverState.Initializing;
+        if (Options.Health is { } health) health.DriverReady = false;
         _epoch = (_epoch + 1) & 0xFF_FFFF;
         Array.Clear(Queues);
         Timers.Cancel(PollTimer);
@@ -121,6 +135,11 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     {
         if (r.Tag >> 8 != _epoch) return; // from before a reset
         var purpose = (Purpose)(r.Tag & 0xFF);
+        if (r.Aborted)
+        {
+            OnAborted();
+            return;
+        }
         if (!r.Ok && _state == DriverState.Initializing)
         {
             Fail(r.Reason ?? $"{r.Operation} refused");
@@ -144,6 +163,9 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
             case ConfigOperation.ReadStatus:
                 OnStatus(purpose, (DeviceStatus)(byte)r.Value0);
                 return;
+            case ConfigOperation.ReadDeviceConfig when purpose == Purpose.DeviceConfig:
+                OnDeviceConfig(r.Value0);
+                return;
             case ConfigOperation.TakeInterruptStatus:
                 var cause = (InterruptCause)(byte)r.Value0;
                 if (cause.HasFlag(InterruptCause.Config))
@@ -152,6 +174,23 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
                     Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
                 }
                 if (cause.HasFlag(InterruptCause.Queue)) ServiceQueues();
+                return;
+        }
+    }
+
+    // The device crashed before answering an access. During initialisation the driver no longer knows what the device
+    // kept of its setup, so it starts over from a reset (later aborts of this attempt carry the old epoch and are
+    // ignored). A ready driver lost a status or interrupt-status read: it looks at the status and the rings again.
+    private void OnAborted()
+    {
+        switch (_state)
+        {
+            case DriverState.Initializing:
+                StartInit();
+                return;
+            case DriverState.Ready:
+                Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
+                ServiceQueues();
                 return;
         }
     }
@@ -165,6 +204,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
                 return;
             case Purpose.FeaturesOkCheck when _state == DriverState.Initializing:
                 if (!status.Has(DeviceStatus.FeaturesOk)) { Fail($"FEATURES_OK did not stick for {_negotiated}"); return; }
+                OnFeaturesAccepted();
                 bool msix = Options.Transport == Endpoints.TransportKind.Pci && Options.Mode == DriverMode.Interrupt;
                 if (msix) Send(ConfigOperation.EnableMsix, Purpose.None, index: (ushort)(QueueCount + 1));
                 for (int q = 0; q < QueueCount; q++)
@@ -203,6 +243,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
             if (Options.Mode == DriverMode.Poll) Queues[q]!.SetInterrupts(false);
         }
         _state = DriverState.Ready;
+        if (Options.Health is { } health) health.DriverReady = true;
         if (Options.Mode == DriverMode.Poll) Timers.StartPeriodicTimer(PollTimer, PollTick.Instance, Options.PollInterval);
         OnReady();
     }
@@ -264,6 +305,11 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     {
         _state = DriverState.Failed;
         FailureReason = reason;
+        if (Options.Health is { } health)
+        {
+            health.DriverReady = false;
+            health.DriverFailure = reason;
+        }
         Metrics.Add(FleetCounter.InitFailures);
         Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
             Value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Failed)), Self);
@@ -274,7 +320,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
 
     private enum DriverState : byte { Initializing, Ready, Failed }
 
-    private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck }
+    private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck, DeviceConfig }
 
     private sealed class PollTick
     {

@@ -49,7 +49,8 @@ namespace Virtsim.Fleet.Endpoints;
 /// that journal recovered, restores the model (<see cref="DeviceRecovery"/>: split rings resume at the used index in
 /// guest memory; packed rings fall back to DEVICE_NEEDS_RESET), serves its queues again and signals them (an
 /// interrupt may have been lost with the crash). Its backend restarts with it and rebuilds its disk from its own
-/// journal.</para>
+/// journal. Configuration accesses the crashed incarnation had taken and not answered are completed with an abort
+/// (<see cref="ConfigReply.Aborted"/>), so the driver starts over instead of waiting for them.</para>
 /// </summary>
 public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -85,6 +86,9 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     private TimeSpan? _crashedAt;
     private long _restartTimestamp;
     private long _incarnation;
+    private readonly World.DeviceHealth? _health;
+    private string? _journalStopReason;
+    private string? _backendStopReason;
 
     /// <summary>Restarts of the backend allowed within <see cref="BackendRestartWindow"/> before it is stopped.</summary>
     public const int MaxBackendRestarts = 10;
@@ -107,9 +111,12 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     /// <param name="backend">blk: how to create the backend actor (spawned as this actor's child), or null to serve inline.</param>
     /// <param name="persistence">Where the device journals its state to survive a crash, or null to keep nothing.</param>
     /// <param name="devicePath">The device's "host/vm/device" (its persistence id with <paramref name="persistence"/>).</param>
+    /// <param name="health">Where the device reports DEVICE_NEEDS_RESET and a lost backend or journal for the run's report, or null.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
-        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null)
+        uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null,
+        World.DeviceHealth? health = null)
     {
+        _health = health;
         _backendProps = backend;
         _persistence = persistence;
         _devicePath = devicePath ?? "";
@@ -144,10 +151,15 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         else Become(Recovering);
     }
 
-    // Until the journal has recovered, everything waits (in arrival order) for the restored state.
+    // Until the journal has recovered, everything waits (in arrival order) for the restored state, except doorbells:
+    // they add nothing then, since the restored device serves every enabled queue from its ring and signals it. They
+    // cannot wait in the stash either: a driver rings with one immutable message per queue, and a stash refuses the
+    // message it stashed last (the endpoint failed and was restarted until its host stopped it).
     private void Recovering()
     {
         Receive<DeviceStateRecovered>(OnRecovered);
+        Receive<DoorbellMessage>(_ => { });
+        Receive<DoorbellDue>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -204,6 +216,12 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
             throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock().Elapsed);
         });
         Receive<DeviceImageRecorded>(_ => OnRecorded());
+        Receive<StoreFailed>(f =>
+        {
+            // Its Terminated follows and carries no reason.
+            if (Sender.Equals(_journal)) _journalStopReason = $"device journal stopped, its store failed: {f.Reason}";
+            else if (Sender.Equals(_backend)) _backendStopReason = $"backend stopped, its store failed: {f.Reason}";
+        });
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_journal))
@@ -212,12 +230,16 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
                 _journal = null;
                 _recordsAcked = _recordsSent;
                 OnRecorded();
-                OnDeviceFault("device journal stopped");
+                string journalReason = _journalStopReason ?? "device journal stopped";
+                if (_health is not null) _health.JournalStopped = journalReason;
+                OnDeviceFault(journalReason);
                 return;
             }
             if (!t.ActorRef.Equals(_backend)) return;
             _backend = null;
-            OnDeviceFault("backend stopped after too many restarts");
+            string backendReason = _backendStopReason ?? "backend stopped after too many restarts";
+            if (_health is not null) _health.BackendStopped = backendReason;
+            OnDeviceFault(backendReason);
         });
     }
 
@@ -245,7 +267,22 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     protected override void PreRestart(Exception reason, object? message)
     {
         DropHeldFrames();
+        AbortHeldReplies();
         base.PreRestart(reason, message);
+    }
+
+    // The driver's configuration accesses this incarnation took but had not answered (their image was not durable yet)
+    // die with it. The transport completes each with an abort, as PCIe does for a non-posted request to a function that
+    // went away; without it the driver would wait for the replies forever (a crash during its initialisation deadlocked
+    // the run). The new incarnation may or may not have recovered their effect, so the driver starts over.
+    private void AbortHeldReplies()
+    {
+        while (_heldReplies.TryDequeue(out var held))
+        {
+            _metrics.Add(FleetCounter.ConfigAccessesAborted);
+            var r = held.Reply;
+            held.To.Tell(new ConfigReply(r.Tag, r.Operation, false, Reason: "the device crashed before answering", Aborted: true), Self);
+        }
     }
 
     // A crashed net device loses the frames only it held: those waiting for receive buffers and those transmitted in a
@@ -275,6 +312,11 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     private void OnRecovered(DeviceStateRecovered recovered)
     {
         Become(Ready);
+        // A crash before any image was durable counts too: the device then starts afresh.
+        if (recovered.Image is not null || _crashedAt is not null) _metrics.Add(FleetCounter.DeviceRecoveries);
+        if (_crashedAt is { } crashedAt)
+            _metrics.RecordRecovery(Context.Clock().Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
+        _crashedAt = null;
         if (recovered.Image is { } image) Restore(image);
         Stash.UnstashAll();
     }
@@ -285,10 +327,6 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         foreach (var q in _queues) q.SetTagEpoch(incarnation);
         if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
             _driver = Context.System.ResolveLocal(driverPath);
-        _metrics.Add(FleetCounter.DeviceRecoveries);
-        if (_crashedAt is { } crashedAt)
-            _metrics.RecordRecovery(Context.Clock().Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
-        _crashedAt = null;
         if (image.Profile != _profile.Name)
         {
             OnDeviceFault($"journal written by vendor profile {image.Profile}, this device is {_profile.Name}");
@@ -299,6 +337,13 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
         if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
         Record(incarnation);
+        ReportNeedsReset();
+        if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset | DeviceStatus.DriverOk))
+        {
+            // It needed a reset before the crash: tell the driver again, the notification may have died with the crash.
+            _context.Model.SignalConfig();
+            return;
+        }
         if (needsReset is not null)
         {
             OnDeviceFault(needsReset);
@@ -374,7 +419,16 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         if (_context.Model.Status.Has(DeviceStatus.DeviceNeedsReset)) return;
         _metrics.Add(FleetCounter.DeviceNeedsReset);
         _context.Model.SetNeedsReset(reason);
+        ReportNeedsReset();
         Record();
+    }
+
+    // Keeps the run's report in step with DEVICE_NEEDS_RESET: set with its reason, cleared by the driver's reset.
+    private void ReportNeedsReset()
+    {
+        if (_health is null) return;
+        var model = _context.Model;
+        _health.NeedsResetReason = model.Status.Has(DeviceStatus.DeviceNeedsReset) ? model.NeedsResetReason : null;
     }
 
     private void OnLine(bool asserted)
@@ -407,6 +461,7 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         {
             reply = new ConfigReply(r.Tag, r.Operation, false, Reason: ex.Message);
         }
+        ReportNeedsReset(); // a reset clears it; a refused setup may have set it
         if (_journal is null)
         {
             Sender.Tell(reply, Self);

@@ -21,6 +21,7 @@ namespace Virtsim.Fleet.Hosts;
 /// DMA: <see cref="DmaRead"/> / <see cref="DmaWrite"/> go through the IOMMU into guest memory (writes mark the VM's
 /// dirty log) and are answered after the host's DMA latency; <see cref="DmaBatch"/> accounts a queue pass's
 /// transactions and is answered after the latency the batch carries. <see cref="QueryDirtyLog"/> reads a VM's dirty log.
+/// <see cref="InjectCrash"/> crashes one of its devices (or its backend), also before the device's first message.
 /// <para>A cabled net device gets a <see cref="NetBackendActor"/> (child "vm-device-backend", a sibling of its endpoint,
 /// since the endpoint takes its backend as one blk <see cref="Props"/>): the device's uplink sends to it and the switch
 /// knows it as the device's port. The host supervises it like an endpoint supervises a blk backend: restarted, at most
@@ -35,6 +36,7 @@ public sealed class HostActor : ReceiveActor
     private readonly FleetMetrics _metrics;
     private readonly Dictionary<uint, DeviceMemory> _dma = [];
     private readonly Dictionary<uint, List<IActorRef>> _endpoints = [];
+    private readonly Dictionary<string, IActorRef> _endpointsByDevice = new(StringComparer.Ordinal);
 
     private readonly bool _preallocate;
     private readonly FleetPersistence? _persistence;
@@ -67,6 +69,10 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
         Receive<InjectIommuFault>(OnIommuFault);
+        Receive<InjectCrash>(c =>
+        {
+            if (_endpointsByDevice.TryGetValue(c.Device, out var endpoint)) endpoint.Tell(c.ToDeviceMessage(), Sender);
+        });
         Receive<RestoreMapping>(r =>
         {
             Iommu.Domain(r.Pasid).Map(r.Address, r.Address, r.Length, IommuPermissions.ReadWrite);
@@ -129,8 +135,9 @@ public sealed class HostActor : ReceiveActor
                 var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
                 var p = plan;
                 var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path)), name);
+                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health)), name);
                 endpoints.Add(endpoint);
+                _endpointsByDevice[$"{vm.Spec.Name}/{plan.Spec.Name}"] = endpoint;
                 if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend), Self);
             }
             _endpoints[vm.Pasid] = endpoints;

@@ -34,6 +34,8 @@ public static class FleetWire
         registry.Register<InjectIommuFault>();
         registry.Register<IommuMappingChange>();
         registry.Register<CrashDevice>();
+        registry.Register<InjectCrash>();
+        registry.Register<StoreFailed>();
         registry.Register<FrameMessage>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();

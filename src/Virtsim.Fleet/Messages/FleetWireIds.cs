@@ -37,6 +37,10 @@ public static class FleetWireIds
     public const ushort IommuMappingChange = 1043;
     /// <summary><see cref="Faults.CrashDevice"/>.</summary>
     public const ushort CrashDevice = 1044;
+    /// <summary><see cref="Faults.InjectCrash"/>.</summary>
+    public const ushort InjectCrash = 1045;
+    /// <summary><see cref="Faults.StoreFailed"/>.</summary>
+    public const ushort StoreFailed = 1046;
     /// <summary><see cref="Net.FrameMessage"/>.</summary>
     public const ushort Frame = 1050;
     /// <summary><see cref="Blk.BlkRequest"/>.</summary>

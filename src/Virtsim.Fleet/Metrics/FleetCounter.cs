@@ -74,4 +74,9 @@ public enum FleetCounter
     /// time had not passed): lost with the crashed incarnation, as a crashed backend's.
     /// </summary>
     NetDeviceFramesDropped,
+    /// <summary>
+    /// Configuration accesses a crashed device had taken and not answered (its image was not durable yet), completed
+    /// with an abort so that the driver starts over instead of waiting forever.
+    /// </summary>
+    ConfigAccessesAborted,
 }

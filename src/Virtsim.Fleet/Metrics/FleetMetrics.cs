@@ -10,6 +10,9 @@ public sealed class FleetMetrics
 {
     private readonly long[] _counters = new long[Enum.GetValues<FleetCounter>().Length];
     private int _workloadsDone;
+    private int _disksRebuilding;
+    private readonly List<StoreFailure> _storeFailures = [];
+    private bool _storeFailed;
     private readonly Lock _recoveryLock = new();
     private long _recoveryTicksSum, _recoveryTicksMax, _recoveryWallTicksSum, _recoveryWallTicksMax, _recoveries;
 
@@ -24,6 +27,19 @@ public sealed class FleetMetrics
 
     /// <summary>Records that a workload finished.</summary>
     public void WorkloadDone() => Interlocked.Increment(ref _workloadsDone);
+
+    /// <summary>
+    /// Persistent blk backends rebuilding their disk from the journal right now (the disk object is wiped until they
+    /// are done): a run reads the disks only once this is 0.
+    /// </summary>
+    public int DisksRebuilding => Volatile.Read(ref _disksRebuilding);
+
+    /// <summary>A persistent backend started rebuilding its disk (<paramref name="started"/>) or stopped doing so.</summary>
+    public void DiskRebuilding(bool started)
+    {
+        if (started) Interlocked.Increment(ref _disksRebuilding);
+        else Interlocked.Decrement(ref _disksRebuilding);
+    }
 
     /// <summary>All requests: block requests plus delivered frames.</summary>
     public long Requests => this[FleetCounter.BlkRequests] + this[FleetCounter.FramesDelivered];
@@ -72,23 +88,25 @@ public sealed class FleetMetrics
         }
     }
 
-    private readonly List<string> _storeFailures = [];
-
-    /// <summary>Records that the store failed a persistent actor: which, doing what, and the store's error.</summary>
-    public void RecordStoreFailure(string persistenceId, string phase, long sequenceNr, Exception cause)
+    /// <summary>Records a failed store call of a persistent actor (the actor stops; the run ends).</summary>
+    public void RecordStoreFailure(StoreFailure failure)
     {
-        ArgumentNullException.ThrowIfNull(cause);
-        lock (_storeFailures) _storeFailures.Add($"{persistenceId}: {phase} at sequence number {sequenceNr} failed: {cause.GetBaseException().Message}");
+        ArgumentNullException.ThrowIfNull(failure);
+        lock (_storeFailures) _storeFailures.Add(failure);
+        Volatile.Write(ref _storeFailed, true);
     }
 
-    /// <summary>Every store failure recorded, in order.</summary>
-    public IReadOnlyList<string> StoreFailures
+    /// <summary>The store failures recorded so far, in order.</summary>
+    public IReadOnlyList<StoreFailure> StoreFailures
     {
         get
         {
             lock (_storeFailures) return [.. _storeFailures];
         }
     }
+
+    /// <summary>True once a store failure was recorded (cheap: the runner asks before every step).</summary>
+    public bool StoreFailed => Volatile.Read(ref _storeFailed);
 
     /// <summary>Every counter by name.</summary>
     public IReadOnlyDictionary<string, long> Snapshot()

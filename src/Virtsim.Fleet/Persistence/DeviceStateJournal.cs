@@ -9,7 +9,8 @@ namespace Virtsim.Fleet.Persistence;
 /// acknowledged with <see cref="DeviceImageRecorded"/> once durable, in order) and, after recovering from its latest
 /// snapshot and events, tells the device the latest image (<see cref="DeviceStateRecovered"/>). It holds immutable
 /// values only: the model itself stays the device actor's alone. The device crashing stops it; the device's next
-/// incarnation starts a fresh one, which recovers from the store.
+/// incarnation starts a fresh one, which recovers from the store. When the store fails it records the failure for the
+/// run's report and tells the device (<see cref="Messages.Faults.StoreFailed"/>) before it stops.
 /// </summary>
 public sealed class DeviceStateJournal : FleetPersistentActor
 {

@@ -15,7 +15,8 @@ public sealed record DiskSector(ulong Sector, byte[] Durable, byte[]? Cached);
 /// </summary>
 /// <param name="Writeback">The disk's cache mode.</param>
 /// <param name="Sectors">Every sector ever written, in ascending order.</param>
-public sealed record DiskImage(bool Writeback, ImmutableArray<DiskSector> Sectors)
+/// <param name="WritesLost">A crash lost cached writes and no flush has reported it yet (<see cref="MemoryBlockStore.WritesLost"/>).</param>
+public sealed record DiskImage(bool Writeback, ImmutableArray<DiskSector> Sectors, bool WritesLost = false)
 {
     private const int SectorSize = 512;
 
@@ -37,7 +38,7 @@ public sealed record DiskImage(bool Writeback, ImmutableArray<DiskSector> Sector
             }
             list.Add(new DiskSector(s, durable, cached));
         }
-        return new DiskImage(disk.CacheMode == WriteCacheMode.Writeback, list.ToImmutable());
+        return new DiskImage(disk.CacheMode == WriteCacheMode.Writeback, list.ToImmutable(), disk.WritesLost);
     }
 
     /// <summary>Empties <paramref name="disk"/>: no durable data, nothing cached (the backend lost its memory).</summary>
@@ -47,6 +48,7 @@ public sealed record DiskImage(bool Writeback, ImmutableArray<DiskSector> Sector
         disk.DropCache();
         disk.CacheMode = WriteCacheMode.Writethrough;
         disk.TryWriteZeroes(0, disk.SectorCount, unmap: true);
+        disk.WritesLost = false;
     }
 
     /// <summary>Makes a wiped <paramref name="disk"/> hold this image.</summary>
@@ -64,5 +66,6 @@ public sealed record DiskImage(bool Writeback, ImmutableArray<DiskSector> Sector
             disk.DropCache();
             disk.CacheMode = WriteCacheMode.Writethrough;
         }
+        disk.WritesLost = WritesLost;
     }
 }

@@ -48,6 +48,7 @@ public sealed class DiskSerializer : IEventSerializer
                     w.WriteBool(s.Cached is not null);
                     if (s.Cached is { } cached) w.WriteBytes(cached);
                 }
+                w.WriteBool(image.WritesLost);
                 break;
             default:
                 throw new ArgumentException($"not a disk event: {value.GetType().Name}", nameof(value));
@@ -76,7 +77,8 @@ public sealed class DiskSerializer : IEventSerializer
                     var cached = r.ReadBool() ? r.ReadBytes().ToArray() : null;
                     sectors.Add(new DiskSector(sector, durable, cached));
                 }
-                return new DiskImage(writeback, sectors.MoveToImmutable());
+                bool writesLost = r.Remaining > 0 && r.ReadBool(); // absent in snapshots written before it existed
+                return new DiskImage(writeback, sectors.MoveToImmutable(), writesLost);
             default:
                 throw new FormatException($"unknown disk event manifest '{manifest}'");
         }

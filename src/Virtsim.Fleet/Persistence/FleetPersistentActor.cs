@@ -1,12 +1,17 @@
 using Akka.Persistence;
+using Akka.Actor;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
+using Virtsim.Simulation.Environment;
 
 namespace Virtsim.Fleet.Persistence;
 
 /// <summary>
 /// What the world's persistent actors share on top of Akka.Persistence: a persistence id, the snapshot policy of
-/// <see cref="FleetPersistence"/> (snapshot every N events, optionally deleting what the snapshot covers), and a
-/// recorded reason when the store fails, so a run can say the store failed rather than that data went missing.
+/// <see cref="FleetPersistence"/> (snapshot every N events, optionally deleting what the snapshot covers), and what a
+/// store failure does: it is recorded for the run's report (<see cref="StoreFailure"/>: persistence id, phase,
+/// sequence number, the store's own error) and the parent device is told (<see cref="StoreFailed"/>) before
+/// Akka.Persistence stops the actor, so a run says the store failed rather than that data went missing.
 /// </summary>
 public abstract class FleetPersistentActor : ReceivePersistentActor
 {
@@ -47,21 +52,28 @@ public abstract class FleetPersistentActor : ReceivePersistentActor
     /// <inheritdoc />
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _metrics.RecordStoreFailure(PersistenceId, "persist", sequenceNr, cause);
+        StoreFailedAt("persist", sequenceNr, cause);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     /// <inheritdoc />
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        _metrics.RecordStoreFailure(PersistenceId, "persist (rejected)", sequenceNr, cause);
+        StoreFailedAt("persist", sequenceNr, cause);
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
     /// <inheritdoc />
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        _metrics.RecordStoreFailure(PersistenceId, "recovery", LastSequenceNr, reason);
+        StoreFailedAt("recovery", LastSequenceNr + 1, reason);
         base.OnRecoveryFailure(reason, message);
+    }
+
+    private void StoreFailedAt(string phase, long sequenceNr, Exception cause)
+    {
+        var failure = StoreFailure.Of(PersistenceId, phase, sequenceNr, cause, Context.Clock().Elapsed);
+        _metrics.RecordStoreFailure(failure);
+        Context.Parent.Tell(new StoreFailed(failure.PersistenceId, failure.ToString()), Self);
     }
 }

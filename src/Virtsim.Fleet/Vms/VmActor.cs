@@ -55,6 +55,7 @@ public sealed class VmActor : ReceiveActor
                 Memory = _memory,
                 Layout = DriverLayout.ForDevice(device.IndexInVm),
                 Metrics = _metrics,
+                Health = device.Health,
                 Transport = spec.Transport,
                 Mode = spec.DriverMode,
                 QueueSize = spec.QueueSize,

@@ -13,4 +13,8 @@ namespace Virtsim.Fleet.World;
 /// <param name="Workload">Where the workload reports its results.</param>
 /// <param name="PeerPath">net: the "host/vm/device" its workload sends frames to, or null when it has no peer.</param>
 public sealed record DevicePlan(DeviceSpec Spec, string Path, int IndexInVm, byte[] Mac, byte[] PeerMac, int ExpectedInbound,
-    MemoryBlockStore? Store, WorkloadResult Workload, string? PeerPath = null);
+    MemoryBlockStore? Store, WorkloadResult Workload, string? PeerPath = null)
+{
+    /// <summary>Where its driver and device actor report their state (failures, DEVICE_NEEDS_RESET) for the run's report.</summary>
+    public DeviceHealth Health { get; } = new();
+}

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Virtsim.Fleet.Configuration;
 using Virtsim.Simulation.Engine;
-using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Metrics;
@@ -54,20 +53,23 @@ public static class FleetRunner
         var w = world;
         foreach (var fault in spec.Faults)
         {
-            // Resolved when it fires: the endpoint exists only once its host actor has started.
+            // Through the host, which reaches the device once it has built it: a fault at 0 us fires too.
             var f = fault;
             string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
-            object message = f.Kind == ScheduledFaultKind.DeviceCrash ? new CrashDevice(reason) : new CrashBackend(reason);
-            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(message, ActorRefs.NoSender));
+            var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
+            sim.Schedule(f.At, () => w.InjectCrash(f.Device, target, reason));
         }
         options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
         long lastRequests = -1;
         var lastProgress = TimeSpan.Zero;
-        while (!w.AllDone && sim.Elapsed < spec.MaxVirtualTime)
+        // Done when every workload is, and no backend is still rebuilding the disk the report reads (a crash may come
+        // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
+        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0) || metrics.StoreFailed;
+        while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
-            bool idle = !sim.RunUntil(() => w.AllDone, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
+            bool idle = !sim.RunUntil(Settled, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
             options.Progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
             if (idle) break;
             if (metrics.Requests != lastRequests) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
@@ -154,11 +156,16 @@ public static class FleetRunner
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
         TimeSpan virtualTime, TimeSpan wallTime)
     {
-        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, dropped = 0;
+        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0;
         foreach (var d in world.Devices)
         {
             var r = d.Workload;
-            if (d.Store is { } disk) ackedLost += AckedWritesLost(d, disk);
+            if (d.Store is { } disk)
+            {
+                var (promised, unflushed) = WritesLost(d, disk);
+                ackedLost += promised;
+                unflushedLost += unflushed;
+            }
             duplicates += r.Duplicates;
             integrity += r.IntegrityErrors;
             dropped += r.DroppedByCrash;
@@ -179,26 +186,35 @@ public static class FleetRunner
             WallTime = wallTime,
             Counters = metrics.Snapshot(),
             AckedWritesLost = ackedLost,
+            UnflushedWritesLost = unflushedLost,
             FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
+            StoreFailures = metrics.StoreFailures,
+            Failures = [.. world.Devices.SelectMany(d => DeviceFailure.Of(d.Path, d.Health, d.Workload.Done))],
         };
     }
 
     /// <summary>
-    /// Blocks whose acknowledged write the disk does not hold now (read back with checksums from the disk object,
-    /// which a persistent backend rebuilt from its journal at its last start).
+    /// Blocks whose newest acknowledged write the disk does not hold now (read back with checksums from the disk object,
+    /// which a persistent backend rebuilt from its journal at its last start), in two counts: <c>Promised</c>, writes the
+    /// driver promised durable (written through, or flushed) or data no write put there; <c>Unflushed</c>, writes never
+    /// promised that a crash dropped with the volatile cache, which the virtio-blk spec allows.
     /// </summary>
-    public static long AckedWritesLost(DevicePlan device, Virtsim.Virtio.Devices.Blk.MemoryBlockStore disk)
+    public static (long Promised, long Unflushed) WritesLost(DevicePlan device, Virtsim.Virtio.Devices.Blk.MemoryBlockStore disk)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(disk);
         int sectors = Workloads.BlkWorkloadActor.SectorsPerBlock(device.Spec);
         var data = new byte[sectors * 512];
-        long lost = 0;
-        foreach (var (block, sum) in device.Workload.Blocks)
+        ulong unwritten = Workloads.Checksum.Of(data);
+        var written = device.Workload.Written;
+        long promised = 0, unflushed = 0;
+        foreach (var block in written.Acknowledged.Keys)
         {
-            if (!disk.TryRead((ulong)(block * sectors), data) || Workloads.Checksum.Of(data) != sum) lost++;
+            var check = disk.TryRead((ulong)(block * sectors), data) ? written.Check(block, Workloads.Checksum.Of(data), unwritten) : BlockCheck.Lost;
+            if (check == BlockCheck.Lost) promised++;
+            else if (check == BlockCheck.UnflushedLost) unflushed++;
         }
-        return lost;
+        return (promised, unflushed);
     }
 }

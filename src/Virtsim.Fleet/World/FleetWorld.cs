@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
 using Virtsim.Fleet.Persistence;
@@ -70,6 +71,18 @@ public sealed class FleetWorld
         var parts = path.Split('/');
         if (parts.Length != 3) throw new ArgumentException($"'{path}' is not host/vm/device", nameof(path));
         return System.ResolveLocal(System.UserGuardianPath().Child(parts[0]).Child($"{parts[1]}-{parts[2]}"));
+    }
+
+    /// <summary>
+    /// Crashes the device at <paramref name="path"/> ("host/vm/device"), or its backend, through its host: the host
+    /// handles it once it has built its devices, so this works from virtual time 0 on (a message to
+    /// <see cref="Endpoint"/> before the host started would be a dead letter).
+    /// </summary>
+    public void InjectCrash(string path, CrashTarget target, string reason)
+    {
+        var parts = path.Split('/');
+        if (parts.Length != 3) throw new ArgumentException($"'{path}' is not host/vm/device", nameof(path));
+        System.ResolveLocal(System.UserGuardianPath().Child(parts[0])).Tell(new InjectCrash($"{parts[1]}/{parts[2]}", target, reason), ActorRefs.NoSender);
     }
 
     /// <summary>

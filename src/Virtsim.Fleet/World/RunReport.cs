@@ -41,8 +41,17 @@ public sealed record RunReport
     /// <summary>Wall-clock time the run took.</summary>
     public required TimeSpan WallTime { get; init; }
 
-    /// <summary>Blocks whose acknowledged write the disk no longer holds after the run (0 in a good run).</summary>
+    /// <summary>
+    /// Blocks whose acknowledged write the driver had promised durable (written through, or followed by a successful
+    /// flush) and the disk no longer holds after the run (0 in a good run).
+    /// </summary>
     public long AckedWritesLost { get; init; }
+
+    /// <summary>
+    /// Blocks whose newest acknowledged write was never promised durable (a writeback cache, no successful flush after
+    /// it) and a crash dropped with the cache: allowed by the virtio-blk spec, so not a failed check.
+    /// </summary>
+    public long UnflushedWritesLost { get; init; }
 
     /// <summary>
     /// Frames a crash (of a net backend, a crashed software switch port, or of a net device) destroyed, as their
@@ -54,11 +63,33 @@ public sealed record RunReport
     public RecoveryTimes Recoveries { get; init; }
 
     /// <summary>
-    /// True when the run passed every check: completed, nothing lost but the frames crashes dropped (every other frame
-    /// and request arrived exactly once), nothing completed twice, no checksum mismatch and no acknowledged write missing
-    /// from the disk.
+    /// Why devices did not do their part, as their drivers and device actors said at the end of the run: a driver that
+    /// gave up (its reason), a device in DEVICE_NEEDS_RESET (its reason), a backend or journal that stopped for good, a
+    /// driver that never finished initialising a device whose workload did not finish. Empty in a good run.
     /// </summary>
-    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0;
+    public IReadOnlyList<DeviceFailure> Failures { get; init; } = [];
+
+    /// <summary>Failed calls of the persistence store, in order (the run stops at the first; empty in a good run).</summary>
+    public IReadOnlyList<StoreFailure> StoreFailures { get; init; } = [];
+
+    /// <summary>
+    /// True when the run passed every check: completed, nothing lost but the frames crashes dropped (every other frame
+    /// and request arrived exactly once), nothing completed twice, no checksum mismatch, no acknowledged write missing
+    /// from the disk, and no store failure.
+    /// </summary>
+    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0
+        && StoreFailures.Count == 0;
+
+    /// <summary>How the run ended: a store failure first (it stopped the run), then the checks.</summary>
+    public RunOutcome Outcome => StoreFailures.Count > 0 ? RunOutcome.StoreFailed : PassedChecks ? RunOutcome.Passed : RunOutcome.ChecksFailed;
+
+    /// <summary>The outcome as written in the JSON summary: "passed", "checks-failed" or "store-failed".</summary>
+    public string OutcomeName => Outcome switch
+    {
+        RunOutcome.Passed => "passed",
+        RunOutcome.StoreFailed => "store-failed",
+        _ => "checks-failed",
+    };
 
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
@@ -85,6 +116,7 @@ public sealed record RunReport
             w.WriteNumber("integrityErrors", IntegrityErrors);
             w.WriteString("scenario", Scenario);
             w.WriteBoolean("completed", Completed);
+            w.WriteString("outcome", OutcomeName);
             w.WriteNumber("lost", Lost);
             w.WriteNumber("framesDroppedByCrash", FramesDroppedByCrash);
             w.WriteNumber("duplicates", Duplicates);
@@ -100,6 +132,7 @@ public sealed record RunReport
             w.WriteNumber("eventSuppression", this[FleetCounter.DmaEventSuppression]);
             w.WriteEndObject();
             w.WriteNumber("ackedWritesLost", AckedWritesLost);
+            w.WriteNumber("unflushedWritesLost", UnflushedWritesLost);
             w.WriteNumber("duplicateCompletions", Duplicates);
             w.WriteNumber("recoveries", Recoveries.Count);
             w.WriteStartObject("recoveryTime");
@@ -108,6 +141,27 @@ public sealed record RunReport
             w.WriteNumber("wallMeanMs", Math.Round(Recoveries.WallMean.TotalMilliseconds, 3));
             w.WriteNumber("wallMaxMs", Math.Round(Recoveries.WallMax.TotalMilliseconds, 3));
             w.WriteEndObject();
+            w.WriteStartArray("failures");
+            foreach (var f in Failures)
+            {
+                w.WriteStartObject();
+                w.WriteString("device", f.Device);
+                w.WriteString("reason", f.Reason);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("storeFailures");
+            foreach (var f in StoreFailures)
+            {
+                w.WriteStartObject();
+                w.WriteString("persistenceId", f.PersistenceId);
+                w.WriteString("phase", f.Phase);
+                w.WriteNumber("sequenceNr", f.SequenceNr);
+                w.WriteString("error", f.Error);
+                w.WriteNumber("atUs", f.At.Ticks / 10.0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
             w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));

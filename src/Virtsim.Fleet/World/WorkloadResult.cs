@@ -27,6 +27,9 @@ public sealed class WorkloadResult
     /// <summary>True once the workload finished.</summary>
     public bool Done { get; set; }
 
-    /// <summary>blk: the checksum of every block acknowledged as written (block index -> FNV-1a 64).</summary>
-    public SortedDictionary<long, ulong> Blocks { get; } = new();
+    /// <summary>blk: the checksum of every block acknowledged as written (block index -> FNV-1a 64), the newest version.</summary>
+    public SortedDictionary<long, ulong> Blocks => Written.Acknowledged;
+
+    /// <summary>blk: every block written and which of its versions are promised durable (flushed or written through).</summary>
+    public WrittenBlocks Written { get; } = new();
 }

@@ -1,4 +1,5 @@
 using Virtsim.Persistence.PostgreSql;
+using Virtsim.Persistence.Sqlite;
 
 namespace Virtsim.Persistence.Configuration;
 
@@ -14,6 +15,9 @@ public sealed record PersistenceSettings
 
     /// <summary>SQLite: the database file (relative paths are taken from the working directory).</summary>
     public required string SqlitePath { get; init; }
+
+    /// <summary>SQLite: how long a call waits for a lock another process holds before it fails (SQLITE_BUSY).</summary>
+    public TimeSpan SqliteBusyTimeout { get; init; } = SqliteDatabase.DefaultBusyTimeout;
 
     /// <summary>PostgreSQL: the connection string (built from host, port... unless given whole) and schema.</summary>
     public required PostgreSqlStoreOptions PostgreSql { get; init; }

@@ -31,11 +31,15 @@ public static class PersistenceSettingsLoader
         string path = At(sqlite, c => c.GetString("path"));
         if (path.Length == 0 || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new HoconException(sqlite.GetValue("path").Position, $"sqlite.path '{path}' is not a file path");
+        var busy = At(sqlite, c => c.GetDuration("busy-timeout"));
+        if (busy < TimeSpan.FromMilliseconds(1) || busy > TimeSpan.FromHours(1))
+            throw new HoconException(sqlite.GetValue("busy-timeout").Position, $"sqlite.busy-timeout {busy} is out of range (1ms..1h)");
         var batching = At(p, c => c.GetConfig("batching"));
         return new PersistenceSettings
         {
             Plugin = plugin,
             SqlitePath = path,
+            SqliteBusyTimeout = busy,
             PostgreSql = PostgreSql(At(p, c => c.GetConfig("postgresql"))),
             Batching = At(batching, c => c.GetBool("enabled")),
             BatchingOptions = new BatchingJournalOptions

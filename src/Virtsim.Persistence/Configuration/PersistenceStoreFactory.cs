@@ -25,7 +25,7 @@ public static class PersistenceStoreFactory
             {
                 string path = Path.GetFullPath(settings.SqlitePath);
                 if (Path.GetDirectoryName(path) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
-                var db = await SqliteDatabase.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                var db = await SqliteDatabase.OpenAsync(path, settings.SqliteBusyTimeout, cancellationToken).ConfigureAwait(false);
                 return Wrap(settings, new SqliteJournal(db), new SqliteSnapshotStore(db), db);
             }
             case PersistencePlugin.PostgreSql:

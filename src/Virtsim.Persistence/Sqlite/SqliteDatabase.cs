@@ -22,15 +22,20 @@ public sealed class SqliteDatabase : IAsyncDisposable
     });
 
     private readonly SqliteConnection _writer;
+    private readonly int _busyMilliseconds;
     private bool _disposed;
 
-    private SqliteDatabase(string path, string connectionString, SqliteConnection writer, int schemaVersion)
+    private SqliteDatabase(string path, string connectionString, SqliteConnection writer, int schemaVersion, int busyMilliseconds)
     {
         Path = path;
         ConnectionString = connectionString;
         _writer = writer;
         SchemaVersion = schemaVersion;
+        _busyMilliseconds = busyMilliseconds;
     }
+
+    /// <summary>How long a call waits by default for a lock another process holds on the file: 30 s.</summary>
+    public static TimeSpan DefaultBusyTimeout { get; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -45,9 +50,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
     internal SqliteConnection Writer => _writer;
 
     /// <summary>Opens (creating when missing) the database at <paramref name="path"/> and migrates its schema.</summary>
-    public static Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, DefaultBusyTimeout, cancellationToken);
+
+    /// <summary>
+    /// Opens (creating when missing) the database at <paramref name="path"/> and migrates its schema; a call that finds
+    /// the file locked by another process waits up to <paramref name="busyTimeout"/>, then fails with SQLITE_BUSY.
+    /// </summary>
+    public static Task<SqliteDatabase> OpenAsync(string path, TimeSpan busyTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeout, TimeSpan.FromMilliseconds(1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(busyTimeout, TimeSpan.FromHours(1));
+        int busy = (int)busyTimeout.TotalMilliseconds;
         _ = Initialized.Value;
         cancellationToken.ThrowIfCancellationRequested();
         string cs = new SqliteConnectionStringBuilder
@@ -56,7 +71,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (busy + 999) / 1000),
         }.ToString();
         var writer = new SqliteConnection(cs);
         try
@@ -64,9 +79,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
             writer.Open();
             Execute(writer, "PRAGMA journal_mode=WAL;");
             Execute(writer, "PRAGMA synchronous=FULL;");
-            Execute(writer, "PRAGMA busy_timeout=30000;");
+            Execute(writer, $"PRAGMA busy_timeout={busy};");
             int version = Migrate(writer);
-            return Task.FromResult(new SqliteDatabase(path, cs, writer, version));
+            return Task.FromResult(new SqliteDatabase(path, cs, writer, version, busy));
         }
         catch
         {
@@ -80,7 +95,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         var c = new SqliteConnection(ConnectionString);
         c.Open();
-        Execute(c, "PRAGMA busy_timeout=30000;");
+        Execute(c, $"PRAGMA busy_timeout={_busyMilliseconds};");
         return c;
     }
 

@@ -9,6 +9,9 @@ public sealed class BlkBackend : VhostUserDevice, IDisposable
 {
     private readonly CountingBlockStore _store;
 
+    /// <summary>Most request queues this back-end serves.</summary>
+    public const int MaxQueues = 64;
+
     /// <summary>Creates the back-end over <paramref name="store"/> with <paramref name="queues"/> request queues.</summary>
     public BlkBackend(IBlockStore store, int queues = 1)
         : this(new CountingBlockStore(store), queues) { }
@@ -54,7 +57,7 @@ public sealed class BlkBackend : VhostUserDevice, IDisposable
 
     private static BlkDeviceOptions Options(int queues)
     {
-        if (queues is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(queues), "blk queues must be 1..64");
+        if (queues is < 1 or > MaxQueues) throw new ArgumentOutOfRangeException(nameof(queues), $"blk queues must be 1..{MaxQueues}");
         var defaults = new BlkDeviceOptions();
         var device = queues > 1 ? defaults.DeviceFeatures.With(BlkFeatureBit.Mq) : defaults.DeviceFeatures;
         return defaults with { DeviceFeatures = device, NumQueues = (ushort)queues, QueueSize = 1024 };

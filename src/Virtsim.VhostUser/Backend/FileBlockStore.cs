@@ -17,7 +17,8 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     public FileBlockStore(string path, long sizeIfNew)
     {
         bool exists = File.Exists(path);
-        _file = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        try { _file = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"cannot open image {path}: {e.Message}", e); }
         if (!exists) RandomAccess.SetLength(_file, sizeIfNew);
         long length = RandomAccess.GetLength(_file);
         if (length % IBlockStore.SectorSize != 0)

@@ -15,6 +15,10 @@ namespace Virtsim.VhostUser.Backend;
 public sealed class NetBackend : VhostUserDevice
 {
     private const int InjectBudget = 128;
+
+    /// <summary>Most queue pairs this back-end serves (<see cref="NetBackendOptions.QueuePairs"/>).</summary>
+    public const int MaxQueuePairs = 128;
+
     private readonly FrameSink _sink;
     private readonly NetBackendOptions _options;
     private readonly byte[] _generated;
@@ -160,7 +164,7 @@ public sealed class NetBackend : VhostUserDevice
 
     private static NetDeviceOptions DeviceOptions(NetBackendOptions options)
     {
-        if (options.QueuePairs is < 1 or > 128) throw new ArgumentOutOfRangeException(nameof(options), "queue pairs must be 1..128");
+        if (options.QueuePairs is < 1 or > MaxQueuePairs) throw new ArgumentOutOfRangeException(nameof(options), $"queue pairs must be 1..{MaxQueuePairs}");
         var device = FeatureSet.Of(NetFeatureBit.MrgRxbuf, NetFeatureBit.Mac, NetFeatureBit.Mtu, NetFeatureBit.Status);
         if (options.QueuePairs > 1) device = device.With(NetFeatureBit.Mq);
         return new NetDeviceOptions { DeviceFeatures = device, MaxQueuePairs = (ushort)options.QueuePairs, QueueSize = 32768 };

@@ -3,7 +3,7 @@ namespace Virtsim.VhostUser.Backend;
 /// <summary>How the vhost-user net back-end behaves.</summary>
 public sealed record NetBackendOptions
 {
-    /// <summary>Queue pairs (1..128); more than one offers VIRTIO_NET_F_MQ.</summary>
+    /// <summary>Queue pairs (1..<see cref="NetBackend.MaxQueuePairs"/>); more than one offers VIRTIO_NET_F_MQ.</summary>
     public int QueuePairs { get; init; } = 1;
 
     /// <summary>Send every transmitted frame back on the receive queue of the same pair.</summary>

@@ -14,12 +14,15 @@ public static class VhostUserServer
     /// <summary>
     /// Serves until <paramref name="cancellationToken"/> fires (or <see cref="VhostUserServeOptions.MaxConnections"/>
     /// connections ended), then writes the summary's JSON line to <paramref name="output"/> and returns the summary.
-    /// Protocol and socket errors of a front-end close only that connection; they are listed in the summary.
+    /// Protocol and socket errors of a front-end close only that connection; the summary counts them and keeps the
+    /// last reasons (<see cref="SessionErrorLog"/>).
     /// </summary>
-    /// <exception cref="IOException">The socket cannot be created, or the image cannot be opened.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (<see cref="VhostUserServeOptions.Validate"/>).</exception>
+    /// <exception cref="IOException">The socket cannot be created (or its path is taken: see <see cref="UnixSocketListener.Listen"/>), or the image cannot be opened.</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { } reason) throw new ArgumentException(reason, nameof(options));
         return RunAsync(CreateDevice(options), options, output, cancellationToken);
     }
 
@@ -28,14 +31,19 @@ public static class VhostUserServer
     /// (tests drive it while it runs, for example <see cref="NetBackend.Inject"/>). The server owns and disposes it.
     /// The socket is listening when this returns.
     /// </summary>
-    /// <exception cref="IOException">The socket cannot be created.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (<see cref="VhostUserServeOptions.Validate"/>).</exception>
+    /// <exception cref="IOException">The socket cannot be created, or its path is taken (see <see cref="UnixSocketListener.Listen"/>).</exception>
     public static Task<VhostUserServeSummary> RunAsync(VhostUserDevice device, VhostUserServeOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         UnixSocketListener listener;
-        try { listener = UnixSocketListener.Listen(options.SocketPath); }
+        try
+        {
+            if (options.Validate() is { } reason) throw new ArgumentException(reason, nameof(options));
+            listener = UnixSocketListener.Listen(options.SocketPath);
+        }
         catch
         {
             (device as IDisposable)?.Dispose();
@@ -69,7 +77,7 @@ public static class VhostUserServer
 
     private static VhostUserServeSummary Serve(VhostUserDevice device, UnixSocketListener listener, VhostUserServeOptions options, TextWriter output, CancellationToken ct)
     {
-        var errors = new List<string>();
+        var errors = new SessionErrorLog();
         int connections = 0;
         long requests = 0;
         ulong features = 0, protocolFeatures = 0;
@@ -83,18 +91,19 @@ public static class VhostUserServer
             requests += session.Requests;
             if (session.Features != 0) features = session.Features;
             if (session.ProtocolFeatures != 0) protocolFeatures = session.ProtocolFeatures;
-            if (end.Kind is SessionEndKind.ProtocolError or SessionEndKind.IoError) errors.Add(end.Reason);
+            errors.Add(end);
         }
         var virtio = new FeatureSet(features & ~Protocol.VhostUserFeatures.TransportMask, 0);
         string names = FeatureNames.Format(virtio, device.Handler.Type);
         string json = WriteJson(device, options, connections, requests, features, virtio, names, protocolFeatures, errors);
         output.WriteLine(json);
         output.Flush();
-        return new VhostUserServeSummary(options.Device, connections, requests, virtio.Low, names, protocolFeatures, errors, json);
+        return new VhostUserServeSummary(options.Device, connections, requests, virtio.Low, names, protocolFeatures, errors.LastReasons,
+            errors.ProtocolErrors, errors.IoErrors, json);
     }
 
     private static string WriteJson(VhostUserDevice device, VhostUserServeOptions options, int connections, long requests,
-        ulong features, FeatureSet virtio, string names, ulong protocolFeatures, List<string> errors)
+        ulong features, FeatureSet virtio, string names, ulong protocolFeatures, SessionErrorLog errors)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
@@ -109,8 +118,12 @@ public static class VhostUserServer
             w.WriteString("featureNames", names);
             w.WriteBoolean("logAll", (features & (1UL << Protocol.VhostUserFeatures.LogAll)) != 0);
             w.WriteString("protocolFeatures", $"0x{protocolFeatures:x}");
+            w.WriteStartObject("errorCounts");
+            w.WriteNumber("protocol", errors.ProtocolErrors);
+            w.WriteNumber("io", errors.IoErrors);
+            w.WriteEndObject();
             w.WriteStartArray("errors");
-            foreach (var e in errors) w.WriteStringValue(e);
+            foreach (var e in errors.LastReasons) w.WriteStringValue(e);
             w.WriteEndArray();
             w.WriteEndObject();
         }

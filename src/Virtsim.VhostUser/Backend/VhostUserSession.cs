@@ -396,7 +396,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private VhostUserMessage GetInflightFd(VhostUserMessage message)
     {
         Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
-        var asked = InflightDescription.Parse(message.Request, message.Payload);
+        var asked = CheckInflightQueues(message.Request, InflightDescription.Parse(message.Request, message.Payload));
         var region = InflightRegion.Create(asked.NumQueues, asked.QueueSize, RingsPacked);
         // This back-end tracks in the region it hands out at once; the front-end sends it back with SET_INFLIGHT_FD.
         AdoptInflight(message.Request, region);
@@ -407,10 +407,19 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
     private VhostUserMessage? SetInflightFd(VhostUserMessage message)
     {
         Require(VhostUserProtocolFeature.InflightShmfd, message.Request);
-        var description = InflightDescription.Parse(message.Request, message.Payload);
+        var description = CheckInflightQueues(message.Request, InflightDescription.Parse(message.Request, message.Payload));
         if (message.FdCount != 1) throw new VhostUserProtocolException(message.Request, "the inflight fd is missing");
         AdoptInflight(message.Request, InflightRegion.Map(message.Fds[0], description, RingsPacked));
         return null;
+    }
+
+    // A region tracks the device's rings, no more: a front-end asking for 65,535 queues of a device with a few would
+    // otherwise get (and make this process map) a multi-gigabyte region.
+    private InflightDescription CheckInflightQueues(VhostUserRequest request, InflightDescription description)
+    {
+        if (description.NumQueues > _rings.Length)
+            throw new VhostUserProtocolException(request, $"inflight region for {description.NumQueues} queues, but the device has {_rings.Length}");
+        return description;
     }
 
     // The region's layout follows the ring format negotiated before GET/SET_INFLIGHT_FD (as QEMU and DPDK do).

@@ -1,5 +1,6 @@
 using Virtsim.Virtio.Queues;
 using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Transport;
 
 namespace Virtsim.VhostUser.Frontend;
 
@@ -57,6 +58,9 @@ public sealed record VhostUserDriveOptions
     /// <summary>Seed of the frame and disk patterns.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Longest <see cref="Timeout"/> and <see cref="ReconnectTimeout"/>.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     /// <summary>Longest wait for a reply, for the socket to appear, or for any ring progress.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -87,7 +91,8 @@ public sealed record VhostUserDriveOptions
     /// <summary>Checks the values; returns null when valid, else the reason.</summary>
     public string? Validate()
     {
-        if (string.IsNullOrEmpty(SocketPath)) return "a socket path is required";
+        if (UnixSocketAddress.Check(SocketPath) is { } socket) return socket;
+        if (!Enum.IsDefined(Device)) return $"unknown device {(int)Device} (net or blk)";
         if (Frames < 0 || Frames > int.MaxValue) return $"frames must be 0..{int.MaxValue} (got {Frames})";
         if (FrameSize < MinFrameSize || FrameSize > MaxFrameSize) return $"frame size must be {MinFrameSize}..{MaxFrameSize} (got {FrameSize})";
         if (QueuePairs < 1 || QueuePairs > MaxQueuePairs) return $"queue pairs must be 1..{MaxQueuePairs} (got {QueuePairs})";
@@ -96,8 +101,9 @@ public sealed record VhostUserDriveOptions
         // The ring's own size rule (maximum, power of two for split rings), as FrontendRing.Create applies it.
         if (new QueueConfig(Packed ? QueueFormat.Packed : QueueFormat.Split, QueueSize, 0, 0, 0, default).ValidateSize() is { } reason) return reason;
         if (RxBufferSize < 64 || RxBufferSize > 65536) return $"receive buffer size must be 64..65536 (got {RxBufferSize})";
-        if (Timeout <= TimeSpan.Zero) return "the timeout must be positive";
-        if (ReconnectTimeout <= TimeSpan.Zero) return "the reconnect timeout must be positive";
+        if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout) return FormattableString.Invariant($"the timeout must be more than 0 and at most {MaxTimeout.TotalSeconds} s (got {Timeout.TotalSeconds} s)");
+        if (ReconnectTimeout <= TimeSpan.Zero || ReconnectTimeout > MaxTimeout)
+            return FormattableString.Invariant($"the reconnect timeout must be more than 0 and at most {MaxTimeout.TotalSeconds} s (got {ReconnectTimeout.TotalSeconds} s)");
         if (DisconnectEvery < 0) return $"disconnect-every must be 0 or more (got {DisconnectEvery})";
         if (Device != VhostUserDeviceKind.Blk && (Reconnect || DisconnectEvery > 0)) return "reconnect and disconnect-every apply to blk only";
         if (RequestSize < 512 || RequestSize % 512 != 0 || RequestSize > (4 << 20)) return $"request size must be a multiple of 512 up to 4 MiB (got {RequestSize})";

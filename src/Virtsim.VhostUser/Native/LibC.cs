@@ -10,6 +10,7 @@ internal static unsafe partial class LibC
     public const int AF_UNIX = 1;
     public const int SOCK_STREAM = 1;
     public const int SOCK_CLOEXEC = 0x80000;
+    public const int SOCK_NONBLOCK = 0x800;
     public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
     public const int SO_RCVTIMEO = 20;
@@ -30,6 +31,13 @@ internal static unsafe partial class LibC
     public const int SHUT_RDWR = 2;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int ENOENT = 2;
+    public const int ECONNREFUSED = 111;
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const uint STATX_TYPE = 0x1;
+    public const uint STATX_INO = 0x100;
+    public const int StatxSize = 256;
     public static readonly nint MapFailed = -1;
 
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
@@ -97,6 +105,10 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int fstat(int fd, byte* stat);
+
+    /// <summary>statx(2): its struct statx has one layout on every architecture (unlike struct stat).</summary>
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int directoryFd, string path, int flags, uint mask, byte* result);
 
     /// <summary>The size of the file behind <paramref name="fd"/> (st_size, at offset 48 of struct stat on x86-64 and arm64), or -1.</summary>
     public static long FileSize(int fd)

@@ -35,11 +35,15 @@ public class WireRoundTripTests
         new ConfigRequest(0x101, ConfigOperation.SetupQueue, 1, 256, 2, 0x10000, 0x20000, 0x30000),
         new ConfigReply(0x101, ConfigOperation.ReadStatus, true, 0x0F),
         new ConfigReply(7, ConfigOperation.SetupQueue, false, Reason: "queue 1: size 512 exceeds the maximum 256"),
+        new ConfigReply(0x102, ConfigOperation.ReadStatus, false, Reason: "device crashed before answering", Aborted: true),
         new InjectFault(FaultKind.CorruptNextDescriptor, 1),
         new QueueFault(0, "BufferOutOfRange at descriptor 3"),
         new InjectIommuFault(1, 0x100_0000, 4096, 300),
         new IommuMappingChange(false, 0x100_0000, 4096),
         new IommuMappingChange(true, 0x100_0000, 8192),
+        new InjectCrash("vm-1/blk0", CrashTarget.Device, "scenario fault at 0 us"),
+        new InjectCrash("vm-2/net0", CrashTarget.Backend, ""),
+        new StoreFailed("run/x/backend/h/vm/blk0", "persist failed at sequence nr 12: database is locked"),
     };
 
     [Theory]

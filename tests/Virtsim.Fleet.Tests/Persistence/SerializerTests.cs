@@ -85,6 +85,23 @@ public class SerializerTests
     }
 
     [Fact]
+    public void A_disk_image_keeps_a_cache_loss_no_flush_has_reported_yet()
+    {
+        var disk = new MemoryBlockStore(64, WriteCacheMode.Writeback);
+        disk.TryWrite(4, Enumerable.Repeat((byte)1, 512).ToArray());
+        disk.DropCache();
+        var image = (DiskImage)RoundTrip(DiskSerializer.Instance, DiskImage.Capture(disk, [4]));
+        Assert.True(image.WritesLost);
+
+        var copy = new MemoryBlockStore(64);
+        image.ApplyTo(copy);
+        Assert.False(copy.TryFlush()); // the rebuilt disk still owes the writer that report
+        Assert.True(copy.TryFlush());
+        DiskImage.Wipe(disk);
+        Assert.False(disk.WritesLost);
+    }
+
+    [Fact]
     public void Only_requests_that_change_the_disk_are_journaled()
     {
         byte[] Header(uint type) => [(byte)type, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0];

@@ -16,6 +16,7 @@ public class PersistenceSettingsTests
         var r = PersistenceSettings.Reference;
         Assert.Equal(PersistencePlugin.Sqlite, r.Plugin);
         Assert.Equal("data/virtsim.db", r.SqlitePath);
+        Assert.Equal(Virtsim.Persistence.Sqlite.SqliteDatabase.DefaultBusyTimeout, r.SqliteBusyTimeout);
         // The group-commit limits and the schema default of the option records are the reference's.
         Assert.Equal(new BatchingJournalOptions(), r.BatchingOptions);
         Assert.Equal(new PostgreSqlStoreOptions { ConnectionString = "x" }.Schema, r.PostgreSql.Schema);
@@ -57,6 +58,12 @@ public class PersistenceSettingsTests
         Assert.Equal("Host=h;Port=1;Database=d", s.PostgreSql.ConnectionString);
     }
 
+    [Fact]
+    public void The_sqlite_busy_timeout_is_a_duration()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), Load("virtsim.persistence.sqlite.busy-timeout = 1500ms").SqliteBusyTimeout);
+    }
+
     [Theory]
     [InlineData("virtsim.persistence.plugin = mongo", "unknown persistence plugin 'mongo'", 1)]
     [InlineData("virtsim.persistence.postgresql.port = 70000", "port 70000", 1)]
@@ -65,6 +72,8 @@ public class PersistenceSettingsTests
     [InlineData("virtsim.persistence {\n  batching.enabled = maybe\n}", "boolean", 2)]
     [InlineData("virtsim.persistence.postgresql.connection-string = \"Nonsense Keyword=1\"", "connection-string", 1)]
     [InlineData("virtsim.persistence.sqlite = null", "null", 1)]
+    [InlineData("virtsim.persistence.sqlite.busy-timeout = 0s", "busy-timeout", 1)]
+    [InlineData("virtsim.persistence.sqlite.busy-timeout = 2h", "busy-timeout", 1)]
     public void Bad_settings_are_errors_with_a_position(string text, string expected, int line)
     {
         var e = Assert.Throws<HoconException>(() => Load(text));

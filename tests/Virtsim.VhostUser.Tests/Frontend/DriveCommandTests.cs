@@ -42,7 +42,7 @@ public sealed class DriveCommandTests(ITestOutputHelper output)
         using var drive = ServeProcess.Start("vhost-user", "drive", "--socket", "/nonexistent/socket", "--packed", "--queue-size", "40000");
         Assert.True(drive.WaitForExit(60_000), "drive did not finish");
         Assert.Equal(2, drive.ExitCode);
-        Assert.Contains("--queue-size must be 1..32768", drive.Output);
+        Assert.Contains("queue size 40000 is outside 1..32768", drive.Output);
     }
 
     [Theory]

@@ -83,4 +83,37 @@ public class InflightSessionTests
         Assert.True(end.Kind == SessionEndKind.ProtocolError, $"{name}: {end}");
         Assert.Contains(name == "not negotiated" ? "not negotiated" : "inflight", end.Reason);
     }
+
+    [Theory]
+    [InlineData(VhostUserRequest.GetInflightFd, 65535, 32768)] // would be a 34 GB memfd
+    [InlineData(VhostUserRequest.GetInflightFd, 3, 128)]
+    [InlineData(VhostUserRequest.SetInflightFd, 3, 128)]
+    public async Task A_region_for_more_queues_than_the_device_has_is_refused(VhostUserRequest request, int queues, int queueSize)
+    {
+        using var f = new SessionFixture(new BlkBackend(new MemoryBlockStore(64), queues: 2));
+        f.Front.Negotiate(1UL << 32);
+        ulong size = InflightLayout.RegionSize((ushort)queues, (ushort)queueSize);
+        var description = new InflightDescription(request == VhostUserRequest.SetInflightFd ? size : 0, 0, (ushort)queues, (ushort)queueSize);
+        if (request == VhostUserRequest.SetInflightFd)
+        {
+            using var region = SharedMemoryFile.Create("virtsim-test-inflight", size);
+            f.Front.Send(request, description.ToBytes(), false, region.Fd);
+        }
+        else f.Front.Send(request, description.ToBytes());
+        var end = await f.Serving.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SessionEndKind.ProtocolError, end.Kind);
+        Assert.Contains($"inflight region for {queues} queues, but the device has 2", end.Reason);
+        Assert.Null(f.Session.Inflight);
+    }
+
+    [Fact]
+    public void A_region_for_exactly_the_device_queues_is_handed_out()
+    {
+        using var f = new SessionFixture(new BlkBackend(new MemoryBlockStore(64), queues: 2));
+        f.Front.Negotiate(1UL << 32);
+        f.Front.Send(VhostUserRequest.GetInflightFd, new InflightDescription(0, 0, 2, 128).ToBytes());
+        var reply = f.Front.Connection.ReceiveReply()!;
+        Assert.Equal(new InflightDescription(2 * 2112, 0, 2, 128), InflightDescription.Parse(reply.Request, reply.Payload));
+        LibC.close(reply.TakeFd(0));
+    }
 }

@@ -9,7 +9,13 @@ namespace Virtsim.Fleet.Messages.Config;
 /// <param name="Value0">First result.</param>
 /// <param name="Value1">Second result.</param>
 /// <param name="Reason">Why the operation failed, or null.</param>
-public sealed record ConfigReply(uint Tag, ConfigOperation Operation, bool Ok, ulong Value0 = 0, ulong Value1 = 0, string? Reason = null)
+/// <param name="Aborted">
+/// True when the device crashed after taking the request and before answering it (not Ok): the access may or may not
+/// have taken effect, as when PCIe aborts a non-posted request to a function that went away. The driver cannot trust
+/// what it configured and starts over from a reset.
+/// </param>
+public sealed record ConfigReply(uint Tag, ConfigOperation Operation, bool Ok, ulong Value0 = 0, ulong Value1 = 0, string? Reason = null,
+    bool Aborted = false)
     : IConfigProtocol, IWireMessage<ConfigReply>
 {
     /// <inheritdoc />
@@ -24,6 +30,7 @@ public sealed record ConfigReply(uint Tag, ConfigOperation Operation, bool Ok, u
         writer.WriteVarUInt64(Value0);
         writer.WriteVarUInt64(Value1);
         writer.WriteString(Reason);
+        writer.WriteBool(Aborted);
     }
 
     /// <inheritdoc />
@@ -33,5 +40,6 @@ public sealed record ConfigReply(uint Tag, ConfigOperation Operation, bool Ok, u
         reader.ReadBool(),
         reader.ReadVarUInt64(),
         reader.ReadVarUInt64(),
-        reader.ReadString());
+        reader.ReadString(),
+        reader.ReadBool());
 }

@@ -4,7 +4,9 @@ namespace Virtsim.Virtio.Devices.Blk;
 /// A sparse in-memory disk with a volatile write cache. Sectors never written cost nothing and read as zero.
 /// In <see cref="WriteCacheMode.Writeback"/> a write lands in the cache and becomes durable at the next flush;
 /// in <see cref="WriteCacheMode.Writethrough"/> it is durable at once. <see cref="DropCache"/> models a power
-/// loss: whatever was only cached is gone. Faults can be injected per sector and for flushes.
+/// loss: whatever was only cached is gone, and the next flush reports it (fails once, a deferred write error, so a
+/// writer never takes a flush for proof that writes completed before the loss are durable). Faults can be injected
+/// per sector and for flushes.
 /// </summary>
 public sealed class MemoryBlockStore : IBlockStore
 {
@@ -57,6 +59,12 @@ public sealed class MemoryBlockStore : IBlockStore
 
     /// <summary>Number of sectors holding non-zero durable data.</summary>
     public int DurableSectorCount => _durable.Count;
+
+    /// <summary>
+    /// True when <see cref="DropCache"/> destroyed completed writes that no flush had made durable, until the next
+    /// flush reports it by failing (after committing what is still cached).
+    /// </summary>
+    public bool WritesLost { get; set; }
 
     /// <summary>Successful flushes so far.</summary>
     public long FlushCount { get; private set; }
@@ -119,6 +127,12 @@ public sealed class MemoryBlockStore : IBlockStore
     {
         if (FailFlush) return false;
         CommitCache();
+        if (WritesLost)
+        {
+            // What is cached now is durable, but writes this flush was meant to cover were lost before it.
+            WritesLost = false;
+            return false;
+        }
         FlushCount++;
         return true;
     }
@@ -129,8 +143,12 @@ public sealed class MemoryBlockStore : IBlockStore
     /// <inheritdoc />
     public bool TryWriteZeroes(ulong sector, ulong count, bool unmap) => Zero(sector, count);
 
-    /// <summary>Power loss: every cached (not yet durable) write is lost.</summary>
-    public void DropCache() => _cache.Clear();
+    /// <summary>Power loss: every cached (not yet durable) write is lost, and the next flush says so (<see cref="WritesLost"/>).</summary>
+    public void DropCache()
+    {
+        if (_cache.Count > 0) WritesLost = true;
+        _cache.Clear();
+    }
 
     private bool Zero(ulong sector, ulong count)
     {

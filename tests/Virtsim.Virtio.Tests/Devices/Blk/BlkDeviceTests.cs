@@ -136,6 +136,22 @@ public class BlkDeviceTests
     }
 
     [Fact]
+    public void The_flush_after_a_crash_that_lost_cached_writes_fails_once_and_still_commits()
+    {
+        var kit = new BlkTestKit(negotiate: FeatureSet.Of(BlkFeatureBit.Flush) | Ring);
+        kit.Write(1, BlkTestKit.Pattern(512, 1));
+        kit.Store.DropCache();                 // the write was completed, never flushed: lost
+        Assert.True(kit.Store.WritesLost);
+        kit.Write(2, BlkTestKit.Pattern(512, 2));
+        Assert.Equal(BlkStatus.IoErr, kit.Flush()); // it must not pass for proof that write 1 is durable
+        Assert.Equal(BlkTestKit.Pattern(512, 2), kit.Read(2, 512).Data);
+        Assert.Equal(0, kit.Store.CachedSectorCount); // what was cached then is durable all the same
+        Assert.Equal(BlkStatus.Ok, kit.Flush());     // reported once
+        kit.Store.DropCache();                 // nothing cached: nothing lost, nothing to report
+        Assert.Equal(BlkStatus.Ok, kit.Flush());
+    }
+
+    [Fact]
     public void Without_flush_negotiated_writes_are_durable_at_completion()
     {
         var kit = new BlkTestKit(negotiate: Ring);
