@@ -24,6 +24,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
 {
     private readonly BackendKind _kind;
     private readonly FleetMetrics _metrics;
+    private readonly IClock _clock = Context.Clock();
     private readonly BlkBackendServer _server;
     private readonly ServiceLanes<BackendReply> _lanes;
     private readonly Action<BackendReply> _sendReply;
@@ -46,7 +47,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _sendReply = reply => Context.Parent.Tell(reply, Self);
 
         Receive<BackendRequest>(OnRequest);
-        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock().Elapsed.Ticks, Timers, _sendReply));
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _sendReply));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -77,7 +78,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     {
         // Applied at once, not journaled (PersistentBackendActor journals DiskChange.Of(request) before serving).
         var reply = _server.Serve(request);
-        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, Context.Clock().Elapsed.Ticks, Timers);
+        _lanes.Add(reply, request.Readable.Length + (long)request.WritableLength, _clock.Elapsed.Ticks, Timers);
     }
 
     /// <summary>The kind (for diagnostics).</summary>

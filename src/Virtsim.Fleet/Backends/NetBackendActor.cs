@@ -27,6 +27,7 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
     private readonly IActorRef _network;
     private readonly ActorPath _devicePath;
     private readonly FleetMetrics _metrics;
+    private readonly IClock _clock = Context.Clock();
     private readonly ServiceLanes<HeldFrame> _lanes;
     private readonly Action<HeldFrame> _forward;
     private readonly FrameLoss? _loss;
@@ -58,7 +59,7 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
         _forward = Forward;
 
         Receive<FrameMessage>(OnFrame);
-        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, Context.Clock().Elapsed.Ticks, Timers, _forward));
+        Receive<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _forward));
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -96,7 +97,7 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
 
     private void OnFrame(FrameMessage frame)
     {
-        _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, Context.Clock().Elapsed.Ticks, Timers);
+        _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, _clock.Elapsed.Ticks, Timers);
     }
 
     private void Forward(HeldFrame held)

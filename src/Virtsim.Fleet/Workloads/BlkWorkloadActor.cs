@@ -22,6 +22,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
     private readonly WorkloadResult _result;
     private readonly TimeSpan _vcpu;
     private readonly FleetMetrics _metrics;
+    private readonly IRandomSource _random = Context.Random();
     private readonly long _blocks;
     private readonly int _sectorsPerBlock;
     private readonly Dictionary<ulong, (long Block, ulong Sum, bool Write)> _outstanding = [];
@@ -70,11 +71,11 @@ public sealed class BlkWorkloadActor : ReceiveActor
             if (_phase == Phase.Writing)
             {
                 if (_writesIssued >= _spec.Requests) { if (_outstanding.Count == 0) StartFlush(); break; }
-                long block = Context.Random().NextInt64(_blocks);
+                long block = _random.NextInt64(_blocks);
                 for (int probe = 0; _busyBlocks.Contains(block) && probe < 64; probe++) block = (block + 1) % _blocks;
                 if (_busyBlocks.Contains(block)) break;
                 var data = new byte[_sectorsPerBlock * 512];
-                Context.Random().NextBytes(data);
+                _random.NextBytes(data);
                 Send(BlkRequestType.Out, block, data, Checksum.Of(data), write: true);
                 _writesIssued++;
             }

@@ -28,6 +28,7 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
     private readonly WorkloadResult _result;
     private readonly TimeSpan _vcpu;
     private readonly FleetMetrics _metrics;
+    private readonly IRandomSource _random = Context.Random();
     private readonly HashSet<(ulong Source, uint Sequence)> _seen = [];
     private readonly HashSet<(ulong Source, uint Sequence)> _lost = [];
     private uint _sent;
@@ -73,7 +74,7 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
             _plan.Mac.CopyTo(frame, 6);
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), EtherType);
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(14), _sent++);
-            Context.Random().NextBytes(frame.AsSpan(18, size - 26));
+            _random.NextBytes(frame.AsSpan(18, size - 26));
             BinaryPrimitives.WriteUInt64LittleEndian(frame.AsSpan(size - 8), Checksum.Of(frame.AsSpan(0, size - 8)));
             _result.Issued++;
             _driver.Tell(new FrameMessage(frame), Self);

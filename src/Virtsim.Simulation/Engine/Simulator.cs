@@ -228,7 +228,7 @@ public sealed class Simulator : IDisposable
     public void Schedule(TimeSpan delay, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        AddTimer(delay, VirtualTimer.Of(0, null, action), "an action");
+        AddTimer(delay, VirtualTimer.Of(0, null, action));
     }
 
     /// <summary>
@@ -288,10 +288,10 @@ public sealed class Simulator : IDisposable
     }
 
     /// <summary>Adds a timer due <paramref name="delay"/> from now.</summary>
-    internal void AddTimer(TimeSpan delay, VirtualTimer timer, string what)
+    internal void AddTimer(TimeSpan delay, VirtualTimer timer)
     {
         var due = _now + Math.Max(0, delay.Ticks);
-        if (!OnSimulationThread && !Foreign(() => _timers.Add(Math.Max(due, _now), timer), $"a timer was set ({what})")) return;
+        if (!OnSimulationThread && !Foreign(() => _timers.Add(Math.Max(due, _now), timer), $"a timer was set ({timer.Describe()})")) return;
         _timers.Add(due, timer);
     }
 

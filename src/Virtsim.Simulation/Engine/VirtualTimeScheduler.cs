@@ -32,29 +32,27 @@ public sealed class VirtualTimeScheduler : SchedulerBase, IDateTimeOffsetNowTime
 
     /// <inheritdoc />
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Simulator.AddTimer(delay, VirtualTimer.Tell(0, cancelable, receiver, message, sender), Describe(message, receiver));
+        Simulator.AddTimer(delay, VirtualTimer.Tell(0, cancelable, receiver, message, sender));
 
     /// <inheritdoc />
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender,
         ICancelable cancelable) =>
-        Simulator.AddTimer(initialDelay, VirtualTimer.Tell(interval.Ticks, cancelable, receiver, message, sender), Describe(message, receiver));
+        Simulator.AddTimer(initialDelay, VirtualTimer.Tell(interval.Ticks, cancelable, receiver, message, sender));
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        Simulator.AddTimer(delay, VirtualTimer.Of(0, cancelable, action), "an action");
+        Simulator.AddTimer(delay, VirtualTimer.Of(0, cancelable, action));
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        Simulator.AddTimer(delay, VirtualTimer.Of(0, cancelable, action), action.GetType().Name);
+        Simulator.AddTimer(delay, VirtualTimer.Of(0, cancelable, action));
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        Simulator.AddTimer(initialDelay, VirtualTimer.Of(interval.Ticks, cancelable, action), "a repeated action");
+        Simulator.AddTimer(initialDelay, VirtualTimer.Of(interval.Ticks, cancelable, action));
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        Simulator.AddTimer(initialDelay, VirtualTimer.Of(interval.Ticks, cancelable, action), action.GetType().Name);
+        Simulator.AddTimer(initialDelay, VirtualTimer.Of(interval.Ticks, cancelable, action));
 
-    private static string Describe(object message, ICanTell receiver) =>
-        $"{message.GetType().Name} to {(receiver as IActorRef)?.Path.ToString() ?? receiver.ToString()}";
 }

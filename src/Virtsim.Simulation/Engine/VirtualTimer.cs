@@ -41,6 +41,11 @@ internal sealed class VirtualTimer
 
     public static VirtualTimer Of(long interval, ICancelable? c, IRunnable runnable) => new(interval, c, null, null, null, null, runnable);
 
+    /// <summary>What the timer does, for an error message.</summary>
+    public string Describe() => _receiver is not null
+        ? $"{_message!.GetType().Name} to {(_receiver as IActorRef)?.Path.ToString() ?? _receiver.ToString()}"
+        : _action is not null ? "an action" : _runnable!.GetType().Name;
+
     /// <summary>Does what the timer was set for.</summary>
     public void Fire()
     {
