@@ -46,9 +46,19 @@ internal static class VhostUserCommand
             Description = "net: return every transmitted frame on the receive ring of the same queue pair (for `drive`).",
             DefaultValueFactory = _ => ServeDefaults.Options.Loopback,
         };
+        var injectFrames = new Option<long>("--inject-frames")
+        {
+            Description = "net: frames to deliver into receive queue 0 as the driver posts buffers (0: none); each carries a sequence number and a seeded pattern, and frames the driver sends back intact are counted in framesVerified.",
+            DefaultValueFactory = _ => ServeDefaults.Options.InjectFrames,
+        };
+        var injectFrameSize = new Option<int>("--inject-frame-size")
+        {
+            Description = "net: bytes per injected frame, Ethernet header included (60..65535).",
+            DefaultValueFactory = _ => ServeDefaults.Options.InjectFrameSize,
+        };
         var serve = new Command("serve", "Serve a Virtsim device over vhost-user until SIGINT/SIGTERM; print one JSON summary line.")
         {
-            socket, device, queues, image, ioDelay, loopback,
+            socket, device, queues, image, ioDelay, loopback, injectFrames, injectFrameSize,
         };
         // Settings without a command-line option (image size, ...) keep the reference.conf values.
         serve.SetAction(r => Serve(ServeDefaults.Options with
@@ -57,6 +67,8 @@ internal static class VhostUserCommand
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
             Loopback = r.GetValue(loopback),
+            InjectFrames = r.GetValue(injectFrames),
+            InjectFrameSize = r.GetValue(injectFrameSize),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
             IoDelay = TimeSpan.FromMilliseconds(Math.Clamp(r.GetValue(ioDelay), 0, 60_000)),
         }, stdout, stderr));
@@ -201,6 +213,11 @@ internal static class VhostUserCommand
         if (options.Queues < 1)
         {
             stderr.WriteLine($"virtsim: --queues must be at least 1 (got {options.Queues})");
+            return ExitCodes.BadScenario;
+        }
+        if (options.InjectFrames < 0 || options.InjectFrameSize is < 60 or > 65535)
+        {
+            stderr.WriteLine($"virtsim: --inject-frames must be at least 0 and --inject-frame-size 60..65535 (got {options.InjectFrames}, {options.InjectFrameSize})");
             return ExitCodes.BadScenario;
         }
         using var stop = new CancellationTokenSource();
