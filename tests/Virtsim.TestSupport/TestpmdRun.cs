@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Virtsim.VhostUser.Testing;
+namespace Virtsim.TestSupport;
 
 /// <summary>
 /// One dpdk-testpmd process for tests and benchmarks: <see cref="DpdkEal"/>'s arguments (no hugepages, no PCI,
