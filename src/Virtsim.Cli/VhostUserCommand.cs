@@ -149,7 +149,7 @@ internal static class VhostUserCommand
             Description = "blk: hang up after this many completed requests per connection, with requests in flight, and reconnect (0: never; needs INFLIGHT_SHMFD).",
             DefaultValueFactory = _ => defaults.DisconnectEvery,
         };
-        var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
+        var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line (also when SIGINT/SIGTERM stops it early: \"stopped\": true, exit 1).")
         {
             socket, device, frames, frameSize, queueSize, queuePairs, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
             reconnect, reconnectTimeout, disconnectEvery,
@@ -200,6 +200,11 @@ internal static class VhostUserCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         stderr.WriteLine($"virtsim: driving vhost-user {options.Device.ToString().ToLowerInvariant()} on {options.SocketPath} (seed {options.Seed})");
         var summary = VhostUserDriver.RunAsync(options, stdout, stderr, stop.Token).GetAwaiter().GetResult();
+        if (summary.Stopped)
+        {
+            stderr.WriteLine("virtsim: stopped by a signal before the run completed");
+            return ExitCodes.ChecksFailed;
+        }
         if (summary.Error != null)
         {
             stderr.WriteLine($"virtsim: {summary.Error}");
