@@ -38,7 +38,6 @@ public sealed class NetBackend : VhostUserDevice
         _sink = sink;
         _sink.Loopback = options.Loopback;
         _generated = new byte[Math.Max(options.InjectFrameSize, MinFrameSize)];
-        _sink.VerifiedSize = _generated.Length;
         _toGenerate = options.InjectFrames;
     }
 
@@ -151,6 +150,7 @@ public sealed class NetBackend : VhostUserDevice
                 if (result.Status == NetReceiveStatus.NoBuffer) break;
                 if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
                 _nextSequence++;
+                _sink.VerifiedSize = _generated.Length; // from now on frames from the driver may be injected ones
                 Interlocked.Decrement(ref _toGenerate);
             }
             if (interrupt) rings.Interrupt(rx);
@@ -187,14 +187,14 @@ public sealed class NetBackend : VhostUserDevice
         private readonly Dictionary<int, Queue<ReadOnlyMemory<byte>>> _pending = new();
 
         public bool Loopback { get; set; }
-        public int VerifiedSize { get; set; }
+        public int VerifiedSize { get; set; } // 0 until a frame was injected: nothing to verify, no cost per frame
         public long Dropped { get; private set; }
         public int Pending { get; private set; }
         public long Verified { get; private set; }
 
         public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header)
         {
-            if (FramePattern.Verify(frame, InjectSeed, VerifiedSize) != null) Verified++;
+            if (VerifiedSize != 0 && FramePattern.Verify(frame, InjectSeed, VerifiedSize) != null) Verified++;
             if (!Loopback) return;
             if (Pending >= MaxPending) { Dropped++; return; }
             if (!_pending.TryGetValue(queuePair, out var queue)) _pending[queuePair] = queue = new Queue<ReadOnlyMemory<byte>>();
