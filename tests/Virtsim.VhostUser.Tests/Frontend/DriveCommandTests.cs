@@ -46,6 +46,18 @@ public sealed class DriveCommandTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("--inject-frame-size", "59")]
+    [InlineData("--inject-frame-size", "65536")]
+    [InlineData("--inject-frames", "-1")]
+    public void Serve_with_a_bad_injection_setting_exits_2_with_the_reason(string option, string value)
+    {
+        using var serve = ServeProcess.Start("vhost-user", "serve", "--socket", "/nonexistent/socket", option, value);
+        Assert.True(serve.WaitForExit(60_000), "serve did not finish");
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains($"--inject-frames must be at least 0 and --inject-frame-size 60..65535", serve.Output);
+    }
+
+    [Theory]
     [InlineData("0", "queue pairs must be 1..64 (got 0)")]
     [InlineData("65", "queue pairs must be 1..64 (got 65)")]
     public void A_bad_queue_pair_count_exits_2_with_the_reason(string pairs, string reason)
