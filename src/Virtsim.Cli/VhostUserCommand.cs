@@ -45,9 +45,19 @@ internal static class VhostUserCommand
             Description = "net: return every transmitted frame on the receive ring of the same queue pair (for `drive`).",
             DefaultValueFactory = _ => ServeDefaults.Options.Loopback,
         };
+        var injectFrames = new Option<long>("--inject-frames")
+        {
+            Description = "net: frames to deliver into receive queue 0 as the driver posts buffers (0: none); each carries a sequence number and a seeded pattern, and frames the driver sends back intact are counted in framesVerified.",
+            DefaultValueFactory = _ => ServeDefaults.Options.InjectFrames,
+        };
+        var injectFrameSize = new Option<int>("--inject-frame-size")
+        {
+            Description = "net: bytes per injected frame, Ethernet header included (60..65535).",
+            DefaultValueFactory = _ => ServeDefaults.Options.InjectFrameSize,
+        };
         var serve = new Command("serve", "Serve a Virtsim device over vhost-user until SIGINT/SIGTERM; print one JSON summary line.")
         {
-            socket, device, queues, image, ioDelay, loopback,
+            socket, device, queues, image, ioDelay, loopback, injectFrames, injectFrameSize,
         };
         // Settings without a command-line option (image size, ...) keep the reference.conf values.
         serve.SetAction(r => Serve(ServeDefaults.Options with
@@ -56,6 +66,8 @@ internal static class VhostUserCommand
             Device = r.GetValue(device),
             Queues = r.GetValue(queues),
             Loopback = r.GetValue(loopback),
+            InjectFrames = r.GetValue(injectFrames),
+            InjectFrameSize = r.GetValue(injectFrameSize),
             ImagePath = r.GetValue(image) ?? ServeDefaults.Options.ImagePath,
             IoDelay = r.GetValue(ioDelay),
         }, stdout, stderr));
@@ -132,7 +144,7 @@ internal static class VhostUserCommand
             Description = "blk: hang up after this many completed requests per connection, with requests in flight, and reconnect (0: never; needs INFLIGHT_SHMFD).",
             DefaultValueFactory = _ => defaults.DisconnectEvery,
         };
-        var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line.")
+        var drive = new Command("drive", "Drive a real vhost-user device with a Virtsim driver; print one JSON summary line (also when SIGINT/SIGTERM stops it early: \"stopped\": true, exit 1).")
         {
             socket, device, frames, frameSize, queueSize, queuePairs, rxBufferSize, requestSize, packed, noEventIdx, noInOrder, noMrgRxbuf, seed, timeout,
             reconnect, reconnectTimeout, disconnectEvery,
@@ -172,6 +184,11 @@ internal static class VhostUserCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         stderr.WriteLine($"virtsim: driving vhost-user {options.Device.ToString().ToLowerInvariant()} on {options.SocketPath} (seed {options.Seed})");
         var summary = VhostUserDriver.RunAsync(options, stdout, stderr, stop.Token).GetAwaiter().GetResult();
+        if (summary.Stopped)
+        {
+            stderr.WriteLine("virtsim: stopped by a signal before the run completed");
+            return ExitCodes.ChecksFailed;
+        }
         if (summary.Error != null)
         {
             stderr.WriteLine($"virtsim: {summary.Error}");

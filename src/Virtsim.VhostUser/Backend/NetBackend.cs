@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Text.Json;
+using Virtsim.VhostUser.Frontend;
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Devices.Net;
 using Virtsim.Virtio.Features;
@@ -10,19 +10,26 @@ namespace Virtsim.VhostUser.Backend;
 /// <summary>
 /// virtio-net over vhost-user: a <see cref="NetDevice"/> whose transmitted frames are counted (and optionally
 /// looped back to the receive queue of the same pair), plus an optional generator that injects a fixed number of
-/// frames into the receive queues. The front-end owns the control queue, so only the data queues are served.
+/// <see cref="FramePattern"/> frames into the receive queues. Every transmitted frame that is an intact injected
+/// frame is counted as verified, so a driver that forwards what it receives (testpmd's io mode) proves both
+/// directions carried the bytes unchanged. The front-end owns the control queue, so only the data queues are served.
 /// </summary>
 public sealed class NetBackend : VhostUserDevice
 {
+    /// <summary>The <see cref="FramePattern"/> seed of the injected frames (not the driver's default, so its own frames never pass for injected ones).</summary>
+    public const ulong InjectSeed = 0x5E4E_1EC7;
+
     private const int InjectBudget = 128;
 
     /// <summary>Most queue pairs this back-end serves (<see cref="NetBackendOptions.QueuePairs"/>).</summary>
     public const int MaxQueuePairs = 128;
 
+    private const int MinFrameSize = 60; // an Ethernet frame without its FCS
     private readonly FrameSink _sink;
     private readonly NetBackendOptions _options;
     private readonly byte[] _generated;
     private long _toGenerate;
+    private ulong _nextSequence;
 
     /// <summary>Creates the back-end.</summary>
     public NetBackend(NetBackendOptions? options = null)
@@ -34,8 +41,8 @@ public sealed class NetBackend : VhostUserDevice
         _options = options;
         _sink = sink;
         _sink.Loopback = options.Loopback;
+        _generated = new byte[Math.Max(options.InjectFrameSize, MinFrameSize)];
         _toGenerate = options.InjectFrames;
-        _generated = BuildFrame(options.InjectFrameSize, Net.Mac);
     }
 
     /// <summary>The network device.</summary>
@@ -59,6 +66,9 @@ public sealed class NetBackend : VhostUserDevice
 
     /// <summary>Frames delivered into the driver's receive queues.</summary>
     public long FramesToDriver => Net.Statistics.RxFrames;
+
+    /// <summary>Frames the driver transmitted that are intact injected frames (<see cref="FramePattern"/>, <see cref="InjectSeed"/>, the injected size).</summary>
+    public long FramesVerified => _sink.Verified;
 
     /// <summary>Frames still to inject.</summary>
     public long FramesToInject => Interlocked.Read(ref _toGenerate);
@@ -138,10 +148,13 @@ public sealed class NetBackend : VhostUserDevice
             }
             while (pair == 0 && budget-- > 0 && Interlocked.Read(ref _toGenerate) > 0)
             {
+                FramePattern.Write(_generated, InjectSeed, _nextSequence);
                 var result = Net.ReceiveFrame(_generated, queue);
                 interrupt |= result.Interrupt;
                 if (result.Status == NetReceiveStatus.NoBuffer) break;
                 if (result.Status == NetReceiveStatus.QueueBroken) { rings.Broken(rx, result.Error); return; }
+                _nextSequence++;
+                _sink.VerifiedSize = _generated.Length; // from now on frames from the driver may be injected ones
                 Interlocked.Decrement(ref _toGenerate);
             }
             if (interrupt) rings.Interrupt(rx);
@@ -160,6 +173,7 @@ public sealed class NetBackend : VhostUserDevice
         writer.WriteNumber("txDiscardedWhileDisabled", FramesDiscarded);
         writer.WriteNumber("rxDroppedNoBuffer", s.RxDroppedNoBuffer);
         writer.WriteNumber("framesNotInjected", FramesToInject);
+        writer.WriteNumber("framesVerified", FramesVerified);
     }
 
     private static NetDeviceOptions DeviceOptions(NetBackendOptions options)
@@ -170,28 +184,21 @@ public sealed class NetBackend : VhostUserDevice
         return new NetDeviceOptions { DeviceFeatures = device, MaxQueuePairs = (ushort)options.QueuePairs, QueueSize = 32768 };
     }
 
-    private static byte[] BuildFrame(int size, ReadOnlySpan<byte> source)
-    {
-        var frame = new byte[Math.Max(size, 60)];
-        frame.AsSpan(0, 6).Fill(0xFF); // broadcast: every receive filter lets it in
-        source.CopyTo(frame.AsSpan(6));
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x88B5); // IEEE local experimental ethertype
-        for (int i = 14; i < frame.Length; i++) frame[i] = (byte)i;
-        return frame;
-    }
-
-    // Counts nothing itself (NetDevice does); keeps copies of frames to loop back when asked.
+    // Counts only verified frames (NetDevice counts the rest); keeps copies of frames to loop back when asked.
     private sealed class FrameSink : INetFrameSink
     {
         private const int MaxPending = 4096;
         private readonly Dictionary<int, Queue<ReadOnlyMemory<byte>>> _pending = new();
 
         public bool Loopback { get; set; }
+        public int VerifiedSize { get; set; } // 0 until a frame was injected: nothing to verify, no cost per frame
         public long Dropped { get; private set; }
         public int Pending { get; private set; }
+        public long Verified { get; private set; }
 
         public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header)
         {
+            if (VerifiedSize != 0 && FramePattern.Verify(frame, InjectSeed, VerifiedSize) != null) Verified++;
             if (!Loopback) return;
             if (Pending >= MaxPending) { Dropped++; return; }
             if (!_pending.TryGetValue(queuePair, out var queue)) _pending[queuePair] = queue = new Queue<ReadOnlyMemory<byte>>();

@@ -19,10 +19,19 @@ public static class NetDriver
 
     /// <summary>Negotiates, sets up the rings of every queue pair and runs the traffic; <paramref name="session"/> is left with the rings stopped.</summary>
     /// <exception cref="VhostUserProtocolException">The device broke the protocol or a ring, or cannot serve the queue pairs asked for.</exception>
-    public static NetDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct)
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> fired.</exception>
+    public static NetDriveResult Run(FrontendSession session, VhostUserDriveOptions options, TextWriter? progress, CancellationToken ct) =>
+        Run(session, options, new NetDriveResult(), progress, ct);
+
+    /// <summary>
+    /// As <see cref="Run(FrontendSession, VhostUserDriveOptions, TextWriter?, CancellationToken)"/>, counting into
+    /// <paramref name="result"/>, which keeps what was counted when the run ends with an exception (a signal, a device error).
+    /// </summary>
+    public static NetDriveResult Run(FrontendSession session, VhostUserDriveOptions options, NetDriveResult result, TextWriter? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(result);
         int pairs = options.QueuePairs;
         ulong packed = options.Packed ? 1UL << FeatureBit.RingPacked : 0;
         ulong mq = pairs > 1 ? 1UL << NetFeatureBit.Mq : 0;
@@ -56,19 +65,20 @@ public static class NetDriver
             }
             session.ShareMemory(memory);
             session.StartRings(rings, memory);
-            var run = new Traffic(memory, queuePairs, rxBufferSize, options, mergeable);
+            var run = new Traffic(memory, queuePairs, rxBufferSize, options, mergeable, result);
             run.Loop(session, rings, progress, ct);
             session.StopRings(rings);
-            foreach (var ring in rings)
-            {
-                run.Result.Kicks += ring.Kicks;
-                run.Result.Calls += ring.Calls;
-            }
-            return run.Result;
+            return result;
         }
         finally
         {
-            foreach (var ring in rings) ring?.Dispose();
+            foreach (var ring in rings)
+            {
+                if (ring == null) continue;
+                result.Kicks += ring.Kicks;
+                result.Calls += ring.Calls;
+                ring.Dispose();
+            }
         }
     }
 
@@ -119,8 +129,9 @@ public static class NetDriver
         private readonly BitArray _seen;
         private readonly byte[] _frame; // a frame spread over several receive buffers, gathered
 
-        public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable)
+        public Traffic(FrontendMemory memory, Pair[] pairs, int rxBufferSize, VhostUserDriveOptions options, bool mergeable, NetDriveResult result)
         {
+            Result = result;
             _rxBufferSize = rxBufferSize;
             // At most as many frames outstanding per pair as a receive ring can hold, so a forwarding device never
             // finds one empty; a frame counts as back when verified, whichever pair it came back on.
@@ -135,7 +146,7 @@ public static class NetDriver
             Result.FramesReceivedPerPair = new long[pairs.Length];
         }
 
-        public NetDriveResult Result { get; } = new();
+        public NetDriveResult Result { get; }
 
         public void Loop(FrontendSession session, FrontendRing[] rings, TextWriter? progress, CancellationToken ct)
         {

@@ -12,4 +12,8 @@ namespace Virtsim.VhostUser.Frontend;
 /// <param name="Json">The summary as one JSON line.</param>
 public sealed record VhostUserDriveSummary(
     bool Ok, string? Error, NetDriveResult? Net, BlkDriveResult? Blk, ulong Features, string FeatureNames,
-    ulong ProtocolFeatures, long Requests, string Json);
+    ulong ProtocolFeatures, long Requests, string Json)
+{
+    /// <summary>True when the run was cancelled (SIGINT or SIGTERM for the command) before it completed; <see cref="Error"/> is then null.</summary>
+    public bool Stopped { get; init; }
+}

@@ -13,13 +13,18 @@ namespace Virtsim.VhostUser.Frontend;
 /// </summary>
 public static class VhostUserDriver
 {
-    /// <summary>Runs <paramref name="options"/> on a worker thread; the summary line goes to <paramref name="output"/>, progress lines to <paramref name="progress"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="options"/> on a worker thread; the summary line goes to <paramref name="output"/>, progress
+    /// lines to <paramref name="progress"/>. When <paramref name="ct"/> fires (the command maps SIGINT and SIGTERM to
+    /// it) the run stops where it is and the summary, marked stopped, has what was counted until then.
+    /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static Task<VhostUserDriveSummary> RunAsync(VhostUserDriveOptions options, TextWriter output, TextWriter? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         if (options.Validate() is { } reason) throw new ArgumentException(reason, nameof(options));
+        // Not started with ct: a token fired before the task ran would cancel it, and there would be no summary.
         return Task.Factory.StartNew(() =>
         {
             FrontendSession? session = null;
@@ -27,12 +32,16 @@ public static class VhostUserDriver
             {
                 session = FrontendSession.Connect(options.SocketPath, options.Timeout, options.Time, ct);
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return Finish(null, options, null, null, null, stopped: true, output);
+            }
             catch (Exception e) when (e is IOException or OperationCanceledException)
             {
-                return Finish(null, options, null, null, e.Message, output);
+                return Finish(null, options, null, null, e.Message, stopped: false, output);
             }
             using (session) return Run(session, options, output, progress, ct);
-        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Drives the device behind an open <paramref name="session"/> (tests give it a socketpair) and writes the summary line.</summary>
@@ -40,40 +49,43 @@ public static class VhostUserDriver
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        NetDriveResult? net = null;
-        BlkDriveResult? blk = null;
+        // The counters are kept when the run ends early: the summary still shows what was sent, verified, reconnected.
+        NetDriveResult? net = options.Device == VhostUserDeviceKind.Net ? new NetDriveResult() : null;
+        BlkDriveResult? blk = net == null ? new BlkDriveResult() : null;
         string? error = null;
+        bool stopped = false;
         try
         {
-            if (options.Device == VhostUserDeviceKind.Net) net = NetDriver.Run(session, options, progress, ct);
-            else
-            {
-                blk = new BlkDriveResult(); // kept on error: the summary still shows reconnects, duplicates and the rest
-                BlkDriver.Run(session, options, blk, progress, ct);
-            }
+            if (net != null) NetDriver.Run(session, options, net, progress, ct);
+            else BlkDriver.Run(session, options, blk!, progress, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            stopped = true;
         }
         catch (Exception e) when (e is VhostUserProtocolException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
             error = e.Message;
         }
-        return Finish(session, options, net, blk, error, output);
+        return Finish(session, options, net, blk, error, stopped, output);
     }
 
-    private static VhostUserDriveSummary Finish(FrontendSession? session, VhostUserDriveOptions options, NetDriveResult? net, BlkDriveResult? blk, string? error, TextWriter output)
+    private static VhostUserDriveSummary Finish(FrontendSession? session, VhostUserDriveOptions options, NetDriveResult? net, BlkDriveResult? blk,
+        string? error, bool stopped, TextWriter output)
     {
         ulong features = (session?.Features ?? 0) & ~VhostUserFeatures.TransportMask;
         ulong protocol = session?.ProtocolFeatures ?? 0;
         long requests = session?.Requests ?? 0;
         var type = options.Device == VhostUserDeviceKind.Net ? DeviceType.Net : DeviceType.Block;
         string names = FeatureNames.Format(new FeatureSet(features, 0), type);
-        bool ok = error == null && (net?.Ok ?? blk?.Ok ?? false);
-        string json = WriteJson(options, ok, error, net, blk, features, names, protocol, requests);
+        bool ok = error == null && !stopped && (net?.Ok ?? blk?.Ok ?? false);
+        string json = WriteJson(options, ok, stopped, error, net, blk, features, names, protocol, requests);
         output.WriteLine(json);
         output.Flush();
-        return new VhostUserDriveSummary(ok, error, net, blk, features, names, protocol, requests, json);
+        return new VhostUserDriveSummary(ok, error, net, blk, features, names, protocol, requests, json) { Stopped = stopped };
     }
 
-    private static string WriteJson(VhostUserDriveOptions options, bool ok, string? error, NetDriveResult? net, BlkDriveResult? blk,
+    private static string WriteJson(VhostUserDriveOptions options, bool ok, bool stopped, string? error, NetDriveResult? net, BlkDriveResult? blk,
         ulong features, string names, ulong protocol, long requests)
     {
         using var stream = new MemoryStream();
@@ -83,6 +95,7 @@ public static class VhostUserDriver
             w.WriteString("device", options.Device.ToString().ToLowerInvariant());
             w.WriteString("socket", options.SocketPath);
             w.WriteBoolean("ok", ok);
+            w.WriteBoolean("stopped", stopped);
             w.WriteNumber("seed", options.Seed);
             w.WriteBoolean("packed", options.Packed);
             w.WriteNumber("queueSize", options.QueueSize);

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Virtsim.VhostUser.Backend;
+using Virtsim.VhostUser.Frontend;
 using Virtsim.VhostUser.Native;
 using Virtsim.VhostUser.Protocol;
 using Virtsim.VhostUser.Tests.Harness;
@@ -116,11 +116,41 @@ public class NetSessionTests
         var lengths = new List<uint>();
         Assert.True(Wait.Until(() => { while (rx.TryTakeUsed(out var u) == TakeResult.Taken) lengths.Add(u.WrittenLength); return lengths.Count == 10; }));
         Assert.All(lengths, l => Assert.Equal(12u + 100u, l));
-        var frame = new byte[100];
-        Assert.True(f.Ram.Memory.TryRead(SessionFixture.RxData + 12, frame));
-        Assert.All(frame.AsSpan(0, 6).ToArray(), b => Assert.Equal(0xFF, b));
-        Assert.Equal((ushort)0x88B5, BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)));
+        // Each buffer holds the next frame of the pattern, in order.
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (ulong?)(ulong)i), ReadReceivedFrames(f, 10, 100).Select(frame => FramePattern.Verify(frame, NetBackend.InjectSeed, 100)));
         Assert.True(f.Front.Calls[0].TryConsume() > 0, "no interrupt on the receive ring");
+    }
+
+    [Theory]
+    [InlineData(QueueFormat.Split)]
+    [InlineData(QueueFormat.Packed)]
+    public void Injected_frames_sent_back_intact_are_counted_as_verified_and_altered_ones_are_not(QueueFormat format)
+    {
+        var net = new NetBackend(new NetBackendOptions { InjectFrameSize = 100 });
+        using var f = new SessionFixture(net);
+        var (rx, tx, _) = f.StartNet(format);
+        f.PostReceiveBuffers(rx, 16);
+        net.Inject(10);
+        Assert.True(Wait.Until(() => net.FramesToDriver == 10));
+        var frames = ReadReceivedFrames(f, 10, 100);
+        frames[3][50] ^= 1; // one payload bit
+        frames[7] = frames[7][..99]; // one byte short
+        f.TransmitFrames(tx, frames);
+        Assert.True(Wait.Until(() => net.FramesFromDriver == 10), $"served {net.FramesFromDriver} of 10");
+        Assert.Equal(8, net.FramesVerified);
+    }
+
+    // The frames the device wrote into the first receive buffers, behind their 12-byte headers.
+    private static List<byte[]> ReadReceivedFrames(SessionFixture f, int count, int frameSize)
+    {
+        var frames = new List<byte[]>();
+        for (int i = 0; i < count; i++)
+        {
+            var frame = new byte[frameSize];
+            Assert.True(f.Ram.Memory.TryRead(SessionFixture.RxData + (ulong)(i * SessionFixture.BufferSize) + 12, frame));
+            frames.Add(frame);
+        }
+        return frames;
     }
 
     [Fact]

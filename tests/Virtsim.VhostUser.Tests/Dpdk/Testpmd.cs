@@ -1,4 +1,4 @@
-using Virtsim.VhostUser.Testing;
+using Virtsim.TestSupport;
 
 namespace Virtsim.VhostUser.Tests.Dpdk;
 
@@ -16,11 +16,21 @@ internal sealed class Testpmd : IDisposable
     /// <summary>The testpmd binary, or null when DPDK is not installed.</summary>
     public static string? Binary => DpdkEal.Testpmd;
 
-    /// <summary>DPDK's virtio driver on <paramref name="socket"/> in <paramref name="forwardMode"/>, auto-started.</summary>
+    /// <summary>DPDK's virtio driver on <paramref name="socket"/> in <paramref name="forwardMode"/>, auto-started; it forwards until Enter (<see cref="Quit"/>).</summary>
     public static Testpmd Start(string socket, string forwardMode, bool packed, bool inOrder, bool mergeable, int queues = 1) =>
-        new(TestpmdRun.Start("vu",
-            $"--vdev=net_virtio_user0,path={socket},queues={queues},packed_vq={(packed ? 1 : 0)},in_order={(inOrder ? 1 : 0)},mrg_rxbuf={(mergeable ? 1 : 0)}",
+        new(TestpmdRun.Start("vu", VirtioUser(socket, packed, inOrder, mergeable, queues),
             [$"--forward-mode={forwardMode}", "--auto-start"], queues, memoryMb: 512));
+
+    /// <summary>
+    /// As <see cref="Start"/>, but with <c>--stats-period 1</c>: testpmd prints its port counters every second
+    /// (<see cref="PortStatistics"/>) and forwards until a signal (<see cref="Interrupt"/>), whatever its stdin.
+    /// </summary>
+    public static Testpmd StartPeriodic(string socket, string forwardMode, bool packed, bool inOrder, bool mergeable) =>
+        new(TestpmdRun.Start("vu", VirtioUser(socket, packed, inOrder, mergeable, 1),
+            [$"--forward-mode={forwardMode}", "--stats-period=1"], 1, memoryMb: 512));
+
+    private static string VirtioUser(string socket, bool packed, bool inOrder, bool mergeable, int queues) =>
+        $"--vdev=net_virtio_user0,path={socket},queues={queues},packed_vq={(packed ? 1 : 0)},in_order={(inOrder ? 1 : 0)},mrg_rxbuf={(mergeable ? 1 : 0)}";
 
     /// <summary>
     /// testpmd with DPDK's vhost-user device (net_vhost) listening on <paramref name="socket"/>, io-forwarding
@@ -41,6 +51,16 @@ internal sealed class Testpmd : IDisposable
         _run.Process.Send("");
         return _run.Process.WaitForExit(timeoutMs);
     }
+
+    /// <summary>SIGINT: testpmd stops forwarding, prints its statistics and exits.</summary>
+    public bool Interrupt(int timeoutMs = 15_000)
+    {
+        _run.Process.Signal(2);
+        return _run.Process.WaitForExit(timeoutMs);
+    }
+
+    /// <summary>The port counters of the last complete statistics block (<see cref="StartPeriodic"/>), or null before the first.</summary>
+    public PortStatistics? PortStatistics() => _run.ReadPortStatistics();
 
     /// <summary>Kills testpmd at once (SIGKILL), as a crashing front-end.</summary>
     public void Crash() => _run.Process.Kill();

@@ -46,6 +46,18 @@ public sealed class DriveCommandTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("--inject-frame-size", "59", "the injected frame size must be 60..65535 (got 59)")]
+    [InlineData("--inject-frame-size", "65536", "the injected frame size must be 60..65535 (got 65536)")]
+    [InlineData("--inject-frames", "-1", "inject-frames must be 0 or more (got -1)")]
+    public void Serve_with_a_bad_injection_setting_exits_2_with_the_reason(string option, string value, string reason)
+    {
+        using var serve = ServeProcess.Start("vhost-user", "serve", "--socket", "/nonexistent/socket", option, value);
+        Assert.True(serve.WaitForExit(60_000), "serve did not finish");
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains(reason, serve.Output);
+    }
+
+    [Theory]
     [InlineData("0", "queue pairs must be 1..64 (got 0)")]
     [InlineData("65", "queue pairs must be 1..64 (got 65)")]
     public void A_bad_queue_pair_count_exits_2_with_the_reason(string pairs, string reason)

@@ -13,7 +13,7 @@ namespace Virtsim.VhostUser.Tests.Frontend;
 [Collection(DpdkCollection.Name)]
 public sealed class RealDeviceTests(ITestOutputHelper output)
 {
-    private const int Frames = 20_000;
+    private const int Frames = 100_000;
 
     [Theory]
     [InlineData(false, true, true, 2048)]

@@ -1,4 +1,4 @@
-using Virtsim.VhostUser.Testing;
+using Virtsim.TestSupport;
 
 namespace Virtsim.VhostUser.Tests.Frontend;
 

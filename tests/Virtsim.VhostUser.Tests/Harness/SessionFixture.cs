@@ -66,6 +66,21 @@ internal sealed class SessionFixture : IDisposable
         Front.Kicks[1].Signal();
     }
 
+    /// <summary>Queues each of <paramref name="frames"/> (behind a zero 12-byte header) in its own transmit buffer and kicks.</summary>
+    public void TransmitFrames(IDriverQueue tx, IReadOnlyList<byte[]> frames)
+    {
+        for (int i = 0; i < frames.Count; i++)
+        {
+            ulong address = TxData + (ulong)((i % 64) * BufferSize);
+            var buffer = new byte[12 + frames[i].Length];
+            frames[i].CopyTo(buffer, 12);
+            Assert.True(Ram.Memory.TryWrite(address, buffer));
+            Assert.True(tx.TryAdd([new BufferSegment(address, (uint)buffer.Length, false)], false, out _), "the transmit ring is full");
+        }
+        tx.PublishAvailable();
+        Front.Kicks[1].Signal();
+    }
+
     /// <summary>Makes <paramref name="count"/> receive buffers available and kicks.</summary>
     public void PostReceiveBuffers(IDriverQueue rx, int count, int offset = 0)
     {

@@ -1,4 +1,4 @@
-using Virtsim.VhostUser.Testing;
+using Virtsim.TestSupport;
 
 namespace Virtsim.VhostUser.Tests.Restart;
 
@@ -21,6 +21,12 @@ internal sealed class ServeProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; false on timeout or when the process exits first.</summary>
+    public bool WaitForOutput(string text, int timeoutMs) => _process.WaitFor(text, timeoutMs);
+
+    /// <summary>Sends <paramref name="signal"/> (15 SIGTERM, ...) to the process; false when it is gone.</summary>
+    public bool Signal(int signal) => _process.Signal(signal);
 
     /// <summary>Waits for the process to end on its own (and its output to be read to the end).</summary>
     public bool WaitForExit(int milliseconds) => _process.WaitForExit(milliseconds);

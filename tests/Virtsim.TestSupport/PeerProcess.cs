@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Virtsim.VhostUser.Native;
 
-namespace Virtsim.VhostUser.Testing;
+namespace Virtsim.TestSupport;
 
 /// <summary>
 /// A real peer (dpdk-testpmd, qemu-storage-daemon, a <c>virtsim</c> process) run as a child process for tests and

@@ -1,4 +1,4 @@
-namespace Virtsim.VhostUser.Testing;
+namespace Virtsim.TestSupport;
 
 /// <summary>
 /// How Virtsim's tests and benchmarks start DPDK's dpdk-testpmd on a machine without hugepages or PCI devices: the

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Virtsim.VhostUser.Testing;
+namespace Virtsim.TestSupport;
 
 /// <summary>
 /// One dpdk-testpmd process for tests and benchmarks: <see cref="DpdkEal"/>'s arguments (no hugepages, no PCI,
@@ -10,6 +10,8 @@ namespace Virtsim.VhostUser.Testing;
 public sealed partial class TestpmdRun : IDisposable
 {
     private const string AccumulatedHeader = "Accumulated forward statistics";
+    private const string PortHeader = "NIC statistics for port ";
+    private const string BlockEnd = "########";
     private readonly string _prefix;
 
     private TestpmdRun(PeerProcess process, string prefix)
@@ -53,6 +55,29 @@ public sealed partial class TestpmdRun : IDisposable
         return (Counter(RxPackets().Match(tail)), Counter(TxPackets().Match(tail)));
     }
 
+    /// <summary>
+    /// The port counters (what the driver itself counted: frames flushed at forwarding start included) of the last
+    /// complete "NIC statistics" block testpmd printed, as <c>--stats-period</c> does every period; null before the
+    /// first one.
+    /// </summary>
+    public PortStatistics? ReadPortStatistics()
+    {
+        string text = Output;
+        for (int at = text.LastIndexOf(PortHeader, StringComparison.Ordinal); at >= 0;
+             at = at == 0 ? -1 : text.LastIndexOf(PortHeader, at - 1, StringComparison.Ordinal))
+        {
+            // The block runs from the end of its header line to its closing line of '#'.
+            int start = text.IndexOf('\n', at);
+            int end = start < 0 ? -1 : text.IndexOf(BlockEnd, start, StringComparison.Ordinal);
+            if (end < 0) continue; // still being written: take the one before
+            string block = text[start..end];
+            var rx = PortRx().Match(block);
+            var tx = PortTx().Match(block);
+            if (rx.Success && tx.Success) return new PortStatistics(Value(rx, 1), Value(rx, 2), Value(tx, 1), Value(tx, 2));
+        }
+        return null;
+    }
+
     /// <summary>Kills testpmd if still running and removes its EAL runtime directory.</summary>
     public void Dispose()
     {
@@ -60,7 +85,15 @@ public sealed partial class TestpmdRun : IDisposable
         DpdkEal.RemoveRuntimeDirectory(_prefix);
     }
 
-    private static long? Counter(Match match) => match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    private static long? Counter(Match match) => match.Success ? Value(match, 1) : null;
+
+    private static long Value(Match match, int group) => long.Parse(match.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"RX-packets:\s*(\d+)\s+RX-missed:\s*\d+\s+RX-bytes:\s*(\d+)")]
+    private static partial Regex PortRx();
+
+    [GeneratedRegex(@"TX-packets:\s*(\d+)\s+TX-errors:\s*\d+\s+TX-bytes:\s*(\d+)")]
+    private static partial Regex PortTx();
 
     [GeneratedRegex(@"RX-packets:\s*(\d+)")]
     private static partial Regex RxPackets();
