@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Virtsim.Bench.Migration;
 using Virtsim.Bench.Queues;
 using Virtsim.Bench.VhostUser;
 
@@ -9,6 +10,8 @@ namespace Virtsim.Bench;
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
 /// <c>... -- footprint</c> prints the memory an idle actor and an idle device keep;
+/// <c>... -- migration-model [--seed N]</c> prints the pre-copy sweep, analytical model against page-level simulation
+/// (the table of docs/migration.md);
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
 /// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
 /// </summary>
@@ -25,6 +28,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "footprint")
         {
             Actors.FootprintReport.Print(Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "migration-model")
+        {
+            Environment.ExitCode = MigrationModelReport.Run(args[1..], Console.Out, Console.Error);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")

@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Virtsim.Fleet.Migration;
+
+/// <summary>
+/// What one migration did, as the run report lists it (issue 13's fields): which VM, from where to where, how, how it
+/// ended and why, the rounds, the memory bytes sent and the pages sent again, the device state moved, the downtime,
+/// the total time and post-copy's faults.
+/// </summary>
+public sealed record MigrationResult
+{
+    /// <summary>The VM, as the scenario names it (<c>host/vm</c>).</summary>
+    public required string Vm { get; init; }
+
+    /// <summary>The source host.</summary>
+    public required string From { get; init; }
+
+    /// <summary>The destination host.</summary>
+    public required string To { get; init; }
+
+    /// <summary>The mode it ran in.</summary>
+    public required MigrationMode Mode { get; init; }
+
+    /// <summary>How it ended.</summary>
+    public required MigrationOutcome Outcome { get; init; }
+
+    /// <summary>Why it ended so (which feature bits a refusal lacked, what crashed, or how pre-copy stopped); may be empty.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>Live pre-copy rounds, round 0 included (0 for post-copy).</summary>
+    public int Rounds { get; init; }
+
+    /// <summary>Guest memory bytes sent, every round, the stop-and-copy and post-copy's pages.</summary>
+    public long MemoryBytesSent { get; init; }
+
+    /// <summary>Pages sent more than once (dirtied again after they were sent).</summary>
+    public long PagesResent { get; init; }
+
+    /// <summary>Device state moved at switchover (queue state, config, in-flight requests, device parts).</summary>
+    public long DeviceStateBytes { get; init; }
+
+    /// <summary>How long the VM was stopped.</summary>
+    public TimeSpan Downtime { get; init; }
+
+    /// <summary>From the start of the migration to its end.</summary>
+    public TimeSpan TotalTime { get; init; }
+
+    /// <summary>Post-copy faults: accesses to a page not yet at the destination, each a round trip.</summary>
+    public long PostCopyFaults { get; init; }
+
+    /// <summary>
+    /// Writes the result as one JSON object into <paramref name="writer"/>, keys in the issue's order and named as the
+    /// run report names its own (camelCase, times in microseconds as <c>...Us</c>, mode and outcome by their names).
+    /// </summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("vm", Vm);
+        writer.WriteString("from", From);
+        writer.WriteString("to", To);
+        writer.WriteString("mode", MigrationNames.Of(Mode));
+        writer.WriteString("outcome", MigrationNames.Of(Outcome));
+        writer.WriteString("reason", Reason);
+        writer.WriteNumber("rounds", Rounds);
+        writer.WriteNumber("memoryBytesSent", MemoryBytesSent);
+        writer.WriteNumber("pagesResent", PagesResent);
+        writer.WriteNumber("deviceStateBytes", DeviceStateBytes);
+        writer.WriteNumber("downtimeUs", Downtime.Ticks / 10.0);
+        writer.WriteNumber("totalTimeUs", TotalTime.Ticks / 10.0);
+        writer.WriteNumber("postCopyFaults", PostCopyFaults);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <paramref name="results"/> as the array property <paramref name="name"/> (the run report's <c>migrations</c>).</summary>
+    public static void WriteArray(Utf8JsonWriter writer, IEnumerable<MigrationResult> results, string name = "migrations")
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(results);
+        writer.WriteStartArray(name);
+        foreach (var result in results) result.WriteJson(writer);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The result as one line of JSON.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream)) WriteJson(writer);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
