@@ -109,7 +109,10 @@ public static class AkkaPersistenceConfig
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A HOCON quoted string: backslash, quote and control characters escaped.</summary>
+    /// <summary>
+    /// A HOCON quoted string: backslash and quote escaped, control characters as <c>\uXXXX</c>. Akka's parser keeps
+    /// every character but trims white space at both ends of the string, which no connection string minds.
+    /// </summary>
     internal static string Quote(string text)
     {
         var s = new StringBuilder(text.Length + 2).Append('"');
@@ -119,9 +122,6 @@ public static class AkkaPersistenceConfig
             {
                 case '"': s.Append("\\\""); break;
                 case '\\': s.Append("\\\\"); break;
-                case '\n': s.Append("\\n"); break;
-                case '\r': s.Append("\\r"); break;
-                case '\t': s.Append("\\t"); break;
                 default:
                     if (char.IsControl(c)) s.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     else s.Append(c);
