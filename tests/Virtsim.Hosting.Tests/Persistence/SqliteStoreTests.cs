@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Virtsim.Hosting.Persistence;
 
 namespace Virtsim.Hosting.Tests.Persistence;
@@ -22,10 +23,143 @@ public sealed class SqliteStoreTests : IDisposable
         {
             var log = first.EventLog("log-1");
             Assert.Equal(50, first.Ask<Written>(log, new Write("a", 50)).SequenceNr);
+            Assert.Equal(80, first.Ask<Written>(log, new Write("b", 30)).SequenceNr);
         }
         await using var second = await TestNode.StartAsync(settings);
         var state = second.Ask<LogState>(second.EventLog("log-1"), new GetState());
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"a-{i}"), state.Events);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"a-{i}").Concat(Enumerable.Range(1, 30).Select(i => $"b-{i}")), state.Events);
+        Assert.Equal(80, state.LastSequenceNr);
+        Assert.Null(state.SnapshotSequenceNr);
+        Assert.Equal(80, JournalRow.ReadSqlite(settings.Sqlite.FullPath, "log-1", second.System).Count);
+    }
+
+    [Fact]
+    public async Task A_fresh_system_starts_from_the_snapshot_and_replays_only_the_events_after_it()
+    {
+        var settings = Settings();
+        await using (var first = await TestNode.StartAsync(settings))
+        {
+            var log = first.EventLog("snap-1");
+            first.Ask<Written>(log, new Write("a", 30));
+            Assert.Equal(30, first.Ask<SnapshotSaved>(log, new TakeSnapshot()).SequenceNr);
+            first.Ask<Written>(log, new Write("b", 20));
+        }
+        Assert.Equal([30L], SnapshotSequenceNrs(settings.Sqlite.FullPath, "snap-1"));
+        await using var second = await TestNode.StartAsync(settings);
+        var state = second.Ask<LogState>(second.EventLog("snap-1"), new GetState());
+        Assert.Equal(30, state.SnapshotSequenceNr);
         Assert.Equal(50, state.LastSequenceNr);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => $"a-{i}").Concat(Enumerable.Range(1, 20).Select(i => $"b-{i}")), state.Events);
+    }
+
+    [Fact]
+    public async Task Preparing_creates_the_folders_and_puts_the_file_in_write_ahead_log_mode_before_akka_opens_it()
+    {
+        var settings = Settings(Path.Combine("a", "b", "store.db"));
+        await PersistenceStore.PrepareAsync(settings);
+        Assert.True(File.Exists(settings.Sqlite.FullPath));
+        Assert.Equal("wal", JournalMode(settings.Sqlite.FullPath));
+        await using (var node = await TestNode.StartAsync(settings))
+            node.Ask<Written>(node.EventLog("wal-1"), new Write("a", 3));
+        Assert.Equal("wal", JournalMode(settings.Sqlite.FullPath));
+    }
+
+    [Fact]
+    public async Task The_tables_are_created_on_an_empty_database_with_a_unique_persistence_id_and_sequence_number()
+    {
+        var settings = Settings();
+        await PersistenceStore.PrepareAsync(settings);
+        Assert.Empty(Tables(settings.Sqlite.FullPath));
+        await using (var node = await TestNode.StartAsync(settings))
+        {
+            var log = node.EventLog("schema-1");
+            node.Ask<Written>(log, new Write("a", 1));
+            node.Ask<SnapshotSaved>(log, new TakeSnapshot());
+        }
+        var tables = Tables(settings.Sqlite.FullPath);
+        Assert.Contains("journal", tables);
+        Assert.Contains("snapshot", tables);
+        Assert.Contains(UniqueIndexes(settings.Sqlite.FullPath, "journal"), columns => columns.SequenceEqual(["persistence_id", "sequence_number"]));
+    }
+
+    [Fact]
+    public async Task A_second_writer_of_the_same_persistence_id_fails_and_the_journal_keeps_the_first_writers_events_once()
+    {
+        var settings = Settings();
+        await using var node = await TestNode.StartAsync(settings);
+        var first = node.EventLog("dup-1");
+        node.Ask<Written>(first, new Write("a", 1));
+        var second = node.EventLog("dup-1");
+        Assert.Equal(1, node.Ask<LogState>(second, new GetState()).LastSequenceNr);
+        node.Ask<Written>(first, new Write("b", 1));
+
+        // The second writer still believes sequence number 2 is free.
+        second.Tell(new Write("c", 1), node.Kit.TestActor);
+        var failed = node.Kit.ExpectMsg<PersistFailed>(TestNode.Timeout);
+        Assert.Equal(("dup-1", "c-1", 2L), (failed.PersistenceId, failed.Event, failed.SequenceNr));
+
+        Assert.Equal([new JournalRow("dup-1", 1, "a-1"), new JournalRow("dup-1", 2, "b-1")],
+            JournalRow.ReadSqlite(settings.Sqlite.FullPath, "dup-1", node.System));
+    }
+
+    [Fact]
+    public async Task Two_writers_racing_on_one_persistence_id_leave_only_confirmed_events_each_once()
+    {
+        var settings = Settings();
+        await using var node = await TestNode.StartAsync(settings);
+        var a = node.EventLog("race-1");
+        var b = node.EventLog("race-1");
+        Assert.Equal(0, node.Ask<LogState>(a, new GetState()).LastSequenceNr);
+        Assert.Equal(0, node.Ask<LogState>(b, new GetState()).LastSequenceNr);
+        a.Tell(new Write("a", 40), node.Kit.TestActor);
+        b.Tell(new Write("b", 40), node.Kit.TestActor);
+        var outcomes = new[] { node.Kit.ExpectMsg<object>(TestNode.Timeout), node.Kit.ExpectMsg<object>(TestNode.Timeout) };
+        WriteRace.AssertJournalKeptOnlyConfirmed(outcomes, "race-1", 40,
+            JournalRow.ReadSqlite(settings.Sqlite.FullPath, "race-1", node.System));
+    }
+
+    [Fact]
+    public async Task A_path_below_a_file_is_a_clear_error_naming_the_path()
+    {
+        string blocker = Path.Combine(_folder.Path, "blocker");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+        var settings = Settings(Path.Combine("blocker", "sub", "store.db"));
+        var e = await Assert.ThrowsAsync<PersistenceStoreException>(() => PersistenceStore.PrepareAsync(settings));
+        Assert.Equal(PersistencePlugin.Sqlite, e.Plugin);
+        Assert.Contains(settings.Sqlite.FullPath, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task A_folder_in_place_of_the_file_is_a_clear_error_naming_the_path()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "store.db"));
+        var settings = Settings();
+        var e = await Assert.ThrowsAsync<PersistenceStoreException>(() => PersistenceStore.PrepareAsync(settings));
+        Assert.Contains($"cannot open the SQLite database {settings.Sqlite.FullPath}", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private static string JournalMode(string path) => Query(path, "PRAGMA journal_mode;").Single();
+
+    private static IReadOnlyList<string> Tables(string path) => Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
+
+    private static IReadOnlyList<long> SnapshotSequenceNrs(string path, string persistenceId) =>
+        Query(path, $"SELECT sequence_number FROM snapshot WHERE persistence_id = '{persistenceId}' ORDER BY sequence_number;").Select(long.Parse).ToArray();
+
+    private static IEnumerable<string[]> UniqueIndexes(string path, string table) =>
+        Query(path, $"SELECT name FROM pragma_index_list('{table}') WHERE \"unique\" = 1;")
+            .Select(index => Query(path, $"SELECT name FROM pragma_index_info('{index}') ORDER BY seqno;").ToArray());
+
+    private static List<string> Query(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read()) values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        return values;
     }
 }
