@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text;
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
+using LinqToDB;
 
 namespace Virtsim.Hosting.Persistence;
 
@@ -25,10 +29,40 @@ public static class AkkaPersistenceConfig
     public const string MemorySnapshotStorePluginId = "akka.persistence.snapshot-store.inmem";
 
     /// <summary>linq2db's provider name for SQLite through Microsoft.Data.Sqlite.</summary>
-    public const string SqliteProviderName = "SQLite.MS";
+    public const string SqliteProviderName = ProviderName.SQLiteMS;
 
-    /// <summary>linq2db's provider name for PostgreSQL 15 and later through Npgsql.</summary>
-    public const string PostgreSqlProviderName = "PostgreSQL.15";
+    /// <summary>
+    /// linq2db's provider name for PostgreSQL through Npgsql: the 15 dialect, the one Akka.Persistence.Sql gives an
+    /// identity column (later servers accept it too).
+    /// </summary>
+    public const string PostgreSqlProviderName = ProviderName.PostgreSQL15;
+
+    /// <summary>
+    /// The actor-system setup of a node: <paramref name="config"/> with the persistence configuration above it, and
+    /// the <see cref="ToSetups">setups</see> the store needs. Pass it to <c>ActorSystem.Create</c>.
+    /// </summary>
+    public static ActorSystemSetup ToActorSystemSetup(PersistenceSettings settings, Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ToConfig(settings).WithFallback(config)));
+        foreach (var extra in ToSetups(settings)) setup = setup.And(extra);
+        return setup;
+    }
+
+    /// <summary>
+    /// What the store needs beyond configuration, as actor-system setups: for SQLite, the linq2db options that prepare
+    /// every connection (<see cref="SqliteConnectionSetup"/>); nothing for the other stores.
+    /// </summary>
+    public static IReadOnlyList<Setup> ToSetups(PersistenceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Plugin == PersistencePlugin.Sqlite ? [new DataOptionsSetup(SqliteDataOptions(settings.Sqlite))] : [];
+    }
+
+    /// <summary>The linq2db options of the SQLite connections: the file, the provider and <see cref="SqliteConnectionSetup"/>.</summary>
+    internal static DataOptions SqliteDataOptions(SqliteStoreSettings sqlite) => new DataOptions()
+        .UseConnectionString(SqliteProviderName, SqliteConnectionString(sqlite))
+        .UseInterceptor(new SqliteConnectionSetup(sqlite.Synchronous));
 
     /// <summary>
     /// The configuration as an Akka.NET <see cref="Config"/>, to put above Akka's own defaults. For the SQL stores it
@@ -55,10 +89,10 @@ public static class AkkaPersistenceConfig
                 s.Append("  snapshot-store.plugin = ").Append(Quote(MemorySnapshotStorePluginId)).Append('\n');
                 break;
             case PersistencePlugin.Sqlite:
-                AppendSql(s, settings, SqliteConnectionString(settings.Sqlite), SqliteProviderName, schema: null);
+                AppendSql(s, settings, SqliteConnectionString(settings.Sqlite), SqliteProviderName, schema: null, sqlite: true);
                 break;
             case PersistencePlugin.PostgreSql:
-                AppendSql(s, settings, settings.PostgreSql.ConnectionString, PostgreSqlProviderName, settings.PostgreSql.Schema);
+                AppendSql(s, settings, settings.PostgreSql.ConnectionString, PostgreSqlProviderName, settings.PostgreSql.Schema, sqlite: false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(settings), settings.Plugin, "unknown persistence plugin");
@@ -79,10 +113,17 @@ public static class AkkaPersistenceConfig
         }.ToString();
     }
 
-    private static void AppendSql(StringBuilder s, PersistenceSettings settings, string connectionString, string provider, string? schema)
+    private static void AppendSql(StringBuilder s, PersistenceSettings settings, string connectionString, string provider, string? schema, bool sqlite)
     {
         var j = settings.Journal;
         string schemaName = schema is null ? "null" : Quote(schema);
+        // SQLite has one writer at a time: a second write transaction only waits for the lock, in Microsoft.Data.Sqlite's
+        // retry loop that sleeps 150 ms a turn.
+        int parallelism = sqlite ? 1 : j.Parallelism;
+        // Microsoft.Data.Sqlite begins every transaction but a read-uncommitted one with BEGIN IMMEDIATE, which takes
+        // the write lock: reads would queue behind writes. Read-uncommitted is a plain BEGIN, a snapshot of the
+        // write-ahead log (SQLite reads uncommitted data only in shared-cache mode, which is not used here).
+        string readIsolation = sqlite ? "read-uncommitted" : "unspecified";
         s.Append("  journal {\n");
         s.Append("    plugin = ").Append(Quote(SqlJournalPluginId)).Append('\n');
         s.Append("    sql {\n");
@@ -90,9 +131,10 @@ public static class AkkaPersistenceConfig
         s.Append("      provider-name = ").Append(Quote(provider)).Append('\n');
         s.Append("      auto-initialize = on\n");
         s.Append("      batch-size = ").Append(Number(j.BatchSize)).Append('\n');
-        s.Append("      parallelism = ").Append(Number(j.Parallelism)).Append('\n');
+        s.Append("      parallelism = ").Append(Number(parallelism)).Append('\n');
         s.Append("      buffer-size = ").Append(Number(j.BufferSize)).Append('\n');
         s.Append("      replay-batch-size = ").Append(Number(j.ReplayBatchSize)).Append('\n');
+        s.Append("      read-isolation-level = ").Append(readIsolation).Append('\n');
         s.Append("      default.schema-name = ").Append(schemaName).Append('\n');
         s.Append("    }\n");
         s.Append("  }\n");
@@ -102,6 +144,7 @@ public static class AkkaPersistenceConfig
         s.Append("      connection-string = ").Append(Quote(connectionString)).Append('\n');
         s.Append("      provider-name = ").Append(Quote(provider)).Append('\n');
         s.Append("      auto-initialize = on\n");
+        s.Append("      read-isolation-level = ").Append(readIsolation).Append('\n');
         s.Append("      default.schema-name = ").Append(schemaName).Append('\n');
         s.Append("    }\n");
         s.Append("  }\n");

@@ -1,3 +1,5 @@
+using LinqToDB;
+using LinqToDB.Data;
 using Microsoft.Data.Sqlite;
 using Virtsim.Hosting.Persistence;
 
@@ -116,6 +118,55 @@ public sealed class SqliteStoreTests : IDisposable
         var outcomes = new[] { node.Kit.ExpectMsg<object>(TestNode.Timeout), node.Kit.ExpectMsg<object>(TestNode.Timeout) };
         WriteRace.AssertJournalKeptOnlyConfirmed(outcomes, "race-1", 40,
             JournalRow.ReadSqlite(settings.Sqlite.FullPath, "race-1", node.System));
+    }
+
+    [Fact]
+    public async Task Writes_of_many_actors_share_transactions()
+    {
+        // Microsoft.Data.Sqlite commits synchronously: unless the connection setup moves the work off Akka.Persistence.Sql's
+        // write stream, every transaction carries one actor's write and the journal runs at the disk's fsync rate.
+        var settings = Settings();
+        await using var node = await TestNode.StartAsync(settings);
+        var logs = Enumerable.Range(0, 100).Select(i => node.EventLog($"many-{i}")).ToArray();
+        foreach (var log in logs) Assert.Equal(0, node.Ask<LogState>(log, new GetState()).LastSequenceNr);
+        int before = WalCommits.Count(settings.Sqlite.FullPath);
+        foreach (var log in logs) log.Tell(new Write("a", 1), node.Kit.TestActor);
+        for (int i = 0; i < logs.Length; i++) node.Kit.ExpectMsg<Written>(TestNode.Timeout);
+        int commits = WalCommits.Count(settings.Sqlite.FullPath) - before;
+        Assert.InRange(commits, 1, logs.Length / 2);
+    }
+
+    [Fact]
+    public async Task Recovery_reads_while_another_connection_holds_the_write_lock()
+    {
+        var settings = Settings();
+        await using (var first = await TestNode.StartAsync(settings))
+            first.Ask<Written>(first.EventLog("locked-1"), new Write("a", 5));
+        await using var node = await TestNode.StartAsync(settings);
+        await using var writer = new SqliteConnection($"Data Source={settings.Sqlite.FullPath};Pooling=False");
+        await writer.OpenAsync();
+        await using var lockHolder = writer.BeginTransaction(deferred: false);
+        // Reads are snapshots of the log and need no lock; were they transactions that take the write lock, recovery
+        // would wait for this one until the busy timeout (30 s) and then fail.
+        var state = node.Ask<LogState>(node.EventLog("locked-1"), new GetState(), TimeSpan.FromSeconds(20));
+        Assert.Equal(5, state.LastSequenceNr);
+        lockHolder.Rollback();
+    }
+
+    [Theory]
+    [InlineData(SqliteSynchronous.Full, 2)]
+    [InlineData(SqliteSynchronous.Normal, 1)]
+    public async Task Every_connection_akka_opens_gets_the_configured_flushing_and_a_busy_timeout(SqliteSynchronous synchronous, long pragmaValue)
+    {
+        var settings = Settings() with { Sqlite = Settings().Sqlite with { Synchronous = synchronous } };
+        await PersistenceStore.PrepareAsync(settings);
+        Assert.IsType<Akka.Persistence.Sql.Config.DataOptionsSetup>(Assert.Single(AkkaPersistenceConfig.ToSetups(settings)));
+        await using var db = new DataConnection(AkkaPersistenceConfig.SqliteDataOptions(settings.Sqlite));
+        // The async open path (Akka.Persistence.Sql's) and the synchronous one.
+        Assert.Equal(pragmaValue, await db.ExecuteAsync<long>("PRAGMA synchronous;"));
+        Assert.Equal(30_000L, await db.ExecuteAsync<long>("PRAGMA busy_timeout;"));
+        await db.CloseAsync();
+        Assert.Equal(pragmaValue, db.Execute<long>("PRAGMA synchronous;"));
     }
 
     [Fact]

@@ -24,19 +24,18 @@ public sealed class TestNode : IAsyncDisposable
     public static async Task<TestNode> StartAsync(PersistenceSettings settings, string name = "node")
     {
         await PersistenceStore.PrepareAsync(settings);
-        var config = AkkaPersistenceConfig.ToConfig(settings)
-            .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        return new TestNode(new Akka.TestKit.Xunit2.TestKit(ActorSystem.Create(name, config)));
+        var setup = AkkaPersistenceConfig.ToActorSystemSetup(settings, Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        return new TestNode(new Akka.TestKit.Xunit2.TestKit(ActorSystem.Create(name, setup)));
     }
 
     /// <summary>Starts an <see cref="EventLogActor"/> reporting failures to the TestActor.</summary>
     public IActorRef EventLog(string persistenceId) => System.ActorOf(EventLogActor.Props(persistenceId, Kit.TestActor));
 
-    /// <summary>Asks <paramref name="actor"/> and waits for the answer of type <typeparamref name="T"/>.</summary>
-    public T Ask<T>(IActorRef actor, object message)
+    /// <summary>Asks <paramref name="actor"/> and waits (at most <paramref name="timeout"/>, else <see cref="Timeout"/>) for the answer of type <typeparamref name="T"/>.</summary>
+    public T Ask<T>(IActorRef actor, object message, TimeSpan? timeout = null)
     {
         actor.Tell(message, Kit.TestActor);
-        return Kit.ExpectMsg<T>(Timeout);
+        return Kit.ExpectMsg<T>(timeout ?? Timeout);
     }
 
     /// <inheritdoc />
