@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Virtsim.Bench.Hosting;
 using Virtsim.Bench.Queues;
 using Virtsim.Bench.VhostUser;
 
@@ -9,7 +10,9 @@ namespace Virtsim.Bench;
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
-/// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
+/// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd);
+/// <c>... -- akka-persistence [--actors N] [--events M] [--runs R] [--stores memory,sqlite,postgresql] [--modes persist,persist-async] [--tuned HOCON]</c>
+/// measures Akka.Persistence.Sql journal and recovery rates, untuned against tuned (needs PostgreSQL binaries).
 /// </summary>
 public static class Program
 {
@@ -19,6 +22,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "transactions")
         {
             TransactionReport.Print(Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "akka-persistence")
+        {
+            Environment.ExitCode = AkkaPersistenceBenchmark.Run(args[1..], Console.Out);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")
