@@ -19,6 +19,19 @@ public sealed class AkkaPersistenceConfigTests
         Assert.Equal("akka.persistence.snapshot-store.inmem", c.GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal(13, c.GetInt("akka.persistence.max-concurrent-recoveries"));
         Assert.False(c.HasPath("akka.persistence.journal.sql.connection-string"));
+        Assert.Empty(AkkaPersistenceConfig.ToSetups(Reference with { Plugin = PersistencePlugin.Memory }));
+    }
+
+    [Fact]
+    public void The_actor_system_setup_puts_the_persistence_config_above_the_nodes_and_adds_the_store_setups()
+    {
+        var settings = Reference with { Plugin = PersistencePlugin.Sqlite, Journal = Tuning };
+        var node = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.persistence.journal.plugin = other");
+        var setup = AkkaPersistenceConfig.ToActorSystemSetup(settings, node);
+        var config = setup.Get<Akka.Actor.BootstrapSetup>().Value.Config.Value;
+        Assert.Equal("ERROR", config.GetString("akka.loglevel"));
+        Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
+        Assert.True(setup.Get<Akka.Persistence.Sql.Config.DataOptionsSetup>().HasValue);
     }
 
     [Fact]
@@ -39,7 +52,10 @@ public sealed class AkkaPersistenceConfigTests
             Assert.Equal("default", c.GetString(plugin + ".table-mapping"));
         }
         Assert.Equal(7, c.GetInt("akka.persistence.journal.sql.batch-size"));
-        Assert.Equal(2, c.GetInt("akka.persistence.journal.sql.parallelism"));
+        // One writer and lock-free snapshot reads, whatever the tuning says (SQLite has one writer).
+        Assert.Equal(1, c.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("read-uncommitted", c.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Equal("read-uncommitted", c.GetString("akka.persistence.snapshot-store.sql.read-isolation-level"));
         Assert.Equal(99, c.GetInt("akka.persistence.journal.sql.buffer-size"));
         Assert.Equal(11, c.GetInt("akka.persistence.journal.sql.replay-batch-size"));
         Assert.Equal(13, c.GetInt("akka.persistence.max-concurrent-recoveries"));
@@ -53,7 +69,10 @@ public sealed class AkkaPersistenceConfigTests
             Plugin = PersistencePlugin.PostgreSql,
             PostgreSql = new PostgreSqlStoreSettings { ConnectionString = "Host=db;Port=5433;Database=fleet", Schema = "fleet_a" },
         };
-        var c = AkkaPersistenceConfig.ToConfig(settings);
+        var c = AkkaPersistenceConfig.ToConfig(settings with { Journal = Tuning });
+        Assert.Equal(2, c.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("unspecified", c.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Empty(AkkaPersistenceConfig.ToSetups(settings));
         foreach (string plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql" })
         {
             Assert.Equal("PostgreSQL.15", c.GetString(plugin + ".provider-name"));
