@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Running;
 using Virtsim.Bench.Migration;
+            return;
+        }
+using Virtsim.Bench.Hosting;
 using Virtsim.Bench.Queues;
 using Virtsim.Bench.VhostUser;
 
@@ -13,7 +16,9 @@ namespace Virtsim.Bench;
 /// <c>... -- migration-model [--seed N]</c> prints the pre-copy sweep, analytical model against page-level simulation
 /// (the table of docs/migration.md);
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
-/// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd).
+/// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd);
+/// <c>... -- akka-persistence [--actors N] [--events M] [--runs R] [--stores memory,sqlite,postgresql] [--modes persist,persist-async] [--tuned HOCON]</c>
+/// measures Akka.Persistence.Sql journal and recovery rates, untuned against tuned (needs PostgreSQL binaries).
 /// </summary>
 public static class Program
 {
@@ -33,6 +38,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "migration-model")
         {
             Environment.ExitCode = MigrationModelReport.Run(args[1..], Console.Out, Console.Error);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "akka-persistence")
+        {
+            Environment.ExitCode = AkkaPersistenceBenchmark.Run(args[1..], Console.Out);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")
