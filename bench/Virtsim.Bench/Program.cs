@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Running;
-using Virtsim.Bench.Migration;
-            return;
-        }
 using Virtsim.Bench.Hosting;
+using Virtsim.Bench.Migration;
 using Virtsim.Bench.Queues;
 using Virtsim.Bench.VhostUser;
 

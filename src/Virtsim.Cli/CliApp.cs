@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using System.Runtime.InteropServices;
 using Virtsim.Cli.Configuration;
+using Virtsim.Hosting.Node;
+using Virtsim.Hosting.Persistence;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.World;
@@ -50,11 +53,12 @@ public static class CliApp
         var cluster = new Option<string?>("--cluster")
         {
             Description = "The node configuration (HOCON, e.g. cluster-config/postgresql.conf). Default: the built-in " +
-                          "cluster-config/single-node.conf (one node, SQLite under ./data). A scenario's own virtsim { ... } " +
-                          "section overrides it. Read and checked; its store is opened only for a scenario that persists " +
-                          "(scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
+                          "cluster-config/single-node.conf (one simulated node). A scenario's own virtsim { ... } section " +
+                          "overrides it. Under simulation events go to the simulator's own store; a real-time node " +
+                          "(dispatcher.type = threaded) opens its store (SQLite, PostgreSQL) only for a scenario that " +
+                          "persists (scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
         };
-        var run = new Command("run", "Run a scenario under the deterministic simulation dispatcher and print a summary.") { scenario, seed, json, cluster };
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster };
         run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
@@ -111,7 +115,14 @@ public static class CliApp
             // A prefix of its own per run: a fresh run never recovers what an earlier run left in the same store.
             string prefix = RunPrefix(spec.Name, seed);
             persistence = node.FleetPersistence(prefix);
-            stderr.WriteLine($"persistence: the simulator's store, persistence ids under {prefix}");
+            // In real time the line comes once the store is open (Execute): a watcher may act on it.
+            if (node.Dispatcher.Kind == DispatcherKind.Simulation)
+                stderr.WriteLine($"persistence: {node.Describe()}, persistence ids under {prefix}");
+        }
+        else if (node.Dispatcher.Kind == DispatcherKind.Threaded)
+        {
+            // A scenario that does not persist opens no store: nothing would be written to it.
+            node = node with { Persistence = node.Persistence with { Plugin = PersistencePlugin.Memory } };
         }
         return RunWith(spec, seed, persistence, node, json, stdout, stderr, terminal);
     }
@@ -128,44 +139,36 @@ public static class CliApp
 
     private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
     {
-        RunReport report;
+        RunReport? report;
+        string clock = node.Dispatcher.Kind == DispatcherKind.Simulation ? "virtual" : "wall";
         if (terminal && !json)
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-            report = null!;
+            report = null;
             console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask($"simulating {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
-                    report = FleetRunner.Run(spec, seed, new RunOptions
+                    var task = ctx.AddTask($"running {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
+                    report = Execute(spec, seed, persistence, node, stderr, p =>
                     {
-                        Persistence = persistence,
-                        Akka = SimulationSettings(node),
-                        Progress = p =>
-                        {
-                            task.Value = p.WorkloadsDone;
-                            task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} virtual";
-                        },
-                    }, out _);
+                        task.Value = p.WorkloadsDone;
+                        task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} {clock}";
+                    });
                     task.Value = task.MaxValue;
                 });
         }
         else
         {
             var lastLine = TimeSpan.FromMilliseconds(-1);
-            report = FleetRunner.Run(spec, seed, new RunOptions
+            report = Execute(spec, seed, persistence, node, stderr, p =>
             {
-                Persistence = persistence,
-                Akka = SimulationSettings(node),
-                Progress = p =>
-                {
-                    if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
-                    lastLine = p.VirtualTime;
-                    stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} virtual");
-                },
-            }, out _);
+                if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
+                lastLine = p.VirtualTime;
+                stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} {clock}");
+            });
         }
+        if (report is null) return ExitCodes.BadScenario; // the store could not be used; Execute said why
 
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
@@ -186,9 +189,51 @@ public static class CliApp
         }
     }
 
-    // The node's settings a simulated actor system takes: the store's virtual latency.
-    private static Akka.Configuration.Config SimulationSettings(NodeSettings node) =>
-        Virtsim.Simulation.Engine.Simulator.StoreLatency(node.SimulatedStoreLatency);
+    // Runs the world as the node says: under the simulator (virtual time, reproducible from the seed), or in real
+    // time on Akka.NET's dispatchers under a host, journaling to the node's store; SIGINT or SIGTERM ends a
+    // real-time run early (the report says how far it got). Null when the store cannot be used (said on stderr).
+    private static RunReport? Execute(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, TextWriter stderr,
+        Action<RunProgress> progress)
+    {
+        if (node.Dispatcher.Kind == DispatcherKind.Simulation)
+        {
+            return FleetRunner.Run(spec, seed, new RunOptions
+            {
+                Persistence = persistence,
+                Akka = Virtsim.Simulation.Engine.Simulator.StoreLatency(node.SimulatedStoreLatency),
+                Progress = progress,
+            }, out _);
+        }
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        RealTimeNode host;
+        try
+        {
+            host = RealTimeNode.StartAsync(node, seed, stop.Token).GetAwaiter().GetResult();
+        }
+        catch (PersistenceStoreException ex)
+        {
+            stderr.WriteLine($"error: cannot use the persistence store: {ex.Message}");
+            return null;
+        }
+        if (persistence is not null) stderr.WriteLine($"persistence: {node.Describe()}, persistence ids under {persistence.IdPrefix}");
+        try
+        {
+            var report = FleetRunner.RunThreaded(host.System, spec, seed, new RealTimeOptions
+            {
+                Persistence = persistence,
+                Progress = progress,
+                Cancellation = stop.Token,
+            }, out _);
+            if (stop.IsCancellationRequested) stderr.WriteLine("virtsim: stopped by a signal; the report covers the run so far");
+            return report;
+        }
+        finally
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 
     private static void WriteTable(RunReport r, TextWriter stdout, bool ansi)
     {

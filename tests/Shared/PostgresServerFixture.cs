@@ -3,8 +3,7 @@ namespace Virtsim.Tests.Shared;
 /// <summary>
 /// One throwaway PostgreSQL server (<see cref="PostgresTestCluster"/>, linked from tests/Shared) shared by every
 /// PostgreSQL test class of a test project. When the binaries are missing the fixture fails, and with it every
-/// PostgreSQL test, with a message saying how to install them: in CI no PostgreSQL test is skipped. It is
-/// PostgresFixture.cs without the dependency on Virtsim.Persistence.Testing.
+/// PostgreSQL test, with a message saying how to install them: in CI no PostgreSQL test is skipped.
 /// </summary>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {

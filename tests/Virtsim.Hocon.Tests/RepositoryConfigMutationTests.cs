@@ -17,7 +17,7 @@ public class RepositoryConfigMutationTests
         foreach (var expected in new[]
                  {
                      "scenarios/quickstart.conf", "cluster-config/single-node.conf", "cluster-config/postgresql.conf",
-                     "src/Virtsim.Cli/node-reference.conf", "src/Virtsim.Persistence/reference.conf", "src/Virtsim.Simulation/reference.conf",
+                     "src/Virtsim.Hosting/reference.conf", "src/Virtsim.Simulation/reference.conf",
                      "src/Virtsim.Fleet/reference.conf", "src/Virtsim.VhostUser/reference.conf",
                  })
         {

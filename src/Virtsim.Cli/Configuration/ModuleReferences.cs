@@ -1,6 +1,6 @@
 using Virtsim.Fleet.Configuration;
 using Virtsim.Hocon;
-using Virtsim.Persistence.Configuration;
+using Virtsim.Hosting;
 using Virtsim.VhostUser.Backend;
 
 namespace Virtsim.Cli.Configuration;
@@ -11,13 +11,9 @@ namespace Virtsim.Cli.Configuration;
 /// </summary>
 public static class ModuleReferences
 {
-    private static readonly Lazy<HoconConfig> Node = new(() => HoconConfig.ParseEmbedded(typeof(ModuleReferences).Assembly, "Virtsim.Cli.node-reference.conf"));
     private static readonly Lazy<HoconConfig> VhostUser = new(() => HoconConfig.ParseEmbedded(typeof(VhostUserServeOptions).Assembly, "Virtsim.VhostUser.reference.conf"));
     private static readonly Lazy<HoconConfig> Combined = new(() =>
-        NodeReference.WithFallback(PersistenceReference.Config).WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
-
-    /// <summary>The node settings' reference (<c>virtsim.node</c>, <c>virtsim.actors</c>, <c>virtsim.persistence.actors</c>).</summary>
-    public static HoconConfig NodeReference => Node.Value;
+        HostingReference.Config.WithFallback(FleetReference.Config).WithFallback(VhostUserReference));
 
     /// <summary>Virtsim.VhostUser's reference (<c>virtsim.vhost-user.serve</c>).</summary>
     public static HoconConfig VhostUserReference => VhostUser.Value;

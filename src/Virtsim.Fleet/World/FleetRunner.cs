@@ -124,13 +124,25 @@ public static class FleetRunner
         var wall = Stopwatch.StartNew();
         var metrics = new FleetMetrics();
         world = FleetWorld.Build(system, spec, metrics, threaded: true, persistence: options.Persistence);
+        var w = world;
+        var faults = new List<ICancelable>();
         try
         {
+            // The scenario's faults at their times on the real clock (through the host, as under simulation).
+            foreach (var f in spec.Faults)
+            {
+                var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
+                string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
+                faults.Add(system.Scheduler.Advanced.ScheduleOnceCancelable(f.At, () => w.InjectCrash(f.Device, target, reason)));
+            }
             options.Started?.Invoke(world);
             long lastRequests = -1;
             var lastProgress = wall.Elapsed;
             var lastReport = TimeSpan.Zero;
-            while (!world.AllDone && wall.Elapsed < options.Timeout && !options.Cancellation.IsCancellationRequested)
+            // As under simulation: done when every workload is and no backend still rebuilds its disk, or when a
+            // store failed (the devices can no longer survive a crash).
+            while (!((world.AllDone && metrics.DisksRebuilding == 0) || metrics.StoreFailed)
+                   && wall.Elapsed < options.Timeout && !options.Cancellation.IsCancellationRequested)
             {
                 options.Cancellation.WaitHandle.WaitOne(5);
                 long requests = metrics.Requests;
@@ -145,6 +157,7 @@ public static class FleetRunner
         }
         finally
         {
+            foreach (var f in faults) f.Cancel();
             world.Stop();
         }
         wall.Stop();

@@ -62,7 +62,7 @@ public static class AkkaPersistenceConfig
     /// <summary>The linq2db options of the SQLite connections: the file, the provider and <see cref="SqliteConnectionSetup"/>.</summary>
     internal static DataOptions SqliteDataOptions(SqliteStoreSettings sqlite) => new DataOptions()
         .UseConnectionString(SqliteProviderName, SqliteConnectionString(sqlite))
-        .UseInterceptor(new SqliteConnectionSetup(sqlite.Synchronous));
+        .UseInterceptor(new SqliteConnectionSetup(sqlite.Synchronous, sqlite.BusyTimeout));
 
     /// <summary>
     /// The configuration as an Akka.NET <see cref="Config"/>, to put above Akka's own defaults. For the SQL stores it
@@ -110,6 +110,9 @@ public static class AkkaPersistenceConfig
             DataSource = sqlite.FullPath,
             Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database itself until the command timeout (30 s by default):
+            // bound it by the busy timeout, so a file locked that long fails the store call as configured.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(sqlite.BusyTimeout.TotalSeconds)),
         }.ToString();
     }
 

@@ -42,9 +42,13 @@ public static partial class PersistenceSettingsLoader
         if (path.Length == 0 || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new HoconException(sqlite.GetValue("path").Position, $"sqlite.path '{path}' is not a file path");
         string synchronous = At(sqlite, c => c.GetString("synchronous"));
+        var busy = At(sqlite, c => c.GetDuration("busy-timeout"));
+        if (busy < TimeSpan.Zero || busy > TimeSpan.FromHours(1))
+            throw new HoconException(sqlite.GetValue("busy-timeout").Position, $"sqlite.busy-timeout must be 0s..1h (got {busy})");
         return new SqliteStoreSettings
         {
             Path = path,
+            BusyTimeout = busy,
             Synchronous = synchronous switch
             {
                 "full" => SqliteSynchronous.Full,

@@ -18,16 +18,15 @@ namespace Virtsim.Hosting.Persistence;
 /// </remarks>
 internal sealed class SqliteConnectionSetup : ConnectionInterceptor
 {
-    private const int BusyTimeoutMilliseconds = 30_000;
-
     private readonly string _pragmas;
 
-    /// <summary>Creates the setup for <paramref name="synchronous"/>.</summary>
-    public SqliteConnectionSetup(SqliteSynchronous synchronous)
+    /// <summary>Creates the setup for <paramref name="synchronous"/> and a busy timeout of <paramref name="busyTimeout"/>.</summary>
+    public SqliteConnectionSetup(SqliteSynchronous synchronous, TimeSpan busyTimeout)
     {
         Synchronous = synchronous;
         string flush = synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
-        _pragmas = $"PRAGMA synchronous = {flush}; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+        _pragmas = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous = {flush}; PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
     }
 
     /// <summary>The flushing set on every connection.</summary>

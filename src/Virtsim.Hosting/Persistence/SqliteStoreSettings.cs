@@ -9,6 +9,9 @@ public sealed record SqliteStoreSettings
     /// <summary>When the write-ahead log is flushed to disk.</summary>
     public required SqliteSynchronous Synchronous { get; init; }
 
+    /// <summary>How long a write waits for another connection's lock before the store call fails.</summary>
+    public required TimeSpan BusyTimeout { get; init; }
+
     /// <summary>The database file as an absolute path.</summary>
     public string FullPath => System.IO.Path.GetFullPath(Path);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Virtsim.Cli;
 using Virtsim.Cli.Configuration;
+using Virtsim.Hosting.Node;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.Tests.Persistence;
 using Virtsim.Fleet.World;

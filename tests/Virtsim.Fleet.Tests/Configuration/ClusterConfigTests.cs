@@ -3,7 +3,8 @@ using Virtsim.Cli;
 using Virtsim.Cli.Configuration;
 using Virtsim.Hocon;
 using Virtsim.Hocon.Tests;
-using Virtsim.Persistence.Configuration;
+using Virtsim.Hosting.Node;
+using Virtsim.Hosting.Persistence;
 
 namespace Virtsim.Fleet.Tests.Configuration;
 
@@ -32,8 +33,8 @@ public class ClusterConfigTests
         Assert.Equal("node-1", node.Name);
         Assert.Equal(DispatcherKind.Simulation, node.Dispatcher.Kind);
         Assert.Equal(PersistencePlugin.Sqlite, node.Persistence.Plugin);
-        Assert.Equal("data/virtsim.db", node.Persistence.SqlitePath);
-        Assert.False(Path.IsPathRooted(node.Persistence.SqlitePath));
+        Assert.Equal("data/virtsim.db", node.Persistence.Sqlite.Path);
+        Assert.False(Path.IsPathRooted(node.Persistence.Sqlite.Path));
         Assert.Equal(Simulator.DefaultEpoch, node.Dispatcher.Epoch);
     }
 
@@ -73,7 +74,7 @@ public class ClusterConfigTests
         var unset = NodeSettingsLoader.Load(ClusterFile("postgresql.conf"), environment: Env());
         Assert.Equal(PersistencePlugin.PostgreSql, unset.Persistence.Plugin);
         Assert.Equal(PersistenceSettings.Reference.PostgreSql, unset.Persistence.PostgreSql);
-        Assert.Equal(DispatcherKind.Simulation, unset.Dispatcher.Kind); // included from single-node.conf
+        Assert.Equal(DispatcherKind.Threaded, unset.Dispatcher.Kind); // a real-time node: the store is its journal
 
         var set = NodeSettingsLoader.Load(ClusterFile("postgresql.conf"), environment: Env(
             ("PGHOST", "db1"), ("PGPORT", "5433"), ("PGUSER", "fleet"), ("PGDATABASE", "lab"), ("VIRTSIM_PG_SCHEMA", "run_7"),

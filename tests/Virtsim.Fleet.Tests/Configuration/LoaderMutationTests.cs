@@ -4,7 +4,8 @@ using Virtsim.Cli.Configuration;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
 using Virtsim.Hocon.Tests;
-using Virtsim.Persistence.Configuration;
+using Virtsim.Hosting.Node;
+using Virtsim.Hosting.Persistence;
 
 namespace Virtsim.Fleet.Tests.Configuration;
 
@@ -33,10 +34,8 @@ public class LoaderMutationTests
                 _ = ScenarioLoader.Parse(text, options.SourceName);
                 break;
             case var s when s.StartsWith("cluster-config/", StringComparison.Ordinal):
-            case "src/Virtsim.Cli/node-reference.conf":
+            case "src/Virtsim.Hosting/reference.conf":
                 _ = NodeSettingsLoader.FromConfig(HoconConfig.Parse(text, options), relative);
-                break;
-            case "src/Virtsim.Persistence/reference.conf":
                 _ = PersistenceSettingsLoader.FromConfig(HoconConfig.Parse(text, options));
                 break;
             case "src/Virtsim.VhostUser/reference.conf":

@@ -3,7 +3,6 @@ using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Fleet.World;
-using Virtsim.Persistence;
 
 namespace Virtsim.Fleet.Tests.Persistence;
 

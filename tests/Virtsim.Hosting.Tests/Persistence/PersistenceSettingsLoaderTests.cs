@@ -38,13 +38,13 @@ public sealed class PersistenceSettingsLoaderTests
         var s = Load("""
             virtsim.persistence {
               plugin = postgresql
-              sqlite { path = "/var/lib/virtsim/node.db", synchronous = normal }
+              sqlite { path = "/var/lib/virtsim/node.db", synchronous = normal, busy-timeout = 2s }
               postgresql { host = ${?PGHOST}, port = ${?PGPORT}, user = ${?PGUSER}, database = fleet, schema = fleet_a, password = secret }
               journal { batch-size = 7, parallelism = 2, buffer-size = 99, replay-batch-size = 11, max-concurrent-recoveries = 13 }
             }
             """, k => env.GetValueOrDefault(k));
         Assert.Equal(PersistencePlugin.PostgreSql, s.Plugin);
-        Assert.Equal(new SqliteStoreSettings { Path = "/var/lib/virtsim/node.db", Synchronous = SqliteSynchronous.Normal }, s.Sqlite);
+        Assert.Equal(new SqliteStoreSettings { Path = "/var/lib/virtsim/node.db", Synchronous = SqliteSynchronous.Normal, BusyTimeout = TimeSpan.FromSeconds(2) }, s.Sqlite);
         var cs = new NpgsqlConnectionStringBuilder(s.PostgreSql.ConnectionString);
         Assert.Equal(("db.example", 6543, "fleet", "virtsim", "secret"), (cs.Host, cs.Port, cs.Database, cs.Username, cs.Password));
         Assert.Equal("fleet_a", s.PostgreSql.Schema);
@@ -67,6 +67,7 @@ public sealed class PersistenceSettingsLoaderTests
     [Theory]
     [InlineData("virtsim.persistence.plugin = mongo", "unknown persistence plugin 'mongo'", 1)]
     [InlineData("virtsim.persistence.sqlite.synchronous = off", "sqlite.synchronous 'off'", 1)]
+    [InlineData("virtsim.persistence.sqlite.busy-timeout = -1s", "sqlite.busy-timeout must be 0s..1h", 1)]
     [InlineData("virtsim.persistence.sqlite.path = \"\"", "not a file path", 1)]
     [InlineData("virtsim.persistence.postgresql.port = 70000", "port 70000", 1)]
     [InlineData("virtsim.persistence.postgresql.schema = \"Bad-Name\"", "postgresql.schema 'Bad-Name'", 1)]

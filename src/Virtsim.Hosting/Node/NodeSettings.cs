@@ -1,7 +1,7 @@
 using Virtsim.Fleet.Persistence;
-using Virtsim.Persistence.Configuration;
+using Virtsim.Hosting.Persistence;
 
-namespace Virtsim.Cli.Configuration;
+namespace Virtsim.Hosting.Node;
 
 /// <summary>
 /// One node's configuration (the cluster file given to <c>virtsim run --cluster</c>, or the built-in single-node
@@ -21,7 +21,7 @@ public sealed record NodeSettings
     /// <summary>The actor system's random seed, or null for derived/random.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>The journal and snapshot store (open them with <see cref="PersistenceStoreFactory"/>).</summary>
+    /// <summary>The journal and snapshot store of real-time runs (check it with <see cref="PersistenceStore"/>).</summary>
     public required PersistenceSettings Persistence { get; init; }
 
     /// <summary>Snapshot every this many events (0: never) (<c>virtsim.persistence.actors.snapshot-every</c>).</summary>
@@ -39,12 +39,14 @@ public sealed record NodeSettings
     /// <summary>One line for logs: source, node, dispatcher and store.</summary>
     public string Describe()
     {
+        if (Dispatcher.Kind == DispatcherKind.Simulation)
+            return $"{Source}: node {Name}, simulation dispatcher, persistence in the simulator's store";
         string store = Persistence.Plugin switch
         {
-            PersistencePlugin.Sqlite => $"sqlite {Persistence.SqlitePath}",
+            PersistencePlugin.Sqlite => $"sqlite {Persistence.Sqlite.Path}",
             PersistencePlugin.PostgreSql => $"postgresql schema {Persistence.PostgreSql.Schema}",
             _ => "memory",
         };
-        return $"{Source}: node {Name}, {Dispatcher.Kind.ToString().ToLowerInvariant()} dispatcher, persistence {store}";
+        return $"{Source}: node {Name}, threaded dispatcher, persistence {store}";
     }
 }

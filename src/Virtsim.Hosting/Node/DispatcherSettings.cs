@@ -1,4 +1,4 @@
-namespace Virtsim.Cli.Configuration;
+namespace Virtsim.Hosting.Node;
 
 /// <summary>The <c>virtsim.actors.dispatcher</c> section as plain data.</summary>
 public sealed record DispatcherSettings

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using Virtsim.Hocon;
-using Virtsim.Persistence.Configuration;
+using Virtsim.Hosting.Persistence;
 using static Virtsim.Hocon.HoconSettings;
 
-namespace Virtsim.Cli.Configuration;
+namespace Virtsim.Hosting.Node;
 
 /// <summary>
 /// Reads a cluster file (cluster-config/*.conf) into <see cref="NodeSettings"/>. Layers, lowest first: the modules'
@@ -16,10 +16,10 @@ public static class NodeSettingsLoader
     /// <summary>The name the built-in single-node configuration is reported under.</summary>
     public const string BuiltInName = "single-node.conf (built in)";
 
-    private const string BuiltInResource = "Virtsim.Cli.Cluster.single-node.conf";
+    private const string BuiltInResource = "Virtsim.Hosting.single-node.conf";
 
     /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
-    public static string BuiltInText() => HoconConfig.ReadEmbedded(Assembly.GetExecutingAssembly(), BuiltInResource);
+    public static string BuiltInText() => HoconConfig.ReadEmbedded(typeof(NodeSettingsLoader).Assembly, BuiltInResource);
 
     /// <summary>Reads the cluster file at <paramref name="path"/>, or the built-in single-node one when null.</summary>
     /// <param name="path">The cluster file, or null.</param>
@@ -46,7 +46,7 @@ public static class NodeSettingsLoader
     {
         // Only the virtsim.* paths are read, so the scenario's other keys (hosts, vendors...) do not interfere.
         var layered = scenario is not null && scenario.HasPath("virtsim") ? scenario.WithFallback(cluster) : cluster;
-        var all = layered.WithFallback(ModuleReferences.NodeReference);
+        var all = layered.WithFallback(HostingReference.Config);
         var node = At(all, c => c.GetConfig("virtsim.node"));
         var actors = At(all, c => c.GetConfig("virtsim.actors"));
         var dispatcher = At(actors, c => c.GetConfig("dispatcher"));

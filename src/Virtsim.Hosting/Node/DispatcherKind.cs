@@ -1,4 +1,4 @@
-namespace Virtsim.Cli.Configuration;
+namespace Virtsim.Hosting.Node;
 
 /// <summary>How a node runs its actors (<c>virtsim.actors.dispatcher.type</c>).</summary>
 public enum DispatcherKind
