@@ -6,7 +6,7 @@ namespace Virtsim.Fleet.Tests.Cli;
 
 public class RunCommandTests
 {
-    private static string Quickstart => Path.Combine(RepoRoot(), "scenarios", "quickstart.conf");
+    internal static string Quickstart => Path.Combine(RepoRoot(), "scenarios", "quickstart.conf");
 
     private static string RepoRoot()
     {
@@ -117,5 +117,37 @@ public class RunCommandTests
         using var json = JsonDocument.Parse(last);
         var spec = ScenarioLoader.LoadFile(Quickstart);
         Assert.Equal(FleetRunner.Run(spec, 7).TraceHashHex, json.RootElement.GetProperty("traceHash").GetString());
+    }
+}
+
+/// <summary>
+/// The seed alone decides a simulated run, whatever the process: <c>virtsim run</c> as separate processes gives the
+/// same trace hash for the same seed (as an in-process run does) and another one for another seed.
+/// </summary>
+public class RunProcessDeterminismTests
+{
+    private static readonly string Virtsim = Path.Combine(AppContext.BaseDirectory, "virtsim.dll");
+
+    private static string TraceHashOfProcess(int seed)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Virtsim, "run", "quickstart", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json" })
+            info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(300_000), "virtsim run did not finish");
+        Assert.True(process.ExitCode == 0, stderr.Result);
+        using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        return json.RootElement.GetProperty("traceHash").GetString()!;
+    }
+
+    [Fact]
+    public void Two_processes_with_one_seed_agree_and_another_seed_differs()
+    {
+        string first = TraceHashOfProcess(11), second = TraceHashOfProcess(11), other = TraceHashOfProcess(12);
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+        Assert.Equal(FleetRunner.Run(ScenarioLoader.LoadFile(RunCommandTests.Quickstart), 11).TraceHashHex, first);
     }
 }
