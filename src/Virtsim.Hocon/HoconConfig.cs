@@ -27,6 +27,12 @@ public sealed class HoconConfig
         _options = options;
     }
 
+    /// <summary>
+    /// The largest file, stream or embedded resource read as one source, in bytes (16 MiB). Longer sources, and
+    /// sources without end such as <c>/dev/zero</c>, are a <see cref="HoconException"/>.
+    /// </summary>
+    public const int MaxSourceBytes = 16 << 20;
+
     /// <summary>An empty configuration.</summary>
     public static HoconConfig Empty { get; } = new(new HoconObject(new HoconPosition("<empty>", 1, 1)), HoconParseOptions.Default);
 
