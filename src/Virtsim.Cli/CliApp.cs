@@ -26,7 +26,23 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stdoutIsTerminal)
     {
         var root = Build(stdout, stderr, stdoutIsTerminal);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0) return UsageError(parsed, stderr);
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>
+    /// A command-line mistake (unknown option or command, missing or malformed value, value out of range): every
+    /// message and where to find the usage on stderr, nothing on stdout, exit 2.
+    /// </summary>
+    private static int UsageError(ParseResult parsed, TextWriter stderr)
+    {
+        foreach (var error in parsed.Errors) stderr.WriteLine($"virtsim: {error.Message}");
+        var path = new List<string>();
+        for (var c = parsed.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            if (c.Command is not RootCommand) path.Insert(0, c.Command.Name);
+        stderr.WriteLine($"Usage: virtsim {string.Join(' ', path.Append("--help"))}");
+        return ExitCodes.UsageError;
     }
 
     private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
@@ -35,11 +51,9 @@ public static class CliApp
         {
             Description = "The scenario: a HOCON file (e.g. scenarios/quickstart.conf) or the name of a built-in scenario (quickstart).",
         };
-        var seed = new Option<int?>("--seed")
-        {
-            Description = "The simulation seed (scheduling order and all randomness); defaults to the scenario's scenario.seed. " +
-                          "The same seed gives the same trace hash.",
-        };
+        var seed = WholeNumberOption.Optional("--seed",
+            "The simulation seed (scheduling order and all randomness), 0 to 2147483647; defaults to the scenario's scenario.seed. " +
+            "The same seed gives the same trace hash.", 0, int.MaxValue);
         var json = new Option<bool>("--json")
         {
             Description = "Print the summary as one JSON object on the last line of stdout; progress goes to stderr as plain lines.",
@@ -55,12 +69,9 @@ public static class CliApp
         run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
-        var benchSeed = new Option<int?>("--seed") { Description = "The simulation seed; defaults to the scenario's." };
-        var rounds = new Option<int>("--rounds")
-        {
-            Description = "How many times to run the scenario (the first run warms up and is not counted when there are several).",
-            DefaultValueFactory = _ => 3,
-        };
+        var benchSeed = WholeNumberOption.Optional("--seed", "The simulation seed, 0 to 2147483647; defaults to the scenario's.", 0, int.MaxValue);
+        var rounds = WholeNumberOption.WithDefault("--rounds",
+            "How many times to run the scenario, 1 to 100 (the first run warms up and is not counted when there are several).", 1, 100, 3);
         var bench = new Command("bench", "Measure how much virtual time a scenario simulates per second of wall time.") { benchScenario, benchSeed, rounds };
         bench.SetAction(r => Bench(r.GetValue(benchScenario)!, r.GetValue(benchSeed), r.GetValue(rounds), stdout, stderr));
 
@@ -222,7 +233,6 @@ public static class CliApp
     {
         if (!TryLoad(path, stderr, out var spec)) return ExitCodes.BadScenario;
         int seed = seedOption ?? spec.DefaultSeed;
-        rounds = Math.Clamp(rounds, 1, 100);
         stdout.WriteLine($"seed: {seed}");
         long virtualTicks = 0, wallTicks = 0;
         for (int i = 0; i < rounds; i++)

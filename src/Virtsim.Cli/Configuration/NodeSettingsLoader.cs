@@ -83,7 +83,8 @@ public static class NodeSettingsLoader
                 PreferLocalQueues = At(threaded, c => c.GetBool("prefer-local-queues")),
                 Epoch = epoch,
             },
-            Seed = actors.HasPath("seed") ? At(actors, c => c.GetInt("seed")) : null,
+            // Not negative: System.Random seeds with the absolute value, so -N would give the randomness of N.
+            Seed = actors.HasPath("seed") ? AtLeast(actors, "seed", At(actors, c => c.GetInt("seed")), 0) : null,
             GuardianMaxRestarts = maxRestarts,
             GuardianWithin = within,
             Persistence = PersistenceSettingsLoader.FromConfig(layered),

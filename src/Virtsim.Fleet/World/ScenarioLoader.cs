@@ -98,7 +98,8 @@ public static class ScenarioLoader
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
-            DefaultSeed = HoconSettings.At(s, x => x.GetInt("seed")),
+            // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
+            DefaultSeed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
             MaxVirtualTime = Settings.PositiveDuration(s, "max-virtual-time"),
             StallTimeout = Settings.PositiveDuration(s, "stall-timeout"),
