@@ -16,7 +16,7 @@ public sealed class HoconConfig
     {
         _unresolved = unresolved;
         _options = options;
-        var tree = options.Fallback is { } fallback ? ValueMerger.MergeObjects(fallback.Root, unresolved) : unresolved;
+        var tree = options.Fallback is { } fallback ? ValueMerger.MergeOverFallback(fallback.Root, unresolved) : unresolved;
         Root = Resolve(tree, options);
     }
 
@@ -123,7 +123,7 @@ public sealed class HoconConfig
     public HoconConfig WithFallback(HoconConfig fallback)
     {
         Guard.NotNull(fallback);
-        var merged = ValueMerger.MergeObjects(fallback.Root, _unresolved);
+        var merged = ValueMerger.MergeOverFallback(fallback.Root, _unresolved);
         return new HoconConfig(Resolve(merged, _options), merged, _options);
     }
 

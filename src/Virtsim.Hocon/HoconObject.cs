@@ -78,10 +78,13 @@ public sealed class HoconObject : HoconValue
     [ThreadStatic]
     internal static long FieldWritesOnThisThread;
 
-    /// <summary>A copy of this object (same fields, position and fallback flag) that belongs to <paramref name="scope"/>.</summary>
-    internal HoconObject CopyInto(MergeScope? scope)
+    /// <summary>
+    /// A copy of this object (same fields and fallback flag; same position unless <paramref name="position"/> is
+    /// given) that belongs to <paramref name="scope"/>.
+    /// </summary>
+    internal HoconObject CopyInto(MergeScope? scope, HoconPosition? position = null)
     {
-        var copy = new HoconObject(Position) { IgnoresFallbacks = IgnoresFallbacks, Scope = scope };
+        var copy = new HoconObject(position ?? Position) { IgnoresFallbacks = IgnoresFallbacks, Scope = scope };
         foreach (var key in _keys)
         {
             copy.Set(key, _fields[key]);

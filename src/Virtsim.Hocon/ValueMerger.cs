@@ -58,6 +58,23 @@ internal static class ValueMerger
         return result;
     }
 
+    /// <summary>
+    /// A document's root over a fallback's (<see cref="HoconConfig.WithFallback"/>, <see cref="HoconParseOptions.Fallback"/>).
+    /// Unlike <see cref="MergeObjects"/>, the result is positioned where <paramref name="own"/> starts: a setting
+    /// missing from the whole document (an empty scenario file) is then reported in the user's file, not in the
+    /// reference.conf below it.
+    /// </summary>
+    public static HoconObject MergeOverFallback(HoconObject fallback, HoconObject own)
+    {
+        if (own.IgnoresFallbacks)
+        {
+            return own;
+        }
+
+        var scope = new MergeScope();
+        return MergeObjects(fallback.CopyInto(scope, own.Position), own, scope);
+    }
+
     /// <summary>Concrete: the kind is known without resolving (objects, arrays and simple values).</summary>
     private static bool IsConcrete(HoconValue value) =>
         value.Kind is not (HoconValueKind.Substitution or HoconValueKind.Concatenation or HoconValueKind.Merge);

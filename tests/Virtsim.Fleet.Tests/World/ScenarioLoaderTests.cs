@@ -73,4 +73,23 @@ public class ScenarioLoaderTests
         Assert.True(report.PassedChecks, $"completed {report.Completed}, lost {report.Lost}");
         Assert.True(report.Requests >= 20);
     }
+
+    [Fact]
+    public void An_empty_scenario_is_reported_in_its_own_file_not_in_the_reference()
+    {
+        var ex = Assert.Throws<HoconException>(() => ScenarioLoader.Parse("", "empty.conf"));
+        Assert.Equal("empty.conf:1:1: no configuration setting found for path 'hosts'", ex.Message);
+
+        var path = Path.Combine(Path.GetTempPath(), $"virtsim-empty-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "");
+        try
+        {
+            ex = Assert.Throws<HoconException>(() => ScenarioLoader.LoadFile(path));
+            Assert.Equal(new HoconPosition(path, 1, 1), ex.Position);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
