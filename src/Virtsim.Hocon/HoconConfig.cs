@@ -36,6 +36,9 @@ public sealed class HoconConfig
     /// <summary>An empty configuration.</summary>
     public static HoconConfig Empty { get; } = new(new HoconObject(new HoconPosition("<empty>", 1, 1)), HoconParseOptions.Default);
 
+    /// <summary>This configuration's own tree before substitutions are resolved (without a fallback given at parse time).</summary>
+    internal HoconObject Unresolved => _unresolved;
+
     /// <summary>The resolved root object.</summary>
     public HoconObject Root { get; }
 

@@ -196,7 +196,7 @@ internal sealed class Parser
                 }
 
                 var appended = ParseValue(fieldPath, depth);
-                var self = new HoconSubstitution(_prefix.Concat(fieldPath).ToList(), optional: true, [], separator.Position);
+                var self = new HoconSubstitution(_prefix.Concat(fieldPath).ToList(), optional: true, [], separator.Position) { AppendsToItself = true };
                 value = new HoconConcatenation([self, new HoconArray([appended], appended.Position)], separator.Position);
                 break;
             case TokenKind.OpenBrace:
