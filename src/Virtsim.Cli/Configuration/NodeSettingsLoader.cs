@@ -19,6 +19,16 @@ public static class NodeSettingsLoader
 
     private const string BuiltInResource = "Virtsim.Cli.Cluster.single-node.conf";
 
+    private static readonly Lazy<KeySchema> SectionKeys = new(() =>
+        KeySchema.FromReference(ModuleReferences.ActorsReference.WithFallback(PersistenceReference.Config).GetConfig("virtsim").Root));
+
+    /// <summary>
+    /// The keys of a <c>virtsim { ... }</c> section that this loader reads (<c>node</c>, <c>actors</c>,
+    /// <c>persistence</c>, as the Actors and Persistence references.conf hold them): what a scenario's own section
+    /// may set (see <see cref="Virtsim.Fleet.World.ScenarioKeys"/>).
+    /// </summary>
+    public static KeySchema SectionSchema => SectionKeys.Value;
+
     /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
     public static string BuiltInText() => HoconConfig.ReadEmbedded(Assembly.GetExecutingAssembly(), BuiltInResource);
 
@@ -83,7 +93,8 @@ public static class NodeSettingsLoader
                 PreferLocalQueues = At(threaded, c => c.GetBool("prefer-local-queues")),
                 Epoch = epoch,
             },
-            Seed = actors.HasPath("seed") ? At(actors, c => c.GetInt("seed")) : null,
+            // Not negative: System.Random seeds with the absolute value, so -N would give the randomness of N.
+            Seed = actors.HasPath("seed") ? AtLeast(actors, "seed", At(actors, c => c.GetInt("seed")), 0) : null,
             GuardianMaxRestarts = maxRestarts,
             GuardianWithin = within,
             Persistence = PersistenceSettingsLoader.FromConfig(layered),

@@ -114,6 +114,7 @@ public class ClusterConfigTests
     [InlineData("virtsim.actors.guardian-supervision { max-restarts = 3, within = -1s }", "within must be positive", 1, 66)]
     [InlineData("virtsim.persistence.plugin = cassandra", "unknown persistence plugin", 1, 30)]
     [InlineData("virtsim.node = 3", "virtsim.node", 1, 16)]
+    [InlineData("virtsim.actors.seed = -7", "seed must be at least 0 (got -7)", 1, 23)]
     public void Bad_cluster_files_are_errors_with_file_line_and_column(string text, string expected, int line, int column)
     {
         var e = Assert.Throws<HoconException>(() =>
