@@ -13,7 +13,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE]</c>, <c>virtsim bench SCENARIO [--seed N]</c> and
+/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
@@ -29,10 +29,22 @@ public static class CliApp
     {
         var root = Build(stdout, stderr, stdoutIsTerminal);
         var parsed = root.Parse(args);
-        int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-        // A command-line mistake (unknown option, a value that does not parse, a missing required option) has printed
-        // its errors and the usage; like every other bad input it exits 2, not System.CommandLine's 1.
-        return parsed.Errors.Count > 0 ? ExitCodes.BadScenario : code;
+        if (parsed.Errors.Count > 0) return UsageError(parsed, stderr);
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>
+    /// A command-line mistake (unknown option or command, missing or malformed value, value out of range): every
+    /// message and where to find the usage on stderr, nothing on stdout, exit 2.
+    /// </summary>
+    private static int UsageError(ParseResult parsed, TextWriter stderr)
+    {
+        foreach (var error in parsed.Errors) stderr.WriteLine($"virtsim: {error.Message}");
+        var path = new List<string>();
+        for (var c = parsed.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            if (c.Command is not RootCommand) path.Insert(0, c.Command.Name);
+        stderr.WriteLine($"Usage: virtsim {string.Join(' ', path.Append("--help"))}");
+        return ExitCodes.UsageError;
     }
 
     private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
@@ -41,11 +53,9 @@ public static class CliApp
         {
             Description = "The scenario: a HOCON file (e.g. scenarios/quickstart.conf) or the name of a built-in scenario (quickstart).",
         };
-        var seed = new Option<int?>("--seed")
-        {
-            Description = "The simulation seed (scheduling order and all randomness); defaults to the scenario's scenario.seed. " +
-                          "The same seed gives the same trace hash.",
-        };
+        var seed = WholeNumberOption.Optional("--seed",
+            "The simulation seed (scheduling order and all randomness), 0 to 2147483647; defaults to the scenario's scenario.seed. " +
+            "The same seed gives the same trace hash.", 0, int.MaxValue);
         var json = new Option<bool>("--json")
         {
             Description = "Print the summary as one JSON object on the last line of stdout; progress goes to stderr as plain lines.",
@@ -58,18 +68,17 @@ public static class CliApp
                           "(dispatcher.type = threaded) opens its store (SQLite, PostgreSQL) only for a scenario that " +
                           "persists (scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
         };
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster };
-        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), stdout, stderr, terminal));
+        var strict = StrictOption();
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
-        var benchSeed = new Option<int?>("--seed") { Description = "The simulation seed; defaults to the scenario's." };
-        var rounds = new Option<int>("--rounds")
-        {
-            Description = "How many times to run the scenario (the first run warms up and is not counted when there are several).",
-            DefaultValueFactory = _ => 3,
-        };
-        var bench = new Command("bench", "Measure how much virtual time a scenario simulates per second of wall time.") { benchScenario, benchSeed, rounds };
-        bench.SetAction(r => Bench(r.GetValue(benchScenario)!, r.GetValue(benchSeed), r.GetValue(rounds), stdout, stderr));
+        var benchSeed = WholeNumberOption.Optional("--seed", "The simulation seed, 0 to 2147483647; defaults to the scenario's.", 0, int.MaxValue);
+        var rounds = WholeNumberOption.WithDefault("--rounds",
+            "How many times to run the scenario, 1 to 100 (the first run warms up and is not counted when there are several).", 1, 100, 3);
+        var benchStrict = StrictOption();
+        var bench = new Command("bench", "Measure how much virtual time a scenario simulates per second of wall time.") { benchScenario, benchSeed, rounds, benchStrict };
+        bench.SetAction(r => Bench(r.GetValue(benchScenario)!, r.GetValue(benchSeed), r.GetValue(rounds), r.GetValue(benchStrict), stdout, stderr));
 
         return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.")
         {
@@ -77,15 +86,24 @@ public static class CliApp
         };
     }
 
-    private static bool TryLoad(string path, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, stderr, out spec, out _);
+    private static Option<bool> StrictOption() => new("--strict")
+    {
+        Description = "Refuse a scenario with keys no setting reads (typos such as defaults.blk.reqests): exit 2. " +
+                      "Without it they are warnings on stderr and the run goes on.",
+    };
 
-    private static bool TryLoad(string path, string? clusterPath, TextWriter stderr, out WorldSpec spec, out NodeSettings node)
+    private static bool TryLoad(string path, bool strict, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, strict, stderr, out spec, out _);
+
+    private static bool TryLoad(string path, string? clusterPath, bool strict, TextWriter stderr, out WorldSpec spec, out NodeSettings node)
     {
         spec = null!;
         node = null!;
         try
         {
             var config = ScenarioSource.LoadConfig(path);
+            var unknown = ScenarioKeys.Find(config, NodeSettingsLoader.SectionSchema);
+            foreach (var key in unknown) stderr.WriteLine($"{(strict ? "error" : "warning")}: {key}");
+            if (strict && unknown.Count > 0) return false;
             spec = ScenarioLoader.FromConfig(config);
             node = NodeSettingsLoader.Load(clusterPath, config);
             return true;
@@ -101,9 +119,9 @@ public static class CliApp
         return false;
     }
 
-    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, TextWriter stdout, TextWriter stderr, bool terminal)
     {
-        if (!TryLoad(path, clusterPath, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
+        if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
         stderr.WriteLine($"cluster: {node.Describe()}");
         int seed = seedOption ?? spec.DefaultSeed;
         stdout.WriteLine($"seed: {seed}");
@@ -281,11 +299,10 @@ public static class CliApp
         console.Write(table);
     }
 
-    private static int Bench(string path, int? seedOption, int rounds, TextWriter stdout, TextWriter stderr)
+    private static int Bench(string path, int? seedOption, int rounds, bool strict, TextWriter stdout, TextWriter stderr)
     {
-        if (!TryLoad(path, stderr, out var spec)) return ExitCodes.BadScenario;
+        if (!TryLoad(path, strict, stderr, out var spec)) return ExitCodes.BadScenario;
         int seed = seedOption ?? spec.DefaultSeed;
-        rounds = Math.Clamp(rounds, 1, 100);
         stdout.WriteLine($"seed: {seed}");
         long virtualTicks = 0, wallTicks = 0;
         for (int i = 0; i < rounds; i++)

@@ -12,6 +12,12 @@ public static class ExitCodes
     /// <summary>The command line, or the scenario or configuration file, is invalid (or the file could not be read).</summary>
     public const int BadScenario = 2;
 
+    /// <summary>
+    /// A command-line mistake: unknown command or option, a missing or malformed value, a value out of range. The
+    /// message is on stderr. Same value as <see cref="BadScenario"/>: both are bad input from the user.
+    /// </summary>
+    public const int UsageError = 2;
+
     /// <summary>A real peer failed: it could not be reached, broke the vhost-user protocol or a ring, or stopped answering.</summary>
     public const int PeerFailed = 3;
 

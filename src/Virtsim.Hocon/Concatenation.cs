@@ -114,10 +114,13 @@ internal static class Concatenation
             return new HoconArray(values.SelectMany(v => ((HoconArray)v).Items), position);
         }
 
+        // The pieces may be shared (memoized resolutions): the first merge copies into a scope of its own, and
+        // the following ones merge into that copy in place.
+        var scope = new MergeScope();
         var merged = (HoconObject)values[0];
         for (var i = 1; i < values.Count; i++)
         {
-            merged = ValueMerger.MergeObjects(merged, (HoconObject)values[i]);
+            merged = ValueMerger.MergeObjects(merged, (HoconObject)values[i], scope);
         }
 
         return merged;

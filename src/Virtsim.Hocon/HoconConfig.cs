@@ -16,7 +16,7 @@ public sealed class HoconConfig
     {
         _unresolved = unresolved;
         _options = options;
-        var tree = options.Fallback is { } fallback ? ValueMerger.MergeObjects(fallback.Root, unresolved) : unresolved;
+        var tree = options.Fallback is { } fallback ? ValueMerger.MergeOverFallback(fallback.Root, unresolved) : unresolved;
         Root = Resolve(tree, options);
     }
 
@@ -27,8 +27,17 @@ public sealed class HoconConfig
         _options = options;
     }
 
+    /// <summary>
+    /// The largest file, stream or embedded resource read as one source, in bytes (16 MiB). Longer sources, and
+    /// sources without end such as <c>/dev/zero</c>, are a <see cref="HoconException"/>.
+    /// </summary>
+    public const int MaxSourceBytes = 16 << 20;
+
     /// <summary>An empty configuration.</summary>
     public static HoconConfig Empty { get; } = new(new HoconObject(new HoconPosition("<empty>", 1, 1)), HoconParseOptions.Default);
+
+    /// <summary>This configuration's own tree before substitutions are resolved (without a fallback given at parse time).</summary>
+    internal HoconObject Unresolved => _unresolved;
 
     /// <summary>The resolved root object.</summary>
     public HoconObject Root { get; }
@@ -117,7 +126,7 @@ public sealed class HoconConfig
     public HoconConfig WithFallback(HoconConfig fallback)
     {
         Guard.NotNull(fallback);
-        var merged = ValueMerger.MergeObjects(fallback.Root, _unresolved);
+        var merged = ValueMerger.MergeOverFallback(fallback.Root, _unresolved);
         return new HoconConfig(Resolve(merged, _options), merged, _options);
     }
 

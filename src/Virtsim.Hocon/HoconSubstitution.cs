@@ -23,6 +23,12 @@ public sealed class HoconSubstitution : HoconValue
     /// </summary>
     internal IReadOnlyList<string> Prefix { get; }
 
+    /// <summary>
+    /// True for the <c>${?a}</c> that <c>a += x</c> stands for: the field reading its own earlier value, not another
+    /// key (so it does not make <c>a</c> a key that something reads).
+    /// </summary>
+    internal bool AppendsToItself { get; init; }
+
     /// <summary>The substitution as it would be written, for example <c>${?a.b}</c>.</summary>
     public string Text => $"${{{(Optional ? "?" : "")}{HoconPath.Render(Path)}}}";
 

@@ -15,6 +15,12 @@ internal sealed partial class Includer
 
     public Includer(HoconParseOptions options) => _options = options;
 
+    /// <summary>
+    /// The building session of this parse (the root source and everything it includes): the parsers' objects belong
+    /// to it, so repeated keys merge in place.
+    /// </summary>
+    public MergeScope Scope { get; } = new();
+
     /// <summary>Parses a whole file as the root document (it takes part in loop detection).</summary>
     public HoconObject ParseRootFile(string path)
     {
@@ -95,7 +101,7 @@ internal sealed partial class Includer
         foreach (var candidate in candidates)
         {
             var parsed = ParseFile(candidate, prefix, request.Position, included: true);
-            result = result is null ? parsed : ValueMerger.MergeObjects(result, parsed);
+            result = result is null ? parsed : ValueMerger.MergeObjects(result, parsed, Scope);
         }
 
         return result;

@@ -93,7 +93,7 @@ internal sealed class Parser
             throw Error(open, $"objects and arrays are nested more than {MaxDepth} levels deep");
         }
 
-        var obj = new HoconObject(open.Position);
+        var obj = new HoconObject(open.Position) { Scope = _includer.Scope };
         while (true)
         {
             SkipWhitespaceAndNewlines();
@@ -196,7 +196,7 @@ internal sealed class Parser
                 }
 
                 var appended = ParseValue(fieldPath, depth);
-                var self = new HoconSubstitution(_prefix.Concat(fieldPath).ToList(), optional: true, [], separator.Position);
+                var self = new HoconSubstitution(_prefix.Concat(fieldPath).ToList(), optional: true, [], separator.Position) { AppendsToItself = true };
                 value = new HoconConcatenation([self, new HoconArray([appended], appended.Position)], separator.Position);
                 break;
             case TokenKind.OpenBrace:
@@ -209,12 +209,12 @@ internal sealed class Parser
 
         for (var i = key.Count - 1; i >= 1; i--)
         {
-            var wrapper = new HoconObject(keyStart.Position);
+            var wrapper = new HoconObject(keyStart.Position) { Scope = _includer.Scope };
             wrapper.Set(key[i], value);
             value = wrapper;
         }
 
-        obj.Set(key[0], obj.TryGetValue(key[0], out var existing) ? ValueMerger.Merge(existing, value) : value);
+        obj.Set(key[0], obj.TryGetValue(key[0], out var existing) ? ValueMerger.Merge(existing, value, _includer.Scope) : value);
     }
 
     private void ParseInclude(HoconObject obj, IReadOnlyList<string>? path)
@@ -301,7 +301,7 @@ internal sealed class Parser
 
         foreach (var (key, value) in included.Fields)
         {
-            obj.Set(key, obj.TryGetValue(key, out var existing) ? ValueMerger.Merge(existing, value) : value);
+            obj.Set(key, obj.TryGetValue(key, out var existing) ? ValueMerger.Merge(existing, value, _includer.Scope) : value);
         }
     }
 

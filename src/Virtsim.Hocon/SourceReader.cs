@@ -9,10 +9,16 @@ internal static class SourceReader
 
     public static string ReadFile(string path, HoconPosition? at)
     {
+        if (FileKind.DescribeIfNotRegular(path) is { } kind)
+        {
+            throw new HoconException(at, $"cannot read '{path}': it is {kind}, not a regular file");
+        }
+
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            bytes = ReadAtMost(stream, $"'{path}'", at);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException or NotSupportedException or ArgumentException)
         {
@@ -26,14 +32,34 @@ internal static class SourceReader
     {
         try
         {
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return Decode(buffer.ToArray(), source);
+            return Decode(ReadAtMost(stream, source, null), source);
         }
         catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException)
         {
             throw new HoconException(null, $"cannot read {source}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Reads the whole stream, but never more than <see cref="HoconConfig.MaxSourceBytes"/>: a file that grows while
+    /// it is read, a device without end or a stream of garbage stops with an error instead of exhausting memory.
+    /// </summary>
+    private static byte[] ReadAtMost(Stream stream, string source, HoconPosition? at)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, HoconConfig.MaxSourceBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > HoconConfig.MaxSourceBytes)
+            {
+                throw new HoconException(at,
+                    $"{source} is larger than {HoconConfig.MaxSourceBytes >> 20} MiB, the most a configuration source may hold");
+            }
+        }
+
+        return buffer.ToArray();
     }
 
     private static string Decode(byte[] bytes, string source)

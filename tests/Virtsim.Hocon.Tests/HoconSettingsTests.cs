@@ -14,6 +14,23 @@ public class HoconSettingsTests
         Assert.Contains("no configuration setting found for path 'missing'", e.Message);
     }
 
+    [Theory]
+    [InlineData("", 1, 1)]
+    [InlineData("# nothing yet\n\n", 3, 1)]
+    [InlineData("a.m = 5", 1, 1)]
+    public void A_setting_missing_from_a_whole_document_over_a_reference_is_reported_in_the_document(string text, int line, int column)
+    {
+        var expected = new HoconPosition("test.conf", line, column);
+        var withFallback = Hocon.Parse(text).WithFallback(Reference);
+        var fallbackOption = HoconConfig.Parse(text, new HoconParseOptions { SourceName = "test.conf", Fallback = Reference, Environment = _ => null });
+        foreach (var config in new[] { withFallback, fallbackOption })
+        {
+            Assert.Equal(expected, config.Root.Position);
+            var e = Assert.Throws<HoconException>(() => HoconSettings.At(config, c => c.GetConfigList("hosts")));
+            Assert.Equal($"test.conf:{line}:{column}: no configuration setting found for path 'hosts'", e.Message);
+        }
+    }
+
     [Fact]
     public void An_object_only_from_a_reference_is_reported_at_its_own_position()
     {

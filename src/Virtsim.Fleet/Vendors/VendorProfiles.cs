@@ -1,3 +1,4 @@
+using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Features;
 
 namespace Virtsim.Fleet.Vendors;
@@ -38,6 +39,19 @@ public static class VendorProfiles
         foreach (var p in All)
             if (p.SubsystemVendorId == subsystemVendorId) mask |= p.Quirks.BrokenFeatures;
         return mask;
+    }
+
+    /// <summary>
+    /// Whether a driver asking for the packed ring (<paramref name="requested"/>) gets one from a device of
+    /// <paramref name="profile"/>: the device must offer VIRTIO_F_RING_PACKED and the driver must not mask it for the
+    /// profile's subsystem vendor id (the negotiation <c>VirtioDriverActor</c> does). Otherwise the ring is split.
+    /// </summary>
+    public static bool NegotiatesPackedRing(VendorProfile profile, bool requested)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return requested
+            && profile.RingOffer(RequestDeviceBase.DefaultRingFeatures).Has(FeatureBit.RingPacked)
+            && !DriverMaskFor(profile.SubsystemVendorId).Has(FeatureBit.RingPacked);
     }
 
     private static VendorProfile Builtin(string name) =>

@@ -98,7 +98,8 @@ public static class ScenarioLoader
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
-            DefaultSeed = HoconSettings.At(s, x => x.GetInt("seed")),
+            // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
+            DefaultSeed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
             MaxVirtualTime = Settings.PositiveDuration(s, "max-virtual-time"),
             StallTimeout = Settings.PositiveDuration(s, "stall-timeout"),
@@ -139,6 +140,7 @@ public static class ScenarioLoader
             "poll" => DriverMode.Poll,
             _ => throw new HoconException(merged.GetValue("driver").Position, $"unknown driver mode '{modeText}' (interrupt or poll)"),
         };
+        bool packed = HoconSettings.At(at, merged, x => x.GetBool("packed"));
         return new DeviceSpec
         {
             Name = name,
@@ -146,8 +148,8 @@ public static class ScenarioLoader
             Profile = profile,
             Transport = transport,
             DriverMode = mode,
-            PackedRing = HoconSettings.At(at, merged, x => x.GetBool("packed")),
-            QueueSize = (ushort)HoconSettings.Range(merged, "queue-size", HoconSettings.At(at, merged, x => x.GetInt("queue-size")), 8, 256),
+            PackedRing = packed,
+            QueueSize = QueueSize(merged, at, profile, packed),
             Requests = (int)HoconSettings.Range(merged, "requests", HoconSettings.At(at, merged, x => x.GetInt("requests")), 0, 10_000_000),
             BlockSize = BlockSize(merged, at),
             DiskSectors = (ulong)HoconSettings.Range(merged, "disk-sectors", HoconSettings.At(at, merged, x => x.GetLong("disk-sectors")), 8, 1L << 40),
@@ -180,6 +182,25 @@ public static class ScenarioLoader
             faults.Add(new FaultSpec(at, faultKind, path));
         }
         return faults;
+    }
+
+    // The queue size the driver programs: 8..256, at most the vendor's max-queue-size, and a power of two unless the
+    // ring is packed (spec §2.7: a split ring needs a power of two; §2.8: a packed ring takes any size). A device
+    // refuses a bad size only when the driver enables the queue, which would lose the run's requests without a word.
+    private static ushort QueueSize(HoconConfig c, HoconPosition at, VendorProfile profile, bool packed)
+    {
+        int size = (int)HoconSettings.Range(c, "queue-size", HoconSettings.At(at, c, x => x.GetInt("queue-size")), 8, 256);
+        var position = c.GetValue("queue-size").Position;
+        if (size > profile.MaxQueueSize)
+            throw new HoconException(position, $"queue-size {size} exceeds the max-queue-size {profile.MaxQueueSize} of vendor profile '{profile.Name}'");
+        if (!System.Numerics.BitOperations.IsPow2(size) && !VendorProfiles.NegotiatesPackedRing(profile, packed))
+        {
+            string why = !packed
+                ? "packed = false"
+                : $"vendor profile '{profile.Name}' does not give the packed ring (not offered, or masked by drivers)";
+            throw new HoconException(position, $"queue-size {size} must be a power of two for a split ring ({why}); only a packed ring takes any size");
+        }
+        return (ushort)size;
     }
 
     private static int BlockSize(HoconConfig c, HoconPosition at)

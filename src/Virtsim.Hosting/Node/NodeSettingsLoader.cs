@@ -18,6 +18,16 @@ public static class NodeSettingsLoader
 
     private const string BuiltInResource = "Virtsim.Hosting.single-node.conf";
 
+    private static readonly Lazy<KeySchema> SectionKeys = new(() =>
+        KeySchema.FromReference(HostingReference.Config.GetConfig("virtsim").Root));
+
+    /// <summary>
+    /// The keys of a <c>virtsim { ... }</c> section that this loader reads (<c>node</c>, <c>actors</c>,
+    /// <c>persistence</c>, as Virtsim.Hosting's reference.conf holds them): what a scenario's own section
+    /// may set (see <see cref="Virtsim.Fleet.World.ScenarioKeys"/>).
+    /// </summary>
+    public static KeySchema SectionSchema => SectionKeys.Value;
+
     /// <summary>The text of the built-in default cluster file (a copy of cluster-config/single-node.conf).</summary>
     public static string BuiltInText() => HoconConfig.ReadEmbedded(typeof(NodeSettingsLoader).Assembly, BuiltInResource);
 
@@ -80,7 +90,8 @@ public static class NodeSettingsLoader
                 Throughput = throughput,
                 Epoch = epoch,
             },
-            Seed = actors.HasPath("seed") ? At(actors, c => c.GetInt("seed")) : null,
+            // Not negative: System.Random seeds with the absolute value, so -N would give the randomness of N.
+            Seed = actors.HasPath("seed") ? AtLeast(actors, "seed", At(actors, c => c.GetInt("seed")), 0) : null,
             Persistence = PersistenceSettingsLoader.FromConfig(layered),
             SnapshotEvery = AtLeast(actorPersistence, "snapshot-every", At(actorPersistence, c => c.GetInt("snapshot-every")), 0),
             DeleteAfterSnapshot = At(actorPersistence, c => c.GetBool("delete-after-snapshot")),

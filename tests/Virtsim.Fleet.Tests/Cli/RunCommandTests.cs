@@ -85,6 +85,24 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void An_empty_scenario_file_is_reported_in_that_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"virtsim-empty-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "");
+        try
+        {
+            var (code, _, error) = Cli("run", path);
+            Assert.Equal(2, code);
+            Assert.Contains($"{Path.GetFileName(path)}:1:1: no configuration setting found for path 'hosts'", error);
+            Assert.DoesNotContain("reference.conf", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Help_documents_every_option()
     {
         var (_, output, _) = Cli("run", "--help");

@@ -104,6 +104,7 @@ public class ClusterConfigTests
     [InlineData("virtsim.persistence.actors { snapshot-every = 3, simulated-store-latency = -1s }", "must not be negative", 1, 76)]
     [InlineData("virtsim.persistence.plugin = cassandra", "unknown persistence plugin", 1, 30)]
     [InlineData("virtsim.node = 3", "virtsim.node", 1, 16)]
+    [InlineData("virtsim.actors.seed = -7", "seed must be at least 0 (got -7)", 1, 23)]
     public void Bad_cluster_files_are_errors_with_file_line_and_column(string text, string expected, int line, int column)
     {
         var e = Assert.Throws<HoconException>(() =>

@@ -31,8 +31,12 @@ public class LoaderMutationTests
         switch (relative)
         {
             case var s when s.StartsWith("scenarios/", StringComparison.Ordinal):
-                _ = ScenarioLoader.Parse(text, options.SourceName);
+            {
+                var scenario = ScenarioLoader.ParseConfig(text, options.SourceName);
+                _ = ScenarioKeys.Find(scenario, NodeSettingsLoader.SectionSchema); // the unknown-key walk never throws
+                _ = ScenarioLoader.FromConfig(scenario);
                 break;
+            }
             case var s when s.StartsWith("cluster-config/", StringComparison.Ordinal):
             case "src/Virtsim.Hosting/reference.conf":
                 _ = NodeSettingsLoader.FromConfig(HoconConfig.Parse(text, options), relative);

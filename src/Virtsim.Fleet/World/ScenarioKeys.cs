@@ -1,0 +1,51 @@
+using Virtsim.Fleet.Configuration;
+using Virtsim.Hocon;
+
+namespace Virtsim.Fleet.World;
+
+/// <summary>
+/// The keys a scenario file may hold, for reporting the ones <see cref="ScenarioLoader"/> never reads (a misspelt
+/// <c>defaults.blk.reqests</c> is otherwise ignored in silence). They are the keys of the fleet reference.conf plus
+/// what it leaves out: <c>defaults.device.vendor</c> and a profile's <c>backend</c> (no default), the user-named
+/// profiles of <c>vendors</c>, the <c>hosts</c> / <c>vms</c> / <c>devices</c> and <c>faults</c> lists, and the
+/// <c>virtsim</c> section (node settings, checked by whoever reads them).
+/// </summary>
+public static class ScenarioKeys
+{
+    private static readonly Lazy<KeySchema> Built = new(Build);
+
+    /// <summary>The schema of a scenario file; its <c>virtsim</c> section is not looked into.</summary>
+    public static KeySchema Schema => Built.Value;
+
+    /// <summary>
+    /// The keys of <paramref name="scenario"/> that no loader reads, where they were written.
+    /// </summary>
+    /// <param name="scenario">A scenario parsed by <see cref="ScenarioLoader.ParseConfig"/> or <see cref="ScenarioLoader.ParseConfigFile"/>.</param>
+    /// <param name="virtsimSection">The keys of the scenario's <c>virtsim { ... }</c> section (node settings), or null to accept any.</param>
+    public static IReadOnlyList<UnknownKey> Find(HoconConfig scenario, KeySchema? virtsimSection = null) =>
+        UnknownKeys.Find(scenario, virtsimSection is null ? Schema : Schema.With("virtsim", virtsimSection));
+
+    private static KeySchema Build()
+    {
+        var fleet = FleetReference.Fleet;
+        var any = KeySchema.Anything;
+        KeySchema Reference(string path) => KeySchema.FromReference(fleet.GetConfig(path).Root);
+
+        var deviceDefaults = Reference("defaults.device").With("vendor", any);
+        // A device as ScenarioLoader reads it: its own name and type, then every device setting.
+        var device = deviceDefaults.With("name", any).With("type", any);
+        var vm = Reference("defaults.vm").With("name", any).With("devices", KeySchema.ListOf(device));
+        var host = KeySchema.Object([new("name", any), new("vms", KeySchema.ListOf(vm))]);
+        var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any)]);
+        var vendor = Reference("vendor-defaults").With("backend", any);
+        return KeySchema.FromReference(fleet.Root)
+            .With("defaults.device", deviceDefaults)
+            .With("defaults.blk", deviceDefaults)
+            .With("defaults.net", deviceDefaults)
+            .With("vendor-defaults", vendor)
+            .With("vendors", KeySchema.MapOf(vendor))
+            .With("hosts", KeySchema.ListOf(host))
+            .With("faults", KeySchema.ListOf(fault))
+            .With("virtsim", any);
+    }
+}
