@@ -30,7 +30,18 @@ public static class CliApp
         var root = Build(stdout, stderr, stdoutIsTerminal);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0) return UsageError(parsed, stderr);
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            // Commands turn every expected failure into a message and an exit code; what reaches here is a defect.
+            // The user gets one line, not a stack trace (VIRTSIM_DEBUG=1 shows it, for a bug report).
+            stderr.WriteLine($"virtsim: internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the command line; VIRTSIM_DEBUG=1 shows where it happened.");
+            if (Environment.GetEnvironmentVariable("VIRTSIM_DEBUG") == "1") stderr.WriteLine(ex);
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>

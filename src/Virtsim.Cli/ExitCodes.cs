@@ -23,4 +23,10 @@ public static class ExitCodes
 
     /// <summary><c>run</c>: the persistence store failed mid-run (a journal write or a recovery); the run stopped there.</summary>
     public const int StoreFailed = 4;
+
+    /// <summary>
+    /// A defect of Virtsim itself: an exception no command expected. One line on stderr names it (no stack trace);
+    /// the value is sysexits' EX_SOFTWARE.
+    /// </summary>
+    public const int InternalError = 70;
 }

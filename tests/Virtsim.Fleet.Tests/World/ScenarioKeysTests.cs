@@ -1,4 +1,5 @@
 using Virtsim.Cli.Configuration;
+using Virtsim.Hosting.Node;
 using Virtsim.Fleet.Configuration;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;

@@ -44,11 +44,20 @@ public class SplitAllocationTests
         }
 
         for (int i = 0; i < 200; i++) Cycle(i);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) Cycle(i);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
-        Assert.Equal(2400, taken);
+        // Windows of 100 cycles until one allocates nothing: a steady-path allocation would show in every window,
+        // while the JIT's tiered recompilation allocates a little on the calling thread now and then (a busy machine
+        // delays it), which a single measured window could catch.
+        var windows = new List<long>();
+        for (int round = 0; round < 30; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) Cycle(i);
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (windows[^1] == 0) break;
+            Thread.Sleep(20); // let the background JIT finish what it queued
+        }
+        Assert.True(windows[^1] == 0, $"every window allocated: {string.Join(", ", windows)} bytes");
+        Assert.Equal(400 + 200 * windows.Count, taken);
         Assert.False(device.Error.IsError);
         Assert.False(driver.Error.IsError);
     }
