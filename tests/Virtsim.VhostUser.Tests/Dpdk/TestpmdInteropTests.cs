@@ -16,7 +16,7 @@ public sealed class TestpmdInteropTests(ITestOutputHelper output)
     private const long Volume = 100_000;
     private const int TxonlyFrameSize = 64; // testpmd's default --txpkts
     private const int InjectedFrameSize = 64; // NetBackendOptions' default
-    private const int VolumeTimeoutMs = 30_000; // generous: two busy cores
+    private const int VolumeTimeoutMs = 90_000; // generous: two cores that other work may share
     private sealed class Run : IDisposable
     {
         private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(45));
