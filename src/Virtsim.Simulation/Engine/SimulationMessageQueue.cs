@@ -33,20 +33,20 @@ public sealed class SimulationMessageQueue : IMessageQueue, IUnboundedDequeBased
     /// <inheritdoc />
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
-        if (!_simulator.OnSimulationThread &&
-            !_simulator.Foreign(() => Add(envelope, atFront: false), $"a message {envelope.Message.GetType().FullName} to {_owner.Path} was sent"))
-            return;
-        Add(envelope, atFront: false);
+        if (_simulator.OnSimulationThread) Add(envelope, atFront: false);
+        else FromAnotherThread(envelope, atFront: false, "was sent");
     }
 
     /// <inheritdoc />
     public void EnqueueFirst(Envelope envelope)
     {
-        if (!_simulator.OnSimulationThread &&
-            !_simulator.Foreign(() => Add(envelope, atFront: true), $"a message {envelope.Message.GetType().FullName} to {_owner.Path} was put back"))
-            return;
-        Add(envelope, atFront: true);
+        if (_simulator.OnSimulationThread) Add(envelope, atFront: true);
+        else FromAnotherThread(envelope, atFront: true, "was put back");
     }
+
+    // Apart from the callers: a lambda capturing their parameters would allocate its closure on every message.
+    private void FromAnotherThread(Envelope envelope, bool atFront, string what) =>
+        _simulator.Foreign(() => Add(envelope, atFront), $"a message {envelope.Message.GetType().FullName} to {_owner.Path} {what}");
 
     /// <inheritdoc />
     public bool TryDequeue(out Envelope envelope)

@@ -283,16 +283,27 @@ public sealed class Simulator : IDisposable
     /// <summary>Queues a mailbox turn (or any runnable) of one of the simulation's dispatchers.</summary>
     internal void Schedule(IRunnable run)
     {
-        if (!OnSimulationThread && !Foreign(() => _ready.Add(run), $"a mailbox turn ({run.GetType().Name}) was scheduled")) return;
-        _ready.Add(run);
+        if (OnSimulationThread) _ready.Add(run);
+        else ScheduleFromAnotherThread(run);
+    }
+
+    // Apart from Schedule and AddTimer: a lambda capturing their parameters would allocate its closure on every call.
+    private void ScheduleFromAnotherThread(IRunnable run)
+    {
+        Foreign(() => _ready.Add(run), $"a mailbox turn ({run.GetType().Name}) was scheduled");
     }
 
     /// <summary>Adds a timer due <paramref name="delay"/> from now.</summary>
     internal void AddTimer(TimeSpan delay, VirtualTimer timer)
     {
         var due = _now + Math.Max(0, delay.Ticks);
-        if (!OnSimulationThread && !Foreign(() => _timers.Add(Math.Max(due, _now), timer), $"a timer was set ({timer.Describe()})")) return;
-        _timers.Add(due, timer);
+        if (OnSimulationThread) _timers.Add(due, timer);
+        else AddTimerFromAnotherThread(due, timer);
+    }
+
+    private void AddTimerFromAnotherThread(long due, VirtualTimer timer)
+    {
+        Foreign(() => _timers.Add(Math.Max(due, _now), timer), $"a timer was set ({timer.Describe()})");
     }
 
     /// <summary>
@@ -300,13 +311,12 @@ public sealed class Simulator : IDisposable
     /// records the fault (raised on the simulation thread) and throws to the caller; while terminating it queues
     /// the work for the simulation thread instead.
     /// </summary>
-    /// <returns>False: the caller must not do the work itself.</returns>
-    internal bool Foreign(Action work, string what)
+    internal void Foreign(Action work, string what)
     {
         if (_relaxed)
         {
             _foreignWork.Enqueue(work);
-            return false;
+            return;
         }
         var thread = Thread.CurrentThread;
         var fault = new NondeterminismException(
