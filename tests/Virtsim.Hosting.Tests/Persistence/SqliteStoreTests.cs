@@ -5,7 +5,8 @@ using Virtsim.Hosting.Persistence;
 
 namespace Virtsim.Hosting.Tests.Persistence;
 
-public sealed class SqliteStoreTests : IDisposable
+/// <summary>The SQLite store: the shared journal contract, plus write-ahead logging, shared transactions and file errors.</summary>
+public sealed class SqliteStoreTests : JournalStoreContract, IDisposable
 {
     private readonly SqliteTestFolder _folder = new();
 
@@ -17,42 +18,23 @@ public sealed class SqliteStoreTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task Events_persisted_by_one_system_are_recovered_by_a_fresh_one()
-    {
-        var settings = Settings();
-        await using (var first = await TestNode.StartAsync(settings))
-        {
-            var log = first.EventLog("log-1");
-            Assert.Equal(50, first.Ask<Written>(log, new Write("a", 50)).SequenceNr);
-            Assert.Equal(80, first.Ask<Written>(log, new Write("b", 30)).SequenceNr);
-        }
-        await using var second = await TestNode.StartAsync(settings);
-        var state = second.Ask<LogState>(second.EventLog("log-1"), new GetState());
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"a-{i}").Concat(Enumerable.Range(1, 30).Select(i => $"b-{i}")), state.Events);
-        Assert.Equal(80, state.LastSequenceNr);
-        Assert.Null(state.SnapshotSequenceNr);
-        Assert.Equal(80, JournalRow.ReadSqlite(settings.Sqlite.FullPath, "log-1", second.System).Count);
-    }
+    /// <inheritdoc/>
+    protected override PersistenceSettings StoreSettings() => Settings();
 
-    [Fact]
-    public async Task A_fresh_system_starts_from_the_snapshot_and_replays_only_the_events_after_it()
-    {
-        var settings = Settings();
-        await using (var first = await TestNode.StartAsync(settings))
-        {
-            var log = first.EventLog("snap-1");
-            first.Ask<Written>(log, new Write("a", 30));
-            Assert.Equal(30, first.Ask<SnapshotSaved>(log, new TakeSnapshot()).SequenceNr);
-            first.Ask<Written>(log, new Write("b", 20));
-        }
-        Assert.Equal([30L], SnapshotSequenceNrs(settings.Sqlite.FullPath, "snap-1"));
-        await using var second = await TestNode.StartAsync(settings);
-        var state = second.Ask<LogState>(second.EventLog("snap-1"), new GetState());
-        Assert.Equal(30, state.SnapshotSequenceNr);
-        Assert.Equal(50, state.LastSequenceNr);
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => $"a-{i}").Concat(Enumerable.Range(1, 20).Select(i => $"b-{i}")), state.Events);
-    }
+    /// <inheritdoc/>
+    protected override IReadOnlyList<JournalRow> Rows(PersistenceSettings settings, string persistenceId, TestNode node) =>
+        JournalRow.ReadSqlite(settings.Sqlite.FullPath, persistenceId, node.System);
+
+    /// <inheritdoc/>
+    protected override Task<IReadOnlyList<long>> SnapshotSequenceNrsAsync(PersistenceSettings settings, string persistenceId) =>
+        Task.FromResult(SnapshotSequenceNrs(settings.Sqlite.FullPath, persistenceId));
+
+    /// <inheritdoc/>
+    protected override void AssertDuplicateKeyRefusal(Exception cause) =>
+        Assert.Equal(SqliteConstraint, Assert.IsType<SqliteException>(cause, exactMatch: false).SqliteErrorCode);
+
+    // SQLITE_CONSTRAINT: the unique (persistence_id, sequence_number) index refused the row.
+    private const int SqliteConstraint = 19;
 
     [Fact]
     public async Task Preparing_creates_the_folders_and_puts_the_file_in_write_ahead_log_mode_before_akka_opens_it()
@@ -82,42 +64,6 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Contains("journal", tables);
         Assert.Contains("snapshot", tables);
         Assert.Contains(UniqueIndexes(settings.Sqlite.FullPath, "journal"), columns => columns.SequenceEqual(["persistence_id", "sequence_number"]));
-    }
-
-    [Fact]
-    public async Task A_second_writer_of_the_same_persistence_id_fails_and_the_journal_keeps_the_first_writers_events_once()
-    {
-        var settings = Settings();
-        await using var node = await TestNode.StartAsync(settings);
-        var first = node.EventLog("dup-1");
-        node.Ask<Written>(first, new Write("a", 1));
-        var second = node.EventLog("dup-1");
-        Assert.Equal(1, node.Ask<LogState>(second, new GetState()).LastSequenceNr);
-        node.Ask<Written>(first, new Write("b", 1));
-
-        // The second writer still believes sequence number 2 is free.
-        second.Tell(new Write("c", 1), node.Kit.TestActor);
-        var failed = node.Kit.ExpectMsg<PersistFailed>(TestNode.Timeout);
-        Assert.Equal(("dup-1", "c-1", 2L), (failed.PersistenceId, failed.Event, failed.SequenceNr));
-
-        Assert.Equal([new JournalRow("dup-1", 1, "a-1"), new JournalRow("dup-1", 2, "b-1")],
-            JournalRow.ReadSqlite(settings.Sqlite.FullPath, "dup-1", node.System));
-    }
-
-    [Fact]
-    public async Task Two_writers_racing_on_one_persistence_id_leave_only_confirmed_events_each_once()
-    {
-        var settings = Settings();
-        await using var node = await TestNode.StartAsync(settings);
-        var a = node.EventLog("race-1");
-        var b = node.EventLog("race-1");
-        Assert.Equal(0, node.Ask<LogState>(a, new GetState()).LastSequenceNr);
-        Assert.Equal(0, node.Ask<LogState>(b, new GetState()).LastSequenceNr);
-        a.Tell(new Write("a", 40), node.Kit.TestActor);
-        b.Tell(new Write("b", 40), node.Kit.TestActor);
-        var outcomes = new[] { node.Kit.ExpectMsg<object>(TestNode.Timeout), node.Kit.ExpectMsg<object>(TestNode.Timeout) };
-        WriteRace.AssertJournalKeptOnlyConfirmed(outcomes, "race-1", 40,
-            JournalRow.ReadSqlite(settings.Sqlite.FullPath, "race-1", node.System));
     }
 
     [Fact]
