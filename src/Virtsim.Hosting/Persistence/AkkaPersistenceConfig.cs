@@ -130,27 +130,29 @@ public static class AkkaPersistenceConfig
         s.Append("  journal {\n");
         s.Append("    plugin = ").Append(Quote(SqlJournalPluginId)).Append('\n');
         s.Append("    sql {\n");
-        s.Append("      connection-string = ").Append(Quote(connectionString)).Append('\n');
-        s.Append("      provider-name = ").Append(Quote(provider)).Append('\n');
-        s.Append("      auto-initialize = on\n");
+        AppendConnection(s, connectionString, provider, readIsolation, schemaName);
         s.Append("      batch-size = ").Append(Number(j.BatchSize)).Append('\n');
         s.Append("      parallelism = ").Append(Number(parallelism)).Append('\n');
         s.Append("      buffer-size = ").Append(Number(j.BufferSize)).Append('\n');
         s.Append("      replay-batch-size = ").Append(Number(j.ReplayBatchSize)).Append('\n');
-        s.Append("      read-isolation-level = ").Append(readIsolation).Append('\n');
-        s.Append("      default.schema-name = ").Append(schemaName).Append('\n');
         s.Append("    }\n");
         s.Append("  }\n");
         s.Append("  snapshot-store {\n");
         s.Append("    plugin = ").Append(Quote(SqlSnapshotStorePluginId)).Append('\n');
         s.Append("    sql {\n");
+        AppendConnection(s, connectionString, provider, readIsolation, schemaName);
+        s.Append("    }\n");
+        s.Append("  }\n");
+    }
+
+    // What the journal and the snapshot store both need to reach the database.
+    private static void AppendConnection(StringBuilder s, string connectionString, string provider, string readIsolation, string schemaName)
+    {
         s.Append("      connection-string = ").Append(Quote(connectionString)).Append('\n');
         s.Append("      provider-name = ").Append(Quote(provider)).Append('\n');
         s.Append("      auto-initialize = on\n");
         s.Append("      read-isolation-level = ").Append(readIsolation).Append('\n');
         s.Append("      default.schema-name = ").Append(schemaName).Append('\n');
-        s.Append("    }\n");
-        s.Append("  }\n");
     }
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
