@@ -114,7 +114,7 @@ public sealed class FleetWorld
         metrics ??= new FleetMetrics();
         var all = spec.AllDevices().ToList();
         var netIndexes = all.Select((d, i) => (d, i)).Where(x => x.d.Device.Kind == DeviceKind.Net).Select(x => x.i).ToList();
-        var macs = all.Select((_, i) => new byte[] { 0x52, 0x54, 0x00, 0x00, (byte)(i >> 8), (byte)(i + 1) }).ToArray();
+        var macs = all.Select((_, i) => MacAddress.ForDevice(i)).ToArray();
         var peer = new Dictionary<int, int>();
         var inbound = new int[all.Count];
         if (netIndexes.Count > 1)
