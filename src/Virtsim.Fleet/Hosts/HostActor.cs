@@ -138,7 +138,7 @@ public sealed class HostActor : ReceiveActor
                     Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health)), name);
                 endpoints.Add(endpoint);
                 _endpointsByDevice[$"{vm.Spec.Name}/{plan.Spec.Name}"] = endpoint;
-                if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend), Self);
+                if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend, plan.Mac), Self);
             }
             _endpoints[vm.Pasid] = endpoints;
             var v = vm;

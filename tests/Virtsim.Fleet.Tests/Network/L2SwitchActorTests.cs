@@ -60,4 +60,31 @@ public class L2SwitchActorTests() : Akka.TestKit.Xunit2.TestKit(FleetReference.A
         sw.Tell(new L2SwitchActor.AttachPort(b.Ref), TestActor);
         Assert.Same(early, b.ExpectMsg<FrameMessage>());
     }
+
+    [Fact]
+    public void A_port_attached_with_its_mac_gets_unicast_frames_before_it_sent_anything_and_nobody_else_does()
+    {
+        var sw = Sys.ActorOf(Props.Create(() => new L2SwitchActor(TimeSpan.FromMicroseconds(1), 0)), "switch");
+        var ports = Enumerable.Range(1, 50).Select(i => CreateTestProbe($"p{i}")).ToArray();
+        for (int i = 0; i < ports.Length; i++)
+            sw.Tell(new L2SwitchActor.AttachPort(ports[i].Ref, [0, 0, 0, 0, 0, (byte)(i + 1)]), TestActor);
+
+        // Every port sends to the next one's MAC; none of the destinations has spoken yet.
+        for (int i = 0; i < ports.Length; i++)
+            sw.Tell(Frame(to: (byte)((i + 1) % ports.Length + 1), from: (byte)(i + 1), id: (byte)i), ports[i].Ref);
+
+        for (int i = 0; i < ports.Length; i++)
+        {
+            var got = ports[(i + 1) % ports.Length].ExpectMsg<FrameMessage>();
+            Assert.Equal((byte)i, got.Frame[14]);
+        }
+        foreach (var port in ports) port.ExpectNoMsg(TimeSpan.FromMilliseconds(20)); // no flooded copies anywhere
+
+        // A broadcast still reaches every other port.
+        var broadcast = Frame(to: 0xFF, from: 1, id: 99);
+        broadcast.Frame.AsSpan(0, 6).Fill(0xFF);
+        sw.Tell(broadcast, ports[0].Ref);
+        foreach (var port in ports.Skip(1)) Assert.Same(broadcast, port.ExpectMsg<FrameMessage>());
+        ports[0].ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
 }
