@@ -129,6 +129,16 @@ public sealed class GuestMemory
         if (!IsMapped(address, length)) return false;
         while (length > 0)
         {
+            var entry = FindRegion(address)!;
+            if (value == 0 && entry.Region is SparseMemoryRegion sparse)
+            {
+                // Zeroing must not allocate the pages it zeroes (a fresh ring area would cost every page).
+                ulong inRegion = Math.Min(length, entry.Size - (address - entry.Start));
+                sparse.Zero(address - entry.Start, inRegion);
+                length -= inRegion;
+                address += inRegion;
+                continue;
+            }
             var piece = Piece(address, (int)Math.Min(length, int.MaxValue));
             piece.Fill(value);
             length -= (ulong)piece.Length;

@@ -52,4 +52,26 @@ public sealed class SparseMemoryRegion : IGuestMemoryRegion
         }
         return slot.AsSpan(inPage, Math.Min(maxLength, PageSize - inPage));
     }
+
+    /// <summary>
+    /// Zeroes <paramref name="length"/> bytes from <paramref name="offset"/> without allocating: untouched pages
+    /// already read as zeros and stay untouched; touched ones are cleared in place (never dropped, so spans handed
+    /// out earlier stay the page's memory). A driver zeroing fresh ring areas then costs nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie within the region.</exception>
+    public void Zero(ulong offset, ulong length)
+    {
+        if (offset > Size || length > Size - offset)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"[{offset}, +{length}) is not within a region of {Size} bytes");
+        while (length > 0)
+        {
+            ulong page = offset >> PageShift;
+            int inPage = (int)(offset & (PageSize - 1));
+            int n = (int)Math.Min(length, (ulong)(PageSize - inPage));
+            _directory[page / PagesPerChunk]?[page % PagesPerChunk]?.AsSpan(inPage, n).Clear();
+            offset += (ulong)n;
+            length -= (ulong)n;
+        }
+    }
 }
+

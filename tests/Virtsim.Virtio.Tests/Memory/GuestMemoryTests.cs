@@ -105,11 +105,19 @@ public class GuestMemoryTests
                 ulong at = (ulong)random.Next(0x4400);
                 var bytes = new byte[random.Next(0, 0x1100)];
                 bool mapped = bytes.Length == 0 ? at < 0x4000 : at + (ulong)bytes.Length <= 0x4000;
-                if (random.Next(2) == 0)
+                int op = random.Next(3);
+                if (op == 0)
                 {
                     random.NextBytes(bytes);
                     if (memory.TryWrite(at, bytes) != mapped) return false;
                     if (mapped) bytes.CopyTo(model, (int)at);
+                }
+                else if (op == 1)
+                {
+                    // Zero (the sparse region's no-allocation path) as often as any other value.
+                    byte value = random.Next(2) == 0 ? (byte)0 : (byte)random.Next(256);
+                    if (memory.TryFill(at, (ulong)bytes.Length, value) != mapped) return false;
+                    if (mapped) model.AsSpan((int)at, bytes.Length).Fill(value);
                 }
                 else
                 {
@@ -119,6 +127,26 @@ public class GuestMemoryTests
             }
             return true;
         }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Zeroing_a_sparse_region_touches_no_page_and_clears_touched_ones_in_place()
+    {
+        var region = new SparseMemoryRegion(0x10000, 0x40000);
+        var memory = new GuestMemory(region);
+        Assert.True(memory.TryFill(0x10000, 0x30000, 0)); // a driver's fresh ring area: 192 KiB
+        Assert.Equal(0, region.AllocatedPages);
+
+        Assert.True(memory.TryWrite(0x12FFE, new byte[] { 1, 2, 3, 4 })); // straddles two pages
+        var earlier = region.GetSpan(0x3000, 4);
+        Assert.Equal(2, region.AllocatedPages);
+        Assert.True(memory.TryFill(0x12FFF, 2, 0));
+        Assert.Equal(2, region.AllocatedPages);
+        Assert.Equal(new byte[] { 0, 4 }, earlier[..2].ToArray()); // the same page, cleared in place
+        var back = new byte[4];
+        Assert.True(memory.TryRead(0x12FFE, back));
+        Assert.Equal(new byte[] { 1, 0, 0, 4 }, back);
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.Zero(0x3F000, 0x2000));
+    }
 
     [Fact]
     public void Acquire_and_release_index_accessors_round_trip()
