@@ -17,8 +17,9 @@ public sealed class BlkBackendServer
     private readonly MemoryBlockStore _disk;
     private readonly BlkDevice _device;
     private readonly DescriptorChain _chain = new(2);
-    private DeviceMemory _scratch;
+    private DeviceMemory? _scratch; // made by the first request, sized to it: an idle backend keeps none
     private int _scratchSize;
+    private const int MinScratchSize = 4096 + 64; // a page of data and the request's header and status
     private FeatureSet _features;
     private bool _activated;
 
@@ -27,8 +28,6 @@ public sealed class BlkBackendServer
     {
         _disk = disk ?? throw new ArgumentNullException(nameof(disk));
         _device = new BlkDevice(disk, options);
-        _scratchSize = 64 * 1024 + 64;
-        _scratch = new DeviceMemory(GuestMemory.WithArray(_scratchSize));
     }
 
     /// <summary>The disk (durable media and volatile cache).</summary>
@@ -50,7 +49,7 @@ public sealed class BlkBackendServer
         int readable = request.Readable.Length;
         uint writable = request.WritableLength;
         EnsureScratch((long)readable + writable);
-        var memory = _scratch.Memory;
+        var memory = _scratch!.Memory;
         memory.TryWrite(0, request.Readable);
         memory.TryFill((ulong)readable, writable, 0);
         _chain.Clear();
@@ -67,9 +66,9 @@ public sealed class BlkBackendServer
 
     private void EnsureScratch(long size)
     {
-        if (size <= _scratchSize) return;
+        if (_scratch is not null && size <= _scratchSize) return;
         if (size > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(size), size, "request too large");
-        _scratchSize = (int)Math.Max(size, _scratchSize * 2L);
+        _scratchSize = (int)Math.Max(Math.Max(size, _scratchSize * 2L), MinScratchSize);
         _scratch = new DeviceMemory(GuestMemory.WithArray(_scratchSize));
     }
 }

@@ -22,7 +22,9 @@ public sealed class BlkDevice : RequestDeviceBase
 
     private readonly IBlockStore _store;
     private readonly BlkDeviceOptions _options;
-    private readonly byte[] _scratch = new byte[64 * 1024];
+    private const int ScratchSize = 64 * 1024;
+    // Allocated by the first request that moves data: an idle device (most of a fleet) keeps no 64 KiB buffer.
+    private byte[]? _scratchBuffer;
     private readonly ChainHandler _handler;
     private bool _writeback;
 
@@ -212,6 +214,8 @@ public sealed class BlkDevice : RequestDeviceBase
         return written + 1;
     }
 
+    private byte[] Scratch => _scratchBuffer ??= new byte[ScratchSize];
+
     private bool InRange(ulong sector, ulong count) => sector <= _store.SectorCount && count <= _store.SectorCount - sector;
 
     private byte Read(DescriptorChain chain, DeviceMemory memory, ulong sector, ulong length, ref uint written)
@@ -221,8 +225,8 @@ public sealed class BlkDevice : RequestDeviceBase
         ulong done = 0;
         while (done < length)
         {
-            int run = (int)Math.Min((ulong)_scratch.Length, length - done);
-            var buffer = _scratch.AsSpan(0, run);
+            int run = (int)Math.Min((ulong)ScratchSize, length - done);
+            var buffer = Scratch.AsSpan(0, run);
             if (!_store.TryRead(sector + done / SectorSize, buffer)) return BlkStatus.IoErr;
             if (!chain.TryWrite(memory, done, buffer)) { MemoryFaults++; return BlkStatus.IoErr; }
             done += (ulong)run;
@@ -239,8 +243,8 @@ public sealed class BlkDevice : RequestDeviceBase
         ulong done = 0;
         while (done < length)
         {
-            int run = (int)Math.Min((ulong)_scratch.Length, length - done);
-            var buffer = _scratch.AsSpan(0, run);
+            int run = (int)Math.Min((ulong)ScratchSize, length - done);
+            var buffer = Scratch.AsSpan(0, run);
             if (!chain.TryRead(memory, HeaderSize + done, buffer)) { MemoryFaults++; return BlkStatus.IoErr; }
             if (!_store.TryWrite(sector + done / SectorSize, buffer)) return BlkStatus.IoErr;
             done += (ulong)run;
@@ -288,8 +292,8 @@ public sealed class BlkDevice : RequestDeviceBase
         ulong segments = length / SegmentSize;
         uint maxSegments = discard ? _options.MaxDiscardSeg : _options.MaxWriteZeroesSeg;
         uint maxSectors = discard ? _options.MaxDiscardSectors : _options.MaxWriteZeroesSectors;
-        if (segments > maxSegments || length > (ulong)_scratch.Length) return BlkStatus.IoErr;
-        var data = _scratch.AsSpan(0, (int)length);
+        if (segments > maxSegments || length > (ulong)ScratchSize) return BlkStatus.IoErr;
+        var data = Scratch.AsSpan(0, (int)length);
         if (!chain.TryRead(memory, HeaderSize, data)) { MemoryFaults++; return BlkStatus.IoErr; }
         byte result = BlkStatus.Ok;
         for (int i = 0; i < (int)segments; i++)
