@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use (real peers and servers). Empty until a test needs one.
-packages=(postgresql dpdk dpdk-dev qemu-system-common)
-# Debian packages the tests use (real peers and servers): dpdk-testpmd for the vhost-user interop tests.
+# Debian packages the tests use (real peers, servers and a browser): PostgreSQL for the journal tests, DPDK's
+# testpmd for the vhost-user interop tests, qemu-storage-daemon (in qemu-system-common), Chromium for the HTML report.
+packages=(postgresql dpdk dpdk-dev qemu-system-common chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

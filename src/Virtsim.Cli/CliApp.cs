@@ -80,8 +80,14 @@ public static class CliApp
                           "persists (scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
         };
         var strict = StrictOption();
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict };
-        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), stdout, stderr, terminal));
+        var htmlReport = new Option<string?>("--report")
+        {
+            Description = "Also write the run's report as one self-contained HTML page (charts of devices, failures and migrations, " +
+                          "every counter, the seed and the scenario's settings) to this file; its folder must exist.",
+            HelpName = "FILE.html",
+        };
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, htmlReport };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(htmlReport), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
         var benchSeed = WholeNumberOption.Optional("--seed", "The simulation seed, 0 to 2147483647; defaults to the scenario's.", 0, int.MaxValue);
@@ -130,8 +136,14 @@ public static class CliApp
         return false;
     }
 
-    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, string? htmlReport, TextWriter stdout, TextWriter stderr, bool terminal)
     {
+        // Checked before the run, so that a long run is not lost to a report that cannot be written.
+        if (htmlReport is not null && HtmlReportFile.Problem(htmlReport) is { } problem)
+        {
+            stderr.WriteLine($"error: --report {htmlReport}: {problem}");
+            return ExitCodes.UsageError;
+        }
         if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
         stderr.WriteLine($"cluster: {node.Describe()}");
         int seed = seedOption ?? spec.DefaultSeed;
@@ -153,7 +165,8 @@ public static class CliApp
             // A scenario that does not persist opens no store: nothing would be written to it.
             node = node with { Persistence = node.Persistence with { Plugin = PersistencePlugin.Memory } };
         }
-        return RunWith(spec, seed, persistence, node, json, stdout, stderr, terminal);
+        var report = new ReportTarget(path, htmlReport);
+        return RunWith(spec, seed, persistence, node, json, report, stdout, stderr, terminal);
     }
 
     /// <summary>The persistence id prefix of one run: scenario, seed, UTC start time and a random part, then '/'.</summary>
@@ -166,7 +179,7 @@ public static class CliApp
         foreach (var f in report.Failures) stderr.WriteLine($"error: {f}");
     }
 
-    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal)
     {
         RunReport? report;
         string clock = node.Dispatcher.Kind == DispatcherKind.Simulation ? "virtual" : "wall";
@@ -202,6 +215,7 @@ public static class CliApp
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();
+        if (target.HtmlPath is not null && !HtmlReportFile.TryWrite(target, spec, report, stderr)) return ExitCodes.ReportFailed;
         switch (report.Outcome)
         {
             case RunOutcome.Passed:

@@ -24,6 +24,9 @@ public static class ExitCodes
     /// <summary><c>run</c>: the persistence store failed mid-run (a journal write or a recovery); the run stopped there.</summary>
     public const int StoreFailed = 4;
 
+    /// <summary><c>run --report</c>: the run finished but its HTML report could not be written (the summary was printed).</summary>
+    public const int ReportFailed = 6;
+
     /// <summary>
     /// A defect of Virtsim itself: an exception no command expected. One line on stderr names it (no stack trace);
     /// the value is sysexits' EX_SOFTWARE.

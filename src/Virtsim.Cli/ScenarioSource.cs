@@ -21,6 +21,22 @@ public static class ScenarioSource
         return ScenarioLoader.ParseConfig(text, nameOrPath + ".conf");
     }
 
+    /// <summary>The scenario's text as written (the file, else the built-in scenario), at most <paramref name="maxChars"/> characters.</summary>
+    /// <exception cref="FileNotFoundException">Neither a file nor a built-in scenario.</exception>
+    public static string Text(string nameOrPath, int maxChars)
+    {
+        string text;
+        if (File.Exists(nameOrPath))
+        {
+            using var reader = new StreamReader(nameOrPath);
+            var buffer = new char[maxChars + 1];
+            int n = reader.ReadBlock(buffer, 0, buffer.Length);
+            text = new string(buffer, 0, n);
+        }
+        else text = BuiltIn(nameOrPath) ?? throw new FileNotFoundException($"scenario '{nameOrPath}' is neither a file nor a built-in scenario (quickstart)", nameOrPath);
+        return text.Length <= maxChars ? text : text[..maxChars] + $"\n... (cut at {maxChars:N0} characters)";
+    }
+
     /// <summary>The text of the built-in scenario <paramref name="name"/>, or null.</summary>
     public static string? BuiltIn(string name)
     {
