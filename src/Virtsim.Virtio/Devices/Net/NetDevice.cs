@@ -277,11 +277,11 @@ public sealed partial class NetDevice : RequestDeviceBase
         return 0;
     }
 
-    // The transmit header's MUSTs (spec 5.1.6.2): num_buffers 0; NEEDS_CSUM only with CSUM; a GSO type only with a
-    // HOST_TSO4/TSO6/UFO/USO feature. A header that breaks them is a driver bug the device cannot report per packet.
+    // The transmit header's MUSTs (spec 5.1.6.2): NEEDS_CSUM only with CSUM; a GSO type only with a HOST_TSO4/TSO6/UFO/USO
+    // feature. A header that breaks them is a driver bug the device cannot report per packet. num_buffers (which the driver
+    // MUST set to 0) is ignored: DPDK's net_virtio_user leaves the receive header's value in frames it forwards.
     private bool TransmitHeaderAllowed(in NetHeader header)
     {
-        if (header.NumBuffers != 0) return false;
         if ((header.Flags & NetHeader.FlagNeedsCsum) != 0 && !Negotiated.Has(NetFeatureBit.Csum)) return false;
         if ((header.GsoType & ~NetHeader.GsoEcn) == NetHeader.GsoNone) return true;
         return Negotiated.Has(NetFeatureBit.HostTso4) || Negotiated.Has(NetFeatureBit.HostTso6) ||
