@@ -100,6 +100,7 @@ public static class CliApp
         return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.")
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
+            ConformanceCommand.Build(stdout, stderr),
         };
     }
 

@@ -70,6 +70,9 @@ public sealed class NetBackend : VhostUserDevice
     /// <summary>Frames the driver transmitted that are intact injected frames (<see cref="FramePattern"/>, <see cref="InjectSeed"/>, the injected size).</summary>
     public long FramesVerified => _sink.Verified;
 
+    /// <summary>Frames the driver transmitted, once frames were injected, that are not intact injected frames (wrong bytes or size).</summary>
+    public long FramesMismatched => _sink.Mismatched;
+
     /// <summary>Frames still to inject.</summary>
     public long FramesToInject => Interlocked.Read(ref _toGenerate);
 
@@ -195,10 +198,15 @@ public sealed class NetBackend : VhostUserDevice
         public long Dropped { get; private set; }
         public int Pending { get; private set; }
         public long Verified { get; private set; }
+        public long Mismatched { get; private set; }
 
         public void Transmit(int queuePair, ReadOnlySpan<byte> frame, in NetHeader header)
         {
-            if (VerifiedSize != 0 && FramePattern.Verify(frame, InjectSeed, VerifiedSize) != null) Verified++;
+            if (VerifiedSize != 0)
+            {
+                if (FramePattern.Verify(frame, InjectSeed, VerifiedSize) != null) Verified++;
+                else Mismatched++;
+            }
             if (!Loopback) return;
             if (Pending >= MaxPending) { Dropped++; return; }
             if (!_pending.TryGetValue(queuePair, out var queue)) _pending[queuePair] = queue = new Queue<ReadOnlyMemory<byte>>();

@@ -125,6 +125,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
                 ring.KickReady = false;
                 if (!ring.Started || ring.Broken) continue;
                 polling |= ring.Polling;
+                busy |= ring.ServePending && !BeforeDriverOk;
                 if (ring.Kick != null)
                 {
                     pollRing[count] = ring;
@@ -226,7 +227,14 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         {
             if (!ring.Started || ring.Broken) { Consume(ring, kicksPolled); continue; }
             ulong kicks = ring.Kick == null ? 1 : Consume(ring, kicksPolled);
-            if (kicks == 0 && !(ring.Polling && ring.Enabled)) continue;
+            if (BeforeDriverOk)
+            {
+                NotifiedBeforeDriverOk(ring, kicks);
+                continue;
+            }
+            bool pending = ring.ServePending;
+            ring.ServePending = false;
+            if (kicks == 0 && !pending && !(ring.Polling && ring.Enabled)) continue;
             if (Trace != null && kicks > 0) Trace.WriteLine($"vhost-user: ring {ring.Index} kicked {kicks} enabled={ring.Enabled}");
             if (ring.Enabled) ServeRing(ring);
             else
@@ -311,8 +319,34 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// True while the front-end, having negotiated STATUS, has started the status handshake but not set DRIVER_OK: the
+    /// device MUST NOT consume buffers then (spec 2.1), and the driver MUST NOT notify (spec 3.1.1).
+    /// </summary>
+    private bool BeforeDriverOk => Has(VhostUserProtocolFeature.Status) && Status != 0 && (Status & (byte)DeviceStatus.DriverOk) == 0;
+
+    // Before DRIVER_OK nothing is served. A doorbell found in the eventfd right after the ring started may predate its
+    // hand-over (a front-end's earlier kick): it is kept for DRIVER_OK. One that comes after the eventfd was seen empty is
+    // the driver notifying too early: the ring breaks (DEVICE_NEEDS_RESET).
+    private void NotifiedBeforeDriverOk(Vring ring, ulong kicks)
+    {
+        if (ring.Kick == null) return;
+        if (kicks == 0)
+        {
+            ring.SeenQuiet = true;
+            return;
+        }
+        if (!ring.SeenQuiet)
+        {
+            ring.ServePending = true;
+            return;
+        }
+        Broken(ring.Index, new QueueError(QueueErrorKind.NotifiedBeforeDriverOk));
+    }
+
     private void ServeRing(Vring ring)
     {
+        if (BeforeDriverOk) return;
         var result = _device.OnKick(ring.Index, ring.Queue!);
         if (Trace != null && result.Completed > 0)
         {
@@ -559,7 +593,7 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         // spinning and the driver's doorbells off until it is enabled again.
         if (!ring.Enabled) ring.EndPolling();
         // Buffers made available (or resubmitted from the in-flight area) while the ring was disabled are served now.
-        if (!wasEnabled && ring.Enabled && ring.Started) ring.Kick?.Signal();
+        if (!wasEnabled && ring.Enabled && ring.Started) ring.ServePending = true;
         return null;
     }
 
@@ -588,13 +622,19 @@ public sealed class VhostUserSession : IRingAccess, IDisposable
         Require(VhostUserProtocolFeature.Status, VhostUserRequest.SetStatus);
         if (status > 0xFF) throw new VhostUserProtocolException(VhostUserRequest.SetStatus, $"status 0x{status:x} does not fit a byte");
         Status = (byte)status;
-        if ((Status & (byte)DeviceStatus.FeaturesOk) != 0 && _device.ValidateFeatures(VirtioFeatures) is { } reason)
+        if ((Status & (byte)DeviceStatus.FeaturesOk) != 0 && (ModernOnly(VirtioFeatures) ?? _device.ValidateFeatures(VirtioFeatures)) is { } reason)
         {
             _log?.WriteLine($"vhost-user: FEATURES_OK refused: {reason}");
             Status &= unchecked((byte)~DeviceStatus.FeaturesOk);
         }
         return null;
     }
+
+    // A driver MUST accept VERSION_1 when offered (spec 6); the back-ends here have no legacy interface to fall back on.
+    private string? ModernOnly(FeatureSet accepted) =>
+        _device.OfferedFeatures.Has(FeatureBit.Version1) && !accepted.Has(FeatureBit.Version1)
+            ? "VERSION_1 was not accepted; this back-end has no legacy interface"
+            : null;
 
     private ulong CurrentStatus() =>
         (ulong)(Status | (_rings.Any(r => r.Broken) ? (byte)DeviceStatus.DeviceNeedsReset : (byte)0));

@@ -78,6 +78,18 @@ public sealed class Vring : IDisposable
     /// <summary>True when the last poll of the session reported the kick eventfd readable.</summary>
     internal bool KickReady { get; set; }
 
+    /// <summary>
+    /// The ring has buffers to serve without a doorbell from the driver (enabled with buffers already available,
+    /// requests resubmitted from the in-flight region): served at the next round once the device may consume buffers.
+    /// </summary>
+    internal bool ServePending { get; set; }
+
+    /// <summary>
+    /// The kick eventfd was seen empty since the ring started: a doorbell after that is the driver's, not one left
+    /// pending in the eventfd before it was handed over.
+    /// </summary>
+    internal bool SeenQuiet { get; set; }
+
     /// <summary>Starts polling: doorbells off (NO_NOTIFY, avail_event or the device event suppression area).</summary>
     public void StartPolling(long now)
     {
@@ -218,8 +230,9 @@ public sealed class Vring : IDisposable
         Polling = false;
         // A back-end that died while polling left doorbells off in the ring; a fresh start turns them on.
         if (resume is null && !queue.Error.IsError) queue.SetNotifications(true);
-        // The driver kicked for these long ago and may not kick again: kick ourselves so they are served now.
-        if (resume is null && resubmit.Length + packedResubmit.Length > 0) Kick?.Signal();
+        // The driver kicked for these long ago and may not kick again: they are served without a doorbell.
+        if (resume is null && resubmit.Length + packedResubmit.Length > 0) ServePending = true;
+        SeenQuiet = false;
         Broken = queue.Error.IsError;
         Saved = null;
     }

@@ -310,6 +310,9 @@ public static class BlkDriver
                     result.Duplicates++; // completed twice, or never submitted
                     throw new VhostUserProtocolException($"ring 0: the device returned buffer id {used.Id}, which is not in flight");
                 }
+                // The status byte is the last the device writes: a used length of 0 says it wrote none (spec 2.7.8, 5.2.6).
+                if (used.WrittenLength == 0)
+                    throw new VhostUserProtocolException($"ring 0: the device returned request {used.Id} with used length 0, so without its status byte");
                 _done[slot] = true;
                 any = true;
             }

@@ -240,7 +240,12 @@ public static class NetDriver
                 pair.FrameLength = 0;
                 pair.BuffersLeft = 1;
                 if (_mergeable && length >= NetHeader.Size && _memory.Memory.TryReadU16(address + NetHeader.NumBuffersOffset, out ushort buffers))
-                    pair.BuffersLeft = Math.Max((int)buffers, 1);
+                {
+                    // num_buffers counts the buffers holding the frame (spec 5.1.6.3): at least this one, at most a ring's worth.
+                    if (buffers == 0 || buffers > _options.QueueSize)
+                        throw new VhostUserProtocolException($"ring {pair.Rx.Index}: the device set num_buffers to {buffers} (1 to {_options.QueueSize} buffers can hold a frame)");
+                    pair.BuffersLeft = buffers;
+                }
                 pair.BuffersInFrame = pair.BuffersLeft;
                 // A frame in one buffer is checked where the device wrote it; only a spread one is gathered.
                 if (pair.BuffersLeft == 1 && length <= _frame.Length && _memory.Memory.TryGetSpan(address, length, out var whole) && whole.Length >= length)

@@ -15,7 +15,13 @@ public abstract class RequestDeviceBase : IDeviceHandler
     public static FeatureSet DefaultRingFeatures { get; } = FeatureSet.Of(
         FeatureBit.Version1, FeatureBit.IndirectDesc, FeatureBit.EventIdx, FeatureBit.RingPacked, FeatureBit.InOrder);
 
-    /// <summary>Handles one popped chain and returns how many bytes it wrote into the chain's writable part.</summary>
+    /// <summary>
+    /// What a <see cref="ChainHandler"/> returns for a request that breaks the device type's rules in a way no status can
+    /// report: <see cref="ServeAll"/> then leaves it uncompleted and reports the ring broken (<see cref="QueueErrorKind.MalformedRequest"/>).
+    /// </summary>
+    protected const uint RejectRequest = uint.MaxValue;
+
+    /// <summary>Handles one popped chain and returns how many bytes it wrote into the chain's writable part (or <see cref="RejectRequest"/>).</summary>
     protected delegate uint ChainHandler(DescriptorChain chain, DeviceMemory memory);
 
     /// <summary>Creates the base with the features the device offers.</summary>
@@ -123,10 +129,19 @@ public abstract class RequestDeviceBase : IDeviceHandler
             if (pop == PopResult.Empty) break;
             if (pop == PopResult.Broken) { error = queue.Error; break; }
             uint written = handler(chain, queue.Memory);
+            if (written == RejectRequest)
+            {
+                // Not completed: the ring is reported broken and the device needs a reset.
+                ulong at = chain.SegmentCount > 0 ? chain.Segments[0].Address : 0;
+                error = new QueueError(QueueErrorKind.MalformedRequest, chain.Id, at);
+                break;
+            }
             if (!queue.TryComplete(chain, written)) { error = queue.Error; break; }
             completed++;
         }
         bool interrupt = queue.PublishUsed();
+        // Publishing reads the driver's suppression fields, which can break the ring too.
+        if (!error.IsError && queue.Error.IsError) error = queue.Error;
         return new QueueProcessResult(completed, interrupt, error);
     }
 

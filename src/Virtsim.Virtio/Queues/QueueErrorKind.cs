@@ -47,4 +47,13 @@ public enum QueueErrorKind : byte
     /// (the driver exposed a partial chain).
     /// </summary>
     DescriptorNotAvailable,
+    /// <summary>
+    /// A request breaks its device type's rules in a way no status can report (blk: no device-writable status byte;
+    /// net: a transmit header shorter than virtio_net_hdr, or with fields the negotiated features forbid).
+    /// </summary>
+    MalformedRequest,
+    /// <summary>Split, without EVENT_IDX: the available ring's flags are neither 0 nor 1 (spec 2.7.7.1).</summary>
+    DriverFlagsInvalid,
+    /// <summary>The driver notified the queue before setting DRIVER_OK (spec 3.1.1).</summary>
+    NotifiedBeforeDriverOk,
 }

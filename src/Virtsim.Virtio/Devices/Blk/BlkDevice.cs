@@ -36,7 +36,8 @@ public sealed class BlkDevice : RequestDeviceBase
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? new BlkDeviceOptions();
         MaxQueueSize = _options.QueueSize;
-        _handler = Handle;
+        // A request without a status byte cannot be answered, not even with an error: the ring is broken (NEEDS_RESET).
+        _handler = (chain, memory) => chain.WritableLength > 0 ? Handle(chain, memory) : Malformed();
         ApplyCacheMode(Negotiated);
     }
 
@@ -196,7 +197,7 @@ public sealed class BlkDevice : RequestDeviceBase
             uint type = BinaryPrimitives.ReadUInt32LittleEndian(header);
             ulong sector = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
             ulong dataOut = chain.ReadableLength - HeaderSize;
-            status = type switch
+            status = MisplacedData(type, sector, dataOut, dataIn) ? BlkStatus.IoErr : type switch
             {
                 BlkRequestType.In => Read(chain, memory, sector, dataIn, ref written),
                 BlkRequestType.Out => Write(chain, memory, sector, dataOut),
@@ -215,6 +216,27 @@ public sealed class BlkDevice : RequestDeviceBase
     }
 
     private byte[] Scratch => _scratchBuffer ??= new byte[ScratchSize];
+
+    private uint Malformed()
+    {
+        MalformedRequests++;
+        return RejectRequest;
+    }
+
+    // The data of a request goes one way: device-readable after the header (OUT), device-writable before the status (IN,
+    // GET_ID), none for FLUSH, whose sector MUST be 0 (spec 5.2.6.1). Types that depend on a feature answer for themselves.
+    private bool MisplacedData(uint type, ulong sector, ulong dataOut, ulong dataIn)
+    {
+        bool misplaced = type switch
+        {
+            BlkRequestType.In or BlkRequestType.GetId => dataOut != 0,
+            BlkRequestType.Flush => dataOut != 0 || dataIn != 0 || sector != 0,
+            BlkRequestType.Out => dataIn != 0,
+            _ => false,
+        };
+        if (misplaced) MalformedRequests++;
+        return misplaced;
+    }
 
     private bool InRange(ulong sector, ulong count) => sector <= _store.SectorCount && count <= _store.SectorCount - sector;
 

@@ -232,7 +232,9 @@ public sealed partial class NetDevice : RequestDeviceBase
             Statistics.TxDropped++; // nothing is attached to an unplugged cable
             return 0;
         }
-        if (chain.ReadableLength < (ulong)headerSize || chain.ReadableLength - (ulong)headerSize > (ulong)_options.MaxFrameSize)
+        // Shorter than the header the driver MUST place first (spec 5.1.6.2): nothing to send, and no status to say so.
+        if (chain.ReadableLength < (ulong)headerSize) return RejectRequest;
+        if (chain.ReadableLength - (ulong)headerSize > (ulong)_options.MaxFrameSize)
         {
             Statistics.TxDropped++;
             return 0;
@@ -243,7 +245,9 @@ public sealed partial class NetDevice : RequestDeviceBase
             // Counted as the two reads the general path below makes: the header, then the frame.
             memory.Counters.CountRead(MemoryAccessKind.Data, headerSize);
             if (length > 0) memory.Counters.CountRead(MemoryAccessKind.Data, length);
-            Deliver(pair, packet[headerSize..], NetHeader.Read(packet, headerSize));
+            var direct = NetHeader.Read(packet, headerSize);
+            if (!TransmitHeaderAllowed(direct)) return RejectRequest;
+            Deliver(pair, packet[headerSize..], direct);
             return 0;
         }
         Span<byte> headerBytes = stackalloc byte[NetHeader.HashReportSize];
@@ -254,10 +258,11 @@ public sealed partial class NetDevice : RequestDeviceBase
             return 0;
         }
         var header = NetHeader.Read(headerBytes, headerSize);
-        if (TryDirectSpan(chain, memory, (ulong)headerSize, length, out var direct))
+        if (!TransmitHeaderAllowed(header)) return RejectRequest;
+        if (TryDirectSpan(chain, memory, (ulong)headerSize, length, out var span))
         {
             if (length > 0) memory.Counters.CountRead(MemoryAccessKind.Data, length);
-            Deliver(pair, direct, header);
+            Deliver(pair, span, header);
             return 0;
         }
         if (_txBuffer.Length < length) _txBuffer = new byte[Math.Max(length, _txBuffer.Length * 2)];
@@ -270,6 +275,17 @@ public sealed partial class NetDevice : RequestDeviceBase
         }
         Deliver(pair, frame, header);
         return 0;
+    }
+
+    // The transmit header's MUSTs (spec 5.1.6.2): NEEDS_CSUM only with CSUM; a GSO type only with a HOST_TSO4/TSO6/UFO/USO
+    // feature. A header that breaks them is a driver bug the device cannot report per packet. num_buffers (which the driver
+    // MUST set to 0) is ignored: DPDK's net_virtio_user leaves the receive header's value in frames it forwards.
+    private bool TransmitHeaderAllowed(in NetHeader header)
+    {
+        if ((header.Flags & NetHeader.FlagNeedsCsum) != 0 && !Negotiated.Has(NetFeatureBit.Csum)) return false;
+        if ((header.GsoType & ~NetHeader.GsoEcn) == NetHeader.GsoNone) return true;
+        return Negotiated.Has(NetFeatureBit.HostTso4) || Negotiated.Has(NetFeatureBit.HostTso6) ||
+               Negotiated.Has(NetFeatureBit.HostUfo) || Negotiated.Has(NetFeatureBit.HostUso);
     }
 
     private void Deliver(int pair, ReadOnlySpan<byte> frame, in NetHeader header)

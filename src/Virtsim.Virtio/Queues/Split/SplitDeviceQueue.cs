@@ -306,6 +306,12 @@ public sealed class SplitDeviceQueue : IDeviceQueue
         }
         if (!Memory.TryReadU16Acquire(_avail + SplitLayout.AvailFlagsOffset, MemoryAccessKind.RingIndex, out ushort flags))
             return FailTrue();
+        // Without EVENT_IDX the driver MUST set flags to 0 or 1 (spec 2.7.7.1); the interrupt goes out so it sees the break.
+        if (flags > SplitLayout.AvailNoInterrupt)
+        {
+            Fail(new QueueError(QueueErrorKind.DriverFlagsInvalid, flags, _avail + SplitLayout.AvailFlagsOffset));
+            return true;
+        }
         return (flags & SplitLayout.AvailNoInterrupt) == 0;
     }
 

@@ -1,6 +1,7 @@
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
 
 namespace Virtsim.Virtio.Tests.Devices.Blk;
 
@@ -59,7 +60,7 @@ public class BlkDeviceTests
     }
 
     [Fact]
-    public void Short_header_gives_ioerr_and_a_chain_without_writable_bytes_completes_empty()
+    public void Short_header_gives_ioerr_and_a_chain_without_writable_bytes_breaks_the_ring()
     {
         var kit = new BlkTestKit();
         var r = kit.Run(kit.Builder.Start().Readable(new byte[10]).Writable(1));
@@ -67,8 +68,9 @@ public class BlkDeviceTests
         Assert.Equal(1u, r.Used);
         kit.Builder.Start().Readable(BlkTestKit.Header(BlkRequestType.Out, 0)).Readable(new byte[512]).AddTo(kit.Queue);
         var result = kit.Device.ProcessQueue(0, kit.Queue);
-        Assert.Equal(1, result.Completed);
-        Assert.Equal(0u, kit.Queue.Completed[^1].Length);
+        // No status byte to report the error in: the request is not completed and the device needs a reset.
+        Assert.Equal(0, result.Completed);
+        Assert.Equal(QueueErrorKind.MalformedRequest, result.Error.Kind);
         Assert.Equal(2, kit.Device.MalformedRequests);
         Assert.Equal(0, kit.Store.DurableSectorCount);
     }

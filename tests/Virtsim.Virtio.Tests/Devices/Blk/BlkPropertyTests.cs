@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using Virtsim.Virtio.Devices;
 using Virtsim.Virtio.Devices.Blk;
 using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
 
 namespace Virtsim.Virtio.Tests.Devices.Blk;
 
@@ -139,11 +140,18 @@ public class BlkPropertyTests
                 }
                 chain.AddTo(kit.Queue);
                 var result = kit.Device.ProcessQueue(0, kit.Queue);
+                if (chain.Value.WritableLength == 0)
+                {
+                    // Nowhere to put a status: the ring breaks (NEEDS_RESET) and the next requests go to a fresh device.
+                    Assert.Equal(0, result.Completed);
+                    Assert.Equal(QueueErrorKind.MalformedRequest, result.Error.Kind);
+                    kit = new BlkTestKit(sectors: 32, options: options);
+                    continue;
+                }
                 Assert.Equal(1, result.Completed);
                 var last = chain.WritableSegments.LastOrDefault(s => s.Length > 0);
                 if (last.Length > 0 && last.Address != 0xFFFF_0000_0000)
                     Assert.InRange(chain.WrittenBytes()[^1], BlkStatus.Ok, BlkStatus.Unsupp);
-                if (chain.Value.WritableLength == 0) Assert.Equal(0u, kit.Queue.Completed[^1].Length);
             }
         }).QuickCheckThrowOnFailure();
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Virtsim.Virtio.Devices.Net;
 using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
 
 namespace Virtsim.Virtio.Tests.Devices.Net;
 
@@ -8,10 +9,18 @@ public class NetDeviceTests
 {
     private static readonly FeatureSet Basic = FeatureSet.Of(FeatureBit.Version1, NetFeatureBit.Mac, NetFeatureBit.Status);
 
+    private static NetDeviceOptions Offering(params int[] bits)
+    {
+        var features = new NetDeviceOptions().DeviceFeatures;
+        foreach (int bit in bits) features = features.With(bit);
+        return new NetDeviceOptions { DeviceFeatures = features };
+    }
+
     [Fact]
     public void Transmit_strips_the_header_and_hands_the_frame_to_the_sink()
     {
-        var kit = new NetTestKit(negotiate: Basic);
+        // NEEDS_CSUM needs CSUM (spec 5.1.6.2.1).
+        var kit = new NetTestKit(Offering(NetFeatureBit.Csum), negotiate: Basic.With(NetFeatureBit.Csum));
         var header = new byte[12];
         header[0] = NetHeader.FlagNeedsCsum;
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 34);
@@ -38,10 +47,12 @@ public class NetDeviceTests
         byte[] frame = frameLength == 0 ? [] : NetTestKit.Frame(frameLength);
         var header = new byte[12];
         header[1] = NetHeader.GsoUdp;
-        var apart = new NetTestKit(negotiate: Basic);
+        // A GSO type needs a HOST_ feature, which needs CSUM (spec 5.1.6.2.1, 5.1.3.1).
+        var gso = Basic.With(NetFeatureBit.Csum).With(NetFeatureBit.HostUfo);
+        var apart = new NetTestKit(Offering(NetFeatureBit.Csum, NetFeatureBit.HostUfo), negotiate: gso);
         apart.Builder.Start().Readable(header).Readable(frame).AddTo(apart.Queue);
         apart.Device.ProcessQueue(1, apart.Queue);
-        var together = new NetTestKit(negotiate: Basic);
+        var together = new NetTestKit(Offering(NetFeatureBit.Csum, NetFeatureBit.HostUfo), negotiate: gso);
         together.Builder.Start().Readable([.. header, .. frame]).AddTo(together.Queue);
         together.Device.ProcessQueue(1, together.Queue);
         foreach (var kit in new[] { apart, together })
@@ -56,17 +67,19 @@ public class NetDeviceTests
     }
 
     [Fact]
-    public void Transmit_drops_chains_shorter_than_the_header_or_faulting()
+    public void Transmit_drops_faulting_chains_and_breaks_the_ring_on_one_shorter_than_the_header()
     {
         var kit = new NetTestKit(negotiate: Basic);
-        kit.Builder.Start().Readable(new byte[11]).AddTo(kit.Queue);
         kit.Builder.Start().Readable(new byte[12]).ReadableUnmapped(64).AddTo(kit.Queue);
         kit.Builder.Start().Readable(new byte[12]).AddTo(kit.Queue); // empty frame is fine
+        kit.Builder.Start().Readable(new byte[11]).AddTo(kit.Queue);
         var result = kit.Device.ProcessQueue(1, kit.Queue);
-        Assert.Equal(3, result.Completed);
+        Assert.Equal(2, result.Completed);
         Assert.Single(kit.Sink.Frames);
-        Assert.Equal(2, kit.Device.Statistics.TxDropped);
+        Assert.Equal(1, kit.Device.Statistics.TxDropped);
         Assert.Equal(1, kit.Device.Statistics.MemoryFaults);
+        // The driver MUST place a whole header first (spec 5.1.6.2): a shorter chain is not completed; the device needs a reset.
+        Assert.Equal(QueueErrorKind.MalformedRequest, result.Error.Kind);
     }
 
     [Fact]
