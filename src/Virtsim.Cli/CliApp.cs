@@ -94,6 +94,8 @@ public static class CliApp
         return new RootCommand("virtsim: simulated virtio devices, transports and drivers as actors.")
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
+            NodeCommand.Build(stdout, stderr),
+            ClusterCommand.Build(stdout, stderr),
         };
     }
 
