@@ -9,13 +9,16 @@ public sealed record VirtsimCommand(string FileName, IReadOnlyList<string> Prefi
     public static VirtsimCommand Dll(string dll) => new("dotnet", [dll]);
 
     /// <summary>
-    /// This process again: its executable, or the <c>dotnet</c> host with <paramref name="entryAssembly"/> when the
-    /// process runs under <c>dotnet virtsim.dll</c>.
+    /// virtsim as this process runs it: its own executable when the process is the <c>virtsim</c> apphost, else the
+    /// <c>dotnet</c> host with <paramref name="virtsimDll"/> (under <c>dotnet virtsim.dll</c>, or a test host that
+    /// runs the command in-process).
     /// </summary>
-    public static VirtsimCommand Current(string entryAssembly)
+    public static VirtsimCommand Current(string virtsimDll)
     {
-        string process = Environment.ProcessPath ?? "dotnet";
-        bool host = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        return host ? new VirtsimCommand(process, [entryAssembly]) : new VirtsimCommand(process, []);
+        string? process = Environment.ProcessPath;
+        string name = Path.GetFileNameWithoutExtension(process ?? "");
+        if (process is not null && name.Equals("virtsim", StringComparison.OrdinalIgnoreCase)) return new VirtsimCommand(process, []);
+        string host = process is not null && name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? process : "dotnet";
+        return new VirtsimCommand(host, [virtsimDll]);
     }
 }
