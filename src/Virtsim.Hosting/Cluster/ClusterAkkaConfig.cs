@@ -45,6 +45,8 @@ public static class ClusterAkkaConfig
         s.Append("  seed-nodes = [").Append(string.Join(", ", settings.EffectiveSeeds.Select(n => AkkaPersistenceConfig.Quote(settings.AddressOf(n))))).Append("]\n");
         s.Append("  roles = [").Append(string.Join(", ", settings.Roles.Select(AkkaPersistenceConfig.Quote))).Append("]\n");
         s.Append("  log-info = off\n");
+        // When a removed member's shards and singletons may start elsewhere (the SBR provider's DownRemovalMargin).
+        s.Append("  down-removal-margin = ").Append(Duration(sbr.EffectiveDownRemovalMargin)).Append('\n');
         // A member the resolver downs leaves through coordinated shutdown, and the process then exits.
         s.Append("  run-coordinated-shutdown-when-down = on\n");
         s.Append("  downing-provider-class = \"Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster\"\n");

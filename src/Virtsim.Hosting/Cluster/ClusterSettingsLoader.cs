@@ -89,7 +89,11 @@ public static class ClusterSettingsLoader
             HoconString { Value: "off" } => null,
             _ => Duration(d, "down-all-when-unstable", stable, TimeSpan.FromHours(1)),
         };
-        return new DowningSettings { StableAfter = stable, DownAllWhenUnstable = downAll };
+        var marginValue = At(d, x => x.GetValue("down-removal-margin"));
+        TimeSpan? margin = marginValue is HoconString { Value: "off" } or HoconBoolean { Value: false }
+            ? null
+            : Duration(d, "down-removal-margin", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        return new DowningSettings { StableAfter = stable, DownAllWhenUnstable = downAll, DownRemovalMargin = margin };
     }
 
     private static ShardingSettings Sharding(HoconConfig s)

@@ -25,6 +25,7 @@ public sealed class ClusterAkkaConfigTests
         Assert.Equal("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster", config.GetString("akka.cluster.downing-provider-class"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.cluster.down-removal-margin")); // off: as stable-after
         Assert.Equal(TimeSpan.FromMilliseconds(500), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(1500), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.True(config.GetBoolean("akka.cluster.sharding.remember-entities"));
@@ -49,6 +50,13 @@ public sealed class ClusterAkkaConfigTests
     {
         var config = ClusterAkkaConfig.ToConfig(Settings("virtsim.cluster.split-brain-resolver.down-all-when-unstable = off"));
         Assert.Equal("off", config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable"));
+    }
+
+    [Fact]
+    public void A_down_removal_margin_is_written_as_given()
+    {
+        var config = ClusterAkkaConfig.ToConfig(Settings("virtsim.cluster.split-brain-resolver.down-removal-margin = 300ms"));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), config.GetTimeSpan("akka.cluster.down-removal-margin"));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class ClusterSettingsLoaderTests
               seed-nodes = ["10.0.0.1:5000", "akka.tcp://fleet@10.0.0.3:5001"], roles = [devices, backends], join-timeout = 5s
               tls { enabled = on, certificate = "certs/n.pfx", password = pw, ca = "certs/ca.crt" }
               failure-detector { heartbeat-interval = 200ms, threshold = 10, acceptable-heartbeat-pause = 3s, expected-response-after = 2s }
-              split-brain-resolver { stable-after = 7s, down-all-when-unstable = off }
+              split-brain-resolver { stable-after = 7s, down-all-when-unstable = off, down-removal-margin = 700ms }
               sharding { remember-entities = off, shards = 30, handoff-timeout = 4s, rebalance-interval = 20s, retry-interval = 1s, probe-role = backends }
             }
             """).Cluster;
@@ -59,7 +59,8 @@ public sealed class ClusterSettingsLoaderTests
         Assert.Equal("akka.ssl.tcp://fleet@10.0.0.1:5000", c.AddressOf(c.SeedNodes[0]));
         Assert.Equal((200, 10.0, 3000, 2000), ((int)c.FailureDetector.HeartbeatInterval.TotalMilliseconds, c.FailureDetector.Threshold,
             (int)c.FailureDetector.AcceptableHeartbeatPause.TotalMilliseconds, (int)c.FailureDetector.ExpectedResponseAfter.TotalMilliseconds));
-        Assert.Equal(new DowningSettings { StableAfter = TimeSpan.FromSeconds(7), DownAllWhenUnstable = null }, c.Downing);
+        Assert.Equal(new DowningSettings { StableAfter = TimeSpan.FromSeconds(7), DownAllWhenUnstable = null, DownRemovalMargin = TimeSpan.FromMilliseconds(700) }, c.Downing);
+        Assert.Equal(TimeSpan.FromMilliseconds(700), c.Downing.EffectiveDownRemovalMargin);
         Assert.Equal(new ShardingSettings
         {
             RememberEntities = false, Shards = 30, HandoffTimeout = TimeSpan.FromSeconds(4), RebalanceInterval = TimeSpan.FromSeconds(20),
@@ -78,6 +79,7 @@ public sealed class ClusterSettingsLoaderTests
     [InlineData("virtsim.cluster.join-timeout = 0s", "node.conf:1:32", "join-timeout 0ms is outside")]
     [InlineData("virtsim.cluster.failure-detector.acceptable-heartbeat-pause = 120s", "node.conf:1:63", "120s is outside 0ms..60s")]
     [InlineData("virtsim.cluster.split-brain-resolver.stable-after = 500ms", "node.conf:1:53", "stable-after 500ms is outside")]
+    [InlineData("virtsim.cluster.split-brain-resolver.down-removal-margin = 10ms", "node.conf:1:60", "down-removal-margin 10ms is outside 100ms..600s")]
     [InlineData("virtsim.cluster.tls.enabled = on", "node.conf:1:31", "tls.certificate")]
     [InlineData("virtsim.cluster.sharding.probe-role = gpus", "node.conf:1:39", "unknown role 'gpus'")]
     public void A_bad_value_is_an_error_at_its_position(string text, string position, string message)

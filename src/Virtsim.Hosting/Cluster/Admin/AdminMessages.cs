@@ -3,6 +3,13 @@ namespace Virtsim.Hosting.Cluster.Admin;
 /// <summary>Asks a node for the cluster as it sees it, with every reachable member's <see cref="NodeInfo"/>; answered by <see cref="ClusterStatus"/>.</summary>
 public sealed record StatusQuery : IAdminMessage;
 
+/// <summary>
+/// Asks a node for the membership alone, answered at once by a <see cref="ClusterStatus"/> without members'
+/// <see cref="NodeInfo"/> (a status query waits for every reachable member's, up to 3 s for a dead one not yet
+/// found unreachable): what a watcher polls.
+/// </summary>
+public sealed record MembersQuery : IAdminMessage;
+
 /// <summary>Asks a node about itself; answered by <see cref="NodeInfo"/>.</summary>
 public sealed record NodeInfoQuery : IAdminMessage;
 

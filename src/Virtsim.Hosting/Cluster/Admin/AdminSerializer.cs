@@ -19,7 +19,7 @@ public sealed class AdminSerializer : SerializerWithStringManifest
 
     private static readonly Dictionary<string, Type> Types = new[]
     {
-        typeof(StatusQuery), typeof(NodeInfoQuery), typeof(LeaveCommand), typeof(LeaveResult), typeof(ClusterStatus),
+        typeof(StatusQuery), typeof(MembersQuery), typeof(NodeInfoQuery), typeof(LeaveCommand), typeof(LeaveResult), typeof(ClusterStatus),
         typeof(NodeInfo), typeof(RunScenario), typeof(RunUpdate), typeof(RunFinished), typeof(CancelRun),
         typeof(ProbeAdd), typeof(ProbeGet), typeof(ProbeValue), typeof(ProbeAdded),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);

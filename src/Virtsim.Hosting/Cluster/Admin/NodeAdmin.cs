@@ -29,6 +29,7 @@ public sealed class NodeAdmin : ReceiveActor
     {
         _settings = settings;
         Receive<StatusQuery>(_ => Status().PipeTo(Sender));
+        Receive<MembersQuery>(_ => Sender.Tell(Members()));
         Receive<NodeInfoQuery>(_ => Info().PipeTo(Sender));
         Receive<LeaveCommand>(Leave);
         Receive<ClusterEvent.MemberRemoved>(removed => Answer(removed.Member.Address, removed: true));
@@ -49,6 +50,17 @@ public sealed class NodeAdmin : ReceiveActor
 
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private ClusterStatus Members()
+    {
+        var state = _cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
+        var views = state.Members.OrderBy(m => m.Address, Member.AddressOrdering)
+            .Select(m => new MemberView(m.Address.ToString(), m.Status.ToString(), m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(),
+                !unreachable.Contains(m.Address), null))
+            .ToList();
+        return new ClusterStatus(_cluster.SelfAddress.ToString(), state.Leader?.ToString(), views);
+    }
 
     private async Task<ClusterStatus> Status()
     {

@@ -21,10 +21,15 @@ public sealed class LocalCluster : IAsyncDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     private readonly string _folder;
+    private readonly VirtsimCommand _virtsim;
     private readonly List<NodeProcess> _nodes = [];
     private TemporaryPostgresServer? _server;
 
-    private LocalCluster(string folder) => _folder = folder;
+    private LocalCluster(string folder, VirtsimCommand virtsim)
+    {
+        _folder = folder;
+        _virtsim = virtsim;
+    }
 
     /// <summary>The node processes, node-1 first.</summary>
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
@@ -47,9 +52,10 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <param name="store">The PostgreSQL store to share, or null for a throwaway server.</param>
     /// <param name="log">Where to say what is started.</param>
     /// <param name="cancellationToken">Stops the start (what started is stopped by dispose).</param>
+    /// <param name="extraSettings">HOCON added at the end of every node file (e.g. failure detector timings).</param>
     /// <exception cref="ClusterNodeException">A node did not come up, or the throwaway server did not start.</exception>
     public static async Task<LocalCluster> StartAsync(VirtsimCommand virtsim, int count, PostgreSqlStoreSettings? store, TextWriter log,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string extraSettings = "")
     {
         ArgumentNullException.ThrowIfNull(virtsim);
         ArgumentNullException.ThrowIfNull(log);
@@ -57,7 +63,7 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxNodes);
         string folder = Path.Combine(Path.GetTempPath(), "virtsim-local-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        var cluster = new LocalCluster(folder);
+        var cluster = new LocalCluster(folder, virtsim);
         try
         {
             string schema = store?.Schema ?? "virtsim";
@@ -78,23 +84,14 @@ public sealed class LocalCluster : IAsyncDisposable
             cluster.Files = Enumerable.Range(0, count).Select(i =>
             {
                 string path = Path.Combine(folder, $"node-{i + 1}.conf");
-                File.WriteAllText(path, NodeFile(i, ports, cluster.ConnectionString, schema));
+                File.WriteAllText(path, NodeFile(i, ports, cluster.ConnectionString, schema) + extraSettings + "\n");
                 return path;
             }).ToList();
-            foreach (string file in cluster.Files)
+            for (int i = 0; i < count; i++)
             {
-                var node = NodeProcess.Start(virtsim, file);
-                cluster._nodes.Add(node);
-                string address;
-                try
-                {
-                    address = await node.WaitUpAsync(Patience).WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-                {
-                    throw new ClusterNodeException($"local node {Path.GetFileNameWithoutExtension(file)} did not come up: {e.Message}", e);
-                }
-                log.WriteLine($"local nodes: {Path.GetFileNameWithoutExtension(file)} up at {address} (pid {node.Id})");
+                cluster._nodes.Add(null!);
+                string address = await cluster.StartNodeAsync(i, cancellationToken).ConfigureAwait(false);
+                log.WriteLine($"local nodes: node-{i + 1} up at {address} (pid {cluster._nodes[i].Id})");
             }
             return cluster;
         }
@@ -122,11 +119,39 @@ public sealed class LocalCluster : IAsyncDisposable
         return s.ToString();
     }
 
+    /// <summary>
+    /// Starts node <paramref name="index"/> (0-based) again from its file, after it exited or was killed, and waits
+    /// until it is Up; returns its address.
+    /// </summary>
+    /// <exception cref="ClusterNodeException">It did not come up.</exception>
+    public async Task<string> RestartAsync(int index, CancellationToken cancellationToken = default)
+    {
+        var old = _nodes[index];
+        await old.DisposeAsync().ConfigureAwait(false);
+        return await StartNodeAsync(index, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> StartNodeAsync(int index, CancellationToken cancellationToken)
+    {
+        string file = Files[index];
+        var node = NodeProcess.Start(_virtsim, file);
+        _nodes[index] = node;
+        try
+        {
+            return await node.WaitUpAsync(Patience).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new ClusterNodeException($"local node {Path.GetFileNameWithoutExtension(file)} did not come up: {e.Message}", e);
+        }
+    }
+
     /// <summary>Stops every node (SIGTERM, then SIGKILL after a minute), the throwaway server, and deletes the files.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_nodes.Select(n => n.StopAsync(TimeSpan.FromMinutes(1)))).ConfigureAwait(false);
-        foreach (var node in _nodes) await node.DisposeAsync().ConfigureAwait(false);
+        var nodes = _nodes.Where(n => n is not null).ToList();
+        await Task.WhenAll(nodes.Select(n => n.StopAsync(TimeSpan.FromMinutes(1)))).ConfigureAwait(false);
+        foreach (var node in nodes) await node.DisposeAsync().ConfigureAwait(false);
         if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
         try
         {
