@@ -14,7 +14,7 @@ namespace Virtsim.Bench.Hosting;
 /// <c>virtsim node</c> processes on loopback sharing a throwaway PostgreSQL journal; E probe entities (persistent
 /// counters, remember-entities) spread over them. N times: pick a node (seeded; every node in turn may be the shard
 /// coordinator's), an entity it hosts, SIGKILL the node, and measure from the kill until a survivor sees the node
-/// downed (removed from the membership) and until the entity answers again from a survivor with its value intact;
+/// downed (Down, or already removed) and until the entity answers again from a survivor with its value intact;
 /// then restart the node and wait until all three are Up. Prints each kill and the median, p95 and max.
 /// </summary>
 public static class ClusterFailoverBenchmark
@@ -112,7 +112,7 @@ public static class ClusterFailoverBenchmark
             await cluster.RestartAsync(victim);
             await WaitAllUpAsync(client, members, addresses);
         }
-        output.WriteLine(Summary("downed (kill -> removed from the membership)", downed));
+        output.WriteLine(Summary("downed (kill -> Down or removed, as a survivor sees it)", downed));
         output.WriteLine(Summary("served again (kill -> the entity answers from a survivor)", served));
         return 0;
     }
