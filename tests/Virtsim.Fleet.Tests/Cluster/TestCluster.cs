@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
+using Virtsim.Fleet.Tests.Cli;
 using Virtsim.Hosting.Cluster.Local;
 
 namespace Virtsim.Fleet.Tests.Cluster;
@@ -34,6 +36,31 @@ internal sealed class TestCluster : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>The status as <c>virtsim cluster status --json</c> prints it.</summary>
+    public static JsonElement Status(string config)
+    {
+        var (code, output, errors) = CliHarness.Run("cluster", "status", "--config", config, "--json");
+        Assert.True(code == 0, $"cluster status exited {code}: {errors}");
+        return JsonDocument.Parse(output).RootElement;
+    }
+
+    /// <summary>Asks for the status until <paramref name="done"/> holds (gossip takes a moment to agree); the last one.</summary>
+    public static async Task<JsonElement> StatusUntilAsync(string config, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TestCluster.Patience;
+        var status = Status(config);
+        while (!done(status))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the cluster did not reach the expected state; last status: {status}");
+            await Task.Delay(250); // between two questions to the cluster, not a wait for a result
+            status = Status(config);
+        }
+        return status;
+    }
+
+    /// <summary>The members of a status.</summary>
+    public static IEnumerable<JsonElement> Members(JsonElement status) => status.GetProperty("members").EnumerateArray();
 
     /// <summary>Writes <paramref name="text"/> as the node file <paramref name="name"/>.conf; returns its path.</summary>
     public string File(string name, string text)

@@ -22,30 +22,6 @@ public class ThreeNodeClusterTests
         }
         """;
 
-    /// <summary>The status as <c>virtsim cluster status --json</c> prints it.</summary>
-    private static JsonElement Status(string config)
-    {
-        var (code, output, errors) = CliHarness.Run("cluster", "status", "--config", config, "--json");
-        Assert.True(code == 0, $"cluster status exited {code}: {errors}");
-        return JsonDocument.Parse(output).RootElement;
-    }
-
-    /// <summary>Asks for the status until <paramref name="done"/> holds (gossip takes a moment to agree); the last one.</summary>
-    private static async Task<JsonElement> StatusUntilAsync(string config, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TestCluster.Patience;
-        var status = Status(config);
-        while (!done(status))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the cluster did not reach the expected state; last status: {status}");
-            await Task.Delay(250); // between two questions to the cluster, not a wait for a result
-            status = Status(config);
-        }
-        return status;
-    }
-
-    private static IEnumerable<JsonElement> Members(JsonElement status) => status.GetProperty("members").EnumerateArray();
-
     [Fact]
     public async Task Three_nodes_form_a_cluster_one_leaves_and_sigterm_stops_the_rest()
     {
@@ -55,11 +31,11 @@ public class ThreeNodeClusterTests
         var nodes = files.Select(cluster.Start).ToList();
         foreach (var node in nodes) await node.WaitUpAsync(TestCluster.Patience);
 
-        var status = await StatusUntilAsync(files[0], s => Members(s).Count(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("info").ValueKind == JsonValueKind.Object) == 3);
+        var status = await TestCluster.StatusUntilAsync(files[0], s => TestCluster.Members(s).Count(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("info").ValueKind == JsonValueKind.Object) == 3);
         Assert.StartsWith("akka.tcp://virtsim@127.0.0.1:", status.GetProperty("leader").GetString());
         for (int i = 0; i < 3; i++)
         {
-            var member = Members(status).Single(m => m.GetProperty("address").GetString() == $"akka.tcp://virtsim@127.0.0.1:{ports[i]}");
+            var member = TestCluster.Members(status).Single(m => m.GetProperty("address").GetString() == $"akka.tcp://virtsim@127.0.0.1:{ports[i]}");
             Assert.Equal([Roles[i]], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
             Assert.True(member.GetProperty("reachable").GetBoolean());
             Assert.Equal($"node-{i + 1}", member.GetProperty("info").GetProperty("name").GetString());
@@ -79,8 +55,8 @@ public class ThreeNodeClusterTests
         Assert.True(await nodes[2].WaitForExitAsync(TestCluster.Patience), "the node that left did not exit");
         Assert.True(nodes[2].ExitCode == 0, nodes[2].Errors);
         Assert.Contains("node node-3 left the cluster", nodes[2].Output);
-        status = await StatusUntilAsync(files[0], s => Members(s).Count() == 2);
-        Assert.All(Members(status), m => Assert.Equal("Up", m.GetProperty("status").GetString()));
+        status = await TestCluster.StatusUntilAsync(files[0], s => TestCluster.Members(s).Count() == 2);
+        Assert.All(TestCluster.Members(status), m => Assert.Equal("Up", m.GetProperty("status").GetString()));
 
         // SIGTERM: coordinated shutdown, a graceful leave, exit 0.
         foreach (var node in nodes.Take(2)) node.Terminate();
