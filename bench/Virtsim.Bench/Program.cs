@@ -16,7 +16,9 @@ namespace Virtsim.Bench;
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
 /// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd);
 /// <c>... -- akka-persistence [--actors N] [--events M] [--runs R] [--stores memory,sqlite,postgresql] [--modes persist,persist-async] [--tuned HOCON]</c>
-/// measures Akka.Persistence.Sql journal and recovery rates, untuned against tuned (needs PostgreSQL binaries).
+/// measures Akka.Persistence.Sql journal and recovery rates, untuned against tuned (needs PostgreSQL binaries);
+/// <c>... -- cluster-failover [--kills N] [--seed S] [--entities E] [--settings HOCON] [--virtsim PATH]</c> kills -9 nodes of a
+/// three-node loopback cluster and measures the time until the node is downed and a sharded probe entity answers again.
 /// </summary>
 public static class Program
 {
@@ -41,6 +43,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "akka-persistence")
         {
             Environment.ExitCode = AkkaPersistenceBenchmark.Run(args[1..], Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "cluster-failover")
+        {
+            Environment.ExitCode = ClusterFailoverBenchmark.Run(args[1..], Console.Out);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using System.Runtime.InteropServices;
 using Virtsim.Cli.Configuration;
+using Virtsim.Hosting.Cluster.Local;
 using Virtsim.Hosting.Node;
 using Virtsim.Hosting.Persistence;
 using Virtsim.Fleet.Metrics;
@@ -13,7 +14,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
+/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict] [--local-nodes N]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
@@ -86,8 +87,12 @@ public static class CliApp
                           "every counter, the seed and the scenario's settings) to this file; its folder must exist.",
             HelpName = "FILE.html",
         };
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, htmlReport };
-        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(htmlReport), stdout, stderr, terminal));
+        var localNodes = WholeNumberOption.Optional("--local-nodes",
+            $"Start this many `virtsim node` processes on loopback (1 to {LocalCluster.MaxNodes}), run the scenario in real time on that " +
+            "cluster, report, and stop them. The store is the --cluster file's PostgreSQL when it names one, else a throwaway " +
+            "PostgreSQL server (Debian package postgresql) removed afterwards. For now every actor of the world runs on node-1.", 1, LocalCluster.MaxNodes);
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, localNodes, htmlReport };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(localNodes), r.GetValue(htmlReport), stdout, stderr, terminal));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
         var benchSeed = WholeNumberOption.Optional("--seed", "The simulation seed, 0 to 2147483647; defaults to the scenario's.", 0, int.MaxValue);
@@ -101,6 +106,8 @@ public static class CliApp
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
             ConformanceCommand.Build(stdout, stderr),
+            NodeCommand.Build(stdout, stderr),
+            ClusterCommand.Build(stdout, stderr),
         };
     }
 
@@ -137,7 +144,8 @@ public static class CliApp
         return false;
     }
 
-    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, string? htmlReport, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, int? localNodes, string? htmlReport,
+        TextWriter stdout, TextWriter stderr, bool terminal)
     {
         // Checked before the run, so that a long run is not lost to a report that cannot be written.
         if (htmlReport is not null && HtmlReportFile.Problem(htmlReport) is { } problem)
@@ -146,8 +154,10 @@ public static class CliApp
             return ExitCodes.UsageError;
         }
         if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
-        stderr.WriteLine($"cluster: {node.Describe()}");
         int seed = seedOption ?? spec.DefaultSeed;
+        var target = new ReportTarget(path, htmlReport);
+        if (localNodes is int count) return LocalNodesRun.Run(path, spec, seed, node, count, json, target, stdout, stderr, terminal);
+        stderr.WriteLine($"cluster: {node.Describe()}");
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();
 
@@ -166,8 +176,7 @@ public static class CliApp
             // A scenario that does not persist opens no store: nothing would be written to it.
             node = node with { Persistence = node.Persistence with { Plugin = PersistencePlugin.Memory } };
         }
-        var report = new ReportTarget(path, htmlReport);
-        return RunWith(spec, seed, persistence, node, json, report, stdout, stderr, terminal);
+        return RunWith(spec, seed, persistence, node, json, target, stdout, stderr, terminal);
     }
 
     /// <summary>The persistence id prefix of one run: scenario, seed, UTC start time and a random part, then '/'.</summary>
@@ -212,7 +221,12 @@ public static class CliApp
             });
         }
         if (report is null) return ExitCodes.BadScenario; // the store could not be used; Execute said why
+        return PrintReport(spec, report, json, target, stdout, stderr, terminal);
+    }
 
+    /// <summary>Prints the summary of <paramref name="report"/> (table, JSON), writes its HTML page if asked, and its failures; returns the run's exit code.</summary>
+    internal static int PrintReport(WorldSpec spec, RunReport report, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal)
+    {
         WriteTable(report, stdout, terminal && !json);
         if (json) stdout.WriteLine(report.ToJson());
         stdout.Flush();

@@ -28,6 +28,12 @@ public static class ExitCodes
     public const int ReportFailed = 6;
 
     /// <summary>
+    /// <c>node</c> and <c>cluster</c>: a cluster node could not start (port in use, no seed admitted it in time, a
+    /// store or certificate that cannot be used), the cluster downed it, or no node answered a cluster command.
+    /// </summary>
+    public const int ClusterFailed = 5;
+
+    /// <summary>
     /// A defect of Virtsim itself: an exception no command expected. One line on stderr names it (no stack trace);
     /// the value is sysexits' EX_SOFTWARE.
     /// </summary>

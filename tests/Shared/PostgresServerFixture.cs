@@ -1,19 +1,21 @@
+using Virtsim.Hosting.Persistence;
+
 namespace Virtsim.Tests.Shared;
 
 /// <summary>
-/// One throwaway PostgreSQL server (<see cref="PostgresTestCluster"/>, linked from tests/Shared) shared by every
+/// One throwaway PostgreSQL server (<see cref="TemporaryPostgresServer"/>, linked from tests/Shared) shared by every
 /// PostgreSQL test class of a test project. When the binaries are missing the fixture fails, and with it every
 /// PostgreSQL test, with a message saying how to install them: in CI no PostgreSQL test is skipped.
 /// </summary>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
-    private PostgresTestCluster? _cluster;
+    private TemporaryPostgresServer? _cluster;
 
     /// <summary>The running server.</summary>
-    public PostgresTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The PostgreSQL test server is not running.");
+    public TemporaryPostgresServer Cluster => _cluster ?? throw new InvalidOperationException("The PostgreSQL test server is not running.");
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync();
+    public async Task InitializeAsync() => _cluster = await TemporaryPostgresServer.StartAsync();
 
     /// <inheritdoc />
     public async Task DisposeAsync()

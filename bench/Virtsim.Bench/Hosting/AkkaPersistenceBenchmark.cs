@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Virtsim.Hocon;
 using Virtsim.Hosting.Persistence;
-using Virtsim.Tests.Shared;
 
 namespace Virtsim.Bench.Hosting;
 
@@ -77,7 +76,7 @@ public static class AkkaPersistenceBenchmark
     private static async Task<int> RunAsync(int actors, int events, int runs, string[] stores, string[] modes,
         PersistenceSettings tuned, TextWriter output)
     {
-        PostgresTestCluster? server = stores.Contains("postgresql") ? await PostgresTestCluster.StartAsync() : null;
+        TemporaryPostgresServer? server = stores.Contains("postgresql") ? await TemporaryPostgresServer.StartAsync() : null;
         try
         {
             var samples = new List<Sample>();
@@ -125,7 +124,7 @@ public static class AkkaPersistenceBenchmark
     }
 
     /// <summary>One measurement on a fresh store: writes by one actor system, recovery by a second.</summary>
-    private static async Task<(double Writes, double Recovered)> MeasureAsync(string store, PostgresTestCluster? server,
+    private static async Task<(double Writes, double Recovered)> MeasureAsync(string store, TemporaryPostgresServer? server,
         PersistenceSettings tuning, bool untuned, int actors, int events, bool async)
     {
         // Untuned runs on the same store with SQLite's own flushing and a bare PostgreSQL connection string.

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Virtsim.Hosting.Persistence;
-using Virtsim.Tests.Shared;
 
 namespace Virtsim.Bench.Hosting;
 
@@ -9,10 +8,10 @@ namespace Virtsim.Bench.Hosting;
 public sealed class FreshStore : IAsyncDisposable
 {
     private readonly string? _folder;
-    private readonly PostgresTestCluster? _server;
+    private readonly TemporaryPostgresServer? _server;
     private readonly string? _database;
 
-    private FreshStore(PersistenceSettings settings, string? folder, PostgresTestCluster? server, string? database)
+    private FreshStore(PersistenceSettings settings, string? folder, TemporaryPostgresServer? server, string? database)
     {
         Settings = settings;
         _folder = folder;
@@ -24,7 +23,7 @@ public sealed class FreshStore : IAsyncDisposable
     public PersistenceSettings Settings { get; }
 
     /// <summary>Creates the store: <paramref name="store"/> is <c>memory</c>, <c>sqlite</c> or <c>postgresql</c> (on <paramref name="server"/>).</summary>
-    public static async Task<FreshStore> CreateAsync(string store, PostgresTestCluster? server, PersistenceSettings tuning)
+    public static async Task<FreshStore> CreateAsync(string store, TemporaryPostgresServer? server, PersistenceSettings tuning)
     {
         string name = "bench_" + Guid.NewGuid().ToString("N")[..12];
         if (store == "sqlite")

@@ -1,4 +1,5 @@
 using Virtsim.Fleet.Persistence;
+using Virtsim.Hosting.Cluster;
 using Virtsim.Hosting.Persistence;
 
 namespace Virtsim.Hosting.Node;
@@ -23,6 +24,9 @@ public sealed record NodeSettings
 
     /// <summary>The journal and snapshot store of real-time runs (check it with <see cref="PersistenceStore"/>).</summary>
     public required PersistenceSettings Persistence { get; init; }
+
+    /// <summary>The node as a cluster member (<c>virtsim.cluster</c>): used by <c>virtsim node</c> and <c>virtsim cluster</c>.</summary>
+    public required ClusterSettings Cluster { get; init; }
 
     /// <summary>Snapshot every this many events (0: never) (<c>virtsim.persistence.actors.snapshot-every</c>).</summary>
     public required int SnapshotEvery { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Virtsim.Hocon;
+using Virtsim.Hosting.Cluster;
 using Virtsim.Hosting.Persistence;
 using static Virtsim.Hocon.HoconSettings;
 
@@ -80,6 +81,12 @@ public static class NodeSettingsLoader
         var latency = At(actorPersistence, c => c.GetDuration("simulated-store-latency"));
         if (latency < TimeSpan.Zero)
             throw new HoconException(actorPersistence.GetValue("simulated-store-latency").Position, "simulated-store-latency must not be negative");
+        var persistence = PersistenceSettingsLoader.FromConfig(layered);
+        var member = ClusterSettingsLoader.FromConfig(layered);
+        // One SQLite file cannot be shared by the processes of several machines: its locks are local.
+        if (member.HasOtherMembers && persistence.Plugin == PersistencePlugin.Sqlite)
+            throw new HoconException(all.GetValue("virtsim.persistence.plugin").Position,
+                "a node whose seed-nodes name other members shares its store with them: use plugin = postgresql (sqlite is for a single node)");
         return new NodeSettings
         {
             Source = source,
@@ -92,7 +99,8 @@ public static class NodeSettingsLoader
             },
             // Not negative: System.Random seeds with the absolute value, so -N would give the randomness of N.
             Seed = actors.HasPath("seed") ? AtLeast(actors, "seed", At(actors, c => c.GetInt("seed")), 0) : null,
-            Persistence = PersistenceSettingsLoader.FromConfig(layered),
+            Persistence = persistence,
+            Cluster = member,
             SnapshotEvery = AtLeast(actorPersistence, "snapshot-every", At(actorPersistence, c => c.GetInt("snapshot-every")), 0),
             DeleteAfterSnapshot = At(actorPersistence, c => c.GetBool("delete-after-snapshot")),
             SimulatedStoreLatency = latency,

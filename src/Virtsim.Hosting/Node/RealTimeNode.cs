@@ -59,16 +59,27 @@ public sealed class RealTimeNode : IAsyncDisposable
     /// store answer (<see cref="StoreCheck"/>).
     /// </summary>
     /// <exception cref="PersistenceStoreException">The store cannot be used (one line naming it and the store's error).</exception>
-    public static async Task<RealTimeNode> StartAsync(NodeSettings settings, int seed, CancellationToken cancellationToken = default)
+    public static Task<RealTimeNode> StartAsync(NodeSettings settings, int seed, CancellationToken cancellationToken = default) =>
+        StartAsync(settings, seed, settings?.Name!, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(NodeSettings, int, CancellationToken)"/>, with the actor system named
+    /// <paramref name="systemName"/>, <paramref name="extra"/> configuration above the node's, and
+    /// <paramref name="configure"/> adding to the Akka.Hosting builder (a cluster member's remoting, sharding, actors).
+    /// </summary>
+    internal static async Task<RealTimeNode> StartAsync(NodeSettings settings, int seed, string systemName, Config? extra,
+        Action<AkkaConfigurationBuilder>? configure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         await PersistenceStore.PrepareAsync(settings.Persistence, cancellationToken).ConfigureAwait(false);
         var config = AkkaConfig(settings, seed);
+        if (extra is not null) config = extra.WithFallback(config);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddAkka(settings.Name, akka =>
+        builder.Services.AddAkka(systemName, akka =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
             foreach (var setup in AkkaPersistenceConfig.ToSetups(settings.Persistence)) akka.AddSetup(setup);
+            configure?.Invoke(akka);
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Npgsql;
+using Virtsim.Hosting.Persistence;
 using Virtsim.Tests.Shared;
 
 namespace Virtsim.Hosting.Tests.Persistence;
@@ -6,9 +7,9 @@ namespace Virtsim.Hosting.Tests.Persistence;
 /// <summary>An empty database of its own for one test on the shared throwaway server, dropped on dispose.</summary>
 public sealed class PostgresTestDatabase : IAsyncDisposable
 {
-    private readonly PostgresTestCluster _server;
+    private readonly TemporaryPostgresServer _server;
 
-    private PostgresTestDatabase(PostgresTestCluster server, string name)
+    private PostgresTestDatabase(TemporaryPostgresServer server, string name)
     {
         _server = server;
         Name = name;
@@ -22,7 +23,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = _server.Port, Username = "postgres", Database = Name, Timeout = 30 }.ConnectionString;
 
     /// <summary>Creates the database.</summary>
-    public static async Task<PostgresTestDatabase> CreateAsync(PostgresTestCluster server)
+    public static async Task<PostgresTestDatabase> CreateAsync(TemporaryPostgresServer server)
     {
         var db = new PostgresTestDatabase(server, "t_" + Guid.NewGuid().ToString("N")[..16]);
         await db.AdminAsync($"CREATE DATABASE {db.Name};");

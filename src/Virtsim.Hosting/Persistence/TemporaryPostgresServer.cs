@@ -2,26 +2,27 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Virtsim.Tests.Shared;
+namespace Virtsim.Hosting.Persistence;
 
 /// <summary>
-/// A throwaway PostgreSQL server for tests and benchmarks: <c>initdb</c> in a temporary folder, started with
-/// <c>pg_ctl</c> on a free TCP port of 127.0.0.1 with trust authentication, stopped and deleted on dispose.
+/// A throwaway PostgreSQL server: <c>initdb</c> in a temporary folder, started with <c>pg_ctl</c> on a free TCP port
+/// of 127.0.0.1 with trust authentication, stopped and deleted on dispose (or when the process exits). What
+/// <c>virtsim run --local-nodes N</c> starts when no store is configured, and what the tests and benchmarks use.
 /// </summary>
 /// <remarks>
 /// Uses the Debian binaries under <c>/usr/lib/postgresql/VERSION/bin</c> (the newest version found), or the
 /// folder in the <c>VIRTSIM_PG_BIN</c> environment variable. <c>initdb</c> refuses to run as root, so when the
 /// process is root the server runs as the <c>postgres</c> OS user (through <c>runuser</c>) and the folder is
-/// handed to it; otherwise it runs as the current user. Linked as source into the test and benchmark projects that
-/// need it (a copy of Virtsim.Persistence.Testing's, which goes with that project).
+/// handed to it; otherwise it runs as the current user. Only the Debian package <c>postgresql</c> is needed (its
+/// default cluster need not run).
 /// </remarks>
-public sealed class PostgresTestCluster : IAsyncDisposable
+public sealed class TemporaryPostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string? _runAs;
     private bool _running;
 
-    private PostgresTestCluster(string bin, string? runAs, string root, int port)
+    private TemporaryPostgresServer(string bin, string? runAs, string root, int port)
     {
         _bin = bin;
         _runAs = runAs;
@@ -67,26 +68,25 @@ public sealed class PostgresTestCluster : IAsyncDisposable
 
     /// <summary>Creates and starts a new cluster with the binaries <see cref="FindBinDirectory"/> finds.</summary>
     /// <exception cref="InvalidOperationException">No PostgreSQL binaries, or the server did not start.</exception>
-    public static Task<PostgresTestCluster> StartAsync(CancellationToken cancellationToken = default) =>
+    public static Task<TemporaryPostgresServer> StartAsync(CancellationToken cancellationToken = default) =>
         StartAsync(FindBinDirectory(), cancellationToken);
 
     /// <summary>Creates and starts a new cluster with the binaries in <paramref name="binDirectory"/>.</summary>
     /// <exception cref="InvalidOperationException">No PostgreSQL binaries there, or the server did not start.</exception>
-    public static async Task<PostgresTestCluster> StartAsync(string? binDirectory, CancellationToken cancellationToken = default)
+    public static async Task<TemporaryPostgresServer> StartAsync(string? binDirectory, CancellationToken cancellationToken = default)
     {
         if (binDirectory is null || !File.Exists(Path.Combine(binDirectory, "initdb")) || !File.Exists(Path.Combine(binDirectory, "pg_ctl")))
         {
             throw new InvalidOperationException(
                 $"PostgreSQL server binaries not found (looked for {binDirectory ?? "/usr/lib/postgresql/*/bin"}/initdb and $VIRTSIM_PG_BIN). " +
-                "The PostgreSQL tests need a real server: run scripts/test.sh, which installs the Debian package 'postgresql', " +
-                "or install it with 'apt-get install postgresql'.");
+                "Install the Debian package 'postgresql' (apt-get install postgresql), or set VIRTSIM_PG_BIN to the folder of initdb and pg_ctl.");
         }
 
         string bin = binDirectory;
         string? runAs = Environment.IsPrivilegedProcess ? "postgres" : null;
         string root = Path.Combine(Path.GetTempPath(), "virtsim-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var cluster = new PostgresTestCluster(bin, runAs, root, 0);
+        var cluster = new TemporaryPostgresServer(bin, runAs, root, 0);
         try
         {
             if (runAs is not null)

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Virtsim.Fleet.World;
+using Virtsim.Hocon;
+using Virtsim.Hosting.Cluster;
+using Virtsim.Hosting.Cluster.Admin;
+using Virtsim.Hosting.Cluster.Local;
+using Virtsim.Hosting.Node;
+using Virtsim.Hosting.Persistence;
+
+namespace Virtsim.Cli;
+
+/// <summary>
+/// <c>virtsim run SCENARIO --local-nodes N</c>: starts N <c>virtsim node</c> processes on loopback
+/// (<see cref="LocalCluster"/>), has node-1 run the scenario in real time (<see cref="AdminClient.RunAsync"/>; every
+/// actor of the world on node-1 for now: placement across nodes comes later), prints its report as <c>virtsim run</c>
+/// does, and stops the nodes and the throwaway store. SIGINT or SIGTERM ends the run early.
+/// </summary>
+internal static class LocalNodesRun
+{
+    /// <summary>Runs <paramref name="spec"/>; returns the exit code.</summary>
+    public static int Run(string path, WorldSpec spec, int seed, NodeSettings node, int count, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal)
+    {
+        string scenarioJson;
+        try
+        {
+            scenarioJson = ScenarioSource.LoadConfig(path).ToJson();
+        }
+        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadScenario;
+        }
+        var store = node.Persistence.Plugin == PersistencePlugin.PostgreSql ? node.Persistence.PostgreSql : null;
+        stdout.WriteLine($"seed: {seed}");
+        stdout.Flush();
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        stderr.WriteLine($"local nodes: starting {count} node processes on 127.0.0.1 ({(store is null ? "a throwaway PostgreSQL server" : "the --cluster file's PostgreSQL")} as the store)");
+        LocalCluster cluster;
+        try
+        {
+            cluster = LocalCluster.StartAsync(VirtsimCommand.Current(typeof(CliApp).Assembly.Location), count, store, stderr, stop.Token).GetAwaiter().GetResult();
+        }
+        catch (ClusterNodeException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.ClusterFailed;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("virtsim: stopped by a signal before the nodes were up");
+            return ExitCodes.Ok;
+        }
+        try
+        {
+            return RunOnNode1(cluster, spec, path, scenarioJson, seed, node, json, target, stdout, stderr, terminal, stop.Token);
+        }
+        catch (ClusterNodeException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.ClusterFailed;
+        }
+        finally
+        {
+            stderr.WriteLine("local nodes: stopping the nodes");
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            stderr.WriteLine("local nodes: stopped");
+        }
+    }
+
+    private static int RunOnNode1(LocalCluster cluster, WorldSpec spec, string path, string scenarioJson, int seed, NodeSettings node, bool json, ReportTarget target,
+        TextWriter stdout, TextWriter stderr, bool terminal, CancellationToken stop)
+    {
+        ClusterSettings member;
+        try
+        {
+            member = NodeSettingsLoader.Load(cluster.Files[0]).Cluster;
+        }
+        catch (HoconException e)
+        {
+            throw new ClusterNodeException($"the node file written for node-1 does not load: {e.Message}", e);
+        }
+        var client = AdminClient.Start(member);
+        try
+        {
+            string? prefix = spec.Persistent ? CliApp.RunPrefix(spec.Name, seed) : null;
+            stderr.WriteLine($"local nodes: node-1 runs {spec.Name} in real time (every actor of the world on node-1 for now)" +
+                             (prefix is null ? "" : $", persistence ids under {prefix}"));
+            var lastLine = TimeSpan.FromSeconds(-1);
+            var finished = client.RunAsync(member.Self, new RunScenario(scenarioJson, path, seed, prefix, node.SnapshotEvery, node.DeleteAfterSnapshot), p =>
+            {
+                var elapsed = TimeSpan.FromTicks(p.ElapsedTicks);
+                if (elapsed - lastLine < TimeSpan.FromSeconds(1) && p.WorkloadsDone < p.Workloads) return;
+                lastLine = elapsed;
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {elapsed.TotalSeconds:0.0} s wall"));
+            }, stop).GetAwaiter().GetResult();
+            if (stop.IsCancellationRequested) stderr.WriteLine("virtsim: stopped by a signal; the report covers the run so far");
+            if (finished.ReportJson is null)
+            {
+                stderr.WriteLine($"error: {finished.Error}");
+                return ExitCodes.ClusterFailed;
+            }
+            RunReport report;
+            try
+            {
+                report = RunReportJson.Read(finished.ReportJson);
+            }
+            catch (JsonException e)
+            {
+                throw new ClusterNodeException($"node-1's report cannot be read: {e.Message}", e);
+            }
+            return CliApp.PrintReport(spec, report, json, target, stdout, stderr, terminal);
+        }
+        finally
+        {
+            client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

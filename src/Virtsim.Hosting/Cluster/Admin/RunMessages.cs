@@ -1,0 +1,29 @@
+namespace Virtsim.Hosting.Cluster.Admin;
+
+/// <summary>
+/// Asks a node to run a scenario in its own actor system (the world on that node; placement across nodes is not
+/// done yet) and to report to the sender: <see cref="RunUpdate"/> now and then, then <see cref="RunFinished"/>.
+/// </summary>
+/// <param name="ScenarioJson">The scenario, already loaded and checked by the client, as resolved JSON.</param>
+/// <param name="Source">Where the scenario came from (for messages).</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="PersistencePrefix">The persistence id prefix when the scenario persists, else null.</param>
+/// <param name="SnapshotEvery">Snapshot policy of the world's persistent actors.</param>
+/// <param name="DeleteAfterSnapshot">Delete what a snapshot covers.</param>
+public sealed record RunScenario(string ScenarioJson, string Source, int Seed, string? PersistencePrefix, int SnapshotEvery, bool DeleteAfterSnapshot) : IAdminMessage;
+
+/// <summary>Progress of a remote run (as <c>Virtsim.Fleet.World.RunProgress</c>).</summary>
+/// <param name="WorkloadsDone">Workloads finished.</param>
+/// <param name="Workloads">Workloads in all.</param>
+/// <param name="Requests">Requests completed.</param>
+/// <param name="ElapsedTicks">Wall time since the start, in ticks.</param>
+public sealed record RunUpdate(int WorkloadsDone, int Workloads, long Requests, long ElapsedTicks) : IAdminMessage;
+
+/// <summary>The end of a remote run: the report as JSON (<see cref="RunReportJson"/>), or why the run could not happen.</summary>
+/// <param name="Node">The address of the node that ran it.</param>
+/// <param name="ReportJson">The report, or null when the run did not happen.</param>
+/// <param name="Error">Why the run did not happen, or null.</param>
+public sealed record RunFinished(string Node, string? ReportJson, string? Error) : IAdminMessage;
+
+/// <summary>Stops the remote run of the sender (its report follows as usual).</summary>
+public sealed record CancelRun : IAdminMessage;

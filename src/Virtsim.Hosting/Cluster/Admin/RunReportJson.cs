@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Virtsim.Fleet.World;
+
+namespace Virtsim.Hosting.Cluster.Admin;
+
+/// <summary>
+/// A whole <see cref="RunReport"/> as JSON and back, for a report made on one node and printed by a client (every
+/// field, unlike <see cref="RunReport.ToJson"/>, which is the user's summary).
+/// </summary>
+public static class RunReportJson
+{
+    /// <summary>The report as JSON.</summary>
+    public static string Write(RunReport report) => JsonSerializer.Serialize(report);
+
+    /// <summary>The report read back.</summary>
+    /// <exception cref="JsonException">Not a report.</exception>
+    public static RunReport Read(string json) => JsonSerializer.Deserialize<RunReport>(json) ?? throw new JsonException("null report");
+}
