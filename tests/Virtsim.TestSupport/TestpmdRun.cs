@@ -1,3 +1,4 @@
+using Virtsim.Experiments.Peers;
 using System.Text.RegularExpressions;
 
 namespace Virtsim.TestSupport;

@@ -1,3 +1,4 @@
+using Virtsim.Experiments.Peers;
 using Virtsim.TestSupport;
 
 namespace Virtsim.Bench.VhostUser;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Virtsim.Experiments.Peers;
 
 /// <summary>
@@ -8,34 +6,14 @@ namespace Virtsim.Experiments.Peers;
 /// </summary>
 internal static class Testpmd
 {
-    /// <summary>Where the Debian package dpdk installs it.</summary>
-    public const string Binary = "/usr/bin/dpdk-testpmd";
-
-    private static int s_counter;
-
     /// <summary>Starts testpmd with <paramref name="vdev"/> in io forwarding, auto-started; returns it with its file prefix.</summary>
     public static (PeerProcess Process, string Prefix) Start(string vdev, int memoryMb)
     {
-        string prefix = $"virtsim-conf-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
-        string[] arguments =
-        [
-            "--no-huge", "-m", memoryMb.ToString(CultureInfo.InvariantCulture), "--no-pci", "--no-telemetry",
-            $"--file-prefix={prefix}", "-l", "0,1", "--log-level=lib.eal:error", vdev,
-            "--", "--nb-cores=1", "--total-num-mbufs=8192", "--rxq=1", "--txq=1", "--forward-mode=io", "--auto-start",
-        ];
-        return (PeerProcess.Start(Binary, arguments, "dpdk"), prefix);
+        string prefix = DpdkEal.NewFilePrefix("conf");
+        string[] testpmd = ["--", "--nb-cores=1", "--total-num-mbufs=8192", "--rxq=1", "--txq=1", "--forward-mode=io", "--auto-start"];
+        return (PeerProcess.Start(DpdkEal.TestpmdPath, [.. DpdkEal.Arguments(prefix, vdev, memoryMb), .. testpmd], "dpdk"), prefix);
     }
 
     /// <summary>Removes the EAL runtime directory of <paramref name="prefix"/>.</summary>
-    public static void Clean(string prefix)
-    {
-        foreach (var root in new[] { "/var/run/dpdk", Path.Combine(Path.GetTempPath(), "dpdk"),
-                     Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { } xdg ? Path.Combine(xdg, "dpdk") : null })
-        {
-            if (root == null) continue;
-            try { Directory.Delete(Path.Combine(root, prefix), recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-    }
+    public static void Clean(string prefix) => DpdkEal.RemoveRuntimeDirectory(prefix);
 }

@@ -1,13 +1,14 @@
-namespace Virtsim.TestSupport;
+namespace Virtsim.Experiments.Peers;
 
 /// <summary>
-/// How Virtsim's tests and benchmarks start DPDK's dpdk-testpmd on a machine without hugepages or PCI devices: the
+/// How Virtsim starts DPDK's dpdk-testpmd (the conformance peers, the tests and the benchmarks) on a machine without hugepages or PCI devices: the
 /// binary, the EAL arguments that work there, a file prefix per process (so runs side by side do not share EAL
 /// state) and the cleanup of that prefix's runtime directory afterwards.
 /// </summary>
 public static class DpdkEal
 {
-    private const string TestpmdPath = "/usr/bin/dpdk-testpmd";
+    /// <summary>Where the Debian package dpdk installs testpmd.</summary>
+    public const string TestpmdPath = "/usr/bin/dpdk-testpmd";
     private static int s_counter;
 
     /// <summary>The testpmd binary, or null when the Debian package dpdk is not installed.</summary>
@@ -15,7 +16,7 @@ public static class DpdkEal
 
     /// <summary>The testpmd binary; throws with the package to install when it is missing.</summary>
     public static string RequireTestpmd() =>
-        Testpmd ?? throw new InvalidOperationException("dpdk-testpmd is not installed: run scripts/test.sh, which installs the dpdk package");
+        Testpmd ?? throw new InvalidOperationException("dpdk-testpmd is not installed (Debian package dpdk; scripts/test.sh installs it)");
 
     /// <summary>A file prefix no other testpmd of this machine uses now.</summary>
     public static string NewFilePrefix(string tag) => $"virtsim-{tag}-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
