@@ -51,7 +51,7 @@ public static class FleetRunner
         world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
         world.Store = sim.Store;
         var w = world;
-        foreach (var fault in spec.Faults)
+        foreach (var fault in spec.Faults.Where(f => f.Kind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash))
         {
             // Through the host, which reaches the device once it has built it: a fault at 0 us fires too.
             var f = fault;
