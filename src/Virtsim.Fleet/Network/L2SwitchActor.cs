@@ -34,6 +34,13 @@ public sealed class L2SwitchActor : ReceiveActor
             if (_ports.Count < _expectedPorts) return;
             while (_early.TryDequeue(out var early)) Switch(early.Frame, early.Ingress);
         });
+        Receive<Announce>(a =>
+        {
+            // A migrated VM's self-announce (RARP from its MAC): learned on the new port. The broadcast copies, which
+            // every receiver drops, are not simulated.
+            Attach(a.Port);
+            _table[Mac(a.Mac)] = a.Port;
+        });
         Receive<FrameMessage>(m =>
         {
             if (_ports.Count < _expectedPorts) _early.Enqueue((m, Sender));
@@ -83,4 +90,9 @@ public sealed class L2SwitchActor : ReceiveActor
     /// <summary>Attaches a port before it has sent anything (so floods reach it).</summary>
     /// <param name="Port">The port (a net device's transport endpoint).</param>
     public sealed record AttachPort(IActorRef Port);
+
+    /// <summary>A VM's net device announces its MAC after a migration: the switch sends frames for it to <paramref name="Port"/> from now on.</summary>
+    /// <param name="Port">The device's new port (its net backend at the destination).</param>
+    /// <param name="Mac">The device's MAC address.</param>
+    public sealed record Announce(IActorRef Port, byte[] Mac);
 }
