@@ -183,6 +183,11 @@ public sealed partial class TransportEndpointActor
             refusal = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
             if (refusal is null)
             {
+                // The restored device runs: its handler takes the negotiated features as at DRIVER_OK (a net device
+                // refuses frames until then), without the driver writing the status again.
+                var model = _context.Model;
+                if (model.Status.Has(DeviceStatus.DriverOk) && !model.Status.Has(DeviceStatus.DeviceNeedsReset))
+                    _context.Handler.Activate(model.Negotiation.Negotiated);
                 foreach (var q in _queues) q.SetTagEpoch(image.Incarnation + 1);
                 if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
                     _driver = Context.System.ResolveLocal(driverPath);
