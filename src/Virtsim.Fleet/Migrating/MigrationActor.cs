@@ -48,7 +48,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private readonly Queue<(long At, ulong Page)> _faulted = new();
     private HashSet<ulong> _pending = [];
     private TimeSpan _start, _lastGuest, _roundStart, _pausedAt, _downtime;
-    private long _transfer, _transfers, _memoryPages, _pagesSent, _deviceBytes, _postCopyPushed, _stallTicks;
+    private long _transfer, _transfers, _memoryPages, _pagesSent, _roundPages, _deviceBytes, _postCopyPushed, _stallTicks;
     private double _roundBytes, _rate, _rateSent;
     private TimeSpan _rateAt;
     private ulong _stamp;
@@ -141,7 +141,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         _roundStart = Now;
         _roundBytes = (double)pages * GuestPages.PageSize;
-        _pagesSent += pages;
+        _roundPages = pages;
         Transfer(_roundBytes);
         Become(Rounds);
     }
@@ -152,6 +152,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         {
             if (d.Id != _transfer) return;
             _rounds++;
+            _pagesSent += _roundPages; // counted when they arrived: a failed round sent less
             WriteGuest();
             var dirty = _vm.Memory.DirtyLog.CollectAndClear();
             GuestPages.Copy(_vm.Memory.Region, _target, dirty);

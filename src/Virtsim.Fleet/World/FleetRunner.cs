@@ -65,7 +65,11 @@ public static class FleetRunner
         var lastProgress = TimeSpan.Zero;
         // Done when every workload is, and no backend is still rebuilding the disk the report reads (a crash may come
         // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
-        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0 && w.Migrations.Pending == 0) || metrics.StoreFailed;
+        // With migrations, also nothing left to run at this instant: a destination's backend created at the switchover
+        // must have started rebuilding its disk (the counter above) before the run may end.
+        bool migrates = spec.Migrations.Count > 0;
+        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0 && w.Migrations.Pending == 0 && (!migrates || sim.ReadyCount == 0))
+            || metrics.StoreFailed;
         while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
