@@ -39,4 +39,8 @@ public sealed class DirtyTrackingRegion : IGuestMemoryRegion
         if (span.Length > 0) Log.Mark(_inner.GuestAddress + offset, (ulong)span.Length);
         return span;
     }
+
+    /// <inheritdoc />
+    /// <remarks>A read dirties nothing: only writes (and spans handed out for writing) mark the log.</remarks>
+    public ReadOnlySpan<byte> GetReadSpan(ulong offset, int maxLength) => _inner.GetReadSpan(offset, maxLength);
 }

@@ -73,4 +73,23 @@ public class MigrationFailureTests
         Assert.StartsWith("source host h1 crashed during post-copy with ", m.Reason);
         Assert.Equal(["h1/vm1"], report.LostVms);
     }
+
+    [Theory]
+    [InlineData("acme-vf")]
+    [InlineData("swift-vhost")]
+    public void A_device_whose_writes_are_not_tracked_leaves_pages_that_differ_and_the_run_names_them(string vendor)
+    {
+        var report = Run(Scenario(vendor, net: ", dirty-tracking = false"), seed: 5, out _, out _);
+
+        var m = Assert.Single(report.Migrations);
+        Assert.True(report.MemoryMismatches > 0);
+        Assert.False(report.PassedChecks);
+        Assert.StartsWith($"destination memory differs from the source's in {report.MemoryMismatches} page(s) at the switchover", m.Reason);
+        Assert.Matches(@": 0x[0-9a-f]+000(, 0x[0-9a-f]+000)*(, \.\.\.)?$", m.Reason);
+
+        // The same world with tracking on passes (the check is not a false alarm).
+        var tracked = Run(Scenario(vendor), seed: 5, out _, out _);
+        Assert.Equal(0, tracked.MemoryMismatches);
+        Assert.True(tracked.PassedChecks, tracked.ToJson());
+    }
 }

@@ -37,4 +37,23 @@ public class GuestPagesTests
         Assert.True(device.TryReadU32(3 * 4096 + 8, out uint v));
         Assert.Equal(42u, v);
     }
+
+    [Fact]
+    public void Reads_through_the_tracking_view_dirty_nothing_writes_and_spans_handed_out_do()
+    {
+        // A page the guest only reads must not be resent: else a device's untracked write to a page the guest then
+        // reads would be copied by accident and the switchover's check would miss it.
+        var region = new SparseMemoryRegion(0, 1UL << 20);
+        var log = new DirtyLog(1UL << 20);
+        var guest = new GuestMemory(new DirtyTrackingRegion(region, log));
+        Assert.True(guest.TryReadU16(1 * 4096, out _));
+        Assert.True(guest.TryReadU16Acquire(2 * 4096, out _));
+        Assert.True(guest.TryReadU64(5 * 4096, out _));
+        Assert.True(guest.TryRead(6 * 4096 - 8, new byte[16])); // across a page boundary
+        Assert.Empty(log.CollectAndClear());
+        Assert.True(guest.TryWriteU16Release(7 * 4096, 1));
+        Assert.True(guest.TryWrite(9 * 4096 - 4, new byte[8]));
+        Assert.True(guest.TryGetSpan(11 * 4096, 4, out _)); // the caller may write through it
+        Assert.Equal([7UL, 8UL, 9UL, 11UL], log.CollectAndClear());
+    }
 }
