@@ -84,6 +84,12 @@ public static class CliApp
             var config = ScenarioSource.LoadConfig(path);
             spec = ScenarioLoader.FromConfig(config);
             node = NodeSettingsLoader.Load(clusterPath, config);
+            if (spec.DeviceSwitches.Count > 0)
+            {
+                // Read and checked, but no actor performs them yet: refuse rather than run without them.
+                stderr.WriteLine($"error: {path}: device-switches are not executed yet; switch a device's implementation as part of a migration (migrations = [ {{ ..., devices {{ blk0 = swift-vhost }} }} ])");
+                return false;
+            }
             return true;
         }
         catch (HoconException ex)

@@ -81,6 +81,27 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Device_switches_are_refused_until_they_are_executed()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"virtsim-switch-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, """
+            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf } ] } ] } ]
+            device-switches = [ { device = "h1/vm1/net0", vendor = swift-vhost, at = 1ms } ]
+            """);
+        try
+        {
+            var (code, output, error) = Cli("run", file);
+            Assert.Equal(2, code);
+            Assert.Contains("device-switches are not executed yet", error);
+            Assert.DoesNotContain("trace hash", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Without_json_the_summary_is_a_table()
     {
         var (code, output, _) = Cli("run", "quickstart", "--seed", "3");
