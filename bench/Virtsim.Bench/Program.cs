@@ -13,6 +13,8 @@ namespace Virtsim.Bench;
 /// <c>... -- footprint</c> prints the memory an idle actor and an idle device keep;
 /// <c>... -- migration-model [--seed N]</c> prints the pre-copy sweep, analytical model against page-level simulation
 /// (the table of docs/migration.md);
+/// <c>... -- migration-wave [--hosts H] [--vms V] [--memory SIZE] [--working-set SIZE] [--seed N]</c> runs a wave of
+/// pre-copy migrations in the simulated world and prints migrations per wall second;
 /// <c>... -- vhost-user [--pairs N] [--seconds S] [--formats split,packed] [--only virtsim|dpdk] [--polling-budget-us N]</c> compares Virtsim's vhost-user net
 /// back-end with DPDK's under DPDK's txonly driver (needs dpdk-testpmd);
 /// <c>... -- akka-persistence [--actors N] [--events M] [--runs R] [--stores memory,sqlite,postgresql] [--modes persist,persist-async] [--tuned HOCON]</c>
@@ -48,6 +50,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "cluster-failover")
         {
             Environment.ExitCode = ClusterFailoverBenchmark.Run(args[1..], Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "migration-wave")
+        {
+            Environment.ExitCode = MigrationWaveReport.Run(args[1..], Console.Out, Console.Error);
             return;
         }
         if (args.Length > 0 && args[0] == "vhost-user")

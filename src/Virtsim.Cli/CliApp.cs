@@ -131,6 +131,12 @@ public static class CliApp
             if (strict && unknown.Count > 0) return false;
             spec = ScenarioLoader.FromConfig(config);
             node = NodeSettingsLoader.Load(clusterPath, config);
+            if (spec.DeviceSwitches.Count > 0)
+            {
+                // Read and checked, but no actor performs them yet: refuse rather than run without them.
+                stderr.WriteLine($"error: {path}: device-switches are not executed yet; switch a device's implementation as part of a migration (migrations = [ {{ ..., devices {{ blk0 = swift-vhost }} }} ])");
+                return false;
+            }
             return true;
         }
         catch (HoconException ex)
@@ -336,7 +342,33 @@ public static class CliApp
         Row("virtual time", Format(r.VirtualTime));
         Row("wall time", Format(r.WallTime));
         Row("virtual / wall", r.VirtualToWallRatio.ToString("0.000", CultureInfo.InvariantCulture));
+        if (r.Migrations.Count > 0 || r.LostVms.Count > 0)
+        {
+            Row("frames lost by migration (of lost)", N(r[FleetCounter.FramesLostByMigration]));
+            Row("memory pages differing at switchovers", N(r.MemoryMismatches));
+            Row("VMs lost", r.LostVms.Count == 0 ? "0" : string.Join(", ", r.LostVms));
+        }
         console.Write(table);
+        if (r.Migrations.Count == 0) return;
+        if (!ansi) console.Profile.Width = 140; // one line per migration
+        console.Write(MigrationTable(r.Migrations));
+        foreach (var m in r.Migrations.Where(m => m.Reason.Length > 0)) console.WriteLine($"{m.Vm} ({Fleet.Migration.MigrationNames.Of(m.Outcome)}): {m.Reason}");
+    }
+
+    // One row per migration (the report's migrations array); the reasons follow the table.
+    private static Table MigrationTable(IReadOnlyList<Fleet.Migration.MigrationResult> migrations)
+    {
+        var table = new Table().Title("migrations");
+        foreach (var column in new[] { "vm", "from -> to", "mode", "outcome", "rounds", "MiB sent", "resent", "state B", "downtime", "total", "faults" })
+            table.AddColumn(column is "vm" or "from -> to" or "mode" or "outcome" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        foreach (var m in migrations)
+        {
+            table.AddRow(Markup.Escape(m.Vm), Markup.Escape($"{m.From} -> {m.To}"), Fleet.Migration.MigrationNames.Of(m.Mode), Fleet.Migration.MigrationNames.Of(m.Outcome),
+                N(m.Rounds), (m.MemoryBytesSent / 1048576.0).ToString("N1", CultureInfo.InvariantCulture), N(m.PagesResent), N(m.DeviceStateBytes),
+                Format(m.Downtime), Format(m.TotalTime), N(m.PostCopyFaults));
+        }
+        return table;
     }
 
     private static int Bench(string path, int? seedOption, int rounds, bool strict, TextWriter stdout, TextWriter stderr)

@@ -239,6 +239,14 @@ public sealed class HoconConfig
     public long GetBytes(string path) => SizeParser.Parse(NonNull(path), path);
 
     /// <summary>
+    /// The rate in bytes per second at <paramref name="path"/>: a size per second such as <c>64MiB/s</c>,
+    /// <c>1 GiB/s</c> or <c>100MB/second</c> (the size takes every unit of <see cref="GetBytes"/>), or a plain number
+    /// of bytes per second.
+    /// </summary>
+    /// <exception cref="HoconException">Missing, malformed (no <c>/s</c>), unknown unit, fractional or out of range.</exception>
+    public long GetBytesPerSecond(string path) => RateParser.Parse(NonNull(path), path);
+
+    /// <summary>
     /// The array at <paramref name="path"/>. An object whose keys are integers (<c>{ "0" : a, "1" : b }</c>) is
     /// converted to an array ordered by key.
     /// </summary>

@@ -147,6 +147,30 @@ public class GetterTests
         Assert.Equal(bytes, Hocon.Parse(text).GetBytes("s"));
 
     [Theory]
+    [InlineData("r = 64MiB/s", 64L << 20)]
+    [InlineData("r = 1 GiB/s", 1L << 30)]
+    [InlineData("r = \"100MB/second\"", 100_000_000L)]
+    [InlineData("r = 10K/sec", 10L << 10)]
+    [InlineData("r = 4096", 4096L)]
+    [InlineData("r = \"512\"", 512L)]
+    [InlineData("r = 0/s", 0L)]
+    public void Rates_are_sizes_per_second(string text, long bytesPerSecond) =>
+        Assert.Equal(bytesPerSecond, Hocon.Parse(text).GetBytesPerSecond("r"));
+
+    [Theory]
+    [InlineData("r = 64MiB", "size per second")]
+    [InlineData("r = 64MiB/h", "size per second")]
+    [InlineData("r = 1 XB/s", "unknown unit 'XB'")]
+    [InlineData("r = 0.5B/s", "whole number")]
+    [InlineData("r = [1]", "expected a rate")]
+    public void Bad_rates_are_positioned_errors(string text, string message)
+    {
+        var e = Assert.Throws<HoconException>(() => Hocon.Parse(text).GetBytesPerSecond("r"));
+        Assert.Contains(message, e.Message);
+        Assert.NotNull(e.Position);
+    }
+
+    [Theory]
     [InlineData("s = 1ZB", "64 bits")]
     [InlineData("s = 1 yobibyte", "64 bits")]
     [InlineData("s = 10 KB", "unknown unit 'KB'")]

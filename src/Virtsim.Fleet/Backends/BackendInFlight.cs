@@ -19,6 +19,17 @@ public sealed class BackendInFlight
     /// <summary>Requests at the backend (answered or not) not yet taken.</summary>
     public int Count => _order.Count;
 
+    /// <summary>Requests whose reply came and that are not taken yet.</summary>
+    public int ReadyCount
+    {
+        get
+        {
+            int ready = 0;
+            foreach (var e in _order) if (e.Reply is not null) ready++;
+            return ready;
+        }
+    }
+
     /// <summary>True when the oldest request has its reply (<see cref="TryTakeReady"/> would succeed).</summary>
     public bool HasReady => _order.Count > 0 && _order.Peek().Reply is not null;
 

@@ -26,7 +26,7 @@ public sealed class BackendServiceModel
         ArgumentNullException.ThrowIfNull(timing);
         _kind = kind;
         _timing = timing;
-        _laneFreeAt = new long[kind == BackendKind.HardwareVf ? Math.Max(1, timing.ParallelTransactions) : 1];
+        _laneFreeAt = new long[kind is BackendKind.HardwareVf or BackendKind.Vdpa ? Math.Max(1, timing.ParallelTransactions) : 1];
     }
 
     /// <summary>Number of requests served at once.</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Messages.Backend;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
@@ -32,6 +33,7 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
     private readonly Action<HeldFrame> _forward;
     private readonly FrameLoss? _loss;
     private IActorRef? _device;
+    private bool _detached;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -60,6 +62,12 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
 
         Receive<FrameMessage>(OnFrame);
         Receive<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _forward));
+        Receive<DetachForMigration>(d =>
+        {
+            // The VM moved: its device here is released after every frame already passed to it; later ones are lost.
+            _detached = true;
+            d.Device.Tell(ReleaseDevice.Instance, Self);
+        });
         Receive<CrashBackend>(c =>
         {
             _metrics.Add(FleetCounter.BackendCrashes);
@@ -102,6 +110,12 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
 
     private void Forward(HeldFrame held)
     {
+        if (_detached && held.ToDevice)
+        {
+            _metrics.Add(FleetCounter.FramesLostByMigration);
+            _loss?.Report(Context.System, [(held.Frame.Frame, true)], Self);
+            return;
+        }
         var target = held.ToDevice ? _device ??= Context.System.ResolveLocal(_devicePath) : _network;
         target.Tell(held.Frame, Self);
     }

@@ -52,6 +52,15 @@ public sealed class DeviceContext
     /// <summary>net: where transmitted frames go.</summary>
     public FrameUplink? Uplink { get; }
 
+    /// <summary>
+    /// True while a live migration holds the device stopped (its queues serve nothing, as after vhost-user's
+    /// GET_VRING_BASE or a VF's admin-queue stop), or while it waits at the destination for the switchover.
+    /// </summary>
+    public bool Stopped { get; set; }
+
+    /// <summary>True while a migration relays the device's rings through a shadow virtqueue (a per-request cost).</summary>
+    public bool ShadowVirtqueue { get; set; }
+
     /// <summary>True when NOTIFICATION_DATA was negotiated.</summary>
     public bool NotificationData => Model.NegotiatedFeatures.Has(FeatureBit.NotificationData);
 
@@ -62,6 +71,7 @@ public sealed class DeviceContext
     public bool TryGetServable(int index, out IDeviceQueue queue)
     {
         queue = null!;
+        if (Stopped) return false;
         var status = Model.Status;
         if (!status.Has(DeviceStatus.DriverOk) || (status & (DeviceStatus.DeviceNeedsReset | DeviceStatus.Failed | DeviceStatus.Suspend)) != 0)
             return false;

@@ -163,6 +163,53 @@ public sealed class DeviceQueue
     /// <summary>Frames from the switch waiting for receive buffers (a receive queue's backlog), oldest first.</summary>
     public IEnumerable<byte[]> Backlog => _rxBacklog;
 
+    /// <summary>
+    /// True when nothing of this queue is under way: no pass waits for its DMA time and every request at the backend has
+    /// its reply (a migration's stop waits for this: the backend finished the requests it had).
+    /// </summary>
+    public bool Idle => !_busy && _atBackend.Count == _atBackend.ReadyCount;
+
+    /// <summary>Requests popped and not completed (at the backend, answered or not).</summary>
+    public int InFlight => _atBackend.Count;
+
+    /// <summary>
+    /// A hardware device's stop for migration: writes back every request the backend answered (replies into the chains,
+    /// chains completed in pop order, used index published), as a VF finishes its outstanding DMA before its device
+    /// parts are read. Returns the requests completed.
+    /// </summary>
+    public int CompleteForStop()
+    {
+        var registers = _device.Model.Queues[_index];
+        if (!registers.Enabled || registers.Queue is not { } queue) return 0;
+        int completed = 0;
+        while (_atBackend.TryTakeReady(out var chain, out var reply))
+        {
+            if (reply.Writable.Length > 0 && !chain.TryWrite(queue.Memory, 0, reply.Writable)) break;
+            if (!queue.TryComplete(chain, reply.Written)) break;
+            completed++;
+        }
+        if (completed > 0) queue.PublishUsed();
+        return completed;
+    }
+
+    /// <summary>
+    /// The queue's state as a migration moves it. <paramref name="resubmit"/> (a software backend): the chains in flight
+    /// are not completed here but handed over as vhost-user's inflight area does, to be resubmitted at the destination,
+    /// so the saved position is rewound to the first of them (split: last avail index = the used index; packed: the used
+    /// slot and wrap counter); the chains are still in the ring, untouched by the driver. Else the state as it is (a
+    /// hardware device drained first). Null when the queue is not enabled. The live queue is not changed (a failed
+    /// migration resumes it).
+    /// </summary>
+    public QueueState? SaveForMigration(bool resubmit)
+    {
+        var registers = _device.Model.Queues[_index];
+        if (!registers.Enabled || registers.Queue is not { } queue) return null;
+        var state = queue.SaveState();
+        return resubmit
+            ? state with { NextAvail = state.NextUsed, AvailWrapCounter = state.UsedWrapCounter, InFlight = [] }
+            : state with { InFlight = [] };
+    }
+
     /// <summary>Arms a fault.</summary>
     public void OnInjectFault(InjectFault f)
     {
@@ -316,6 +363,12 @@ public sealed class DeviceQueue
         long bytes = readBytes + writeBytes;
         long latency = rounds * timing.DmaLatencyPerTransaction.Ticks;
         if (chargeService) latency += completed * timing.PerRequestCost.Ticks + bytes * timing.PerKibCost.Ticks / 1024;
+        if (_device.ShadowVirtqueue && completed > 0)
+        {
+            // The hypervisor relays the rings (vDPA's shadow virtqueue during a migration): each request costs it.
+            latency += completed * timing.ShadowVirtqueueCost.Ticks;
+            _device.Metrics.Add(FleetCounter.ShadowVirtqueueRequests, completed);
+        }
 
         static uint U(long v) => (uint)Math.Clamp(v, 0, uint.MaxValue);
         int d = (int)MemoryAccessKind.Descriptor, ri = (int)MemoryAccessKind.RingIndex, re = (int)MemoryAccessKind.RingEntry,

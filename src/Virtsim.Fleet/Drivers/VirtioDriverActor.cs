@@ -2,6 +2,7 @@ using Akka.Actor;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Interrupt;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Vendors;
 using Virtsim.Virtio.Features;
@@ -23,10 +24,16 @@ namespace Virtsim.Fleet.Drivers;
 /// answering) restarts an initialisation from the reset. Replies from an older initialisation are told apart by an
 /// epoch in the tag and ignored.
 /// </summary>
-public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
+public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    private IActorRef _endpoint;
+    private GuestPause _pendingWhilePaused;
 
     private const string PollTimer = "poll";
     private uint _epoch;
@@ -39,11 +46,37 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     protected VirtioDriverActor(DriverOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        _endpoint = options.Endpoint;
         Queues = new IDriverQueue?[QueueCount];
         _plainDoorbells = new DoorbellMessage?[QueueCount];
         Receive<ConfigReply>(OnConfigReply);
         Receive<InterruptMessage>(OnInterrupt);
         Receive<PollTick>(_ => ServiceQueues());
+        Receive<SwitchEndpoint>(s => _endpoint = s.Endpoint);
+        Receive<PauseGuest>(_ => BecomeStacked(Paused));
+    }
+
+    // The VM is stopped for a migration's switchover: the guest's CPU runs nothing, so the driver takes no message until
+    // it resumes. Interrupts and poll ticks are remembered as "look at the device again" (shared message objects cannot
+    // wait in a stash twice in a row); every other message waits in the stash, in order.
+    private void Paused()
+    {
+        Receive<ResumeGuest>(_ =>
+        {
+            UnbecomeStacked();
+            var pending = _pendingWhilePaused;
+            _pendingWhilePaused = GuestPause.None;
+            Stash.UnstashAll();
+            if (pending.HasFlag(GuestPause.ConfigInterrupt)) Send(ConfigOperation.ReadStatus, Purpose.NeedsResetCheck);
+            if (pending.HasFlag(GuestPause.LineInterrupt)) Send(ConfigOperation.TakeInterruptStatus, Purpose.None);
+            if (pending.HasFlag(GuestPause.QueueWork)) ServiceQueues();
+        });
+        Receive<SwitchEndpoint>(s => _endpoint = s.Endpoint);
+        Receive<PauseGuest>(_ => { });
+        Receive<PollTick>(_ => _pendingWhilePaused |= GuestPause.QueueWork);
+        Receive<InterruptMessage>(m => _pendingWhilePaused |= m.Kind == InterruptKind.Line ? GuestPause.LineInterrupt
+            : m.Vector == 0 ? GuestPause.ConfigInterrupt : GuestPause.QueueWork);
+        ReceiveAny(_ => Stash.Stash());
     }
 
     /// <summary>The driver's settings.</summary>
@@ -109,7 +142,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
         var message = _negotiated.Has(FeatureBit.NotificationData)
             ? new DoorbellMessage((ushort)queue, q.NotificationData((ushort)queue), true)
             : _plainDoorbells[queue] ??= new DoorbellMessage((ushort)queue);
-        Options.Endpoint.Tell(message, Self);
+        _endpoint.Tell(message, Self);
     }
 
     private void StartInit()
@@ -129,7 +162,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
 
     private void Send(ConfigOperation op, Purpose purpose, ushort index = 0, ushort size = 0, ushort vector = 0xFFFF,
         ulong value0 = 0, ulong value1 = 0, ulong value2 = 0) =>
-        Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)purpose, op, index, size, vector, value0, value1, value2), Self);
+        _endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)purpose, op, index, size, vector, value0, value1, value2), Self);
 
     private void OnConfigReply(ConfigReply r)
     {
@@ -311,7 +344,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
             health.DriverFailure = reason;
         }
         Metrics.Add(FleetCounter.InitFailures);
-        Options.Endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
+        _endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
             Value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Failed)), Self);
     }
 
@@ -319,6 +352,9 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers
     protected string? FailureReason { get; private set; }
 
     private enum DriverState : byte { Initializing, Ready, Failed }
+
+    [Flags]
+    private enum GuestPause : byte { None = 0, QueueWork = 1, ConfigInterrupt = 2, LineInterrupt = 4 }
 
     private enum Purpose : byte { None, ResetCheck, FeaturesOkCheck, DriverOkCheck, NeedsResetCheck, DeviceConfig }
 

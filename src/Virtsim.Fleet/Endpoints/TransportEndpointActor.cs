@@ -12,6 +12,7 @@ using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Interrupt;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Messages.Net;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
@@ -52,7 +53,7 @@ namespace Virtsim.Fleet.Endpoints;
 /// journal. Configuration accesses the crashed incarnation had taken and not answered are completed with an abort
 /// (<see cref="ConfigReply.Aborted"/>), so the driver starts over instead of waiting for them.</para>
 /// </summary>
-public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -112,10 +113,12 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     /// <param name="persistence">Where the device journals its state to survive a crash, or null to keep nothing.</param>
     /// <param name="devicePath">The device's "host/vm/device" (its persistence id with <paramref name="persistence"/>).</param>
     /// <param name="health">Where the device reports DEVICE_NEEDS_RESET and a lost backend or journal for the run's report, or null.</param>
+    /// <param name="incoming">At a migration's destination: restore the migration snapshot from the journal and wait for the switchover.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
         uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null,
-        World.DeviceHealth? health = null)
+        World.DeviceHealth? health = null, IncomingMigration? incoming = null)
     {
+        _incoming = incoming;
         _health = health;
         _backendProps = backend;
         _persistence = persistence;
@@ -178,6 +181,7 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         {
             int q = DeviceQueue.QueueOf(c.Tag);
             if (q < _queues.Count) _queues[q].OnDmaCompleted(c.Tag);
+            TryFinishStop();
         });
         Receive<DmaFaulted>(f =>
         {
@@ -198,8 +202,11 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<IommuMappingChange>(OnMappingChange);
         Receive<BackendReply>(r =>
         {
+            if (OnFlushReply(r)) return;
             if (r.Queue < _queues.Count) _queues[r.Queue].OnBackendReply(r);
+            TryFinishStop();
         });
+        MigrationHandlers();
         Receive<BackendRestarted>(_ =>
         {
             foreach (var q in _queues) q.OnBackendRestarted();
@@ -247,11 +254,8 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     protected override void PreStart()
     {
         // A restarted incarnation's children get fresh names: the old ones may still be stopping.
-        if (_backendProps is not null)
-        {
-            _backend = _restarted ? Context.ActorOf(_backendProps) : Context.ActorOf(_backendProps, "backend");
-            Context.Watch(_backend);
-        }
+        // At a migration's destination the backend starts at the switchover: until then the source's owns the disk.
+        if (_backendProps is not null && (_incoming is null || _restarted)) StartBackend();
         if (_persistence is not null)
         {
             var id = _persistence.DeviceId(_devicePath);
@@ -261,6 +265,12 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
             _journal = _restarted ? Context.ActorOf(props) : Context.ActorOf(props, "state");
             Context.Watch(_journal);
         }
+    }
+
+    private void StartBackend()
+    {
+        _backend = _restarted ? Context.ActorOf(_backendProps!) : Context.ActorOf(_backendProps!, "backend");
+        Context.Watch(_backend);
     }
 
     /// <inheritdoc />
@@ -312,6 +322,12 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
     private void OnRecovered(DeviceStateRecovered recovered)
     {
         Become(Ready);
+        if (_incoming is not null && !_restarted)
+        {
+            AdoptIncoming(recovered.Image);
+            Stash.UnstashAll();
+            return;
+        }
         // A crash before any image was durable counts too: the device then starts afresh.
         if (recovered.Image is not null || _crashedAt is not null) _metrics.Add(FleetCounter.DeviceRecoveries);
         if (_crashedAt is { } crashedAt)
@@ -377,6 +393,7 @@ public sealed class TransportEndpointActor : ReceiveActor, IWithTimers, IWithUnb
             var (to, reply, _) = _heldReplies.Dequeue();
             to.Tell(reply, Self);
         }
+        OnSnapshotRecorded();
     }
 
     private void Reply(IActorRef to, ConfigReply reply)

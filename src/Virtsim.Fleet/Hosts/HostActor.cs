@@ -5,6 +5,7 @@ using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Faults;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
 using Virtsim.Fleet.Persistence;
@@ -28,7 +29,7 @@ namespace Virtsim.Fleet.Hosts;
 /// <see cref="TransportEndpointActor.MaxBackendRestarts"/> times within <see cref="TransportEndpointActor.BackendRestartWindow"/>
 /// (a limit that then applies to every child of the host: a child failing that often is in a crash loop).</para>
 /// </summary>
-public sealed class HostActor : ReceiveActor
+public sealed partial class HostActor : ReceiveActor
 {
     private readonly HostSpec _spec;
     private readonly IReadOnlyList<VmPlan> _vms;
@@ -39,6 +40,8 @@ public sealed class HostActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _endpointsByDevice = new(StringComparer.Ordinal);
 
     private readonly bool _preallocate;
+    private readonly bool _trackGuestWrites;
+    private readonly Dictionary<string, ResidentVm> _resident = new(StringComparer.Ordinal);
     private readonly FleetPersistence? _persistence;
 
     private readonly SupervisorStrategy _childStrategy = new ClockedOneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
@@ -56,9 +59,11 @@ public sealed class HostActor : ReceiveActor
     /// poll-mode drivers then also poll at least every <see cref="VmActor.ThreadedMinimumPollInterval"/>.
     /// </param>
     /// <param name="persistence">Where the devices and backends journal their state, or null (nothing survives a crash).</param>
+    /// <param name="trackGuestWrites">True when VMs may migrate: every guest's own memory accesses then mark its dirty log.</param>
     public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false,
-        FleetPersistence? persistence = null)
+        FleetPersistence? persistence = null, bool trackGuestWrites = false)
     {
+        _trackGuestWrites = trackGuestWrites;
         _persistence = persistence;
         _preallocate = preallocateDriverWindows;
         _spec = spec;
@@ -69,6 +74,7 @@ public sealed class HostActor : ReceiveActor
         Receive<DmaRead>(OnRead);
         Receive<DmaWrite>(OnWrite);
         Receive<InjectIommuFault>(OnIommuFault);
+        MigrationHandlers();
         Receive<InjectCrash>(c =>
         {
             if (_endpointsByDevice.TryGetValue(c.Device, out var endpoint)) endpoint.Tell(c.ToDeviceMessage(), Sender);
@@ -105,45 +111,71 @@ public sealed class HostActor : ReceiveActor
     {
         foreach (var vm in _vms)
         {
-            var memory = GuestMemory.WithSparse(vm.Spec.MemoryBytes);
-            var domain = Iommu.Domain(vm.Pasid);
-            domain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
-            var dirty = new DirtyLog(vm.Spec.MemoryBytes);
-            _dma[vm.Pasid] = new DeviceMemory(memory, domain, dirty);
-            var endpoints = new List<IActorRef>();
+            var memory = VmMemory.Create(vm.Spec.MemoryBytes, _trackGuestWrites);
+            var resident = AddVm(vm, memory, guest: null, vm.Spec.Name);
             foreach (var plan in vm.Devices)
             {
-                if (_preallocate) Preallocate(memory, Drivers.DriverLayout.ForDevice(plan.IndexInVm).Base, Drivers.DriverLayout.WindowSize);
-                string name = $"{vm.Spec.Name}-{plan.Spec.Name}";
-                // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
-                // backend is created first (the uplink needs its ref) and finds the device by path.
-                var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
-                    ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
-                    : null;
-                var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;
-                var handler = DeviceFactory.Create(plan, uplink);
-                // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
-                // With persistence the backend rebuilds the disk object from its journal at every start.
-                var disk = plan.Spec.Kind == DeviceKind.Blk ? plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors) : null;
-                var backend = disk is null ? null
-                    : _persistence is null ? BackendActor.For(plan, disk, _metrics)
-                    : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
-                // Each device translates through its own copy of the VM's domain (only its actor touches it); the
-                // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets).
-                var deviceDomain = new IommuDomain(vm.Pasid);
-                deviceDomain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
-                var deviceMemory = new DeviceMemory(memory, deviceDomain, dirty);
-                var p = plan;
-                var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-                    Self, vm.Pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health)), name);
-                endpoints.Add(endpoint);
-                _endpointsByDevice[$"{vm.Spec.Name}/{plan.Spec.Name}"] = endpoint;
-                if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend, plan.Mac), Self);
+                if (_preallocate) Preallocate(memory.Devices, Drivers.DriverLayout.ForDevice(plan.IndexInVm).Base, Drivers.DriverLayout.WindowSize);
+                CreateDevice(resident, plan, $"{vm.Spec.Name}-{plan.Spec.Name}", null, null);
             }
-            _endpoints[vm.Pasid] = endpoints;
             var v = vm;
-            Context.ActorOf(Props.Create(() => new VmActor(v, memory, endpoints, _metrics, _preallocate)), vm.Spec.Name);
+            var endpoints = vm.Devices.Select(d => resident.Endpoints[d.Spec.Name]).ToList();
+            resident.Guest = Context.ActorOf(Props.Create(() => new VmActor(v, memory.Guest, endpoints, _metrics, _preallocate)), vm.Spec.Name);
         }
+    }
+
+    // Sets up a VM on this host: its IOMMU domain (identity-mapped read-write over its memory) and DMA view.
+    private ResidentVm AddVm(VmPlan vm, VmMemory memory, IActorRef? guest, string key)
+    {
+        var domain = Iommu.Domain(vm.Pasid);
+        domain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
+        _dma[vm.Pasid] = new DeviceMemory(memory.Devices, domain, memory.DirtyLog);
+        _endpoints[vm.Pasid] = [];
+        var resident = new ResidentVm(vm, memory) { Guest = guest, Key = key };
+        _resident[key] = resident;
+        return resident;
+    }
+
+    // Builds a device of a VM on this host (its endpoint, and its backend: a blk backend as the endpoint's child, a
+    // cabled net one as this host's), with the plan's vendor profile; at a migration's destination the endpoint
+    // restores the source's snapshot (incoming) and offers exactly `offer`.
+    private IActorRef CreateDevice(ResidentVm vm, DevicePlan plan, string name, IncomingMigration? incoming, Virtio.Features.FeatureSet? offer)
+    {
+        var memory = vm.Memory;
+        // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
+        // backend is created first (the uplink needs its ref) and finds the device by path.
+        var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
+            ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
+            : null;
+        var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;
+        var handler = DeviceFactory.Create(plan, uplink, offer);
+        // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
+        // With persistence the backend rebuilds the disk object from its journal at every start.
+        var disk = plan.Spec.Kind == DeviceKind.Blk ? plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors) : null;
+        var backend = disk is null ? null
+            : _persistence is null ? BackendActor.For(plan, disk, _metrics)
+            : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
+        // Each device translates through its own copy of the VM's domain (only its actor touches it); the
+        // host keeps the copies in step by message. The dirty log is thread-safe (atomic bit sets). A device whose
+        // dirty tracking is off (a misconfiguration a migration must catch) writes without marking it.
+        var deviceDomain = new IommuDomain(vm.Plan.Pasid);
+        deviceDomain.Map(0, 0, vm.Plan.Spec.MemoryBytes, IommuPermissions.ReadWrite);
+        var deviceMemory = new DeviceMemory(memory.Devices, deviceDomain, plan.Spec.DirtyTracking ? memory.DirtyLog : null);
+        var p = plan;
+        uint pasid = vm.Plan.Pasid;
+        var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
+            Self, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming)), name);
+        _endpoints[pasid].Add(endpoint);
+        _endpointsByDevice[$"{vm.Key}/{plan.Spec.Name}"] = endpoint;
+        vm.Endpoints[plan.Spec.Name] = endpoint;
+        if (netBackend is not null)
+        {
+            vm.NetBackends[plan.Spec.Name] = netBackend;
+            // A device created by the world announces its MAC at link-up; one arriving by migration announces it
+            // at the switchover (L2SwitchActor.Announce), not before: until then its frames belong to the source.
+            _network!.Tell(new L2SwitchActor.AttachPort(netBackend, incoming is null ? plan.Mac : null), Self);
+        }
+        return endpoint;
     }
 
     private void OnBatch(DmaBatch b)

@@ -79,4 +79,16 @@ public enum FleetCounter
     /// with an abort so that the driver starts over instead of waiting forever.
     /// </summary>
     ConfigAccessesAborted,
+    /// <summary>Frames sent to a migrated VM's old switch port (or held by its stopped device) before the switch learned the new one: lost by migration, reported to their workloads.</summary>
+    FramesLostByMigration,
+    /// <summary>Requests a software device had in flight when a migration stopped it, resubmitted at the destination (vhost-user's inflight area).</summary>
+    MigrationRequestsResubmitted,
+    /// <summary>Requests a hardware device completed while a migration stopped it (outstanding DMA finished and written back).</summary>
+    MigrationRequestsDrained,
+    /// <summary>Requests served through a shadow virtqueue (a vDPA device that cannot log its own writes, during a migration).</summary>
+    ShadowVirtqueueRequests,
+    /// <summary>Guest memory page writes simulated while migrations watched (dirty-rate).</summary>
+    GuestPageWrites,
+    /// <summary>Migration snapshots of device state written to device journals.</summary>
+    DeviceStateSnapshots,
 }

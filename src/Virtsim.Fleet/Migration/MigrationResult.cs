@@ -50,6 +50,12 @@ public sealed record MigrationResult
     public long PostCopyFaults { get; init; }
 
     /// <summary>
+    /// Guest memory pages (page numbers) whose contents differed between source and destination at the switchover: a
+    /// device's writes were not dirty-tracked. Empty when the destination held exactly the source's memory.
+    /// </summary>
+    public IReadOnlyList<ulong> MemoryMismatchPages { get; init; } = [];
+
+    /// <summary>
     /// Writes the result as one JSON object into <paramref name="writer"/>, keys in the order and named as the
     /// run report names its own (camelCase, times in microseconds as <c>...Us</c>, mode and outcome by their names).
     /// </summary>
@@ -70,6 +76,12 @@ public sealed record MigrationResult
         writer.WriteNumber("downtimeUs", Downtime.Ticks / 10.0);
         writer.WriteNumber("totalTimeUs", TotalTime.Ticks / 10.0);
         writer.WriteNumber("postCopyFaults", PostCopyFaults);
+        if (MemoryMismatchPages.Count > 0)
+        {
+            writer.WriteStartArray("memoryMismatchPages");
+            foreach (ulong page in MemoryMismatchPages) writer.WriteNumberValue(page);
+            writer.WriteEndArray();
+        }
         writer.WriteEndObject();
     }
 

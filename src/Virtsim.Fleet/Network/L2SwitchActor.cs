@@ -39,6 +39,13 @@ public sealed class L2SwitchActor : ReceiveActor
             if (_ports.Count < _expectedPorts) return;
             while (_early.TryDequeue(out var early)) Switch(early.Frame, early.Ingress);
         });
+        Receive<Announce>(a =>
+        {
+            // A migrated VM's self-announce (RARP from its MAC): learned on the new port. The broadcast copies, which
+            // every receiver drops, are not simulated.
+            Attach(a.Port);
+            _table[Mac(a.Mac)] = a.Port;
+        });
         Receive<FrameMessage>(m =>
         {
             if (_ports.Count < _expectedPorts) _early.Enqueue((m, Sender));
@@ -89,4 +96,9 @@ public sealed class L2SwitchActor : ReceiveActor
     /// <param name="Port">The port (a net device's transport endpoint).</param>
     /// <param name="Mac">The device's unicast MAC address: frames for it go to <paramref name="Port"/> from now on. Null: learned from its frames.</param>
     public sealed record AttachPort(IActorRef Port, byte[]? Mac = null);
+
+    /// <summary>A VM's net device announces its MAC after a migration: the switch sends frames for it to <paramref name="Port"/> from now on.</summary>
+    /// <param name="Port">The device's new port (its net backend at the destination).</param>
+    /// <param name="Mac">The device's MAC address.</param>
+    public sealed record Announce(IActorRef Port, byte[] Mac);
 }

@@ -13,7 +13,15 @@ namespace Virtsim.Fleet.Persistence;
 /// <param name="MsixVectors">MSI-X vectors enabled (0: none, or MMIO).</param>
 /// <param name="DriverPath">The driver actor's path, or null before it spoke.</param>
 /// <param name="Incarnation">0 for the first incarnation, then one more at every recovery.</param>
-public sealed record DeviceImage(string Profile, DeviceModelState Model, int MsixVectors, string? DriverPath, long Incarnation);
+public sealed record DeviceImage(string Profile, DeviceModelState Model, int MsixVectors, string? DriverPath, long Incarnation)
+{
+    /// <summary>
+    /// True for the image a device writes when a live migration stops it: the device was alive and stopped in order,
+    /// so its queues' <see cref="Virtsim.Virtio.Queues.QueueState"/>s are in it, with the ring positions (split: the last
+    /// available index; packed: the index and wrap counters), and the destination's device restores them exactly.
+    /// </summary>
+    public bool MigrationSnapshot { get; init; }
+}
 
 /// <summary>The device's state journal wrote a <see cref="DeviceImage"/> (in the order they were sent).</summary>
 public sealed class DeviceImageRecorded

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Akka.Persistence;
 using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Virtio.Features;
+using Virtsim.Virtio.Queues;
 using Virtsim.Virtio.Status;
 using Virtsim.Virtio.Transport;
 
@@ -49,6 +50,20 @@ public sealed class DeviceImageSerializer : IEventSerializer
             w.WriteVarUInt64(q.DeviceArea);
             w.WriteVarUInt64(q.MsixVector);
         }
+        if (!image.MigrationSnapshot) return; // the format before migration snapshots, unchanged
+        w.WriteBool(true);
+        foreach (var q in m.Queues)
+        {
+            w.WriteBool(q.Queue is not null);
+            if (q.Queue is not { } s) continue;
+            w.WriteVarUInt64(s.NextAvail);
+            w.WriteBool(s.AvailWrapCounter);
+            w.WriteVarUInt64(s.NextUsed);
+            w.WriteBool(s.UsedWrapCounter);
+            w.WriteVarUInt64(s.SignalledUsed);
+            w.WriteBool(s.SignalledUsedWrap);
+            w.WriteBool(s.NotificationsEnabled);
+        }
     }
 
     /// <inheritdoc />
@@ -92,7 +107,31 @@ public sealed class DeviceImageSerializer : IEventSerializer
             ConfigMsixVector = configVector,
             Queues = queues.MoveToImmutable(),
         };
-        return new DeviceImage(profile, model, msix, driver, incarnation);
+        if (r.Remaining == 0) return new DeviceImage(profile, model, msix, driver, incarnation);
+        if (!r.ReadBool()) throw new FormatException("device image with a malformed migration section");
+        // A migration snapshot: each enabled queue's ring positions follow (no chain is in flight in one).
+        var format = offered.Has(FeatureBit.RingPacked) && driverFeatures.Has(FeatureBit.RingPacked) && accepted ? QueueFormat.Packed : QueueFormat.Split;
+        var positioned = ImmutableArray.CreateBuilder<QueueRegisterState>(queues.Count);
+        foreach (var q in model.Queues)
+        {
+            if (!r.ReadBool()) { positioned.Add(q); continue; }
+            var config = new QueueConfig(format, q.Size, q.DescriptorArea, q.DriverArea, q.DeviceArea, model.NegotiatedFeatures);
+            positioned.Add(q with
+            {
+                Queue = new QueueState
+                {
+                    Config = config,
+                    NextAvail = checked((ushort)r.ReadVarUInt64()),
+                    AvailWrapCounter = r.ReadBool(),
+                    NextUsed = checked((ushort)r.ReadVarUInt64()),
+                    UsedWrapCounter = r.ReadBool(),
+                    SignalledUsed = checked((ushort)r.ReadVarUInt64()),
+                    SignalledUsedWrap = r.ReadBool(),
+                    NotificationsEnabled = r.ReadBool(),
+                },
+            });
+        }
+        return new DeviceImage(profile, model with { Queues = positioned.MoveToImmutable() }, msix, driver, incarnation) { MigrationSnapshot = true };
     }
 
     private static void WriteFeatures(ref WireWriter w, FeatureSet f)

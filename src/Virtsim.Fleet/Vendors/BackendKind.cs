@@ -9,4 +9,9 @@ public enum BackendKind : byte
     VhostUser,
     /// <summary>A hardware virtual function (SR-IOV VF): doorbells are posted PCIe writes, DMA crosses the bus.</summary>
     HardwareVf,
+    /// <summary>
+    /// A hardware datapath behind vDPA (a vendor driver plus the kernel's mediation layer): timed as a VF, migrated
+    /// through the mediation layer; one that cannot log its own writes is migrated with a shadow virtqueue.
+    /// </summary>
+    Vdpa,
 }

@@ -32,8 +32,15 @@ public sealed record VendorProfile
     /// <summary>Largest queue size the device supports.</summary>
     public ushort MaxQueueSize { get; init; } = 256;
 
-    /// <summary>True for hardware backends.</summary>
-    public bool IsHardware => Backend == BackendKind.HardwareVf;
+    /// <summary>
+    /// True when the device marks the dirty log for its own DMA writes during a migration (an IOMMU with dirty tracking
+    /// for a VF, the backend's log for vhost-user); a vDPA device without it is migrated through a shadow virtqueue.
+    /// Profile key <c>logs-dirty-pages</c>.
+    /// </summary>
+    public bool LogsDirtyPages { get; init; } = true;
+
+    /// <summary>True for hardware backends (a VF, or a vDPA device's hardware datapath).</summary>
+    public bool IsHardware => Backend is BackendKind.HardwareVf or BackendKind.Vdpa;
 
     /// <summary>The ring features the device ends up offering, starting from <paramref name="defaults"/>.</summary>
     public FeatureSet RingOffer(FeatureSet defaults) => (defaults | ExtraFeatures).Except(WithheldFeatures).Except(Quirks.ForgottenFeatures);

@@ -42,8 +42,9 @@ public static class VendorProfileLoader
             "in-hypervisor" => BackendKind.InHypervisor,
             "vhost-user" => BackendKind.VhostUser,
             "hardware-vf" => BackendKind.HardwareVf,
+            "vdpa" => BackendKind.Vdpa,
             _ => throw new HoconException(c.GetValue("backend").Position,
-                $"unknown backend '{backendText}' for vendor profile '{name}' (in-hypervisor, vhost-user or hardware-vf)"),
+                $"unknown backend '{backendText}' for vendor profile '{name}' (in-hypervisor, vhost-user, hardware-vf or vdpa)"),
         };
         var timing = HoconSettings.At(entry, c, x => x.GetConfig("timing"));
         var quirks = HoconSettings.At(entry, c, x => x.GetConfig("quirks"));
@@ -55,6 +56,7 @@ public static class VendorProfileLoader
             ExtraFeatures = Features(c, "extra-features"),
             WithheldFeatures = Features(c, "withheld-features"),
             Quirks = new VendorQuirks(Features(quirks, "broken-features"), Features(quirks, "forgotten-features")),
+            LogsDirtyPages = HoconSettings.At(entry, c, x => x.GetBool("logs-dirty-pages")),
             MaxQueueSize = (ushort)HoconSettings.Range(c, "max-queue-size", HoconSettings.At(entry, c, x => x.GetInt("max-queue-size")), 1, 32768),
             Timing = new VendorTiming
             {
@@ -68,6 +70,7 @@ public static class VendorProfileLoader
                 InterruptCoalescing = Settings.NonNegativeDuration(timing, "interrupt-coalescing"),
                 InterruptCost = Settings.NonNegativeDuration(timing, "interrupt-cost"),
                 BackendWakeupCost = Settings.NonNegativeDuration(timing, "backend-wakeup-cost"),
+                ShadowVirtqueueCost = Settings.NonNegativeDuration(timing, "shadow-vq-cost"),
             },
         };
     }

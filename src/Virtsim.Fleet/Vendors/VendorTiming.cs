@@ -33,6 +33,12 @@ public sealed record VendorTiming
     /// </summary>
     public TimeSpan BackendWakeupCost { get; init; } = TimeSpan.FromMicroseconds(5);
 
+    /// <summary>
+    /// vDPA devices that cannot log their own writes: what the hypervisor's shadow virtqueue costs per request while a
+    /// migration runs (it relays the rings so it sees every write into guest memory).
+    /// </summary>
+    public TimeSpan ShadowVirtqueueCost { get; init; } = TimeSpan.FromMicroseconds(2);
+
     /// <summary>Interrupt coalescing window: used buffer notifications within it are merged into one (zero: none).</summary>
     public TimeSpan InterruptCoalescing { get; init; } = TimeSpan.Zero;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Workloads;
 using Virtsim.Virtio.Memory;
@@ -40,6 +41,18 @@ public sealed class VmActor : ReceiveActor
         _memory = memory;
         _endpoints = endpoints;
         _metrics = metrics;
+        // A migration stops and resumes the guest and moves its devices: every driver hears of it.
+        Receive<PauseGuest>(p => ToDrivers(p));
+        Receive<ResumeGuest>(r => ToDrivers(r));
+        Receive<SwitchDevices>(s =>
+        {
+            foreach (var (device, endpoint) in s.Endpoints) Context.Child($"{device}-driver").Tell(new SwitchEndpoint(endpoint), Self);
+        });
+    }
+
+    private void ToDrivers(object message)
+    {
+        foreach (var device in _plan.Devices) Context.Child($"{device.Spec.Name}-driver").Tell(message, Self);
     }
 
     /// <inheritdoc />

@@ -48,6 +48,20 @@ public sealed record DeviceSpec
     /// </summary>
     public bool WriteCache { get; init; } = true;
 
+    /// <summary>
+    /// True (the default) when the device's DMA writes mark the VM's dirty log (the IOMMU's or the backend's log); false
+    /// is the configuration mistake live migration must catch: its writes reach the source's memory only, and the
+    /// destination's memory then differs (scenario key <c>dirty-tracking</c>).
+    /// </summary>
+    public bool DirtyTracking { get; init; } = true;
+
+    /// <summary>
+    /// The vendor profiles the device may migrate between (scenario key <c>migration-pool</c>): its mediation layer
+    /// offers only the features every one of them (and its own profile) offers, so the driver negotiates a set any
+    /// member can present. Empty: the device offers its own profile's features.
+    /// </summary>
+    public IReadOnlyList<VendorProfile> MigrationPool { get; init; } = [];
+
     /// <summary>net: frame size in bytes (60..1514).</summary>
     public int FrameSize { get; init; } = 256;
 }

@@ -3,5 +3,7 @@ namespace Virtsim.Fleet.World;
 /// <summary>A fault a scenario schedules at a point of virtual time.</summary>
 /// <param name="At">When, from the start of the run (virtual time).</param>
 /// <param name="Kind">What.</param>
-/// <param name="Device">The target device as "host/vm/device".</param>
-public sealed record FaultSpec(TimeSpan At, ScheduledFaultKind Kind, string Device);
+/// <param name="Device">The target device as "host/vm/device" (empty for a host's fault).</param>
+/// <param name="Host">The target host of a <see cref="ScheduledFaultKind.HostCrash"/> or <see cref="ScheduledFaultKind.LinkFailure"/>, else null.</param>
+/// <param name="Duration">How long a link failure lasts (<see cref="TimeSpan.Zero"/>: for good).</param>
+public sealed record FaultSpec(TimeSpan At, ScheduledFaultKind Kind, string Device, string? Host = null, TimeSpan Duration = default);

@@ -51,7 +51,7 @@ public static class FleetRunner
         world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
         world.Store = sim.Store;
         var w = world;
-        foreach (var fault in spec.Faults)
+        foreach (var fault in spec.Faults.Where(f => f.Kind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash))
         {
             // Through the host, which reaches the device once it has built it: a fault at 0 us fires too.
             var f = fault;
@@ -65,14 +65,23 @@ public static class FleetRunner
         var lastProgress = TimeSpan.Zero;
         // Done when every workload is, and no backend is still rebuilding the disk the report reads (a crash may come
         // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
-        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0) || metrics.StoreFailed;
+        // With migrations, also nothing left to run at this instant: a destination's backend created at the switchover
+        // must have started rebuilding its disk (the counter above) before the run may end.
+        bool migrates = spec.Migrations.Count > 0;
+        bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0 && w.Migrations.Pending == 0 && (!migrates || sim.ReadyCount == 0))
+            || metrics.StoreFailed;
         while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
         {
             var left = spec.MaxVirtualTime - sim.Elapsed;
-            bool idle = !sim.RunUntil(Settled, left < Slice ? left : Slice) && sim.ReadyCount == 0 && sim.PendingTimers == 0;
+            var slice = left < Slice ? left : Slice;
+            var sliceEnd = sim.Elapsed + slice;
+            bool settled = sim.RunUntil(Settled, slice);
+            bool idle = !settled && sim.ReadyCount == 0 && sim.PendingTimers == 0;
+            // Nothing due in this slice (a migration's transfer ends later): the slice's time passes all the same.
+            if (!settled && !idle && sim.ReadyCount == 0 && sim.Elapsed < sliceEnd) sim.RunFor(sliceEnd - sim.Elapsed);
             options.Progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
             if (idle) break;
-            if (metrics.Requests != lastRequests) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
+            if (metrics.Requests != lastRequests || w.Migrations.Moving) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
             else if (sim.Elapsed - lastProgress > spec.StallTimeout) break; // stuck (e.g. poll timers spinning): report it
         }
         var virtualTime = sim.Elapsed;
@@ -170,9 +179,12 @@ public static class FleetRunner
         TimeSpan virtualTime, TimeSpan wallTime)
     {
         long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0;
+        var lostVms = world.Migrations.LostVms;
         foreach (var d in world.Devices)
         {
             var r = d.Workload;
+            // A VM lost with its host (or in post-copy) takes its workloads along: reported apart, not as lost requests.
+            if (lostVms.Any(vm => d.Path.StartsWith(vm + "/", StringComparison.Ordinal))) continue;
             if (d.Store is { } disk)
             {
                 var (promised, unflushed) = WritesLost(d, disk);
@@ -203,7 +215,11 @@ public static class FleetRunner
             FramesDroppedByCrash = dropped,
             Recoveries = metrics.Recoveries,
             StoreFailures = metrics.StoreFailures,
-            Failures = [.. world.Devices.SelectMany(d => DeviceFailure.Of(d.Path, d.Health, d.Workload.Done))],
+            Failures = [.. world.Devices.Where(d => !world.Migrations.LostWorkloads.Contains(d.Path))
+                .SelectMany(d => DeviceFailure.Of(d.Path, d.Health, d.Workload.Done))],
+            Migrations = world.Migrations.Results,
+            LostVms = world.Migrations.LostVms,
+            MemoryMismatches = world.Migrations.MemoryMismatches,
         };
     }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Migrating;
 using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Network;
@@ -41,6 +42,9 @@ public sealed class FleetWorld
 
     /// <summary>The simulation's store of journals and snapshots (simulated runs only), for inspection after a run.</summary>
     public Virtsim.Simulation.Persistence.SimulationStore? Store { get; internal set; }
+
+    /// <summary>What the run's migrations did (empty without migrations).</summary>
+    public MigrationLog Migrations { get; } = new();
 
     /// <summary>The L2 switch.</summary>
     public IActorRef Network { get; }
@@ -132,6 +136,8 @@ public sealed class FleetWorld
             foreach (var vm in host.Vms)
                 foreach (var d in vm.Devices) paths.Add($"{host.Name}/{vm.Name}/{d.Name}");
         var plans = new List<DevicePlan>();
+        // VMs may move: every guest's own memory accesses mark its dirty log (off otherwise: it costs every access).
+        bool migrates = spec.Migrations.Count > 0 || spec.DeviceSwitches.Count > 0;
         var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netIndexes.Count)), "switch");
         int g = 0;
         foreach (var host in spec.Hosts)
@@ -156,8 +162,11 @@ public sealed class FleetWorld
                 vms.Add(new VmPlan(vm, pasid++, devices));
             }
             var h = host;
-            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded, persistence)), host.Name);
+            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded, persistence, migrates)), host.Name);
         }
-        return new FleetWorld(system, spec, metrics, network, plans, persistence);
+        var world = new FleetWorld(system, spec, metrics, network, plans, persistence);
+        if (migrates || spec.Faults.Any(f => f.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure))
+            system.ActorOf(Props.Create(() => new MigrationCoordinator(world, world.Migrations)), "migrations");
+        return world;
     }
 }

@@ -6,6 +6,9 @@ public sealed record HostSpec
     /// <summary>The host's name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The host's VMs.</summary>
+    /// <summary>The host's NIC bandwidth in bytes per second, each way (scenario key <c>bandwidth</c>): what its migrations share.</summary>
+    public long Bandwidth { get; init; } = 1_250_000_000;
+
+    /// <summary>The host's VMs (none: a destination waiting for VMs).</summary>
     public IReadOnlyList<VmSpec> Vms { get; init; } = [];
 }

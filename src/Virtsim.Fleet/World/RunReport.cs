@@ -69,16 +69,25 @@ public sealed record RunReport
     /// </summary>
     public IReadOnlyList<DeviceFailure> Failures { get; init; } = [];
 
+    /// <summary>Every live migration, in the order they ended (empty without migrations).</summary>
+    public IReadOnlyList<Migration.MigrationResult> Migrations { get; init; } = [];
+
+    /// <summary>"host/vm" of VMs lost (a source host crashed during post-copy, or a host crashed under them): their requests are not counted as lost.</summary>
+    public IReadOnlyList<string> LostVms { get; init; } = [];
+
+    /// <summary>Guest memory pages that differed between source and destination at migrations' switchovers (0 in a good run).</summary>
+    public long MemoryMismatches { get; init; }
+
     /// <summary>Failed calls of the persistence store, in order (the run stops at the first; empty in a good run).</summary>
     public IReadOnlyList<StoreFailure> StoreFailures { get; init; } = [];
 
     /// <summary>
     /// True when the run passed every check: completed, nothing lost but the frames crashes dropped (every other frame
     /// and request arrived exactly once), nothing completed twice, no checksum mismatch, no acknowledged write missing
-    /// from the disk, and no store failure.
+    /// from the disk, no store failure, and no guest memory page different at a migration's switchover.
     /// </summary>
     public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0
-        && StoreFailures.Count == 0;
+        && StoreFailures.Count == 0 && MemoryMismatches == 0;
 
     /// <summary>How the run ended: a store failure first (it stopped the run), then the checks.</summary>
     public RunOutcome Outcome => StoreFailures.Count > 0 ? RunOutcome.StoreFailed : PassedChecks ? RunOutcome.Passed : RunOutcome.ChecksFailed;
@@ -162,6 +171,14 @@ public sealed record RunReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (Migrations.Count > 0 || LostVms.Count > 0)
+            {
+                Migration.MigrationResult.WriteArray(w, Migrations);
+                w.WriteStartArray("lostVms");
+                foreach (var vm in LostVms) w.WriteStringValue(vm);
+                w.WriteEndArray();
+                w.WriteNumber("memoryMismatches", MemoryMismatches);
+            }
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
             w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));

@@ -55,11 +55,13 @@ public static class ScenarioLoader
         var s = HoconSettings.At(root, r => r.GetConfig("scenario"));
         var defaults = HoconSettings.At(root, r => r.GetConfig("defaults"));
         var vmDefaults = HoconSettings.At(defaults, d => d.GetConfig("vm"));
+        var hostDefaults = HoconSettings.At(defaults, d => d.GetConfig("host"));
         var vendors = VendorProfileLoader.Load(HoconSettings.At(root, r => r.GetConfig("vendors")), HoconSettings.At(root, r => r.GetConfig("vendor-defaults")));
         var hosts = new List<HostSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var h in HoconSettings.At(root, r => r.GetConfigList("hosts")))
+        foreach (var hostOwn in HoconSettings.At(root, r => r.GetConfigList("hosts")))
         {
+            var h = hostOwn.WithFallback(hostDefaults);
             string hostName = Name(h, "host");
             if (!names.Add(hostName)) throw new HoconException(h.GetValue("name").Position, $"host name '{hostName}' is used twice");
             var vms = new List<VmSpec>();
@@ -81,23 +83,32 @@ public static class ScenarioLoader
                 ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
                 ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
                 if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
+                var (dirtyRate, workingSet) = MigrationSection.GuestWrites(v, memory);
                 vms.Add(new VmSpec
                 {
                     Name = vmName,
                     MemoryBytes = memory,
+                    DirtyRate = dirtyRate,
+                    WorkingSetBytes = workingSet,
                     VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
                     Devices = devices,
                 });
             }
-            hosts.Add(new HostSpec { Name = hostName, Vms = vms });
+            hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
-        bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash);
+        var migrations = MigrationSection.Migrations(root, hosts, vendors);
+        var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
+        // A migration moves each device's state as a snapshot of its journal (the path failover uses): it needs persistence.
+        bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash)
+            || migrations.Count > 0 || switches.Count > 0;
         return new WorldSpec
         {
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
+            Migrations = migrations,
+            DeviceSwitches = switches,
             // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
             DefaultSeed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
@@ -156,10 +167,13 @@ public static class ScenarioLoader
             QueueDepth = (int)HoconSettings.Range(merged, "queue-depth", HoconSettings.At(at, merged, x => x.GetInt("queue-depth")), 1, 256),
             FrameSize = (int)HoconSettings.Range(merged, "frame-size", HoconSettings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
             WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
+            DirtyTracking = HoconSettings.At(at, merged, x => x.GetBool("dirty-tracking")),
+            MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
         };
     }
 
-    // faults = [ { at = 300us, kind = backend-crash | device-crash, device = "host/vm/device" } ]
+    // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
+    //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
         var faults = new List<FaultSpec>();
@@ -171,8 +185,17 @@ public static class ScenarioLoader
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
                 "device-crash" => ScheduledFaultKind.DeviceCrash,
-                _ => throw new HoconException(f.GetValue("kind").Position, $"unknown fault kind '{kind}' (known: backend-crash, device-crash)"),
+                "host-crash" => ScheduledFaultKind.HostCrash,
+                "link-failure" => ScheduledFaultKind.LinkFailure,
+                "refuse-device-state" => ScheduledFaultKind.RefuseDeviceState,
+                _ => throw new HoconException(f.GetValue("kind").Position,
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state)"),
             };
+            if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
+            {
+                faults.Add(MigrationSection.HostFault(f, at, faultKind, hosts));
+                continue;
+            }
             string path = HoconSettings.At(f, x => x.GetString("device"));
             var parts = path.Split('/');
             var device = parts.Length == 3

@@ -14,4 +14,19 @@ public enum ScheduledFaultKind : byte
     /// the frames it held (reported to their workloads).
     /// </summary>
     DeviceCrash,
+    /// <summary>
+    /// <c>host-crash</c> (<c>host = h2</c>): the host and everything on it stop. A migration to it fails before its
+    /// switchover (the VM keeps running on the source); a VM it was sending in post-copy is lost; its own VMs are lost.
+    /// </summary>
+    HostCrash,
+    /// <summary>
+    /// <c>link-failure</c> (<c>host = h1</c>, optional <c>duration</c>): the host's NIC carries nothing (for
+    /// <c>duration</c>, or for good); each migration over it aborts or waits, as its <c>on-link-failure</c> says.
+    /// </summary>
+    LinkFailure,
+    /// <summary>
+    /// <c>refuse-device-state</c> (<c>device = "h1/vm1/blk0"</c>): the destination refuses that device's state at its
+    /// VM's next switchover; the migration rolls back and the VM goes on at the source.
+    /// </summary>
+    RefuseDeviceState,
 }

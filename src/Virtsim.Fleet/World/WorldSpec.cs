@@ -24,6 +24,12 @@ public sealed record WorldSpec
     /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Simulation.Engine.Simulator}?)"/>, inject them).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 
+    /// <summary>Live migrations, in the order written (scenario key <c>migrations</c>).</summary>
+    public IReadOnlyList<MigrationSpec> Migrations { get; init; } = [];
+
+    /// <summary>Devices switched to another implementation on their host (scenario key <c>device-switches</c>).</summary>
+    public IReadOnlyList<DeviceSwitchSpec> DeviceSwitches { get; init; } = [];
+
     /// <summary>
     /// True when devices and backends journal their state (scenario <c>persistence = true</c>, or implied by a
     /// <c>device-crash</c> fault): runs then need a <see cref="Persistence.FleetPersistence"/> (in memory when none is given).

@@ -88,7 +88,7 @@ public sealed class GuestMemory
     /// <summary>Copies guest memory at <paramref name="address"/> into <paramref name="destination"/>.</summary>
     public bool TryRead(ulong address, Span<byte> destination)
     {
-        if (TryGetWholeSpan(address, destination.Length, out var whole))
+        if (TryGetWholeReadSpan(address, destination.Length, out var whole))
         {
             whole.CopyTo(destination);
             return true;
@@ -96,7 +96,7 @@ public sealed class GuestMemory
         if (!IsMapped(address, (ulong)destination.Length)) return false;
         while (!destination.IsEmpty)
         {
-            var piece = Piece(address, destination.Length);
+            var piece = ReadPiece(address, destination.Length);
             piece.CopyTo(destination);
             destination = destination[piece.Length..];
             address += (ulong)piece.Length;
@@ -166,7 +166,7 @@ public sealed class GuestMemory
     /// <summary>Reads a byte.</summary>
     public bool TryReadU8(ulong address, out byte value)
     {
-        if (TryGetSpan(address, 1, out var span)) { value = span[0]; return true; }
+        if (TryGetReadSpan(address, 1, out var span)) { value = span[0]; return true; }
         value = 0;
         return false;
     }
@@ -182,7 +182,7 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u16.</summary>
     public bool TryReadU16(ulong address, out ushort value)
     {
-        if (TryGetSpan(address, 2, out var span) && span.Length == 2) { value = BinaryPrimitives.ReadUInt16LittleEndian(span); return true; }
+        if (TryGetReadSpan(address, 2, out var span) && span.Length == 2) { value = BinaryPrimitives.ReadUInt16LittleEndian(span); return true; }
         Span<byte> buffer = stackalloc byte[2]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt16LittleEndian(buffer); return true; }
         value = 0;
@@ -192,7 +192,7 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u32.</summary>
     public bool TryReadU32(ulong address, out uint value)
     {
-        if (TryGetSpan(address, 4, out var span) && span.Length == 4) { value = BinaryPrimitives.ReadUInt32LittleEndian(span); return true; }
+        if (TryGetReadSpan(address, 4, out var span) && span.Length == 4) { value = BinaryPrimitives.ReadUInt32LittleEndian(span); return true; }
         Span<byte> buffer = stackalloc byte[4]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt32LittleEndian(buffer); return true; }
         value = 0;
@@ -202,7 +202,7 @@ public sealed class GuestMemory
     /// <summary>Reads a little-endian u64.</summary>
     public bool TryReadU64(ulong address, out ulong value)
     {
-        if (TryGetSpan(address, 8, out var span) && span.Length == 8) { value = BinaryPrimitives.ReadUInt64LittleEndian(span); return true; }
+        if (TryGetReadSpan(address, 8, out var span) && span.Length == 8) { value = BinaryPrimitives.ReadUInt64LittleEndian(span); return true; }
         Span<byte> buffer = stackalloc byte[8]; // straddles a page or region boundary
         if (TryRead(address, buffer)) { value = BinaryPrimitives.ReadUInt64LittleEndian(buffer); return true; }
         value = 0;
@@ -242,7 +242,7 @@ public sealed class GuestMemory
     /// </summary>
     public bool TryReadU16Acquire(ulong address, out ushort value)
     {
-        if ((address & 1) == 0 && TryGetSpan(address, 2, out var span) && span.Length == 2)
+        if ((address & 1) == 0 && TryGetReadSpan(address, 2, out var span) && span.Length == 2)
         {
             ushort raw = Volatile.Read(ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(span)));
             value = BitConverter.IsLittleEndian ? raw : BinaryPrimitives.ReverseEndianness(raw);
@@ -281,6 +281,42 @@ public sealed class GuestMemory
         var entry = FindRegion(address);
         if (entry == null || entry.Host == 0) return;
         Sse.Prefetch0((byte*)entry.Host + (address - entry.Start));
+    }
+
+    // A read's span: a region that watches writes does not count it (see IGuestMemoryRegion.GetReadSpan).
+    private bool TryGetReadSpan(ulong address, int maxLength, out ReadOnlySpan<byte> span)
+    {
+        var entry = FindRegion(address);
+        if (entry == null || maxLength <= 0)
+        {
+            span = default;
+            return false;
+        }
+        span = entry.Region.GetReadSpan(address - entry.Start, maxLength);
+        return true;
+    }
+
+    private ReadOnlySpan<byte> ReadPiece(ulong address, int maxLength)
+    {
+        var entry = FindRegion(address)!;
+        return entry.Region.GetReadSpan(address - entry.Start, maxLength);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetWholeReadSpan(ulong address, int length, out ReadOnlySpan<byte> span)
+    {
+        var entry = FindRegion(address);
+        if (entry != null && length > 0)
+        {
+            ulong offset = address - entry.Start;
+            if ((ulong)length <= entry.Size - offset)
+            {
+                span = entry.Region.GetReadSpan(offset, length);
+                if (span.Length == length) return true;
+            }
+        }
+        span = default;
+        return false;
     }
 
     private Span<byte> Piece(ulong address, int maxLength)

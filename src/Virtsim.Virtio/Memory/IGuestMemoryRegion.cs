@@ -17,4 +17,10 @@ public interface IGuestMemoryRegion
     /// <see cref="Size"/>) and is at most <paramref name="maxLength"/> bytes long. Never empty.
     /// </summary>
     Span<byte> GetSpan(ulong offset, int maxLength);
+
+    /// <summary>
+    /// As <see cref="GetSpan"/>, for a read only: the caller does not write through the span. A region that watches
+    /// writes (a dirty-logging view) need not count it; by default the same span.
+    /// </summary>
+    ReadOnlySpan<byte> GetReadSpan(ulong offset, int maxLength) => GetSpan(offset, maxLength);
 }

@@ -38,6 +38,36 @@ public sealed class SparseMemoryRegion : IGuestMemoryRegion
     /// <summary>Number of pages that have been touched (and so allocated).</summary>
     public int AllocatedPages { get; private set; }
 
+    /// <summary>Number of 4 KiB pages the region spans.</summary>
+    public ulong PageCount => Size / PageSize;
+
+    /// <summary>
+    /// Page <paramref name="page"/> (index from the region's start) if it was ever touched, without allocating it; an
+    /// untouched page reads as zeros and yields false (live migration copies and compares only touched pages).
+    /// </summary>
+    public bool TryGetAllocatedPage(ulong page, out Span<byte> bytes)
+    {
+        bytes = default;
+        if (page >= PageCount) return false;
+        var chunk = _directory[page / PagesPerChunk];
+        var slot = chunk?[page % PagesPerChunk];
+        if (slot is null) return false;
+        bytes = slot;
+        return true;
+    }
+
+    /// <summary>The indexes of every page touched so far, ascending (allocates nothing per untouched chunk).</summary>
+    public IEnumerable<ulong> AllocatedPageIndexes()
+    {
+        for (int c = 0; c < _directory.Length; c++)
+        {
+            var chunk = _directory[c];
+            if (chunk is null) continue;
+            for (int i = 0; i < chunk.Length; i++)
+                if (chunk[i] is not null) yield return (ulong)c * PagesPerChunk + (ulong)i;
+        }
+    }
+
     /// <inheritdoc />
     public Span<byte> GetSpan(ulong offset, int maxLength)
     {

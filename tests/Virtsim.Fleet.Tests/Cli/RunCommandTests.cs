@@ -49,6 +49,59 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void The_migration_scenario_reports_each_migration_in_the_json_and_the_table()
+    {
+        string scenario = Path.Combine(RepoRoot(), "scenarios", "migration.conf");
+        var (code, output, error) = Cli("run", scenario, "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        var root = json.RootElement;
+        Assert.Equal("passed", root.GetProperty("outcome").GetString());
+        Assert.Equal(0, root.GetProperty("memoryMismatches").GetInt64());
+        var migrations = root.GetProperty("migrations").EnumerateArray().ToDictionary(m => m.GetProperty("vm").GetString()!);
+        string[] fields = ["vm", "from", "to", "mode", "outcome", "reason", "rounds", "memoryBytesSent", "pagesResent", "deviceStateBytes",
+            "downtimeUs", "totalTimeUs", "postCopyFaults"];
+        foreach (var m in migrations.Values)
+            Assert.Equal(fields, m.EnumerateObject().Select(p => p.Name));
+        string Outcome(string vm) => migrations[vm].GetProperty("outcome").GetString()!;
+        Assert.Equal("completed", Outcome("host-a/vm-1")); // VF to software backend through the pool
+        Assert.Equal("completed", Outcome("host-a/vm-2"));
+        Assert.Equal("post-copy", migrations["host-a/vm-2"].GetProperty("mode").GetString());
+        Assert.True(migrations["host-a/vm-2"].GetProperty("postCopyFaults").GetInt64() > 0);
+        Assert.Equal("refused", Outcome("host-a/vm-3"));
+        Assert.Contains("NOTIFICATION_DATA (bit 38)", migrations["host-a/vm-3"].GetProperty("reason").GetString());
+        Assert.Equal("failed", Outcome("host-b/vm-4"));
+        Assert.Contains("crashed", migrations["host-b/vm-4"].GetProperty("reason").GetString());
+
+        var (tableCode, table, _) = Cli("run", scenario);
+        Assert.Equal(0, tableCode);
+        Assert.Contains("migrations", table);
+        Assert.Contains("host-a -> host-c", table);
+        Assert.Contains("host-a/vm-3 (refused): blk0: swift-vhost cannot present the negotiated feature NOTIFICATION_DATA (bit 38)", table);
+    }
+
+    [Fact]
+    public void Device_switches_are_refused_until_they_are_executed()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"virtsim-switch-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, """
+            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf } ] } ] } ]
+            device-switches = [ { device = "h1/vm1/net0", vendor = swift-vhost, at = 1ms } ]
+            """);
+        try
+        {
+            var (code, output, error) = Cli("run", file);
+            Assert.Equal(2, code);
+            Assert.Contains("device-switches are not executed yet", error);
+            Assert.DoesNotContain("trace hash", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Without_json_the_summary_is_a_table()
     {
         var (code, output, _) = Cli("run", "quickstart", "--seed", "3");

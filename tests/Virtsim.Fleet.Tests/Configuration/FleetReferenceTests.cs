@@ -23,6 +23,8 @@ public class FleetReferenceTests
         var (_, vm, device) = spec.AllDevices().Single();
         var vmDefaults = new VmSpec { Name = "v" };
         Assert.Equal((vmDefaults.MemoryBytes, vmDefaults.VcpuCostPerRequest), (vm.MemoryBytes, vm.VcpuCostPerRequest));
+        Assert.Equal((vmDefaults.DirtyRate, vmDefaults.WorkingSetBytes), (vm.DirtyRate, vm.WorkingSetBytes));
+        Assert.Equal(new HostSpec { Name = "h" }.Bandwidth, spec.Hosts[0].Bandwidth);
         Assert.Equal(new DeviceSpec { Name = "d", Kind = DeviceKind.Blk, Profile = VendorProfiles.SwiftVhost }, device);
     }
 
@@ -83,7 +85,8 @@ public class FleetReferenceTests
             Backend = BackendKind.InHypervisor,
             Timing = swift.Timing with { DoorbellCost = TimeSpan.FromMicroseconds(4), PerRequestCost = TimeSpan.FromMicroseconds(5) },
         };
-        Assert.Equal([acme, swift, qemu], VendorProfiles.All);
+        Assert.Equal([acme, swift, qemu], VendorProfiles.All.Take(3));
+        Assert.Equal("nimble-vdpa", VendorProfiles.All[3].Name); // added with live migration (MigrationScenarioTests)
         Assert.Same(VendorProfiles.All[0], VendorProfiles.AcmeVf);
         Assert.Equal(qemu, VendorProfiles.Find("QEMU-EMU"));
         Assert.Equal(FeatureSet.Of(FeatureBit.EventIdx), VendorProfiles.DriverMaskFor(0x1D0F));

@@ -1,0 +1,215 @@
+using Akka.Actor;
+using Virtsim.Fleet.Messages.Migration;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Migration;
+using Virtsim.Fleet.World;
+using Virtsim.Simulation.Environment;
+
+namespace Virtsim.Fleet.Migrating;
+
+/// <summary>
+/// The world's migration control plane (<c>/user/migrations</c>), as libvirt and the network are to a rack: it starts
+/// each scheduled migration as a child <see cref="MigrationActor"/>, moves every migration's bytes over the hosts' NIC
+/// links with max-min fair shares (a <see cref="TransferSchedule"/>, solved again whenever a transfer starts, ends or a
+/// link changes; each transfer's owner hears of its rate), injects the hosts' faults (crash, link failure, a refused
+/// device state), knows where each VM runs, and keeps the <see cref="MigrationLog"/>. Host i's NIC is link 2i out and
+/// 2i + 1 in.
+/// </summary>
+public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
+{
+    private const string TickTimer = "transfers";
+    private readonly WorldSpec _spec;
+    private readonly FleetWorld _world;
+    private readonly MigrationLog _log;
+    private readonly IClock _clock = Context.Clock();
+    private readonly TransferSchedule _links = new();
+    private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, IActorRef> _owners = [];
+    private readonly Dictionary<long, double> _rates = [];
+    private readonly Dictionary<string, string> _location = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _refusals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _down = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _migrating = [];
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Creates the coordinator of <paramref name="world"/>'s migrations, reporting into <paramref name="log"/>.</summary>
+    public MigrationCoordinator(FleetWorld world, MigrationLog log)
+    {
+        _world = world;
+        _spec = world.Spec;
+        _log = log;
+        Receive<Begin>(b => OnBegin(b.Index));
+        Receive<StartTransfer>(t =>
+        {
+            _links.Add(t.Id, t.Bytes, t.Cap, [2 * _hostIndex[t.From], 2 * _hostIndex[t.To] + 1], Now);
+            _owners[t.Id] = Sender;
+            Reschedule();
+        });
+        Receive<CancelTransfer>(c =>
+        {
+            if (_links.Remove(c.Id, Now)) Forget(c.Id);
+            Reschedule();
+        });
+        Receive<Tick>(_ =>
+        {
+            foreach (var (id, _) in _links.TakeFinished(Now))
+            {
+                _owners[id].Tell(new TransferDone(id), Self);
+                Forget(id);
+            }
+            Reschedule();
+        });
+        Receive<HostFault>(OnHostFault);
+        Receive<ClaimRefusals>(c =>
+        {
+            var claimed = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var device in c.Devices)
+                if (_refusals.Remove(device, out var reason)) claimed[device[(device.LastIndexOf('/') + 1)..]] = reason;
+            Sender.Tell(new Refusals(claimed), Self);
+        });
+        Receive<MigrationFinished>(OnFinished);
+    }
+
+    private long Now => _clock.Elapsed.Ticks;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        for (int i = 0; i < _spec.Hosts.Count; i++)
+        {
+            var host = _spec.Hosts[i];
+            _hostIndex[host.Name] = i;
+            _links.SetLinkCapacity(2 * i, host.Bandwidth, 0);
+            _links.SetLinkCapacity(2 * i + 1, host.Bandwidth, 0);
+            foreach (var vm in host.Vms) _location[$"{host.Name}/{vm.Name}"] = host.Name;
+        }
+        _log.Pending = _spec.Migrations.Count;
+        for (int i = 0; i < _spec.Migrations.Count; i++) Timers.StartSingleTimer($"migration-{i}", new Begin(i), _spec.Migrations[i].At);
+        foreach (var (fault, i) in _spec.Faults.Select((f, i) => (f, i)))
+        {
+            if (fault.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure or ScheduledFaultKind.RefuseDeviceState)
+                Timers.StartSingleTimer($"fault-{i}", new HostFault(fault, Restore: false), fault.At);
+        }
+    }
+
+    private void OnBegin(int index)
+    {
+        var m = _spec.Migrations[index];
+        string vmPath = m.VmPath;
+        string? reason = !_location.TryGetValue(vmPath, out var at) ? $"VM {vmPath} was lost before its migration"
+            : at != m.From ? $"VM {vmPath} runs on {at}, not {m.From}"
+            : _down.Contains(m.From) ? $"source host {m.From} is down"
+            : null;
+        if (reason is not null)
+        {
+            Record(new MigrationResult { Vm = vmPath, From = m.From, To = m.To, Mode = m.Settings.Mode, Outcome = MigrationOutcome.Failed, Reason = reason });
+            return;
+        }
+        var hosts = _world.System.UserGuardianPath();
+        var source = _world.System.ResolveLocal(hosts.Child(m.From));
+        var destination = _world.System.ResolveLocal(hosts.Child(m.To));
+        var child = Context.ActorOf(Props.Create(() => new MigrationActor(m, index, source, destination, _world.Metrics,
+            _down.Contains(m.To) ? $"destination host {m.To} is down" : null)), $"{index}-{m.From}-{m.Vm}");
+        _migrating[child] = vmPath;
+    }
+
+    private void OnHostFault(HostFault f)
+    {
+        var fault = f.Fault;
+        if (fault.Kind == ScheduledFaultKind.RefuseDeviceState)
+        {
+            _refusals[fault.Device] = $"the destination refused {fault.Device}'s device state (scenario fault at {fault.At.TotalMilliseconds} ms)";
+            return;
+        }
+        string host = fault.Host!;
+        int i = _hostIndex[host];
+        bool crash = fault.Kind == ScheduledFaultKind.HostCrash;
+        if (f.Restore)
+        {
+            if (_down.Contains(host)) return; // crashed meanwhile
+            _links.SetLinkCapacity(2 * i, _spec.Hosts[i].Bandwidth, Now);
+            _links.SetLinkCapacity(2 * i + 1, _spec.Hosts[i].Bandwidth, Now);
+            Reschedule();
+            return;
+        }
+        _world.Metrics.Add(FleetCounter.FaultsInjected);
+        _links.SetLinkCapacity(2 * i, 0, Now);
+        _links.SetLinkCapacity(2 * i + 1, 0, Now);
+        Reschedule();
+        foreach (var child in _migrating.Keys) child.Tell(new HostFailed(host, crash), Self);
+        if (!crash)
+        {
+            if (fault.Duration > TimeSpan.Zero) Timers.StartSingleTimer($"restore-{host}-{fault.At.Ticks}", new HostFault(fault, Restore: true), fault.Duration);
+            return;
+        }
+        _down.Add(host);
+        _world.System.ResolveLocal(_world.System.UserGuardianPath().Child(host)).Tell(CrashHost.Instance, Self);
+        // VMs running there that no migration is moving are lost with it (a migrating one: its migration decides).
+        foreach (var (vm, at) in _location.ToList())
+            if (at == host && !_migrating.ContainsValue(vm)) LoseVm(vm);
+    }
+
+    private void OnFinished(MigrationFinished f)
+    {
+        _migrating.Remove(Sender);
+        if (f.Location is { } location)
+        {
+            _location[f.VmPath] = location;
+            if (_down.Contains(location)) LoseVm(f.VmPath); // its host crashed while the migration ended
+        }
+        else LoseVm(f.VmPath);
+        Record(f.Result);
+    }
+
+    private void Record(MigrationResult result)
+    {
+        _log.Add(result);
+        _log.MemoryMismatches += result.MemoryMismatchPages.Count;
+        _log.Pending--;
+    }
+
+    // The VM's guest (drivers and applications) stops; its workloads that had not finished are counted as lost with it.
+    private void LoseVm(string vmPath)
+    {
+        if (!_location.Remove(vmPath)) return;
+        _log.LostVms.Add(vmPath);
+        var parts = vmPath.Split('/');
+        _world.System.ResolveLocal(_world.System.UserGuardianPath().Child(parts[0]).Child(parts[1])).Tell(PoisonPill.Instance, Self);
+        foreach (var device in _world.Devices.Where(d => d.Path.StartsWith(vmPath + "/", StringComparison.Ordinal) && !d.Workload.Done))
+        {
+            _log.LostWorkloads.Add(device.Path);
+            _world.Metrics.WorkloadDone();
+        }
+    }
+
+    private void Forget(long id)
+    {
+        _owners.Remove(id);
+        _rates.Remove(id);
+    }
+
+    // The next finish, and every owner whose share changed hears it (post-copy follows its page arrivals with it).
+    private void Reschedule()
+    {
+        foreach (var (id, rate, sent) in _links.Current())
+        {
+            if (_rates.TryGetValue(id, out var before) && before == rate) continue;
+            _rates[id] = rate;
+            _owners[id].Tell(new TransferRate(id, rate, sent), Self);
+        }
+        _log.Moving = _links.Current().Any(t => t.Rate > 0);
+        if (_links.NextFinish() is { } at) Timers.StartSingleTimer(TickTimer, Tick.Instance, TimeSpan.FromTicks(Math.Max(0, at - Now)));
+        else Timers.Cancel(TickTimer);
+    }
+
+    private sealed record Begin(int Index);
+
+    private sealed record HostFault(FaultSpec Fault, bool Restore);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}
