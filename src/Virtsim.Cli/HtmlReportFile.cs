@@ -32,7 +32,8 @@ internal static class HtmlReportFile
         string temporary = path + ".tmp";
         try
         {
-            string html = HtmlRunReport.Render(spec, report, target.Scenario, ScenarioSource.Text(target.Scenario, MaxSettingsChars), []);
+            string html = HtmlRunReport.Render(spec, report, target.Scenario, ScenarioSource.Text(target.Scenario, MaxSettingsChars),
+                HtmlRunReport.MigrationsOf(spec, report));
             File.WriteAllText(temporary, html);
             File.Move(temporary, path, overwrite: true);
             stderr.WriteLine($"report: {path}");

@@ -18,6 +18,19 @@ public static class HtmlRunReport
     /// <param name="Start">When it started.</param>
     public sealed record Migration(MigrationResult Result, TimeSpan Start);
 
+    /// <summary>
+    /// The run's migrations with their start times: each result paired with the scenario's migration of the same VM
+    /// and destination, in order (the scenario says when it starts; the result how long it took).
+    /// </summary>
+    public static IReadOnlyList<Migration> MigrationsOf(WorldSpec spec, RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(report);
+        var starts = spec.Migrations.GroupBy(m => (m.VmPath, m.To)).ToDictionary(g => g.Key, g => new Queue<TimeSpan>(g.Select(m => m.At).Order()));
+        return report.Migrations.Select(r => new Migration(r,
+            starts.TryGetValue((r.Vm, r.To), out var q) && q.Count > 0 ? q.Dequeue() : TimeSpan.Zero)).ToList();
+    }
+
     /// <summary>Renders the page.</summary>
     /// <param name="spec">The world that ran.</param>
     /// <param name="report">What the run did.</param>

@@ -37,7 +37,7 @@ public static class SvgChart
             var (label, value) = bars[i];
             double y = Top + i * Row;
             double w = (Width - Left - Right) * value / max;
-            Text(s, Left - 6, y + 15, label, "end");
+            Text(s, Left - 6, y + 15, Shorten(label), "end");
             s.Append(CultureInfo.InvariantCulture, $"<rect class=\"mark\" x=\"{Left}\" y=\"{y + 3:0.#}\" width=\"{Math.Max(w, 1):0.#}\" height=\"{Row - 6}\" fill=\"{Palette[i % Palette.Length]}\"><title>");
             s.Append(Escape(label)).Append(": ").Append(Number(value)).Append(Escape(unit)).Append("</title></rect>");
             Text(s, Left + w + 6, y + 15, Number(value) + unit, "start");
@@ -94,7 +94,7 @@ public static class SvgChart
         int plotHeight = rows.Count * Row;
         var s = Open(caption, Top + plotHeight + Axis + Row);
         double X(double v) => Left + (Width - Left - Right) * (v - min) / (max - min);
-        for (int r = 0; r < rows.Count; r++) Text(s, Left - 6, Top + r * Row + 15, rows[r], "end");
+        for (int r = 0; r < rows.Count; r++) Text(s, Left - 6, Top + r * Row + 15, Shorten(rows[r]), "end");
         foreach (var (row, start, end, kind) in spans)
         {
             if (end < start) throw new ArgumentException($"a span of {row} ends ({end}) before it starts ({start})", nameof(spans));
@@ -125,6 +125,16 @@ public static class SvgChart
         value == Math.Floor(value) && Math.Abs(value) < 1e15
             ? value.ToString("#,0", CultureInfo.InvariantCulture)
             : value.ToString(Math.Abs(value) >= 100 ? "#,0.#" : "0.###", CultureInfo.InvariantCulture);
+
+    // Labels left of the plot get its margin; the whole label stays in the mark's tooltip (and the tables below).
+    private const int MaxLabelChars = 26;
+
+    private static string Shorten(string label)
+    {
+        if (label.Length <= MaxLabelChars) return label;
+        int keep = char.IsHighSurrogate(label[MaxLabelChars - 2]) ? MaxLabelChars - 2 : MaxLabelChars - 1; // never half a pair
+        return string.Concat(label.AsSpan(0, keep).TrimEnd(), "\u2026");
+    }
 
     private static double CheckValue(double value) =>
         double.IsFinite(value) ? value : throw new ArgumentException($"a chart value must be finite (got {value})", nameof(value));

@@ -21,6 +21,20 @@ public sealed class ReportOptionTests : IDisposable
         Assert.False(File.Exists(file + ".tmp"));
     }
 
+    [Fact]
+    public void The_migration_scenarios_report_draws_each_migration_from_its_scheduled_start()
+    {
+        string file = Path.Combine(_folder, "migration.html");
+        string scenario = Path.Combine(CliHarness.RepoRoot(), "scenarios", "migration.conf");
+        var (code, stderr) = InProcessCli.Run("run", scenario, "--report", file);
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(file);
+        Assert.Contains("Migrations by outcome", html);
+        Assert.Contains("Migration timeline by source host", html);
+        Assert.Contains("refused", html);
+        Assert.Contains("cannot present the negotiated feature", html);
+    }
+
     [Theory]
     [InlineData("missing/run.html", "does not exist")]
     [InlineData("", "is a folder")]

@@ -94,6 +94,15 @@ public sealed class HtmlRunReportTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
 
     [Fact]
+    public void A_long_label_is_cut_beside_the_plot_and_kept_whole_in_the_tooltip()
+    {
+        string reason = "blk0: swift-vhost cannot present the negotiated feature NOTIFICATION_DATA (bit 38)";
+        var doc = Svg(SvgChart.Bars("reasons", [(reason, 1)]));
+        Assert.Contains(doc.Descendants().Where(e => e.Name.LocalName == "text"), e => e.Value == "blk0: swift-vhost cannot\u2026");
+        Assert.Contains(doc.Descendants().Where(e => e.Name.LocalName == "title"), e => e.Value.StartsWith(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Values_a_chart_cannot_draw_are_refused_with_the_value()
     {
         var e = Assert.Throws<ArgumentException>(() => SvgChart.Bars("x", [("a", double.NaN)]));
