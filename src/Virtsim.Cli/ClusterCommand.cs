@@ -108,16 +108,7 @@ internal static class ClusterCommand
 
     private static int WithClient(string path, TextWriter stderr, Func<NodeSettings, AdminClient, int> command)
     {
-        NodeSettings settings;
-        try
-        {
-            settings = NodeSettingsLoader.Load(path);
-        }
-        catch (HoconException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadScenario;
-        }
+        if (!NodeFile.TryLoad(path, stderr, out var settings)) return ExitCodes.BadScenario;
         try
         {
             var client = AdminClient.Start(settings.Cluster);

@@ -35,16 +35,7 @@ internal static class NodeCommand
 
     private static int Run(string path, TextWriter stdout, TextWriter stderr)
     {
-        NodeSettings settings;
-        try
-        {
-            settings = NodeSettingsLoader.Load(path);
-        }
-        catch (HoconException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadScenario;
-        }
+        if (!NodeFile.TryLoad(path, stderr, out var settings)) return ExitCodes.BadScenario;
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

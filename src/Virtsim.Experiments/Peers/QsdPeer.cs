@@ -1,20 +1,14 @@
 namespace Virtsim.Experiments.Peers;
 
 /// <summary>qemu-storage-daemon exporting an image file as vhost-user-blk (it creates the socket).</summary>
-internal sealed class QsdPeer : IDevicePeer
+internal sealed class QsdPeer : ProcessDevicePeer
 {
     /// <summary>Where the Debian package qemu-system-common installs it.</summary>
     public const string Binary = "/usr/bin/qemu-storage-daemon";
 
-    private readonly PeerProcess _process;
     private readonly string _image;
 
-    private QsdPeer(PeerProcess process, string socket, string image)
-    {
-        _process = process;
-        Socket = socket;
-        _image = image;
-    }
+    private QsdPeer(PeerProcess process, string socket, string image) : base(process, socket) => _image = image;
 
     public static QsdPeer Start()
     {
@@ -26,24 +20,9 @@ internal sealed class QsdPeer : IDevicePeer
             "--blockdev", $"driver=file,node-name=file0,filename={image}",
             "--export", $"type=vhost-user-blk,id=exp0,node-name=file0,addr.type=unix,addr.path={socket},writable=on",
         ], "qemu-system-common");
-        var peer = new QsdPeer(process, socket, image);
-        if (!process.WaitForFile(socket, TimeSpan.FromSeconds(15)))
-        {
-            string tail = string.Join('\n', process.Log.Last(20));
-            peer.Dispose();
-            throw new InvalidOperationException("qemu-storage-daemon did not create its socket:\n" + tail);
-        }
-        return peer;
+        return WhenReady(new QsdPeer(process, socket, image), p => p.WaitForFile(socket, TimeSpan.FromSeconds(15)),
+            "qemu-storage-daemon did not create its socket");
     }
 
-    public string Socket { get; }
-    public bool Died(out string how) => _process.Exited(out how);
-    public IReadOnlyList<string> Tail(int lines) => _process.Output(lines);
-
-    public void Dispose()
-    {
-        _process.Dispose();
-        File.Delete(Socket);
-        File.Delete(_image);
-    }
+    protected override void CleanUp() => File.Delete(_image);
 }
