@@ -7,7 +7,8 @@ namespace Virtsim.Fleet.World;
 /// The keys a scenario file may hold, for reporting the ones <see cref="ScenarioLoader"/> never reads (a misspelt
 /// <c>defaults.blk.reqests</c> is otherwise ignored in silence). They are the keys of the fleet reference.conf plus
 /// what it leaves out: <c>defaults.device.vendor</c> and a profile's <c>backend</c> (no default), the user-named
-/// profiles of <c>vendors</c>, the <c>hosts</c> / <c>vms</c> / <c>devices</c> and <c>faults</c> lists, and the
+/// profiles of <c>vendors</c>, the <c>hosts</c> / <c>vms</c> / <c>devices</c>, <c>faults</c>, <c>migrations</c> and
+/// <c>device-switches</c> lists, and the
 /// <c>virtsim</c> section (node settings, checked by whoever reads them).
 /// </summary>
 public static class ScenarioKeys
@@ -35,8 +36,12 @@ public static class ScenarioKeys
         // A device as ScenarioLoader reads it: its own name and type, then every device setting.
         var device = deviceDefaults.With("name", any).With("type", any);
         var vm = Reference("defaults.vm").With("name", any).With("devices", KeySchema.ListOf(device));
-        var host = KeySchema.Object([new("name", any), new("vms", KeySchema.ListOf(vm))]);
-        var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any)]);
+        var host = Reference("defaults.host").With("name", any).With("vms", KeySchema.ListOf(vm));
+        // A device fault names its device; a host-crash or link-failure its host (and a link failure its duration).
+        var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any)]);
+        // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).
+        var migration = Reference("migration-defaults").With("vm", any).With("to", any).With("devices", any);
+        var deviceSwitch = KeySchema.Object([new("at", any), new("device", any), new("vendor", any)]);
         var vendor = Reference("vendor-defaults").With("backend", any);
         return KeySchema.FromReference(fleet.Root)
             .With("defaults.device", deviceDefaults)
@@ -46,6 +51,8 @@ public static class ScenarioKeys
             .With("vendors", KeySchema.MapOf(vendor))
             .With("hosts", KeySchema.ListOf(host))
             .With("faults", KeySchema.ListOf(fault))
+            .With("migrations", KeySchema.ListOf(migration))
+            .With("device-switches", KeySchema.ListOf(deviceSwitch))
             .With("virtsim", any);
     }
 }

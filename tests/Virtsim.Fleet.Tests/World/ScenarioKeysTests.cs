@@ -13,6 +13,25 @@ public class ScenarioKeysTests
         ScenarioKeys.Find(ScenarioLoader.ParseConfig(text, "t.conf"), NodeSettingsLoader.SectionSchema);
 
     [Fact]
+    public void Migration_keys_are_known_and_typos_in_them_are_found()
+    {
+        var found = Unknown("""
+            defaults.host.bandwith = 1GiB/s
+            hosts = [ { name = h, bandwidth = 1GiB/s, vms = [ { name = v, dirty-rate = 1MiB/s, working-set = 1MiB, devices = [
+                { name = d, type = blk, vendor = acme-vf, migration-pool = [acme-vf], dirty-tracking = true } ] } ] }, { name = h2 } ]
+            migrations = [ { vm = "h/v", to = h2, at = 1ms, mode = pre-copy, downtime-limit = 1s, devices { d = acme-vf }, max-rouns = 3 } ]
+            device-switches = [ { at = 1ms, device = "h/v/d", vendor = acme-vf, vendr = x } ]
+            faults = [ { at = 1us, kind = link-failure, host = h, duration = 1ms } ]
+            """);
+        Assert.Equal(
+        [
+            "t.conf:1:26: unknown key 'bandwith' in defaults.host (did you mean 'bandwidth'?)",
+            "t.conf:4:124: unknown key 'max-rouns' in migrations[] (did you mean 'max-rounds'?)",
+            "t.conf:5:77: unknown key 'vendr' in device-switches[] (did you mean 'vendor'?)",
+        ], found.Select(k => k.ToString()));
+    }
+
+    [Fact]
     public void Typos_in_every_section_are_found_at_their_value_with_a_suggestion()
     {
         var found = Unknown("""
