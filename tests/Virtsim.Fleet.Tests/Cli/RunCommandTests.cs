@@ -81,19 +81,28 @@ public class RunCommandTests
     }
 
     [Fact]
-    public void Device_switches_are_refused_until_they_are_executed()
+    public void Device_switches_run_and_are_reported_in_the_json_and_the_table()
     {
         string file = Path.Combine(Path.GetTempPath(), $"virtsim-switch-{Guid.NewGuid():N}.conf");
         File.WriteAllText(file, """
-            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf } ] } ] } ]
+            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf, migration-pool = [acme-vf, swift-vhost] } ] } ] } ]
             device-switches = [ { device = "h1/vm1/net0", vendor = swift-vhost, at = 1ms } ]
             """);
         try
         {
-            var (code, output, error) = Cli("run", file);
-            Assert.Equal(2, code);
-            Assert.Contains("device-switches are not executed yet", error);
-            Assert.DoesNotContain("trace hash", output);
+            var (code, output, error) = Cli("run", file, "--json");
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            var m = Assert.Single(json.RootElement.GetProperty("migrations").EnumerateArray().ToList());
+            Assert.Equal(("h1/vm1", "h1", "h1", "device-switch", "net0", "acme-vf", "swift-vhost", "completed"),
+                (m.GetProperty("vm").GetString(), m.GetProperty("from").GetString(), m.GetProperty("to").GetString(), m.GetProperty("mode").GetString(),
+                 m.GetProperty("device").GetString(), m.GetProperty("fromVendor").GetString(), m.GetProperty("toVendor").GetString(), m.GetProperty("outcome").GetString()));
+
+            var (tableCode, table, _) = Cli("run", file);
+            Assert.Equal(0, tableCode);
+            Assert.Contains("h1/vm1/net0", table);
+            Assert.Contains("acme-vf -> swift-vhost", table);
+            Assert.Contains("device-switch", table);
         }
         finally
         {
