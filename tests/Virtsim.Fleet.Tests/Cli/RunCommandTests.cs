@@ -61,8 +61,13 @@ public class RunCommandTests
         var migrations = root.GetProperty("migrations").EnumerateArray().ToDictionary(m => m.GetProperty("vm").GetString()!);
         string[] fields = ["vm", "from", "to", "mode", "outcome", "reason", "rounds", "memoryBytesSent", "pagesResent", "deviceStateBytes",
             "downtimeUs", "totalTimeUs", "postCopyFaults"];
-        foreach (var m in migrations.Values)
+        foreach (var m in migrations.Values.Where(m => m.GetProperty("mode").GetString() != "device-switch"))
             Assert.Equal(fields, m.EnumerateObject().Select(p => p.Name));
+        // A device switch has the same fields and names its device and vendors after its mode.
+        var s = migrations["host-b/vm-5"];
+        Assert.Equal([.. fields[..4], "device", "fromVendor", "toVendor", .. fields[4..]], s.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("host-b", "host-b", "net0", "acme-vf", "swift-vhost", "completed"), (s.GetProperty("from").GetString(), s.GetProperty("to").GetString(),
+            s.GetProperty("device").GetString(), s.GetProperty("fromVendor").GetString(), s.GetProperty("toVendor").GetString(), s.GetProperty("outcome").GetString()));
         string Outcome(string vm) => migrations[vm].GetProperty("outcome").GetString()!;
         Assert.Equal("completed", Outcome("host-a/vm-1")); // VF to software backend through the pool
         Assert.Equal("completed", Outcome("host-a/vm-2"));
