@@ -131,12 +131,6 @@ public static class CliApp
             if (strict && unknown.Count > 0) return false;
             spec = ScenarioLoader.FromConfig(config);
             node = NodeSettingsLoader.Load(clusterPath, config);
-            if (spec.DeviceSwitches.Count > 0)
-            {
-                // Read and checked, but no actor performs them yet: refuse rather than run without them.
-                stderr.WriteLine($"error: {path}: device-switches are not executed yet; switch a device's implementation as part of a migration (migrations = [ {{ ..., devices {{ blk0 = swift-vhost }} }} ])");
-                return false;
-            }
             return true;
         }
         catch (HoconException ex)
@@ -364,7 +358,8 @@ public static class CliApp
         string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
         foreach (var m in migrations)
         {
-            table.AddRow(Markup.Escape(m.Vm), Markup.Escape($"{m.From} -> {m.To}"), Fleet.Migration.MigrationNames.Of(m.Mode), Fleet.Migration.MigrationNames.Of(m.Outcome),
+            // A device switch names its device and the vendors it went between (its host is in the vm).
+            table.AddRow(Markup.Escape(m.Device is null ? m.Vm : $"{m.Vm}/{m.Device}"), Markup.Escape(m.Device is null ? $"{m.From} -> {m.To}" : $"{m.FromVendor} -> {m.ToVendor}"), Fleet.Migration.MigrationNames.Of(m.Mode), Fleet.Migration.MigrationNames.Of(m.Outcome),
                 N(m.Rounds), (m.MemoryBytesSent / 1048576.0).ToString("N1", CultureInfo.InvariantCulture), N(m.PagesResent), N(m.DeviceStateBytes),
                 Format(m.Downtime), Format(m.TotalTime), N(m.PostCopyFaults));
         }

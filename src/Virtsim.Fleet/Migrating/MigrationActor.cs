@@ -85,7 +85,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         _start = Now;
         if (_destinationDown is not null) Finish(MigrationOutcome.Failed, _destinationDown);
-        else _source.Tell(new GetVm(_spec.Vm), Self);
+        else _source.Tell(new GetVm(ResidentName), Self);
     }
 
     // Where the VM is and what its devices negotiated; then whether the destination can present it.
@@ -121,6 +121,14 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             return;
         }
         _memoryPages = (long)(_vm.Plan.Spec.MemoryBytes / GuestPages.PageSize);
+        if (Switching)
+        {
+            // Same host: the memory stays where it is; only the devices stop, move their state and resume.
+            _target = _vm.Memory.Region;
+            _lastGuest = Now;
+            Stop();
+            return;
+        }
         _target = new SparseMemoryRegion(0, _vm.Plan.Spec.MemoryBytes);
         _dirtier = new GuestDirtier(_vm.Plan.Spec.DirtyRate, _vm.Plan.Spec.WorkingSetBytes, Context.Random());
         _throttle = _settings.AutoConverge ? AutoConverge.For(_settings) : null;
@@ -201,10 +209,17 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     // Nothing writes any more: the last dirty pages, then the bytes of the stop (memory and device state).
     private void Stopped()
     {
+        _deviceBytes = _stopped.Values.Sum(s => s.StateBytes);
+        if (Switching)
+        {
+            // Nothing crosses a link: the new implementations take the state on this host at once.
+            Become(FinalCopy);
+            Arrived();
+            return;
+        }
         var late = _vm.Memory.DirtyLog.CollectAndClear();
         GuestPages.Copy(_vm.Memory.Region, _target, late);
         _pending.UnionWith(late);
-        _deviceBytes = _stopped.Values.Sum(s => s.StateBytes);
         double bytes = _deviceBytes;
         if (_settings.Mode == MigrationMode.PostCopy)
         {
@@ -230,11 +245,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         Receive<TransferDone>(d =>
         {
-            if (d.Id != _transfer) return;
-            // With dirty tracking the destination now holds exactly the source's memory; a device whose writes were
-            // not tracked leaves pages that differ: found here by comparing every touched page, and reported.
-            _mismatch = GuestPages.Differences(_vm.Memory.Region, _target);
-            Context.Parent.Tell(new ClaimRefusals([.. _vm.Plan.Devices.Select(d => d.Path)]), Self);
+            if (d.Id == _transfer) Arrived();
         });
         Receive<Refusals>(r =>
         {
@@ -245,6 +256,16 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         });
         Receive<TransferRate>(_ => { });
         Faults();
+    }
+
+    // Memory and device state are at the destination: compare the copies, then hear of refusals to inject.
+    private void Arrived()
+    {
+        // With dirty tracking the destination now holds exactly the source's memory; a device whose writes were not
+        // tracked leaves pages that differ: found here by comparing every touched page, and reported. (A switch keeps
+        // the one copy.)
+        if (!Switching) _mismatch = GuestPages.Differences(_vm.Memory.Region, _target);
+        Context.Parent.Tell(new ClaimRefusals([.. _vm.Plan.Devices.Select(d => d.Path)]), Self);
     }
 
     private void Adopting()
@@ -278,7 +299,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         memory.AttachGuest();
         _vm.Guest.Tell(new SwitchDevices(_arrived), Self);
         _destination.Tell(new ResumeVm(ArrivingPrefix + _spec.Vm), Self);
-        _source.Tell(new ReleaseVm(_spec.Vm), Self);
+        _source.Tell(new ReleaseVm(ResidentName), Self);
         _vm.Guest.Tell(ResumeGuest.Instance, Self);
         _paused = false;
         _downtime = Now - _pausedAt;
@@ -362,7 +383,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         var elapsed = Now - _lastGuest;
         _lastGuest = Now;
-        if (_paused || elapsed <= TimeSpan.Zero) return;
+        if (_paused || elapsed <= TimeSpan.Zero || Switching) return;
         var sink = new GuestWriteSink(_vm.Memory.Guest, _stamp);
         long written = _dirtier.Write(elapsed, ref sink);
         _stamp = sink.Stamp;
@@ -434,9 +455,25 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             MigrationOutcome.VmLost => null,
             _ => _spec.From,
         };
-        Context.Parent.Tell(new MigrationFinished(result, _spec.VmPath, location), Self);
+        Context.Parent.Tell(new MigrationFinished(Switched(_spec, result, _vm), _spec.VmPath, location), Self);
         Context.Stop(Self);
         Become(() => ReceiveAny(_ => { }));
+    }
+
+    /// <summary>
+    /// A device switch's <paramref name="result"/> with the device and its vendors (before: from the VM's plan, when
+    /// known); a migration's unchanged.
+    /// </summary>
+    internal static MigrationResult Switched(MigrationSpec spec, MigrationResult result, VmHandle? vm)
+    {
+        if (spec.Settings.Mode != MigrationMode.DeviceSwitch) return result;
+        var (device, vendor) = spec.DeviceVendors.Single();
+        return result with
+        {
+            Device = device,
+            FromVendor = vm?.Plan.Devices.FirstOrDefault(d => d.Spec.Name == device)?.Spec.Profile.Name ?? "",
+            ToVendor = vendor.Name,
+        };
     }
 
     private void Transfer(double bytes)
@@ -459,7 +496,11 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
 
     private static DeviceType TypeOf(DevicePlan device) => device.Spec.Kind == DeviceKind.Blk ? DeviceType.Block : DeviceType.Net;
 
-    private string ArrivingPrefix => _spec.From + ".";
+    private string ArrivingPrefix => _spec.ArrivingPrefix;
+
+    private string ResidentName => _spec.Resident ?? _spec.Vm;
+
+    private bool Switching => _settings.Mode == MigrationMode.DeviceSwitch;
 
     private string MismatchReason() =>
         $"destination memory differs from the source's in {_mismatch.Count} page(s) at the switchover (a device's writes were not dirty-tracked): "

@@ -27,6 +27,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<long, IActorRef> _owners = [];
     private readonly Dictionary<long, double> _rates = [];
     private readonly Dictionary<string, string> _location = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _residentName = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, MigrationSpec> _running = [];
     private readonly Dictionary<string, string> _refusals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _down = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _migrating = [];
@@ -40,7 +42,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         _world = world;
         _spec = world.Spec;
         _log = log;
-        Receive<Begin>(b => OnBegin(b.Index));
+        Receive<Begin>(b => OnBegin(b.Index < _spec.Migrations.Count ? _spec.Migrations[b.Index] : SwitchAt(b.Index), b.Index));
         Receive<StartTransfer>(t =>
         {
             _links.Add(t.Id, t.Bytes, t.Cap, [2 * _hostIndex[t.From], 2 * _hostIndex[t.To] + 1], Now);
@@ -85,8 +87,11 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             _links.SetLinkCapacity(2 * i + 1, host.Bandwidth, 0);
             foreach (var vm in host.Vms) _location[$"{host.Name}/{vm.Name}"] = host.Name;
         }
-        _log.Pending = _spec.Migrations.Count;
+        _log.Pending = _spec.Migrations.Count + _spec.DeviceSwitches.Count;
         for (int i = 0; i < _spec.Migrations.Count; i++) Timers.StartSingleTimer($"migration-{i}", new Begin(i), _spec.Migrations[i].At);
+        // Device switches are numbered after the migrations (their transfer ids and actor names stay apart).
+        for (int j = 0; j < _spec.DeviceSwitches.Count; j++)
+            Timers.StartSingleTimer($"switch-{j}", new Begin(_spec.Migrations.Count + j), _spec.DeviceSwitches[j].At);
         foreach (var (fault, i) in _spec.Faults.Select((f, i) => (f, i)))
         {
             if (fault.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure or ScheduledFaultKind.RefuseDeviceState)
@@ -94,17 +99,35 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnBegin(int index)
+    // A device switch is a migration of the VM to its own host, moving no memory, with one device's vendor changed.
+    private MigrationSpec SwitchAt(int index)
     {
-        var m = _spec.Migrations[index];
+        var s = _spec.DeviceSwitches[index - _spec.Migrations.Count];
+        var parts = s.Device.Split('/');
+        return new MigrationSpec
+        {
+            Vm = parts[1],
+            From = parts[0],
+            To = parts[0],
+            At = s.At,
+            Settings = new MigrationSettings { Mode = MigrationMode.DeviceSwitch },
+            DeviceVendors = new Dictionary<string, Vendors.VendorProfile>(StringComparer.Ordinal) { [parts[2]] = s.Vendor },
+            ArrivingPrefix = $"switch{index}.",
+        };
+    }
+
+    private void OnBegin(MigrationSpec m, int index)
+    {
         string vmPath = m.VmPath;
+        // The VM's key on its host changes with each move (the arriving prefix); the next move starts from it.
+        m = m with { Resident = _residentName.GetValueOrDefault(vmPath) };
         string? reason = !_location.TryGetValue(vmPath, out var at) ? $"VM {vmPath} was lost before its migration"
             : at != m.From ? $"VM {vmPath} runs on {at}, not {m.From}"
             : _down.Contains(m.From) ? $"source host {m.From} is down"
             : null;
         if (reason is not null)
         {
-            Record(new MigrationResult { Vm = vmPath, From = m.From, To = m.To, Mode = m.Settings.Mode, Outcome = MigrationOutcome.Failed, Reason = reason });
+            Record(MigrationActor.Switched(m, new MigrationResult { Vm = vmPath, From = m.From, To = m.To, Mode = m.Settings.Mode, Outcome = MigrationOutcome.Failed, Reason = reason }, null));
             return;
         }
         var hosts = _world.System.UserGuardianPath();
@@ -113,6 +136,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         var child = Context.ActorOf(Props.Create(() => new MigrationActor(m, index, source, destination, _world.Metrics,
             _down.Contains(m.To) ? $"destination host {m.To} is down" : null)), $"{index}-{m.From}-{m.Vm}");
         _migrating[child] = vmPath;
+        _running[child] = m;
     }
 
     private void OnHostFault(HostFault f)
@@ -154,6 +178,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     private void OnFinished(MigrationFinished f)
     {
         _migrating.Remove(Sender);
+        if (_running.Remove(Sender, out var m) && f.Result.Outcome == MigrationOutcome.Completed)
+            _residentName[f.VmPath] = m.ArrivingPrefix + m.Vm;
         if (f.Location is { } location)
         {
             _location[f.VmPath] = location;

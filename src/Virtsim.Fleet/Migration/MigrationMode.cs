@@ -20,4 +20,10 @@ public enum MigrationMode
     /// rounds (libvirt's <c>--postcopy-after-precopy</c> switches after the first round).
     /// </summary>
     Hybrid,
+
+    /// <summary>
+    /// A device switch on the same host (scenario key <c>device-switches</c>): no memory moves; the VM pauses, its
+    /// devices stop as their kinds allow and resume with the switched device on its new implementation.
+    /// </summary>
+    DeviceSwitch,
 }

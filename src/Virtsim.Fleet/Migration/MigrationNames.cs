@@ -6,12 +6,13 @@ namespace Virtsim.Fleet.Migration;
 /// </summary>
 public static class MigrationNames
 {
-    /// <summary>The scenario/report name of a mode: <c>pre-copy</c>, <c>post-copy</c> or <c>hybrid</c>.</summary>
+    /// <summary>The scenario/report name of a mode: <c>pre-copy</c>, <c>post-copy</c>, <c>hybrid</c> or <c>device-switch</c> (not a scenario mode: a <c>device-switches</c> entry).</summary>
     public static string Of(MigrationMode mode) => mode switch
     {
         MigrationMode.PreCopy => "pre-copy",
         MigrationMode.PostCopy => "post-copy",
         MigrationMode.Hybrid => "hybrid",
+        MigrationMode.DeviceSwitch => "device-switch",
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown migration mode"),
     };
 

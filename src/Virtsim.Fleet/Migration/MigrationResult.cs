@@ -55,6 +55,15 @@ public sealed record MigrationResult
     /// </summary>
     public IReadOnlyList<ulong> MemoryMismatchPages { get; init; } = [];
 
+    /// <summary>A device switch (<see cref="MigrationMode.DeviceSwitch"/>): the device switched; null for a migration.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>A device switch: the device's vendor profile before it.</summary>
+    public string? FromVendor { get; init; }
+
+    /// <summary>A device switch: the vendor profile it switches to.</summary>
+    public string? ToVendor { get; init; }
+
     /// <summary>
     /// Writes the result as one JSON object into <paramref name="writer"/>, keys in the order and named as the
     /// run report names its own (camelCase, times in microseconds as <c>...Us</c>, mode and outcome by their names).
@@ -67,6 +76,12 @@ public sealed record MigrationResult
         writer.WriteString("from", From);
         writer.WriteString("to", To);
         writer.WriteString("mode", MigrationNames.Of(Mode));
+        if (Device is not null)
+        {
+            writer.WriteString("device", Device);
+            writer.WriteString("fromVendor", FromVendor ?? "");
+            writer.WriteString("toVendor", ToVendor ?? "");
+        }
         writer.WriteString("outcome", MigrationNames.Of(Outcome));
         writer.WriteString("reason", Reason);
         writer.WriteNumber("rounds", Rounds);

@@ -26,7 +26,10 @@ public static class HtmlRunReport
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(report);
-        var starts = spec.Migrations.GroupBy(m => (m.VmPath, m.To)).ToDictionary(g => g.Key, g => new Queue<TimeSpan>(g.Select(m => m.At).Order()));
+        // A device switch is reported as a move of its VM ("host/vm") to its own host.
+        var scheduled = spec.Migrations.Select(m => (m.VmPath, m.To, m.At))
+            .Concat(spec.DeviceSwitches.Select(s => (VmPath: s.Device[..s.Device.LastIndexOf('/')], To: s.Device[..s.Device.IndexOf('/')], s.At)));
+        var starts = scheduled.GroupBy(m => (m.VmPath, m.To)).ToDictionary(g => g.Key, g => new Queue<TimeSpan>(g.Select(m => m.At).Order()));
         return report.Migrations.Select(r => new Migration(r,
             starts.TryGetValue((r.Vm, r.To), out var q) && q.Count > 0 ? q.Dequeue() : TimeSpan.Zero)).ToList();
     }

@@ -106,7 +106,7 @@ internal static class MigrationSection
     public static IReadOnlyList<DeviceSwitchSpec> DeviceSwitches(HoconConfig root, IReadOnlyList<HostSpec> hosts, IReadOnlyList<VendorProfile> vendors)
     {
         if (!root.HasPath("device-switches")) return [];
-        var result = new List<DeviceSwitchSpec>();
+        var entries = new List<(DeviceSwitchSpec Spec, VendorProfile Initial, HoconPosition Position)>();
         foreach (var s in HoconSettings.At(root, r => r.GetConfigList("device-switches")))
         {
             string path = HoconSettings.At(s, x => x.GetString("device"));
@@ -118,11 +118,17 @@ internal static class MigrationSection
             string vendorName = HoconSettings.At(s, x => x.GetString("vendor"));
             var profile = VendorProfiles.Find(vendors, vendorName)
                 ?? throw new HoconException(s.GetValue("vendor").Position, $"unknown vendor profile '{vendorName}' (known: {Known(vendors)})");
-            if (profile == device.Profile)
-                throw new HoconException(s.GetValue("vendor").Position, $"device {path} already is a {vendorName} device");
-            result.Add(new DeviceSwitchSpec(Settings.NonNegativeDuration(s, "at"), path, profile));
+            entries.Add((new DeviceSwitchSpec(Settings.NonNegativeDuration(s, "at"), path, profile), device.Profile, s.GetValue("vendor").Position));
         }
-        return result;
+        // In time order, each switch must change the implementation the device has by then (a switch back is fine).
+        var current = new Dictionary<string, VendorProfile>(StringComparer.Ordinal);
+        foreach (var (spec, initial, position) in entries.OrderBy(e => e.Spec.At))
+        {
+            if (current.GetValueOrDefault(spec.Device, initial) == spec.Vendor)
+                throw new HoconException(position, $"device {spec.Device} already is a {spec.Vendor.Name} device");
+            current[spec.Device] = spec.Vendor;
+        }
+        return [.. entries.Select(e => e.Spec)];
     }
 
     /// <summary>A <c>host-crash</c> or <c>link-failure</c> fault: <c>host</c> must exist; <c>duration</c> (link failures only) defaults to 0, for good.</summary>

@@ -37,6 +37,18 @@ public sealed record MigrationSpec
     /// <summary>Post-copy: the round trip a guest touch of a missing page costs (request to the source, page back).</summary>
     public TimeSpan PostCopyRoundTrip { get; init; } = TimeSpan.FromMicroseconds(100);
 
+    /// <summary>The VM's key on the source host when it is not <see cref="Vm"/> (a VM whose device was switched before).</summary>
+    public string? Resident { get; init; }
+
+    /// <summary>The prefix of the VM's key on the destination host (by default the source's name and a dot).</summary>
+    public string ArrivingPrefix
+    {
+        get => _arrivingPrefix ?? From + ".";
+        init => _arrivingPrefix = value;
+    }
+
+    private readonly string? _arrivingPrefix;
+
     /// <summary>"host/vm" of the VM at the source.</summary>
     public string VmPath => $"{From}/{Vm}";
 }

@@ -61,8 +61,13 @@ public class RunCommandTests
         var migrations = root.GetProperty("migrations").EnumerateArray().ToDictionary(m => m.GetProperty("vm").GetString()!);
         string[] fields = ["vm", "from", "to", "mode", "outcome", "reason", "rounds", "memoryBytesSent", "pagesResent", "deviceStateBytes",
             "downtimeUs", "totalTimeUs", "postCopyFaults"];
-        foreach (var m in migrations.Values)
+        foreach (var m in migrations.Values.Where(m => m.GetProperty("mode").GetString() != "device-switch"))
             Assert.Equal(fields, m.EnumerateObject().Select(p => p.Name));
+        // A device switch has the same fields and names its device and vendors after its mode.
+        var s = migrations["host-b/vm-5"];
+        Assert.Equal([.. fields[..4], "device", "fromVendor", "toVendor", .. fields[4..]], s.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("host-b", "host-b", "net0", "acme-vf", "swift-vhost", "completed"), (s.GetProperty("from").GetString(), s.GetProperty("to").GetString(),
+            s.GetProperty("device").GetString(), s.GetProperty("fromVendor").GetString(), s.GetProperty("toVendor").GetString(), s.GetProperty("outcome").GetString()));
         string Outcome(string vm) => migrations[vm].GetProperty("outcome").GetString()!;
         Assert.Equal("completed", Outcome("host-a/vm-1")); // VF to software backend through the pool
         Assert.Equal("completed", Outcome("host-a/vm-2"));
@@ -81,19 +86,28 @@ public class RunCommandTests
     }
 
     [Fact]
-    public void Device_switches_are_refused_until_they_are_executed()
+    public void Device_switches_run_and_are_reported_in_the_json_and_the_table()
     {
         string file = Path.Combine(Path.GetTempPath(), $"virtsim-switch-{Guid.NewGuid():N}.conf");
         File.WriteAllText(file, """
-            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf } ] } ] } ]
+            hosts = [ { name = h1, vms = [ { name = vm1, devices = [ { name = net0, type = net, vendor = acme-vf, migration-pool = [acme-vf, swift-vhost] } ] } ] } ]
             device-switches = [ { device = "h1/vm1/net0", vendor = swift-vhost, at = 1ms } ]
             """);
         try
         {
-            var (code, output, error) = Cli("run", file);
-            Assert.Equal(2, code);
-            Assert.Contains("device-switches are not executed yet", error);
-            Assert.DoesNotContain("trace hash", output);
+            var (code, output, error) = Cli("run", file, "--json");
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            var m = Assert.Single(json.RootElement.GetProperty("migrations").EnumerateArray().ToList());
+            Assert.Equal(("h1/vm1", "h1", "h1", "device-switch", "net0", "acme-vf", "swift-vhost", "completed"),
+                (m.GetProperty("vm").GetString(), m.GetProperty("from").GetString(), m.GetProperty("to").GetString(), m.GetProperty("mode").GetString(),
+                 m.GetProperty("device").GetString(), m.GetProperty("fromVendor").GetString(), m.GetProperty("toVendor").GetString(), m.GetProperty("outcome").GetString()));
+
+            var (tableCode, table, _) = Cli("run", file);
+            Assert.Equal(0, tableCode);
+            Assert.Contains("h1/vm1/net0", table);
+            Assert.Contains("acme-vf -> swift-vhost", table);
+            Assert.Contains("device-switch", table);
         }
         finally
         {

@@ -26,8 +26,12 @@ public class MigrationResultTests
     public void Every_mode_and_outcome_has_its_report_name_and_modes_parse_back()
     {
         Assert.Equal(["completed", "failed", "refused", "rolled-back", "vm-lost"], Enum.GetValues<MigrationOutcome>().Select(MigrationNames.Of));
-        Assert.Equal(MigrationNames.ModeNames, Enum.GetValues<MigrationMode>().Select(MigrationNames.Of));
-        foreach (var mode in Enum.GetValues<MigrationMode>())
+        // A device switch is reported by name but is no scenario mode (it comes from device-switches).
+        Assert.Equal("device-switch", MigrationNames.Of(MigrationMode.DeviceSwitch));
+        Assert.False(MigrationNames.TryParseMode("device-switch", out _));
+        var scenarioModes = Enum.GetValues<MigrationMode>().Where(m => m != MigrationMode.DeviceSwitch).ToList();
+        Assert.Equal(MigrationNames.ModeNames, scenarioModes.Select(MigrationNames.Of));
+        foreach (var mode in scenarioModes)
         {
             Assert.True(MigrationNames.TryParseMode(MigrationNames.Of(mode), out var parsed));
             Assert.Equal(mode, parsed);
@@ -73,8 +77,12 @@ public class MigrationResultTests
             from downtime in Gen.Choose(0, int.MaxValue)
             from total in Gen.Choose(0, int.MaxValue)
             from faults in Gen.Choose(0, int.MaxValue)
+            from switched in names
             select new MigrationResult
             {
+                Device = mode == MigrationMode.DeviceSwitch ? switched : null,
+                FromVendor = mode == MigrationMode.DeviceSwitch ? source : null,
+                ToVendor = mode == MigrationMode.DeviceSwitch ? destination : null,
                 Vm = vm, From = source, To = destination, Mode = mode, Outcome = outcome, Reason = reason, Rounds = rounds,
                 MemoryBytesSent = bytes * 4096L, PagesResent = resent, DeviceStateBytes = device,
                 Downtime = TimeSpan.FromTicks(downtime), TotalTime = TimeSpan.FromTicks(total * 100L), PostCopyFaults = faults,
@@ -84,11 +92,13 @@ public class MigrationResultTests
             string json = r.ToJson();
             using var doc = JsonDocument.Parse(json);
             var e = doc.RootElement;
-            MigrationNames.TryParseMode(e.GetProperty("mode").GetString(), out var mode);
+            var mode = Enum.GetValues<MigrationMode>().Single(m => MigrationNames.Of(m) == e.GetProperty("mode").GetString());
+            string? Switch(string key) => mode == MigrationMode.DeviceSwitch ? e.GetProperty(key).GetString() : null;
             var back = new MigrationResult
             {
                 Vm = e.GetProperty("vm").GetString()!, From = e.GetProperty("from").GetString()!, To = e.GetProperty("to").GetString()!,
                 Mode = mode,
+                Device = Switch("device"), FromVendor = Switch("fromVendor"), ToVendor = Switch("toVendor"),
                 Outcome = Enum.GetValues<MigrationOutcome>().Single(o => MigrationNames.Of(o) == e.GetProperty("outcome").GetString()),
                 Reason = e.GetProperty("reason").GetString()!, Rounds = e.GetProperty("rounds").GetInt32(),
                 MemoryBytesSent = e.GetProperty("memoryBytesSent").GetInt64(), PagesResent = e.GetProperty("pagesResent").GetInt64(),
