@@ -106,6 +106,7 @@ public static class CliApp
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
             ConformanceCommand.Build(stdout, stderr),
+            Swarm.SwarmCommand.Build(stdout, stderr),
             NodeCommand.Build(stdout, stderr),
             ClusterCommand.Build(stdout, stderr),
         };
@@ -117,7 +118,7 @@ public static class CliApp
                       "Without it they are warnings on stderr and the run goes on.",
     };
 
-    private static bool TryLoad(string path, bool strict, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, strict, stderr, out spec, out _);
+    internal static bool TryLoad(string path, bool strict, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, strict, stderr, out spec, out _);
 
     private static bool TryLoad(string path, string? clusterPath, bool strict, TextWriter stderr, out WorldSpec spec, out NodeSettings node)
     {
