@@ -14,7 +14,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict] [--local-nodes N]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
+/// The command tree (also <c>virtsim swarm</c>, <c>conformance</c>, <c>node</c>, <c>cluster</c>): <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict] [--local-nodes N]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
