@@ -49,11 +49,21 @@ internal static class SwarmCommand
         {
             scenario, seeds, jobs, faults, shrinkRuns, outDir,
         };
-        command.SetAction(r => Run(r.GetValue(scenario)!, r.GetValue(seeds)!, r.GetValue(jobs), r.GetValue(faults), r.GetValue(shrinkRuns), r.GetValue(outDir)!, stdout, stderr));
+        command.SetAction(r =>
+        {
+            var virtsim = VirtsimCommand.Current(typeof(CliApp).Assembly.Location);
+            return Run(r.GetValue(scenario)!, r.GetValue(seeds)!, r.GetValue(jobs), r.GetValue(faults), r.GetValue(shrinkRuns), r.GetValue(outDir)!,
+                (file, seed) => SwarmRunProcess.Run(virtsim, file, seed), stdout, stderr);
+        });
         return command;
     }
 
-    private static int Run(string path, SeedRange seeds, int jobs, int maxFaults, int shrinkRuns, string outDir, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the swarm with <paramref name="runOne"/> running a generated scenario file with a seed (a child process in
+    /// the command; tests pass their own). Returns the exit code.
+    /// </summary>
+    internal static int Run(string path, SeedRange seeds, int jobs, int maxFaults, int shrinkRuns, string outDir,
+        Func<string, int, RunVerdict> runOne, TextWriter stdout, TextWriter stderr)
     {
         if (!CliApp.TryLoad(path, strict: false, stderr, out var spec)) return ExitCodes.BadScenario;
         string baseText = File.Exists(path) ? File.ReadAllText(path) : ScenarioSource.BuiltIn(path)!;
@@ -69,7 +79,6 @@ internal static class SwarmCommand
                          $"({string.Join(", ", space.Kinds)} on {space.Devices.Count} devices{(space.HostFaults ? $" and {space.Hosts.Count} hosts" : "")}), files under {outDir}");
         stdout.Flush();
 
-        var virtsim = VirtsimCommand.Current(typeof(CliApp).Assembly.Location);
         var results = new ConcurrentDictionary<int, (IReadOnlyList<PlannedFault> Plan, RunVerdict Verdict)>();
         int done = 0;
         var watch = Stopwatch.StartNew();
@@ -79,7 +88,7 @@ internal static class SwarmCommand
             string file = SeedFile(outDir, seed, "");
             File.WriteAllText(file, FaultPlan.ScenarioText(baseText, plan, $"virtsim swarm {path}: seed {seed}, {plan.Count} faults drawn from the scenario's fault space"));
             var started = Stopwatch.StartNew();
-            var verdict = SwarmRunProcess.Run(virtsim, file, seed);
+            var verdict = runOne(file, seed);
             if (!verdict.Failed) File.Delete(file); // only failures are kept for replay
             results[seed] = (plan, verdict);
             int n = Interlocked.Increment(ref done);
@@ -109,7 +118,7 @@ internal static class SwarmCommand
             var result = Shrinker.Shrink(f.Value.Plan, f.Value.Verdict, plan =>
             {
                 File.WriteAllText(trial, FaultPlan.ScenarioText(baseText, plan, $"virtsim swarm {path}: seed {seed}, shrinking"));
-                var verdict = SwarmRunProcess.Run(virtsim, trial, seed);
+                var verdict = runOne(trial, seed);
                 lock (stderr) stderr.WriteLine($"shrink seed {seed}, run {++tries}: faults: {plan.Count}, {verdict.Name}");
                 return verdict;
             }, space.MaxTime, shrinkRuns);
