@@ -36,6 +36,9 @@ internal static class SwarmCommand
         var jobs = WholeNumberOption.WithDefault("--jobs", "How many runs at once, each its own process, 1 to 64.", 1, 64, 2);
         var faults = WholeNumberOption.WithDefault("--faults", "At most this many faults per run, 1 to 50 (each run draws 1 to K).", 1, 50, 3);
         var shrinkRuns = WholeNumberOption.WithDefault("--shrink-runs", "At most this many runs to shrink each failing seed, 0 (do not shrink) to 1000.", 0, 1000, 30);
+        jobs.HelpName = "N";
+        faults.HelpName = "K";
+        shrinkRuns.HelpName = "R";
         var outDir = new Option<string>("--out")
         {
             Description = "The folder for the generated scenario files (created if missing): the failing seeds' files and their shrunk plans stay there.",
