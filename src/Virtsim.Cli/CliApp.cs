@@ -14,7 +14,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Cli;
 
 /// <summary>
-/// The command tree: <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict] [--local-nodes N]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
+/// The command tree (also <c>virtsim swarm</c>, <c>conformance</c>, <c>node</c>, <c>cluster</c>): <c>virtsim run SCENARIO [--seed N] [--json] [--cluster FILE] [--strict] [--local-nodes N]</c>, <c>virtsim bench SCENARIO [--seed N] [--rounds R] [--strict]</c> and
 /// <c>virtsim vhost-user serve --socket PATH --device net|blk</c> and <c>virtsim config show FILE</c>.
 /// Output goes to the writers given, so tests run the real command in-process.
 /// </summary>
@@ -106,6 +106,7 @@ public static class CliApp
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
             ConformanceCommand.Build(stdout, stderr),
+            Swarm.SwarmCommand.Build(stdout, stderr),
             NodeCommand.Build(stdout, stderr),
             ClusterCommand.Build(stdout, stderr),
         };
@@ -117,7 +118,7 @@ public static class CliApp
                       "Without it they are warnings on stderr and the run goes on.",
     };
 
-    private static bool TryLoad(string path, bool strict, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, strict, stderr, out spec, out _);
+    internal static bool TryLoad(string path, bool strict, TextWriter stderr, out WorldSpec spec) => TryLoad(path, null, strict, stderr, out spec, out _);
 
     private static bool TryLoad(string path, string? clusterPath, bool strict, TextWriter stderr, out WorldSpec spec, out NodeSettings node)
     {

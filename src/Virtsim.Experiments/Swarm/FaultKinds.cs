@@ -1,0 +1,23 @@
+namespace Virtsim.Experiments.Swarm;
+
+/// <summary>The fault kinds of a scenario's <c>faults</c> list, as written in the file (docs/configuration.md).</summary>
+public static class FaultKinds
+{
+    /// <summary>A device actor crashes and comes back from its journal.</summary>
+    public const string DeviceCrash = "device-crash";
+
+    /// <summary>A device's backend crashes and is restarted.</summary>
+    public const string BackendCrash = "backend-crash";
+
+    /// <summary>A migration's destination refuses the device's state at the next switchover.</summary>
+    public const string RefuseDeviceState = "refuse-device-state";
+
+    /// <summary>A host and everything on it stop.</summary>
+    public const string HostCrash = "host-crash";
+
+    /// <summary>A host's NIC carries nothing for a while.</summary>
+    public const string LinkFailure = "link-failure";
+
+    /// <summary>True when the kind targets a host (else a device).</summary>
+    public static bool TargetsHost(string kind) => kind is HostCrash or LinkFailure;
+}

@@ -1,0 +1,22 @@
+namespace Virtsim.Experiments.Swarm;
+
+/// <summary>
+/// What a swarm may break in one scenario: its devices ("host/vm/device"), its hosts, whether host faults apply
+/// (only in a world with migrations: a crashed or cut-off host is a migration fault there, and elsewhere it just loses
+/// its VMs, which is no finding), and the latest time a fault may fire (the scenario's max-virtual-time).
+/// </summary>
+/// <param name="Devices">Device paths as "host/vm/device".</param>
+/// <param name="Hosts">Host names.</param>
+/// <param name="HostFaults">True when host-crash, link-failure and refuse-device-state apply (the scenario migrates VMs).</param>
+/// <param name="MaxTime">The scenario's max-virtual-time: every fault fires before it.</param>
+public sealed record FaultSpace(IReadOnlyList<string> Devices, IReadOnlyList<string> Hosts, bool HostFaults, TimeSpan MaxTime)
+{
+    /// <summary>The earliest time a drawn fault fires (a log-uniform draw needs a positive lower end).</summary>
+    public static readonly TimeSpan MinTime = TimeSpan.FromMicroseconds(1);
+
+    /// <summary>The fault kinds that apply, as a scenario file spells them.</summary>
+    public IReadOnlyList<string> Kinds =>
+        HostFaults && Hosts.Count > 0
+            ? Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.RefuseDeviceState, FaultKinds.HostCrash, FaultKinds.LinkFailure] : [FaultKinds.HostCrash, FaultKinds.LinkFailure]
+            : Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash] : [];
+}

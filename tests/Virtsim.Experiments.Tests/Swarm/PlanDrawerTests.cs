@@ -1,0 +1,81 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Virtsim.Experiments.Swarm;
+
+namespace Virtsim.Experiments.Tests.Swarm;
+
+/// <summary>The plan drawer: a seed replays its plan, and a plan names only what the scenario has, within its time.</summary>
+public class PlanDrawerTests
+{
+    private static readonly Gen<FaultSpace> Spaces =
+        from hosts in Gen.Choose(1, 3)
+        from devices in Gen.Choose(0, 6)
+        from migrates in Gen.Elements(false, true)
+        from maxMicros in Gen.Choose(1, 20_000_000)
+        select new FaultSpace(
+            Enumerable.Range(0, devices).Select(d => $"h{d % hosts}/vm-{d}/blk0").ToList(),
+            Enumerable.Range(0, hosts).Select(h => $"h{h}").ToList(),
+            migrates,
+            TimeSpan.FromMicroseconds(maxMicros));
+
+    private static readonly Gen<(FaultSpace Space, int Seed, int K)> Inputs =
+        from space in Spaces
+        from seed in Gen.Choose(0, int.MaxValue)
+        from k in Gen.Choose(1, 10)
+        select (space, seed, k);
+
+    [Fact]
+    public void The_same_seed_draws_the_same_plan()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(Inputs.ToArbitrary(), i =>
+            PlanDrawer.Draw(i.Space, i.Seed, i.K).SequenceEqual(PlanDrawer.Draw(i.Space, i.Seed, i.K))));
+    }
+
+    [Fact]
+    public void A_plan_names_only_the_scenarios_devices_and_hosts_with_kinds_that_apply_within_its_time()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Inputs.ToArbitrary(), i =>
+        {
+            var plan = PlanDrawer.Draw(i.Space, i.Seed, i.K);
+            if (i.Space.Devices.Count == 0 && !i.Space.HostFaults) return plan.Count == 0;
+            return plan.Count >= 1 && plan.Count <= i.K && plan.All(f =>
+                i.Space.Kinds.Contains(f.Kind)
+                && (FaultKinds.TargetsHost(f.Kind) ? i.Space.Hosts.Contains(f.Target) : i.Space.Devices.Contains(f.Target))
+                && f.At >= FaultSpace.MinTime && (f.At < i.Space.MaxTime || f.At == FaultSpace.MinTime)
+                && (f.Kind == FaultKinds.LinkFailure || f.Duration == TimeSpan.Zero));
+        }));
+    }
+
+    [Fact]
+    public void Host_faults_are_drawn_only_when_the_scenario_migrates()
+    {
+        var devices = new[] { "h0/vm/blk0", "h1/vm/net0" };
+        var still = new FaultSpace(devices, ["h0", "h1"], HostFaults: false, TimeSpan.FromSeconds(1));
+        var migrating = still with { HostFaults = true };
+        var stillKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(still, s, 5)).Select(f => f.Kind).ToHashSet();
+        var migratingKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(migrating, s, 5)).Select(f => f.Kind).ToHashSet();
+        Assert.Equal([FaultKinds.BackendCrash, FaultKinds.DeviceCrash], stillKinds.Order());
+        Assert.Contains(FaultKinds.HostCrash, migratingKinds);
+        Assert.Contains(FaultKinds.LinkFailure, migratingKinds);
+    }
+
+    [Fact]
+    public void Different_seeds_draw_different_plans()
+    {
+        var space = new FaultSpace(["h/vm-1/blk0", "h/vm-1/blk1", "h/vm-2/net0"], ["h"], false, TimeSpan.FromSeconds(2));
+        var plans = Enumerable.Range(1, 50).Select(s => string.Join(";", PlanDrawer.Draw(space, s, 3).Select(f => f.ToHocon()))).ToHashSet();
+        Assert.True(plans.Count > 40, $"only {plans.Count} different plans of 50 seeds");
+    }
+
+    [Fact]
+    public void A_plan_is_written_as_the_faults_list_of_a_scenario_file()
+    {
+        var text = FaultPlan.ScenarioText("scenario { name = x }\n",
+            [new PlannedFault(TimeSpan.FromMicroseconds(60), FaultKinds.DeviceCrash, "h/vm-1/blk0"),
+             new PlannedFault(TimeSpan.FromMilliseconds(2), FaultKinds.LinkFailure, "h", TimeSpan.FromMicroseconds(5))],
+            "seed 3");
+        Assert.Equal("scenario { name = x }\n\n# seed 3\nfaults = [\n" +
+                     "  { at = 60us, kind = device-crash, device = \"h/vm-1/blk0\" }\n" +
+                     "  { at = 2000us, kind = link-failure, host = \"h\", duration = 5us }\n]\n", text);
+    }
+}
