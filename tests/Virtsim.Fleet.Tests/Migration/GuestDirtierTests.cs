@@ -142,10 +142,20 @@ public class GuestDirtierTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(2 * 102_400, written, tolerance: 1);
-        Assert.Equal(0, allocated);
         Assert.True(counter.Max < 65_536);
         // 102,400 writes over 65,536 pages leave about 65,536 x (1 - e^(-1.5625)) ~ 51,800 distinct pages dirty.
         Assert.InRange(log.DirtyCount(), 51_000, 52_700);
+
+        // The JIT may still recompile the loop (tiering) in one window and allocate for that; an allocation per page
+        // would show in every window (hundreds of kilobytes), so the quietest of a few windows must be zero.
+        for (int window = 0; window < 5 && allocated != 0; window++)
+        {
+            before = GC.GetAllocatedBytesForCurrentThread();
+            dirtier.Write(TimeSpan.FromSeconds(1), log);
+            dirtier.Write(TimeSpan.FromSeconds(1), ref counter);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
