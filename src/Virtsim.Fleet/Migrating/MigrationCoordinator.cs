@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
@@ -72,6 +73,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             Sender.Tell(new Refusals(claimed), Self);
         });
         Receive<MigrationFinished>(OnFinished);
+        Receive<InjectCrash>(OnCrashFault);
     }
 
     private long Now => _clock.Elapsed.Ticks;
@@ -173,6 +175,18 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         // VMs running there that no migration is moving are lost with it (a migrating one: its migration decides).
         foreach (var (vm, at) in _location.ToList())
             if (at == host && !_migrating.ContainsValue(vm)) LoseVm(vm);
+    }
+
+    // A scenario's device or backend crash names the device where the scenario put it ("host/vm/device"): it goes to
+    // the host the VM runs on now, under the name it has there. A lost VM's devices are gone with it.
+    private void OnCrashFault(InjectCrash c)
+    {
+        var parts = c.Device.Split('/');
+        string vmPath = $"{parts[0]}/{parts[1]}";
+        if (!_location.TryGetValue(vmPath, out var host)) return;
+        string resident = _residentName.GetValueOrDefault(vmPath) ?? parts[1];
+        _world.System.ResolveLocal(_world.System.UserGuardianPath().Child(host))
+            .Tell(new InjectCrash($"{resident}/{parts[2]}", c.Target, c.Reason), ActorRefs.NoSender);
     }
 
     private void OnFinished(MigrationFinished f)

@@ -43,6 +43,8 @@ public sealed class FleetWorld
     /// <summary>The simulation's store of journals and snapshots (simulated runs only), for inspection after a run.</summary>
     public Virtsim.Simulation.Persistence.SimulationStore? Store { get; internal set; }
 
+    private IActorRef? _coordinator; // the migration coordinator, when VMs may move
+
     /// <summary>What the run's migrations did (empty without migrations).</summary>
     public MigrationLog Migrations { get; } = new();
 
@@ -86,7 +88,9 @@ public sealed class FleetWorld
     {
         var parts = path.Split('/');
         if (parts.Length != 3) throw new ArgumentException($"'{path}' is not host/vm/device", nameof(path));
-        System.ResolveLocal(System.UserGuardianPath().Child(parts[0])).Tell(new InjectCrash($"{parts[1]}/{parts[2]}", target, reason), ActorRefs.NoSender);
+        // VMs may have moved: the coordinator knows where each runs now and under which name.
+        if (_coordinator is not null) _coordinator.Tell(new InjectCrash(path, target, reason), ActorRefs.NoSender);
+        else System.ResolveLocal(System.UserGuardianPath().Child(parts[0])).Tell(new InjectCrash($"{parts[1]}/{parts[2]}", target, reason), ActorRefs.NoSender);
     }
 
     /// <summary>
@@ -166,7 +170,7 @@ public sealed class FleetWorld
         }
         var world = new FleetWorld(system, spec, metrics, network, plans, persistence);
         if (migrates || spec.Faults.Any(f => f.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure))
-            system.ActorOf(Props.Create(() => new MigrationCoordinator(world, world.Migrations)), "migrations");
+            world._coordinator = system.ActorOf(Props.Create(() => new MigrationCoordinator(world, world.Migrations)), "migrations");
         return world;
     }
 }

@@ -1,3 +1,4 @@
+using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
 using static Virtsim.Fleet.Tests.Migrating.MigrationWorlds;
 
@@ -22,6 +23,25 @@ public class MigrationFailureTests
         Assert.Equal(TimeSpan.Zero, m.Downtime); // the VM never stopped
         Assert.Empty(report.LostVms);
         Assert.DoesNotContain(arrivals.Doorbells.Keys, k => k.StartsWith("/user/h3/", StringComparison.Ordinal));
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.True(world.Devices.All(d => d.Workload.Done));
+    }
+
+    [Theory]
+    [InlineData("device-crash")]
+    [InlineData("backend-crash")]
+    public void A_crash_fault_after_the_migration_reaches_the_device_at_its_destination(string kind)
+    {
+        // The scenario names the device where it started (h1/vm1/blk0); by 8 ms it runs on h2 under another name.
+        var report = Run(Scenario("swift-vhost", blkRequests: 6000, extra: $$"""faults = [ { at = 8ms, kind = {{kind}}, device = "h1/vm1/blk0" } ]"""),
+            seed: 5, out var world, out _);
+
+        var m = Assert.Single(report.Migrations);
+        Assert.Equal(MigrationOutcome.Completed, m.Outcome);
+        Assert.True(TimeSpan.FromMilliseconds(1) + m.TotalTime < TimeSpan.FromMilliseconds(8), $"the migration ended at {1 + m.TotalTime.TotalMilliseconds} ms");
+        var crashes = kind == "device-crash" ? FleetCounter.DeviceCrashes : FleetCounter.BackendCrashes;
+        Assert.Equal(1, report[crashes]); // it used to be lost without a word: the host it named no longer had the VM
+        Assert.Equal(0, report.AckedWritesLost);
         Assert.True(report.PassedChecks, report.ToJson());
         Assert.True(world.Devices.All(d => d.Workload.Done));
     }
