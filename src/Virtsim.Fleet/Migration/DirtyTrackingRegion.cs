@@ -41,6 +41,14 @@ public sealed class DirtyTrackingRegion : IGuestMemoryRegion
     }
 
     /// <inheritdoc />
+    /// <remarks>Zeroing is a write: it marks the whole range, as filling it through spans did, and lets the inner region allocate nothing.</remarks>
+    public void Zero(ulong offset, ulong length)
+    {
+        _inner.Zero(offset, length);
+        if (length > 0) Log.Mark(_inner.GuestAddress + offset, length);
+    }
+
+    /// <inheritdoc />
     /// <remarks>A read dirties nothing: only writes (and spans handed out for writing) mark the log.</remarks>
     public ReadOnlySpan<byte> GetReadSpan(ulong offset, int maxLength) => _inner.GetReadSpan(offset, maxLength);
 }

@@ -130,11 +130,12 @@ public sealed class GuestMemory
         while (length > 0)
         {
             var entry = FindRegion(address)!;
-            if (value == 0 && entry.Region is SparseMemoryRegion sparse)
+            if (value == 0)
             {
-                // Zeroing must not allocate the pages it zeroes (a fresh ring area would cost every page).
+                // The region zeroes its own way: a sparse one without allocating the pages (a fresh ring area would
+                // otherwise cost every page of it).
                 ulong inRegion = Math.Min(length, entry.Size - (address - entry.Start));
-                sparse.Zero(address - entry.Start, inRegion);
+                entry.Region.Zero(address - entry.Start, inRegion);
                 length -= inRegion;
                 address += inRegion;
                 continue;

@@ -23,4 +23,19 @@ public interface IGuestMemoryRegion
     /// writes (a dirty-logging view) need not count it; by default the same span.
     /// </summary>
     ReadOnlySpan<byte> GetReadSpan(ulong offset, int maxLength) => GetSpan(offset, maxLength);
+
+    /// <summary>
+    /// Zeroes <paramref name="length"/> bytes from <paramref name="offset"/> (the range lies within the region). By
+    /// default through <see cref="GetSpan"/>; a region that allocates on first touch zeroes without touching.
+    /// </summary>
+    void Zero(ulong offset, ulong length)
+    {
+        while (length > 0)
+        {
+            var span = GetSpan(offset, (int)Math.Min(length, int.MaxValue));
+            span.Clear();
+            offset += (ulong)span.Length;
+            length -= (ulong)span.Length;
+        }
+    }
 }

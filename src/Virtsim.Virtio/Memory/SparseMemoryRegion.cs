@@ -84,7 +84,7 @@ public sealed class SparseMemoryRegion : IGuestMemoryRegion
     }
 
     /// <summary>
-    /// Zeroes <paramref name="length"/> bytes from <paramref name="offset"/> without allocating: untouched pages
+    /// Zeroes <paramref name="length"/> bytes from <paramref name="offset"/> without allocating (<see cref="IGuestMemoryRegion.Zero"/>): untouched pages
     /// already read as zeros and stay untouched; touched ones are cleared in place (never dropped, so spans handed
     /// out earlier stay the page's memory). A driver zeroing fresh ring areas then costs nothing.
     /// </summary>

@@ -39,6 +39,23 @@ public class GuestPagesTests
     }
 
     [Fact]
+    public void Zeroing_through_the_tracking_view_marks_the_range_and_allocates_no_page()
+    {
+        // A driver zeroing a fresh ring area in a VM that may migrate: a write, so it is logged, but the untouched
+        // pages under it stay untouched (they read as zeros on both sides of a migration).
+        var region = new SparseMemoryRegion(0, 1UL << 20);
+        var log = new DirtyLog(1UL << 20);
+        var guest = new GuestMemory(new DirtyTrackingRegion(region, log));
+        Assert.True(guest.TryWrite(3 * 4096 + 10, new byte[] { 7 }));
+        log.CollectAndClear();
+        Assert.True(guest.TryFill(2 * 4096, 3 * 4096, 0));
+        Assert.Equal([2UL, 3UL, 4UL], log.CollectAndClear());
+        Assert.Equal(1, region.AllocatedPages); // only the page written before
+        Assert.True(guest.TryReadU16(3 * 4096 + 10, out ushort cleared));
+        Assert.Equal(0, cleared);
+    }
+
+    [Fact]
     public void Reads_through_the_tracking_view_dirty_nothing_writes_and_spans_handed_out_do()
     {
         // A page the guest only reads must not be resent: else a device's untracked write to a page the guest then
