@@ -107,7 +107,10 @@ public sealed class ServeProcessVolumeTests(ITestOutputHelper output)
                     Assert.Equal(tx, fromDriver);
                     Assert.Equal(fromDriver, verified);
                     Assert.InRange(rx, tx, toDriver);
-                    Assert.Equal(port!.RxPackets * InjectedFrameSize, port.RxBytes);
+                    // Every frame is 128 bytes. The counters were read while frames flowed, and testpmd's packet and
+                    // byte counts may be one burst apart (743,361 packets beside 743,362 frames' bytes was seen).
+                    Assert.Equal(0, port!.RxBytes % InjectedFrameSize);
+                    Assert.InRange(port.RxBytes / InjectedFrameSize - port.RxPackets, -32, 32);
                     break;
             }
         }
