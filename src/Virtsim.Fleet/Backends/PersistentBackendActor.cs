@@ -134,6 +134,7 @@ public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
         if (_cacheLossToJournal)
         {
             _cacheLossToJournal = false;
+            _metrics.Add(FleetCounter.DiskEventsSent);
             Persist(DiskCacheLost.Instance, _ =>
             {
                 _metrics.Add(FleetCounter.DiskEventsJournaled);
@@ -141,6 +142,7 @@ public sealed class PersistentBackendActor : FleetPersistentActor, IWithTimers
             });
         }
         // Durable first: the disk changes and the reply is scheduled only once the journal holds the change.
+        _metrics.Add(FleetCounter.DiskEventsSent);
         Persist(change, c =>
         {
             _metrics.Add(FleetCounter.DiskEventsJournaled);

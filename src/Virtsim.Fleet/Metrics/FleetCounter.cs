@@ -67,6 +67,11 @@ public enum FleetCounter
     BackendRecoveries,
     /// <summary>Backend events (writes, flushes, cache losses) written to the journal.</summary>
     DiskEventsJournaled,
+    /// <summary>
+    /// Backend events handed to the journal. More than <see cref="DiskEventsJournaled"/> when a backend crashed with
+    /// writes in flight: the journal may hold such an event although the crashed backend never heard it was durable.
+    /// </summary>
+    DiskEventsSent,
     /// <summary>Device state events written to the journal.</summary>
     DeviceEventsJournaled,
     /// <summary>

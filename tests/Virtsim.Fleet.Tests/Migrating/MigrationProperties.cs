@@ -51,9 +51,10 @@ public class MigrationProperties
             Assert.Equal(0, report.Duplicates);
             Assert.Equal(0, report.IntegrityErrors);
             Assert.Equal(0, report.MemoryMismatches);
-            Assert.Equal(report[FleetCounter.FramesLostByMigration], report.FramesDroppedByCrash);
             if (!lost)
             {
+                // A lost VM's workloads are reported apart, so frames lost on their way to it are not in the dropped count.
+                Assert.Equal(report[FleetCounter.FramesLostByMigration], report.FramesDroppedByCrash);
                 Assert.True(report.PassedChecks, $"{c}: {report.ToJson()}");
                 Assert.True(world.Devices.All(d => d.Workload.Done), c.ToString());
                 foreach (var blk in world.Devices.Where(d => d.Spec.Kind == DeviceKind.Blk))
