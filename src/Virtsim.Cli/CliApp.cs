@@ -106,6 +106,7 @@ public static class CliApp
         {
             run, bench, VhostUserCommand.Build(stdout, stderr), ConfigCommand.Build(stdout, stderr),
             ConformanceCommand.Build(stdout, stderr),
+            InteropCommand.Build(stdout, stderr),
             Swarm.SwarmCommand.Build(stdout, stderr),
             NodeCommand.Build(stdout, stderr),
             ClusterCommand.Build(stdout, stderr),

@@ -11,6 +11,9 @@ internal interface IDevicePeer : IDisposable
     /// <summary>True (with how) when the device's process died.</summary>
     bool Died(out string how);
 
+    /// <summary>The peer's process id, or null when it runs in this process.</summary>
+    int? ProcessId { get; }
+
     /// <summary>The last lines of its output.</summary>
     IReadOnlyList<string> Tail(int lines);
 }

@@ -24,6 +24,9 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>What a report keeps: the command line, then the last <paramref name="lines"/> lines of output.</summary>
     public IReadOnlyList<string> Output(int lines) => ["$ " + Command, .. Log.Last(lines)];
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Its output, the last lines.</summary>
     public TailLog Log { get; }
 

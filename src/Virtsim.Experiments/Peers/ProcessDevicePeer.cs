@@ -13,6 +13,8 @@ internal abstract class ProcessDevicePeer : IDevicePeer
 
     public string Socket { get; }
 
+    public int? ProcessId => _process.Id;
+
     public bool Died(out string how) => _process.Exited(out how);
 
     public IReadOnlyList<string> Tail(int lines) => _process.Output(lines);

@@ -21,6 +21,8 @@ internal sealed class VirtsimDevicePeer : IDevicePeer
 
     public string Socket { get; }
 
+    public int? ProcessId => null;
+
     public bool Died(out string how)
     {
         how = _server.IsFaulted ? $"the server failed: {_server.Exception!.GetBaseException().Message}" : "the server stopped";
