@@ -11,8 +11,8 @@ namespace Virtsim.Experiments.Interop;
 /// Runs a vhost-user cell. Virtsim's front-end against a device (Virtsim's back-end, DPDK net_vhost with io
 /// forwarding, qemu-storage-daemon): net sends <c>requests</c> pattern frames and checks that each comes back intact
 /// once; blk writes the whole 16 MiB disk, reads it back and compares. DPDK net_virtio_user against Virtsim's back-end:
-/// the back-end injects <c>requests</c> pattern frames into testpmd's receive ring and checks every frame testpmd
-/// forwards back. A peer whose process dies fails the cell as peer-crashed; one that stops moving, as a timeout.
+/// once testpmd forwards, the back-end injects <c>requests</c> pattern frames into its receive ring and checks every
+/// frame testpmd forwards back. A peer whose process dies fails the cell as peer-crashed; one that stops moving, as a timeout.
 /// </summary>
 internal static class VhostUserCellRunner
 {
@@ -99,7 +99,7 @@ internal static class VhostUserCellRunner
         bool mergeable = f.Kind is FeatureSetKind.Default or FeatureSetKind.AllOffered || f.Asks(NetFeatureBit.MrgRxbuf);
         bool inOrder = f.Kind == FeatureSetKind.AllOffered || f.Asks(FeatureBit.InOrder);
         string socket = DevicePeers.NewSocket("iv");
-        var backend = new NetBackend(new NetBackendOptions { InjectFrames = options.Requests, InjectFrameSize = 128 });
+        var backend = new NetBackend(new NetBackendOptions { InjectFrameSize = 128 });
         var log = new TailLog();
         using var stop = new CancellationTokenSource();
         var server = VhostUserServer.RunAsync(backend, new VhostUserServeOptions { SocketPath = socket, Device = VhostUserDeviceKind.Net }, log, stop.Token);
@@ -117,8 +117,14 @@ internal static class VhostUserCellRunner
             {
                 try
                 {
+                    // virtio_user sets its rings up again when testpmd starts the port: frames offered before then are lost.
+                    if (!process.WaitFor("Press enter to exit", TimeSpan.FromSeconds(30)))
+                        return process.Exited(out string early)
+                            ? Result(cell, clock, CellOutcome.PeerCrashed, $"testpmd {early} before it started forwarding")
+                            : Result(cell, clock, CellOutcome.Timeout, "testpmd did not start forwarding within 30 s");
                     options.PeerStarted?.Invoke(process.Id);
                     long expected = options.Requests;
+                    backend.Inject(expected);
                     var progress = Stopwatch.StartNew();
                     long seen = -1;
                     while (backend.FramesFromDriver + backend.FramesMismatched < expected)
