@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Virtsim.Fleet.Migration;
 using Virtsim.Fleet.Reports;
+using Virtsim.TestSupport;
 
 namespace Virtsim.Fleet.Tests.Reports;
 
@@ -42,8 +42,7 @@ public sealed partial class HtmlReportBrowserTests : IDisposable
         Assert.True(expectedCharts >= 9, $"only {expectedCharts} charts");
 
         // Errors are collected from the start; the probe runs after layout (the load event).
-        string page = html.Replace("<head>", "<head><script>window.__errors=[];window.addEventListener('error',e=>window.__errors.push(String(e.message)));</script>")
-            .Replace("</body>", Probe + "</body>");
+        string page = HeadlessChromium.CollectErrors(html).Replace("</body>", Probe + "</body>");
         string file = Path.Combine(_folder, "report.html");
         File.WriteAllText(file, page);
 
@@ -59,33 +58,5 @@ public sealed partial class HtmlReportBrowserTests : IDisposable
     [GeneratedRegex("charts=(?<charts>\\d+) sized=(?<sized>\\d+) marks=(?<marks>\\d+) drawn=(?<drawn>\\d+) errors=(?<errors>\\d+)")]
     private static partial Regex ProbeLine();
 
-    private string DumpDom(string file)
-    {
-        string browser = new[] { "chromium", "chromium-browser", "google-chrome" }
-            .Select(Which).FirstOrDefault(p => p is not null)
-            ?? throw new InvalidOperationException("Chromium is not installed: bash scripts/test.sh installs the Debian package chromium");
-        var start = new ProcessStartInfo(browser)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            ArgumentList =
-            {
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                $"--user-data-dir={Path.Combine(_folder, "profile")}", "--virtual-time-budget=5000", "--dump-dom", new Uri(file).AbsoluteUri,
-            },
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("Chromium did not finish within 120 s:\n" + stderr.Result);
-        }
-        Assert.True(process.ExitCode == 0, $"Chromium exited {process.ExitCode}:\n{stderr.Result}");
-        return stdout.Result;
-    }
-
-    private static string? Which(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+    private string DumpDom(string file) => HeadlessChromium.DumpDom(file, _folder);
 }
