@@ -49,7 +49,7 @@ public static class InteropHtml
         var results = report.Results;
         var rows = results.Select(r => (r.Cell.Driver.Name, r.Cell.Device.Name, r.Cell.TypeName)).Distinct().ToList();
         var columns = results.Select(r => (Transport: r.Cell.Transport.Name(), Ring: r.Cell.RingName, Features: r.Cell.Features.Name)).Distinct()
-            .OrderBy(c => c.Transport, StringComparer.Ordinal).ToList();
+            .OrderBy(c => InteropNames.Transports.Select(t => t.Name()).ToList().IndexOf(c.Transport)).ToList();
         var byKey = results.ToDictionary(r => (r.Cell.Driver.Name, r.Cell.Device.Name, r.Cell.TypeName, r.Cell.Transport.Name(), r.Cell.RingName, r.Cell.Features.Name));
         s.Append("<table class=\"matrix\"><thead><tr><th>driver</th><th>device</th><th>type</th>");
         foreach (var c in columns) s.Append("<th>").Append(E(c.Transport)).Append("<br>").Append(E(c.Ring)).Append("<br>").Append(E(c.Features)).Append("</th>");
