@@ -1,3 +1,5 @@
+using Virtsim.Experiments.Peers;
+
 namespace Virtsim.Experiments.Interop;
 
 /// <summary>How the matrix runs its cells (the matrix file's <c>requests</c> and <c>timeout</c>, the command's <c>--jobs</c>).</summary>
@@ -14,4 +16,10 @@ public sealed record InteropOptions
 
     /// <summary>Test hook: called with the process id of a real peer once it started (a test stops it to stall the cell).</summary>
     internal Action<int>? PeerStarted { get; init; }
+
+    /// <summary>Where dpdk-testpmd must be for its cells to run (a test points it elsewhere to see them unavailable).</summary>
+    internal string TestpmdPath { get; init; } = DpdkEal.TestpmdPath;
+
+    /// <summary>Where qemu-storage-daemon must be for its cells to run.</summary>
+    internal string QsdPath { get; init; } = QsdPeer.Binary;
 }

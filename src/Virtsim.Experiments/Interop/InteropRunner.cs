@@ -26,7 +26,7 @@ public static class InteropRunner
     public static CellResult RunCell(InteropCell cell, InteropOptions options)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        if (PeerAvailability.Missing(cell) is { } missing)
+        if (PeerAvailability.Missing(cell, options) is { } missing)
             return new CellResult(cell, CellOutcome.Unavailable, missing, default, "", default, "", "", TimeSpan.Zero);
         return cell.Transport == InteropTransport.VhostUser ? VhostUserCellRunner.Run(cell, options) : InProcessCellRunner.Run(cell, options);
     }
