@@ -74,7 +74,8 @@ internal static class InProcessCellRunner
                         driver.Write(data + (ulong)i * BlockBytes, block);
                     }
                     else driver.Write(data + (ulong)i * BlockBytes, new byte[BlockBytes]);
-                    driver.Add(0, [new(header + (ulong)i * 16, 16, false), new(data + (ulong)i * BlockBytes, BlockBytes, read), new(status + (ulong)i, 1, true)], out _);
+                    if (!driver.Add(0, [new(header + (ulong)i * 16, 16, false), new(data + (ulong)i * BlockBytes, BlockBytes, read), new(status + (ulong)i, 1, true)], out _))
+                        return (CellOutcome.Failed, $"the ring has no room for request {first + i} (3 descriptors, {i} requests in flight)", Done(first + i, blocks, read));
                 }
                 driver.Kick(0);
                 if (Collect(driver, device, 0, count, out var used) is { } stuck)
@@ -109,7 +110,8 @@ internal static class InProcessCellRunner
             var slots = new Dictionary<ushort, int>();
             for (int i = 0; i < count; i++)
             {
-                driver.Add(0, [new(rx + (ulong)i * RxBufferBytes, RxBufferBytes, true)], out ushort id);
+                if (!driver.Add(0, [new(rx + (ulong)i * RxBufferBytes, RxBufferBytes, true)], out ushort id))
+                    return (CellOutcome.Failed, $"the receive ring has no room for buffer {i}", $"net: {first} sent, {received} received");
                 slots[id] = i;
             }
             driver.Kick(0);
@@ -119,7 +121,8 @@ internal static class InProcessCellRunner
                 ulong slot = tx + (ulong)(i * (headerSize + FrameBytes));
                 driver.Write(slot, new byte[headerSize]);
                 driver.Write(slot + (ulong)headerSize, frame);
-                driver.Add(1, [new(slot, (uint)(headerSize + FrameBytes), false)], out _);
+                if (!driver.Add(1, [new(slot, (uint)(headerSize + FrameBytes), false)], out _))
+                    return (CellOutcome.Failed, $"the transmit ring has no room for frame {first + i}", $"net: {first + i} sent, {received} received");
             }
             driver.Kick(1);
             if (Collect(driver, device, 1, count, out int sent) is { } txStuck)

@@ -28,6 +28,14 @@ public static class InteropRunner
         ArgumentNullException.ThrowIfNull(cell);
         if (PeerAvailability.Missing(cell, options) is { } missing)
             return new CellResult(cell, CellOutcome.Unavailable, missing, default, "", default, "", "", TimeSpan.Zero);
-        return cell.Transport == InteropTransport.VhostUser ? VhostUserCellRunner.Run(cell, options) : InProcessCellRunner.Run(cell, options);
+        try
+        {
+            return cell.Transport == InteropTransport.VhostUser ? VhostUserCellRunner.Run(cell, options) : InProcessCellRunner.Run(cell, options);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One cell that cannot run (a profile this driver cannot set up, a socket error) must not stop the matrix.
+            return new CellResult(cell, CellOutcome.Failed, $"the cell could not run: {e.GetType().Name}: {e.Message}", default, "", default, "", "", TimeSpan.Zero);
+        }
     }
 }
