@@ -81,8 +81,11 @@ public sealed class InProcessDriver
         port.WriteStatus(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk);
         if (!port.ReadStatus().Has(DeviceStatus.FeaturesOk))
         {
+            // A real driver sees only the bit; the simulator also knows why the device refused, which a report wants.
+            string? why = _device.Model.LastStatusWrite.Reason;
             port.WriteStatus(port.ReadStatus() | DeviceStatus.Failed);
-            return new Negotiation(false, offered, accepted, masked, $"FEATURES_OK did not stick for {FeatureNames.Format(accepted, port.DeviceType)}");
+            return new Negotiation(false, offered, accepted, masked,
+                $"FEATURES_OK did not stick for {FeatureNames.Format(accepted, port.DeviceType)}{(why is null ? "" : $" (the device: {why})")}");
         }
         Features = accepted;
         return new Negotiation(true, offered, accepted, masked, null);

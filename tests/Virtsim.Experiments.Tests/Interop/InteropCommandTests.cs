@@ -94,7 +94,8 @@ public sealed class InteropCommandTests : IDisposable
         // CTRL_RX without CTRL_VQ: the net device refuses FEATURES_OK; blk does not offer CTRL_RX and passes.
         var refused = Cell(results, "poll", "acme-vf", "net", "ctrl-rx-alone");
         Assert.Equal("refused-features-ok", refused.GetProperty("result").GetString());
-        Assert.Contains("FEATURES_OK did not stick", refused.GetProperty("reason").GetString());
+        Assert.Contains("FEATURES_OK did not stick for CTRL_RX|VERSION_1 (the device: ", refused.GetProperty("reason").GetString());
+        Assert.Contains("CTRL_RX requires CTRL_VQ", refused.GetProperty("reason").GetString());
         Assert.Equal("passed", Cell(results, "poll", "acme-vf", "blk", "ctrl-rx-alone").GetProperty("result").GetString());
         // Without the quirk table acme-vf's EVENT_IDX is negotiated and loses interrupts: kernel style times out.
         var unmasked = Cell(results, "kernel-no-quirks", "acme-vf", "blk");
