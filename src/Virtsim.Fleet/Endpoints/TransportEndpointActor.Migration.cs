@@ -71,7 +71,8 @@ public sealed partial class TransportEndpointActor
     // Called after every event a stop waits for (a pass's DMA, a backend reply, the flush).
     private void TryFinishStop()
     {
-        if (_stopReplyTo is null || _snapshotRecord >= 0 || _flushPending || _queues.Any(q => !q.Idle)) return;
+        if (_stopReplyTo is null || _snapshotRecord >= 0 || _flushPending || _queues.Any(q => !q.Idle) || !FlowIdle) return;
+        FlowBeforeSnapshot();
         bool resubmit = !_profile.IsHardware;
         foreach (var q in _queues)
         {
@@ -133,6 +134,7 @@ public sealed partial class TransportEndpointActor
         }
         if (_incoming is not null && _backend is null && _backendProps is not null) StartBackend();
         _context.Stopped = false;
+        if (IsFlow) FlowResume();
         for (int i = 0; i < _queues.Count; i++)
         {
             if (!_context.Model.Queues[i].Enabled) continue;
@@ -149,6 +151,7 @@ public sealed partial class TransportEndpointActor
             var frames = new List<(byte[] Frame, bool ToDevice)>();
             foreach (var q in _queues)
                 foreach (var f in q.Backlog) frames.Add((f, true));
+            foreach (var f in FlowBacklog) frames.Add((f, true));
             foreach (var f in uplink.TakeHeld()) frames.Add((f, false));
             if (frames.Count > 0)
             {
@@ -180,7 +183,7 @@ public sealed partial class TransportEndpointActor
             // driver's features must be part of it (RestoreState checks them and changes nothing when they are not).
             var state = image!.Model with { OfferedFeatures = _context.Model.Negotiation.Offered };
             if (image.MsixVectors > 0) ProgramMsix(image.MsixVectors);
-            refusal = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
+            refusal = _context.Model.RestoreState(state, IsFlow ? Flow.FlowDeviceQueue.Restore : Virtqueue.RestoreDevice);
             if (refusal is null)
             {
                 // The restored device runs: its handler takes the negotiated features as at DRIVER_OK (a net device
