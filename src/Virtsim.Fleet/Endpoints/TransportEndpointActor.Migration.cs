@@ -82,7 +82,8 @@ public sealed partial class TransportEndpointActor
         _metrics.Add(FleetCounter.MigrationRequestsResubmitted, _resubmitted);
         _metrics.Add(FleetCounter.MigrationRequestsDrained, _drained);
         var model = _context.Model.SaveState();
-        var queues = model.Queues.Select((r, i) => r with { Queue = _queues[i].SaveForMigration(resubmit) });
+        // A flow queue's saved state is its positions (nothing in flight once idle); a ring queue hands its chains over.
+        var queues = IsFlow ? model.Queues : model.Queues.Select((r, i) => r with { Queue = _queues[i].SaveForMigration(resubmit) });
         model = model with { Queues = [.. queues] };
         var image = new DeviceImage(_profile.Name, model, _msixVectors, _driver?.Path.ToString(), _incarnation) { MigrationSnapshot = true };
         _journal?.Tell(image, Self);
