@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.World;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Hosts;
@@ -79,13 +80,13 @@ public sealed class VmActor : ReceiveActor
             var vcpu = _plan.Spec.VcpuCostPerRequest;
             if (spec.Kind == DeviceKind.Blk)
             {
-                var driver = Context.ActorOf(Props.Create(() => new BlkDriverActor(options)), $"{spec.Name}-driver");
-                Context.ActorOf(Props.Create(() => new BlkWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+                var driver = Context.ActorOf(ActorFactory.Of(() => new BlkDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(ActorFactory.Of(() => new BlkWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
             }
             else
             {
-                var driver = Context.ActorOf(Props.Create(() => new NetDriverActor(options)), $"{spec.Name}-driver");
-                Context.ActorOf(Props.Create(() => new NetWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+                var driver = Context.ActorOf(ActorFactory.Of(() => new NetDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(ActorFactory.Of(() => new NetWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
             }
         }
     }
