@@ -54,7 +54,7 @@ public sealed class NetDriverActor : VirtioDriverActor
         if (IsFlow)
         {
             // Receive buffers posted in one batch (the slot is the id), then transmit.
-            Submit(0, [.. Enumerable.Range(0, _rxBuffers).Select(k => new Messages.Flow.FlowRequest((ulong)k, Layout.Data(k, 1)))]);
+            Submit(0, [.. Enumerable.Range(0, _rxBuffers).Select(k => new Messages.Flow.FlowRequest((ulong)k, Layout.Data(k, 1), Length: RxBufferBytes))]);
             PumpTx();
             return;
         }
@@ -160,7 +160,7 @@ public sealed class NetDriverActor : VirtioDriverActor
         foreach (var c in completed.Completions)
         {
             _client?.Tell(new FrameMessage(c.Data), Self);
-            repost.Add(new Messages.Flow.FlowRequest(c.Id, Layout.Data((int)c.Id, 1)));
+            repost.Add(new Messages.Flow.FlowRequest(c.Id, Layout.Data((int)c.Id, 1), Length: RxBufferBytes));
         }
         Submit(0, repost);
     }

@@ -29,7 +29,6 @@ public sealed partial class TransportEndpointActor
     private MemoryBlockStore? _flowDisk;
     private long _flowBatch;
     private long _flowTimerAt = long.MaxValue;
-    private Queue<FlowRequest>? _rxPosted;
     private Queue<byte[]>? _flowBacklog;
     private List<FlowCompletion>? _rxReady;
     private List<FlowSubmit>? _flowHeld;
@@ -40,6 +39,7 @@ public sealed partial class TransportEndpointActor
     public sealed record FlowSetup(MemoryBlockStore? Disk, TimeSpan Batch);
 
     private bool IsFlow => _flow is not null;
+
 
     private void FlowInit(FlowSetup setup)
     {
@@ -84,12 +84,8 @@ public sealed partial class TransportEndpointActor
         _metrics.Add(FleetCounter.Doorbells);
         if (_context.Net is not null && s.Queue == 0)
         {
-            // Receive buffers posted: they wait for frames.
-            foreach (var r in s.Requests)
-            {
-                queue.Accept();
-                (_rxPosted ??= new()).Enqueue(r);
-            }
+            // Receive buffers posted: they wait for frames (and move with the queue's state).
+            foreach (var r in s.Requests) queue.Post((ushort)r.Id, r.Buffer, r.Length);
             DeliverFlowFrames();
             return;
         }
@@ -183,15 +179,15 @@ public sealed partial class TransportEndpointActor
 
     private void DeliverFlowFrames()
     {
-        if (!FlowServable || _flowBacklog is null || _rxPosted is null) return;
+        if (!FlowServable || _flowBacklog is null) return;
         var queue = FlowQueueAt(0);
         if (queue is null) return;
         bool any = false;
-        while (_flowBacklog.Count > 0 && _rxPosted.Count > 0)
+        while (_flowBacklog.Count > 0 && queue.TryTakePosted(out var buffer))
         {
             var frame = _flowBacklog.Dequeue();
-            var buffer = _rxPosted.Dequeue();
-            _memory.TryWrite(buffer.Buffer, frame, MemoryAccessKind.Data);
+            var segment = buffer.Segments[0];
+            _memory.TryWrite(segment.Address, frame.AsSpan(0, (int)Math.Min(segment.Length, (uint)frame.Length)), MemoryAccessKind.Data);
             queue.Complete();
             (_rxReady ??= []).Add(new FlowCompletion(buffer.Id, 0, frame));
             any = true;
@@ -232,7 +228,6 @@ public sealed partial class TransportEndpointActor
     {
         if (_context.Model.Status != DeviceStatus.None) return;
         _flow!.Clear();
-        _rxPosted?.Clear();
         _rxReady = null;
     }
 

@@ -9,13 +9,17 @@ namespace Virtsim.Fleet.Flow;
 /// over counts as one chain made available and popped (<see cref="Accept"/>), every completion as one used
 /// (<see cref="Complete"/>); the positions advance as a split ring's indices (16 bits, wrapping) or a packed ring's
 /// slot and wrap counter would, so <see cref="SaveState"/> gives the plain <see cref="QueueState"/> a ring queue
-/// gives, and migration moves it the same way. The ring operations find nothing: nothing is read from guest memory.
+/// gives, and migration moves it the same way. Receive buffers the driver posted (<see cref="Post"/>) are chains the
+/// device popped and has not used: they are the state's in-flight buffers (id, address, length), so a destination
+/// device gets them as a ring device finds them in the ring. The ring operations find nothing: nothing is read from
+/// guest memory.
 /// </summary>
 public sealed class FlowDeviceQueue : IDeviceQueue
 {
     private ushort _nextAvail, _nextUsed, _signalledUsed;
     private bool _availWrap = true, _usedWrap = true, _signalledWrap = true, _notifications = true;
     private int _inFlight;
+    private readonly Queue<InFlightBuffer> _posted = new();
 
     /// <summary>Creates the queue the driver enabled (a <see cref="DeviceQueueFactory"/>).</summary>
     public FlowDeviceQueue(QueueConfig config, DeviceMemory memory)
@@ -27,13 +31,17 @@ public sealed class FlowDeviceQueue : IDeviceQueue
     /// <summary>The <see cref="DeviceQueueFactory"/> of flow devices.</summary>
     public static IDeviceQueue Create(QueueConfig config, DeviceMemory memory) => new FlowDeviceQueue(config, memory);
 
-    /// <summary>Rebuilds a flow queue from saved state (a migration's destination); nothing may be in flight.</summary>
-    /// <exception cref="ArgumentException">The state holds chains in flight (a flow device drains before it saves).</exception>
+    /// <summary>
+    /// Rebuilds a flow queue from saved state (a migration's destination). Its in-flight buffers are posted receive
+    /// buffers (a flow device finishes every request it booked before it saves), taken again in their order.
+    /// </summary>
+    /// <exception cref="ArgumentException">An in-flight buffer is not one writable segment.</exception>
     public static IDeviceQueue Restore(QueueState state, DeviceMemory memory)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.InFlight.Length > 0) throw new ArgumentException("a flow queue restores without chains in flight", nameof(state));
-        return new FlowDeviceQueue(state.Config, memory)
+        if (state.InFlight.Any(b => b.Segments.Length != 1 || !b.Segments[0].IsWritable))
+            throw new ArgumentException("a flow queue's in-flight buffers are posted receive buffers (one writable segment each)", nameof(state));
+        var queue = new FlowDeviceQueue(state.Config, memory)
         {
             _nextAvail = state.NextAvail,
             _availWrap = state.AvailWrapCounter,
@@ -42,8 +50,21 @@ public sealed class FlowDeviceQueue : IDeviceQueue
             _signalledUsed = state.SignalledUsed,
             _signalledWrap = state.SignalledUsedWrap,
             _notifications = state.NotificationsEnabled,
+            _inFlight = state.InFlight.Length,
         };
+        foreach (var b in state.InFlight) queue._posted.Enqueue(b);
+        return queue;
     }
+
+    /// <summary>The driver posted a receive buffer: one chain made available and popped, held until a frame fills it.</summary>
+    public void Post(ushort id, ulong address, uint length)
+    {
+        Accept();
+        _posted.Enqueue(new InFlightBuffer(id, 1, false, [new ChainSegment(address, length, true)]));
+    }
+
+    /// <summary>Takes the oldest posted receive buffer (its <see cref="Complete"/> follows once it is filled).</summary>
+    public bool TryTakePosted(out InFlightBuffer buffer) => _posted.TryDequeue(out buffer!);
 
     /// <inheritdoc />
     public QueueFormat Format => Config.Format;
@@ -125,6 +146,7 @@ public sealed class FlowDeviceQueue : IDeviceQueue
         SignalledUsed = _signalledUsed,
         SignalledUsedWrap = _signalledWrap,
         NotificationsEnabled = _notifications,
+        InFlight = [.. _posted],
     };
 
     /// <inheritdoc />
@@ -133,5 +155,6 @@ public sealed class FlowDeviceQueue : IDeviceQueue
         _nextAvail = _nextUsed = _signalledUsed = 0;
         _availWrap = _usedWrap = _signalledWrap = _notifications = true;
         _inFlight = 0;
+        _posted.Clear();
     }
 }

@@ -1,4 +1,5 @@
 using Virtsim.Fleet.Flow;
+using Virtsim.Fleet.Tests.Cli;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
 
@@ -42,6 +43,24 @@ public class FidelityKeyTests
             ] } ] } ]
             """));
         Assert.StartsWith("f.conf:2:56: unknown fidelity 'fast' (ring or flow)", ex.Message);
+    }
+
+    [Fact]
+    public void Virtsim_run_reports_a_bad_fidelity_with_file_line_and_column_and_exits_2()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"virtsim-fidelity-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "hosts = [ { name = h, vms = [ { name = v, devices = [\n  { name = d, type = blk, vendor = acme-vf, fidelity = fast }\n] } ] } ]\n");
+        try
+        {
+            var (code, output, error) = CrashRecoveryCommandTests.Cli("run", path);
+            Assert.Equal(2, code);
+            Assert.Contains($"{Path.GetFileName(path)}:2:56: unknown fidelity 'fast' (ring or flow)", error);
+            Assert.DoesNotContain("trace hash", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

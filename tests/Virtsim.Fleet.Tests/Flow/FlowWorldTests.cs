@@ -76,7 +76,7 @@ public class FlowWorldTests
     public void A_flow_device_migrates_pre_copy_with_its_state_and_its_dirty_pages()
     {
         var states = new MessageCounter();
-        var spec = ScenarioLoader.Parse(Scenario("acme-vf", blk: ", fidelity = flow", net: ", fidelity = flow"));
+        var spec = ScenarioLoader.Parse(Scenario("acme-vf", blk: ", fidelity = flow", net: ", fidelity = flow", frames: 3000));
         var report = FleetRunner.Run(spec, 5, new RunOptions { Inspect = (_, sim) => sim.Observe(states) }, out var world);
 
         Assert.True(report.PassedChecks, report.ToJson());
@@ -92,6 +92,12 @@ public class FlowWorldTests
         // The destination's devices served.
         Assert.True(states.To("/user/h2/h1.vm1-blk0", nameof(FlowSubmit)) > 0, "the blk device never served at the destination");
         Assert.True(states.To("/user/h2/h1.vm1-net0", nameof(FlowSubmit)) > 0, "the net device never served at the destination");
+        // Receive buffers the driver posted at the source move with the queue's state (in flight: popped, not used).
+        var rx = states.Images.Single(i => i.Path.Equals("/user/h1/vm1-net0/state", StringComparison.Ordinal)).Image.Model.Queues[0].Queue!;
+        Assert.NotEmpty(rx.InFlight);
+        Assert.Equal(rx.InFlight.Length, (ushort)(rx.NextAvail - rx.NextUsed));
+        Assert.All(rx.InFlight, b => Assert.True(b.Segments.Length == 1 && b.Segments[0].IsWritable && b.Segments[0].Length == 2048));
+        Assert.True(states.ReceivedFrom("/user/h2/h1.vm1-net0") > 0, "no frame was received at the destination");
         var blk = world.Devices.Single(d => d.Path == "h1/vm1/blk0");
         Assert.True(blk.Workload.Done);
         AckedWrites.AssertDurable(world.Disk("h1/vm1/blk0"), blk.Spec, blk.Workload.Blocks);
@@ -114,6 +120,11 @@ public class FlowWorldTests
 
         public long To(string path, string type) => _byReceiver.GetValueOrDefault((path, type));
 
+        /// <summary>Frames a device at <paramref name="path"/> handed to its driver.</summary>
+        public long ReceivedFrom(string path) => _received.GetValueOrDefault(path);
+
+        private readonly Dictionary<string, long> _received = new(StringComparer.Ordinal);
+
         public void OnDelivered(TimeSpan at, IActorRef sender, IActorRef receiver, object message)
         {
             string type = message.GetType().Name;
@@ -121,6 +132,11 @@ public class FlowWorldTests
             var key = (receiver.Path.ToStringWithoutAddress(), type);
             _byReceiver[key] = _byReceiver.GetValueOrDefault(key) + 1;
             if (message is DeviceImage { MigrationSnapshot: true } image) Images.Add((key.Item1, image));
+            if (message is FlowCompleted { Queue: 0 } c && sender.Path.ToStringWithoutAddress().EndsWith("-net0", StringComparison.Ordinal))
+            {
+                string from = sender.Path.ToStringWithoutAddress();
+                _received[from] = _received.GetValueOrDefault(from) + c.Completions.Count;
+            }
         }
     }
 }

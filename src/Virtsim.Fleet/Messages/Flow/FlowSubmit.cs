@@ -13,7 +13,8 @@ public sealed record FlowSubmit(int Queue, IReadOnlyList<FlowRequest> Requests);
 /// <param name="Buffer">The guest address of its data buffer (blk reads and received frames are DMA-written there).</param>
 /// <param name="Blk">blk: the request.</param>
 /// <param name="Frame">net transmit: the frame; null for a receive buffer posted.</param>
-public sealed record FlowRequest(ulong Id, ulong Buffer, Blk.BlkRequest? Blk = null, byte[]? Frame = null);
+/// <param name="Length">net receive: the posted buffer's length in bytes.</param>
+public sealed record FlowRequest(ulong Id, ulong Buffer, Blk.BlkRequest? Blk = null, byte[]? Frame = null, uint Length = 0);
 
 /// <summary>Device -> driver: the requests of one queue that completed in one batch window (one interrupt).</summary>
 /// <param name="Queue">The queue index.</param>
