@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Virtsim.Fleet.Configuration;
+using Virtsim.Fleet.Flow;
 using Virtsim.Fleet.World;
 using Virtsim.Simulation.Engine;
 
@@ -23,6 +24,12 @@ public static class FootprintReport
             $"idle actor, simulated: ActorBase {IdleActorBytes(Props.Create<Ponger>(), actors):N0} bytes, ReceiveActor {IdleActorBytes(Props.Create<ReceivePonger>(), actors):N0} bytes each ({actors:N0} actors)"));
         const int vms = 100;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle device (blk + net per VM, all their actors, rings and guest pages touched): {IdleDeviceBytes(vms):N0} bytes each ({2 * vms} devices)"));
+        foreach (var fidelity in new[] { Fidelity.Ring, Fidelity.Flow })
+        {
+            var r = DeviceFootprint.Measure(vms, fidelity);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"device at {fidelity.ToString().ToLowerInvariant()}: {r.DeviceBytes:N0} bytes the device keeps (device actor, model, queues, backends), {r.WorldBytes:N0} bytes with its driver, workload and VM share ({2 * vms} devices)"));
+        }
     }
 
     /// <summary>Retained bytes per idle actor made from <paramref name="props"/> that received one message.</summary>

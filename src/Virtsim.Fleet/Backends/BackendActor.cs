@@ -61,7 +61,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         ArgumentNullException.ThrowIfNull(plan);
         var profile = plan.Spec.Profile;
         var options = DeviceFactory.BlkOptions(plan);
-        return Props.Create(() => new BackendActor(profile.Backend, profile.Timing, disk, options, metrics));
+        return ActorFactory.Of(() => new BackendActor(profile.Backend, profile.Timing, disk, options, metrics));
     }
 
     /// <inheritdoc />

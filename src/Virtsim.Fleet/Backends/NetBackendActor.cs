@@ -97,7 +97,7 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
         ArgumentNullException.ThrowIfNull(plan);
         var profile = plan.Spec.Profile;
         var loss = new FrameLoss(plan);
-        return Props.Create(() => new NetBackendActor(profile.Backend, profile.Timing, network, devicePath, metrics, loss));
+        return ActorFactory.Of(() => new NetBackendActor(profile.Backend, profile.Timing, network, devicePath, metrics, loss));
     }
 
     /// <summary>The backend's name among its host's children, for the device actor named <paramref name="deviceActorName"/>.</summary>

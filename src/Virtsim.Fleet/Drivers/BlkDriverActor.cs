@@ -21,6 +21,7 @@ public sealed class BlkDriverActor : VirtioDriverActor
 {
     private readonly LinkedList<Pending> _waiting = new();
     private readonly Dictionary<ushort, Pending> _inFlight = [];
+    private readonly Dictionary<ulong, Pending> _flowInFlight = []; // flow fidelity: by request sequence
     private readonly Stack<int> _freeSlots = new();
     private IActorRef? _client;
     private long _sequence;
@@ -70,7 +71,7 @@ public sealed class BlkDriverActor : VirtioDriverActor
     protected override void OnResetting()
     {
         // Everything the device did not complete goes back to the front of the line, oldest first.
-        var redo = _inFlight.Values.OrderByDescending(p => p.Sequence).ToList();
+        var redo = _inFlight.Values.Concat(_flowInFlight.Values).OrderByDescending(p => p.Sequence).ToList();
         foreach (var p in redo)
         {
             _freeSlots.Push(p.Slot);
@@ -78,10 +79,16 @@ public sealed class BlkDriverActor : VirtioDriverActor
         }
         Metrics.Add(FleetCounter.Resubmitted, redo.Count);
         _inFlight.Clear();
+        _flowInFlight.Clear();
     }
 
     private void Pump()
     {
+        if (IsFlow)
+        {
+            PumpFlow();
+            return;
+        }
         var queue = Queues[0];
         if (!IsReady || queue is null) return;
         bool added = false;
@@ -116,6 +123,32 @@ public sealed class BlkDriverActor : VirtioDriverActor
         if (added) Kick(0);
     }
 
+    // Flow fidelity: the same slots (the device DMA-writes read data into the slot's buffer), no ring; one batch.
+    private void PumpFlow()
+    {
+        if (!IsReady) return;
+        List<Messages.Flow.FlowRequest>? batch = null;
+        while (_waiting.First is { } node && _freeSlots.Count > 0)
+        {
+            var p = node.Value with { Slot = _freeSlots.Pop() };
+            _waiting.RemoveFirst();
+            _flowInFlight[(ulong)p.Sequence] = p;
+            (batch ??= []).Add(new Messages.Flow.FlowRequest((ulong)p.Sequence, Layout.Data(p.Slot), p.Request));
+        }
+        if (batch is not null) Submit(0, batch);
+    }
+
+    /// <inheritdoc />
+    protected override void OnFlowCompleted(Messages.Flow.FlowCompleted completed)
+    {
+        foreach (var c in completed.Completions)
+        {
+            if (!_flowInFlight.Remove(c.Id, out var p)) continue; // from before a reset
+            Complete(p, c.Status, p.Request.Type == BlkRequestType.In && c.Status == BlkStatus.Ok ? c.Data : []);
+        }
+        Pump();
+    }
+
     /// <inheritdoc />
     protected override void OnUsed(int queue, UsedBuffer used)
     {
@@ -128,6 +161,12 @@ public sealed class BlkDriverActor : VirtioDriverActor
             data = new byte[r.Data.Length];
             Memory.TryRead(Layout.Data(p.Slot), data);
         }
+        Complete(p, status, data);
+    }
+
+    private void Complete(Pending p, byte status, byte[] data)
+    {
+        var r = p.Request;
         _freeSlots.Push(p.Slot);
         Metrics.Add(FleetCounter.BlkRequests);
         Metrics.Add(FleetCounter.Bytes, r.Data.Length);

@@ -37,4 +37,10 @@ public sealed record DriverOptions
 
     /// <summary>Poll mode: how often the used rings are checked.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMicroseconds(5);
+
+    /// <summary>
+    /// True at flow fidelity: the driver initialises the device as always but keeps no rings in guest memory; it hands
+    /// its requests over in batches (<see cref="Messages.Flow.FlowSubmit"/>) and takes batched completions.
+    /// </summary>
+    public bool Flow { get; init; }
 }

@@ -18,6 +18,7 @@ public sealed class NetDriverActor : VirtioDriverActor
     private readonly LinkedList<byte[]> _txWaiting = new();
     private readonly Dictionary<ushort, (int Slot, byte[] Frame, long Sequence)> _txInFlight = [];
     private readonly Dictionary<ushort, int> _rxPosted = [];
+    private readonly Dictionary<ulong, (int Slot, byte[] Frame, long Sequence)> _flowTx = []; // flow fidelity: by sequence
     private readonly Stack<int> _txFree = new();
     private readonly int _rxBuffers;
     private IActorRef? _client;
@@ -50,6 +51,13 @@ public sealed class NetDriverActor : VirtioDriverActor
     protected override void OnReady()
     {
         _rxPosted.Clear();
+        if (IsFlow)
+        {
+            // Receive buffers posted in one batch (the slot is the id), then transmit.
+            Submit(0, [.. Enumerable.Range(0, _rxBuffers).Select(k => new Messages.Flow.FlowRequest((ulong)k, Layout.Data(k, 1), Length: RxBufferBytes))]);
+            PumpTx();
+            return;
+        }
         var rx = Queues[0]!;
         for (int k = 0; k < _rxBuffers; k++) PostRx(rx, k);
         Kick(0);
@@ -66,7 +74,7 @@ public sealed class NetDriverActor : VirtioDriverActor
     protected override void OnResetting()
     {
         // Frames not yet sent go back to the front of the line in their original order.
-        var redo = _txInFlight.OrderByDescending(kv => kv.Value.Sequence).Select(kv => kv.Value).ToList();
+        var redo = _txInFlight.Values.Concat(_flowTx.Values).OrderByDescending(p => p.Sequence).ToList();
         foreach (var p in redo)
         {
             _txFree.Push(p.Slot);
@@ -74,6 +82,7 @@ public sealed class NetDriverActor : VirtioDriverActor
         }
         Metrics.Add(FleetCounter.Resubmitted, redo.Count);
         _txInFlight.Clear();
+        _flowTx.Clear();
         _rxPosted.Clear();
     }
 
@@ -87,6 +96,11 @@ public sealed class NetDriverActor : VirtioDriverActor
 
     private void PumpTx()
     {
+        if (IsFlow)
+        {
+            PumpFlowTx();
+            return;
+        }
         var tx = Queues[1];
         if (!IsReady || tx is null) return;
         bool added = false;
@@ -109,6 +123,46 @@ public sealed class NetDriverActor : VirtioDriverActor
             added = true;
         }
         if (added) Kick(1);
+    }
+
+    // Flow fidelity: the frames waiting go to the device as one batch, a transmit slot each (no ring, no header in memory).
+    private void PumpFlowTx()
+    {
+        if (!IsReady) return;
+        List<Messages.Flow.FlowRequest>? batch = null;
+        while (_txWaiting.First is { } node && _txFree.Count > 0)
+        {
+            int slot = _txFree.Pop();
+            long sequence = _txSequence++;
+            _txWaiting.RemoveFirst();
+            _flowTx[(ulong)sequence] = (slot, node.Value, sequence);
+            (batch ??= []).Add(new Messages.Flow.FlowRequest((ulong)sequence, Layout.Data(slot), Frame: node.Value));
+        }
+        if (batch is not null) Submit(1, batch);
+    }
+
+    /// <inheritdoc />
+    protected override void OnFlowCompleted(Messages.Flow.FlowCompleted completed)
+    {
+        if (completed.Queue == 1)
+        {
+            foreach (var c in completed.Completions)
+            {
+                if (!_flowTx.Remove(c.Id, out var sent)) continue;
+                _txFree.Push(sent.Slot);
+                Metrics.Add(FleetCounter.FramesSent);
+            }
+            PumpFlowTx();
+            return;
+        }
+        // Received frames (the device wrote them into the posted buffers): to the application, buffers posted again.
+        var repost = new List<Messages.Flow.FlowRequest>(completed.Completions.Count);
+        foreach (var c in completed.Completions)
+        {
+            _client?.Tell(new FrameMessage(c.Data), Self);
+            repost.Add(new Messages.Flow.FlowRequest(c.Id, Layout.Data((int)c.Id, 1), Length: RxBufferBytes));
+        }
+        Submit(0, repost);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Doorbell;
+using Virtsim.Fleet.Messages.Flow;
 using Virtsim.Fleet.Messages.Interrupt;
 using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
@@ -54,6 +55,10 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<PollTick>(_ => ServiceQueues());
         Receive<SwitchEndpoint>(s => _endpoint = s.Endpoint);
         Receive<PauseGuest>(_ => BecomeStacked(Paused));
+        Receive<FlowCompleted>(c =>
+        {
+            if (_state == DriverState.Ready) OnFlowCompleted(c);
+        });
     }
 
     // The VM is stopped for a migration's switchover: the guest's CPU runs nothing, so the driver takes no message until
@@ -111,6 +116,20 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
 
     /// <summary>Called for each used buffer taken from queue <paramref name="queue"/>.</summary>
     protected abstract void OnUsed(int queue, UsedBuffer used);
+
+    /// <summary>At flow fidelity: the device completed these requests of one queue (one batch window, one interrupt).</summary>
+    protected virtual void OnFlowCompleted(FlowCompleted completed) { }
+
+    /// <summary>True at flow fidelity: no rings in guest memory; requests go to the device as <see cref="FlowSubmit"/> batches.</summary>
+    protected bool IsFlow => Options.Flow;
+
+    /// <summary>Hands <paramref name="requests"/> to the device on <paramref name="queue"/> as one batch (flow fidelity; one doorbell).</summary>
+    protected void Submit(int queue, IReadOnlyList<FlowRequest> requests)
+    {
+        if (requests.Count == 0) return;
+        Metrics.Add(FleetCounter.Doorbells);
+        _endpoint.Tell(new FlowSubmit(queue, requests), Self);
+    }
 
     /// <summary>Called once the device completed everything it can, before a reset: move what is in flight back to pending.</summary>
     protected abstract void OnResetting();
@@ -244,7 +263,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
                 {
                     // Fresh, zeroed ring memory, as a driver allocates it: nothing of an earlier incarnation
                     // (indices, event suppression) may leak into the new rings.
-                    Memory.TryFill(Layout.DescriptorArea(q), Layout.DeviceArea(q) + 0x1_0000 - Layout.DescriptorArea(q), 0);
+                    if (!IsFlow) Memory.TryFill(Layout.DescriptorArea(q), Layout.DeviceArea(q) + 0x1_0000 - Layout.DescriptorArea(q), 0);
                     Send(ConfigOperation.SetupQueue, Purpose.None, (ushort)q, Options.QueueSize, msix ? (ushort)(q + 1) : MsixVector.NoVector,
                         Layout.DescriptorArea(q), Layout.DriverArea(q), Layout.DeviceArea(q));
                 }
@@ -269,7 +288,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
     private void BecomeReady()
     {
         var format = _negotiated.Has(FeatureBit.RingPacked) ? QueueFormat.Packed : QueueFormat.Split;
-        for (int q = 0; q < QueueCount; q++)
+        for (int q = 0; q < QueueCount && !IsFlow; q++)
         {
             var config = new QueueConfig(format, Options.QueueSize, Layout.DescriptorArea(q), Layout.DriverArea(q), Layout.DeviceArea(q), _negotiated);
             Queues[q] = Virtqueue.CreateDriver(config, Memory);
@@ -277,7 +296,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         }
         _state = DriverState.Ready;
         if (Options.Health is { } health) health.DriverReady = true;
-        if (Options.Mode == DriverMode.Poll) Timers.StartPeriodicTimer(PollTimer, PollTick.Instance, Options.PollInterval);
+        if (Options.Mode == DriverMode.Poll && !IsFlow) Timers.StartPeriodicTimer(PollTimer, PollTick.Instance, Options.PollInterval);
         OnReady();
     }
 

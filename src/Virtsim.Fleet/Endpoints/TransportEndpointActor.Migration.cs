@@ -71,7 +71,8 @@ public sealed partial class TransportEndpointActor
     // Called after every event a stop waits for (a pass's DMA, a backend reply, the flush).
     private void TryFinishStop()
     {
-        if (_stopReplyTo is null || _snapshotRecord >= 0 || _flushPending || _queues.Any(q => !q.Idle)) return;
+        if (_stopReplyTo is null || _snapshotRecord >= 0 || _flushPending || _queues.Any(q => !q.Idle) || !FlowIdle) return;
+        FlowBeforeSnapshot();
         bool resubmit = !_profile.IsHardware;
         foreach (var q in _queues)
         {
@@ -81,7 +82,8 @@ public sealed partial class TransportEndpointActor
         _metrics.Add(FleetCounter.MigrationRequestsResubmitted, _resubmitted);
         _metrics.Add(FleetCounter.MigrationRequestsDrained, _drained);
         var model = _context.Model.SaveState();
-        var queues = model.Queues.Select((r, i) => r with { Queue = _queues[i].SaveForMigration(resubmit) });
+        // A flow queue's saved state is its positions (nothing in flight once idle); a ring queue hands its chains over.
+        var queues = IsFlow ? model.Queues : model.Queues.Select((r, i) => r with { Queue = _queues[i].SaveForMigration(resubmit) });
         model = model with { Queues = [.. queues] };
         var image = new DeviceImage(_profile.Name, model, _msixVectors, _driver?.Path.ToString(), _incarnation) { MigrationSnapshot = true };
         _journal?.Tell(image, Self);
@@ -133,6 +135,7 @@ public sealed partial class TransportEndpointActor
         }
         if (_incoming is not null && _backend is null && _backendProps is not null) StartBackend();
         _context.Stopped = false;
+        if (IsFlow) FlowResume();
         for (int i = 0; i < _queues.Count; i++)
         {
             if (!_context.Model.Queues[i].Enabled) continue;
@@ -149,6 +152,7 @@ public sealed partial class TransportEndpointActor
             var frames = new List<(byte[] Frame, bool ToDevice)>();
             foreach (var q in _queues)
                 foreach (var f in q.Backlog) frames.Add((f, true));
+            foreach (var f in FlowBacklog) frames.Add((f, true));
             foreach (var f in uplink.TakeHeld()) frames.Add((f, false));
             if (frames.Count > 0)
             {
@@ -180,7 +184,7 @@ public sealed partial class TransportEndpointActor
             // driver's features must be part of it (RestoreState checks them and changes nothing when they are not).
             var state = image!.Model with { OfferedFeatures = _context.Model.Negotiation.Offered };
             if (image.MsixVectors > 0) ProgramMsix(image.MsixVectors);
-            refusal = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
+            refusal = _context.Model.RestoreState(state, IsFlow ? Flow.FlowDeviceQueue.Restore : Virtqueue.RestoreDevice);
             if (refusal is null)
             {
                 // The restored device runs: its handler takes the negotiated features as at DRIVER_OK (a net device

@@ -114,9 +114,10 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
     /// <param name="devicePath">The device's "host/vm/device" (its persistence id with <paramref name="persistence"/>).</param>
     /// <param name="health">Where the device reports DEVICE_NEEDS_RESET and a lost backend or journal for the run's report, or null.</param>
     /// <param name="incoming">At a migration's destination: restore the migration snapshot from the journal and wait for the switchover.</param>
+    /// <param name="flow">Set for a device at flow fidelity (no rings in guest memory; see the Flow part), null at ring.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
         uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null,
-        World.DeviceHealth? health = null, IncomingMigration? incoming = null)
+        World.DeviceHealth? health = null, IncomingMigration? incoming = null, FlowSetup? flow = null)
     {
         _incoming = incoming;
         _health = health;
@@ -128,26 +129,36 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         _metrics = metrics;
         var sink = new EndpointInterruptSink(OnLine, OnMsix);
         VirtioDeviceModel model;
+        DeviceQueueFactory queues = flow is null ? Virtqueue.CreateDevice : Flow.FlowDeviceQueue.Create;
         if (kind == TransportKind.Pci)
         {
-            _pci = PciTransport.Create(handler, memory, Virtqueue.CreateDevice, sink, new PciTransportOptions { SubsystemVendorId = profile.SubsystemVendorId });
+            _pci = PciTransport.Create(handler, memory, queues, sink, new PciTransportOptions { SubsystemVendorId = profile.SubsystemVendorId });
             _port = new PciDriverPort(_pci);
             model = _pci.Model;
         }
         else
         {
-            _mmio = MmioTransport.Create(handler, memory, Virtqueue.CreateDevice, sink, profile.SubsystemVendorId);
+            _mmio = MmioTransport.Create(handler, memory, queues, sink, profile.SubsystemVendorId);
             _port = new MmioDriverPort(_mmio);
             model = _mmio.Model;
         }
         _context = new DeviceContext(model, profile, host, pasid, metrics, uplink);
         _memory = memory;
-        var owner = new Owner(this);
-        _coalesceKeys = new string[model.QueueCount];
-        for (int i = 0; i < model.QueueCount; i++)
+        if (flow is not null)
         {
-            _queues.Add(new DeviceQueue(i, _context, owner));
-            _coalesceKeys[i] = $"coalesce-q{i}";
+            // No ring to serve: the flow part serves the driver's batches.
+            _coalesceKeys = [];
+            FlowInit(flow);
+        }
+        else
+        {
+            var owner = new Owner(this);
+            _coalesceKeys = new string[model.QueueCount];
+            for (int i = 0; i < model.QueueCount; i++)
+            {
+                _queues.Add(new DeviceQueue(i, _context, owner));
+                _coalesceKeys[i] = $"coalesce-q{i}";
+            }
         }
 
         if (_persistence is null) Ready();
@@ -197,8 +208,10 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         });
         Receive<FrameMessage>(f =>
         {
-            if (_queues.Count > 0) _queues[0].OnFrame(f); // receiveq1
+            if (IsFlow) OnFlowFrame(f);
+            else if (_queues.Count > 0) _queues[0].OnFrame(f); // receiveq1
         });
+        FlowHandlers();
         Receive<IommuMappingChange>(OnMappingChange);
         Receive<BackendReply>(r =>
         {
@@ -479,6 +492,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
             reply = new ConfigReply(r.Tag, r.Operation, false, Reason: ex.Message);
         }
         ReportNeedsReset(); // a reset clears it; a refused setup may have set it
+        if (IsFlow) FlowAfterConfig();
         if (_journal is null)
         {
             Sender.Tell(reply, Self);

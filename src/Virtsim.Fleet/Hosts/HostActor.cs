@@ -120,7 +120,7 @@ public sealed partial class HostActor : ReceiveActor
             }
             var v = vm;
             var endpoints = vm.Devices.Select(d => resident.Endpoints[d.Spec.Name]).ToList();
-            resident.Guest = Context.ActorOf(Props.Create(() => new VmActor(v, memory.Guest, endpoints, _metrics, _preallocate)), vm.Spec.Name);
+            resident.Guest = Context.ActorOf(ActorFactory.Of(() => new VmActor(v, memory.Guest, endpoints, _metrics, _preallocate)), vm.Spec.Name);
         }
     }
 
@@ -152,7 +152,10 @@ public sealed partial class HostActor : ReceiveActor
         // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
         // With persistence the backend rebuilds the disk object from its journal at every start.
         var disk = plan.Spec.Kind == DeviceKind.Blk ? plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors) : null;
-        var backend = disk is null ? null
+        // At flow fidelity the device serves its disk itself: no backend actor.
+        bool flow = plan.Spec.Fidelity == Flow.Fidelity.Flow;
+        var flowSetup = flow ? new TransportEndpointActor.FlowSetup(disk, plan.Spec.FlowBatch) : null;
+        var backend = disk is null || flow ? null
             : _persistence is null ? BackendActor.For(plan, disk, _metrics)
             : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
         // Each device translates through its own copy of the VM's domain (only its actor touches it); the
@@ -163,8 +166,9 @@ public sealed partial class HostActor : ReceiveActor
         var deviceMemory = new DeviceMemory(memory.Devices, deviceDomain, plan.Spec.DirtyTracking ? memory.DirtyLog : null);
         var p = plan;
         uint pasid = vm.Plan.Pasid;
-        var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-            Self, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming)), name);
+        var host = Self; // read now: the delegate runs in the new actor's context, where Self is the endpoint
+        var endpoint = Context.ActorOf(ActorFactory.Of(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
+            host, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming, flowSetup)), name);
         _endpoints[pasid].Add(endpoint);
         _endpointsByDevice[$"{vm.Key}/{plan.Spec.Name}"] = endpoint;
         vm.Endpoints[plan.Spec.Name] = endpoint;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.World;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Drivers;
 using Virtsim.Fleet.Hosts;
@@ -73,18 +74,19 @@ public sealed class VmActor : ReceiveActor
                 Mode = spec.DriverMode,
                 QueueSize = spec.QueueSize,
                 PackedRing = spec.PackedRing,
+                Flow = spec.Fidelity == Flow.Fidelity.Flow,
             };
             if (_threaded && options.PollInterval < ThreadedMinimumPollInterval) options = options with { PollInterval = ThreadedMinimumPollInterval };
             var vcpu = _plan.Spec.VcpuCostPerRequest;
             if (spec.Kind == DeviceKind.Blk)
             {
-                var driver = Context.ActorOf(Props.Create(() => new BlkDriverActor(options)), $"{spec.Name}-driver");
-                Context.ActorOf(Props.Create(() => new BlkWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+                var driver = Context.ActorOf(ActorFactory.Of(() => new BlkDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(ActorFactory.Of(() => new BlkWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
             }
             else
             {
-                var driver = Context.ActorOf(Props.Create(() => new NetDriverActor(options)), $"{spec.Name}-driver");
-                Context.ActorOf(Props.Create(() => new NetWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
+                var driver = Context.ActorOf(ActorFactory.Of(() => new NetDriverActor(options)), $"{spec.Name}-driver");
+                Context.ActorOf(ActorFactory.Of(() => new NetWorkloadActor(driver, device, vcpu, _metrics)), $"{spec.Name}-app");
             }
         }
     }

@@ -64,4 +64,10 @@ public sealed record DeviceSpec
 
     /// <summary>net: frame size in bytes (60..1514).</summary>
     public int FrameSize { get; init; } = 256;
+
+    /// <summary>Ring (every request through rings in guest memory, the default) or flow (rates and queues; scenario key <c>fidelity</c>).</summary>
+    public Flow.Fidelity Fidelity { get; init; } = Flow.Fidelity.Ring;
+
+    /// <summary>flow: completions due within this window reach the driver as one event, at the window's end (scenario key <c>flow-batch</c>).</summary>
+    public TimeSpan FlowBatch { get; init; } = TimeSpan.FromMicroseconds(10);
 }

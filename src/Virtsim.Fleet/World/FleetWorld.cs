@@ -166,7 +166,7 @@ public sealed class FleetWorld
                 vms.Add(new VmPlan(vm, pasid++, devices));
             }
             var h = host;
-            system.ActorOf(Props.Create(() => new HostActor(h, vms, network, metrics, threaded, persistence, migrates)), host.Name);
+            system.ActorOf(ActorFactory.Of(() => new HostActor(h, vms, network, metrics, threaded, persistence, migrates)), host.Name);
         }
         var world = new FleetWorld(system, spec, metrics, network, plans, persistence);
         if (migrates || spec.Faults.Any(f => f.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure))

@@ -35,8 +35,8 @@ public static class ScenarioKeys
         var deviceDefaults = Reference("defaults.device").With("vendor", any);
         // A device as ScenarioLoader reads it: its own name and type, then every device setting.
         var device = deviceDefaults.With("name", any).With("type", any);
-        var vm = Reference("defaults.vm").With("name", any).With("devices", KeySchema.ListOf(device));
-        var host = Reference("defaults.host").With("name", any).With("vms", KeySchema.ListOf(vm));
+        var vm = Reference("defaults.vm").With("name", any).With("fidelity", any).With("devices", KeySchema.ListOf(device));
+        var host = Reference("defaults.host").With("name", any).With("fidelity", any).With("vms", KeySchema.ListOf(vm));
         // A device fault names its device; a host-crash or link-failure its host (and a link failure its duration).
         var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any)]);
         // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).

@@ -59,6 +59,8 @@ public static class ScenarioLoader
         var vendors = VendorProfileLoader.Load(HoconSettings.At(root, r => r.GetConfig("vendors")), HoconSettings.At(root, r => r.GetConfig("vendor-defaults")));
         var hosts = new List<HostSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        int seed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0);
+        double ringSample = HoconSettings.Range(s, "ring-sample", HoconSettings.At(s, x => x.GetDouble("ring-sample")), 0.0, 1.0);
         foreach (var hostOwn in HoconSettings.At(root, r => r.GetConfigList("hosts")))
         {
             var h = hostOwn.WithFallback(hostDefaults);
@@ -73,9 +75,11 @@ public static class ScenarioLoader
                 if (!vmNames.Add(vmName)) throw new HoconException(v.GetValue("name").Position, $"VM name '{vmName}' is used twice on {hostName}");
                 var devices = new List<DeviceSpec>();
                 var deviceNames = new HashSet<string>(StringComparer.Ordinal);
+                var groupFidelity = vmOwn.HasPath("fidelity") ? vmOwn : hostOwn.HasPath("fidelity") ? hostOwn : null;
                 foreach (var d in HoconSettings.At(v, x => x.GetConfigList("devices")))
                 {
                     var device = Device(d, defaults, vendors);
+                    device = FidelityOf(device, d, groupFidelity, $"{hostName}/{vmName}/{device.Name}", seed, ringSample);
                     if (!deviceNames.Add(device.Name)) throw new HoconException(d.GetValue("name").Position, $"device name '{device.Name}' is used twice");
                     devices.Add(device);
                 }
@@ -110,7 +114,7 @@ public static class ScenarioLoader
             Migrations = migrations,
             DeviceSwitches = switches,
             // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
-            DefaultSeed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0),
+            DefaultSeed = seed,
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
             MaxVirtualTime = Settings.PositiveDuration(s, "max-virtual-time"),
             StallTimeout = Settings.PositiveDuration(s, "stall-timeout"),
@@ -169,6 +173,30 @@ public static class ScenarioLoader
             WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
             DirtyTracking = HoconSettings.At(at, merged, x => x.GetBool("dirty-tracking")),
             MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
+            Fidelity = ParseFidelity(merged, at),
+            FlowBatch = Settings.NonNegativeDuration(merged, "flow-batch"),
+        };
+    }
+
+    // A device's fidelity: its own key, else its VM's or host's `fidelity`, else the defaults; a device that does not
+    // name its own and comes out at flow stays at ring with probability `ring-sample`, decided by the seed and its path
+    // alone (the same device makes the same choice in a fleet of any size).
+    private static DeviceSpec FidelityOf(DeviceSpec device, HoconConfig own, HoconConfig? group, string path, int seed, double ringSample)
+    {
+        if (own.HasPath("fidelity")) return device;
+        var fidelity = group is null ? device.Fidelity : ParseFidelity(group, HoconSettings.OwnPosition(group));
+        if (fidelity == Flow.Fidelity.Flow && ringSample > 0 && Flow.RingSample.Keeps(seed, path, ringSample)) fidelity = Flow.Fidelity.Ring;
+        return device with { Fidelity = fidelity };
+    }
+
+    private static Flow.Fidelity ParseFidelity(HoconConfig c, HoconPosition at)
+    {
+        var text = HoconSettings.At(at, c, x => x.GetString("fidelity"));
+        return text switch
+        {
+            "ring" => Flow.Fidelity.Ring,
+            "flow" => Flow.Fidelity.Flow,
+            _ => throw new HoconException(c.GetValue("fidelity").Position, $"unknown fidelity '{text}' (ring or flow)"),
         };
     }
 
@@ -202,6 +230,8 @@ public static class ScenarioLoader
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
                 : null;
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
+            if (device.Fidelity == Flow.Fidelity.Flow && faultKind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash)
+                throw new HoconException(f.GetValue("device").Position, $"{kind} needs a device at fidelity = ring; '{path}' is at flow");
             faults.Add(new FaultSpec(at, faultKind, path));
         }
         return faults;
