@@ -59,8 +59,19 @@ public static class ScenarioLoader
         var vendors = VendorProfileLoader.Load(HoconSettings.At(root, r => r.GetConfig("vendors")), HoconSettings.At(root, r => r.GetConfig("vendor-defaults")));
         var hosts = new List<HostSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var templates = new FleetTemplates(root, hostDefaults, vmDefaults, vendors, (d, vendor) => Device(d, defaults, vendors, vendor), Vm);
         foreach (var hostOwn in HoconSettings.At(root, r => r.GetConfigList("hosts")))
         {
+            if (FleetTemplates.IsTemplated(hostOwn))
+            {
+                foreach (var generated in templates.Expand(hostOwn))
+                {
+                    if (!names.Add(generated.Name))
+                        throw new HoconException(hostOwn.GetValue("template").Position, $"host name '{generated.Name}' is used twice");
+                    hosts.Add(generated);
+                }
+                continue;
+            }
             var h = hostOwn.WithFallback(hostDefaults);
             string hostName = Name(h, "host");
             if (!names.Add(hostName)) throw new HoconException(h.GetValue("name").Position, $"host name '{hostName}' is used twice");
@@ -79,20 +90,7 @@ public static class ScenarioLoader
                     if (!deviceNames.Add(device.Name)) throw new HoconException(d.GetValue("name").Position, $"device name '{device.Name}' is used twice");
                     devices.Add(device);
                 }
-                if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
-                ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
-                ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
-                if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
-                var (dirtyRate, workingSet) = MigrationSection.GuestWrites(v, memory);
-                vms.Add(new VmSpec
-                {
-                    Name = vmName,
-                    MemoryBytes = memory,
-                    DirtyRate = dirtyRate,
-                    WorkingSetBytes = workingSet,
-                    VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
-                    Devices = devices,
-                });
+                vms.Add(Vm(v, vmName, devices));
             }
             hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
@@ -118,9 +116,29 @@ public static class ScenarioLoader
         };
     }
 
+    // A VM's own settings, checked against its devices.
+    private static VmSpec Vm(HoconConfig v, string vmName, IReadOnlyList<DeviceSpec> devices)
+    {
+        if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
+        ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
+        ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
+        if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
+        var (dirtyRate, workingSet) = MigrationSection.GuestWrites(v, memory);
+        return new VmSpec
+        {
+            Name = vmName,
+            MemoryBytes = memory,
+            DirtyRate = dirtyRate,
+            WorkingSetBytes = workingSet,
+            VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
+            Devices = devices,
+        };
+    }
+
     private static HoconParseOptions Options(string? sourceName) => new() { Fallback = FleetReference.Fleet, SourceName = sourceName };
 
-    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors)
+    // vendorOverride: a template device's vendor drawn from its vendor-mix (the device names none).
+    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors, VendorProfile? vendorOverride = null)
     {
         string name = Name(d, "device");
         var typeText = HoconSettings.At(d, x => x.GetString("type"));
@@ -133,8 +151,8 @@ public static class ScenarioLoader
         var typeDefaults = HoconSettings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
         var merged = d.WithFallback(typeDefaults).WithFallback(HoconSettings.At(defaults, x => x.GetConfig("device")));
         var at = d.Root.Position; // the device as written (merged objects carry their fallback's position)
-        var vendorName = HoconSettings.At(at, merged, x => x.GetString("vendor"));
-        var profile = VendorProfiles.Find(vendors, vendorName)
+        var vendorName = vendorOverride?.Name ?? HoconSettings.At(at, merged, x => x.GetString("vendor"));
+        var profile = vendorOverride ?? VendorProfiles.Find(vendors, vendorName)
             ?? throw new HoconException(merged.GetValue("vendor").Position,
                 $"unknown vendor profile '{vendorName}' (known: {string.Join(", ", vendors.Select(p => p.Name))})");
         var transportText = HoconSettings.At(at, merged, x => x.GetString("transport"));
