@@ -67,7 +67,7 @@ public static class FleetRunner
         // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
         // With migrations, also nothing left to run at this instant: a destination's backend created at the switchover
         // must have started rebuilding its disk (the counter above) before the run may end.
-        bool migrates = spec.Migrations.Count > 0;
+        bool migrates = spec.Migrations.Count > 0 || spec.Waves.Count > 0;
         bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0 && w.Migrations.Pending == 0 && (!migrates || sim.ReadyCount == 0))
             || metrics.StoreFailed;
         while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
@@ -220,6 +220,10 @@ public static class FleetRunner
             Migrations = world.Migrations.Results,
             LostVms = world.Migrations.LostVms,
             MemoryMismatches = world.Migrations.MemoryMismatches,
+            MigrationStarts = world.Migrations.Starts,
+            Waves = world.Migrations.Waves,
+            LinkUsage = world.Migrations.LinkUsage,
+            Links = world.Migrations.Links,
         };
     }
 

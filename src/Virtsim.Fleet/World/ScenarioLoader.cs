@@ -97,9 +97,11 @@ public static class ScenarioLoader
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
+        var racks = WaveSection.Racks(root);
+        var waves = WaveSection.Waves(root, hosts, racks, migrations);
         // A migration moves each device's state as a snapshot of its journal (the path failover uses): it needs persistence.
         bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash)
-            || migrations.Count > 0 || switches.Count > 0;
+            || migrations.Count > 0 || switches.Count > 0 || waves.Count > 0;
         return new WorldSpec
         {
             Persistent = persistent,
@@ -107,6 +109,8 @@ public static class ScenarioLoader
             Faults = faults,
             Migrations = migrations,
             DeviceSwitches = switches,
+            Racks = racks,
+            Waves = waves,
             // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
             DefaultSeed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0),
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
