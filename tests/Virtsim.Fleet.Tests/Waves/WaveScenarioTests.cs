@@ -55,6 +55,11 @@ public sealed class WaveScenarioTests : IDisposable
         File.WriteAllText(file, Small);
         var (code, output, error) = CliHarness.Run("run", file, "--json");
         Assert.True(code == 0, $"exit {code}\n{error}\n{output}");
+        Assert.Contains("scenario: 8 hosts, 16 VMs, 32 devices, 1 waves of 4 migrations, loaded and planned in", error);
+        Assert.Contains(", 4/4 migrations, eta 0s", error); // the last progress line: all done
+        var (quietCode, _, quietError) = CliHarness.Run("run", file, "--json", "--quiet");
+        Assert.Equal(0, quietCode);
+        Assert.DoesNotContain("progress:", quietError);
         using var json = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         var root = json.RootElement;
         Assert.Equal("passed", root.GetProperty("outcome").GetString());
