@@ -95,6 +95,27 @@ public sealed class WaveScenarioTests : IDisposable
         Assert.True(report.LinkUsage!.Total(report.Links!.Spine) >= 2.0 * (128 << 20));
     }
 
+    [Fact]
+    public void Messages_per_device_stay_flat_when_the_fleet_with_its_wave_grows_four_times()
+    {
+        // The same templates at 8 and 32 hosts (racks of 4, a quarter of the hosts evacuated): a switch that flooded,
+        // a planner or a coordinator that touched every host per migration would grow per device with the fleet.
+        static (double PerDevice, RunReport Report) Run(int hosts)
+        {
+            var text = Small.Replace("count = 8", $"count = {hosts}", StringComparison.Ordinal)
+                .Replace("hosts = \"h1..h2\"", "hosts = \"25%\"", StringComparison.Ordinal)
+                .Replace("total = 3", "total = 1000", StringComparison.Ordinal);
+            var spec = ScenarioLoader.Parse(text);
+            var report = FleetRunner.Run(spec, 5);
+            Assert.Equal(RunOutcome.Passed, report.Outcome);
+            Assert.Equal(hosts / 2, report.Waves[0].Moved); // a quarter of the hosts, 2 VMs each
+            return ((double)report.Messages / spec.AllDevices().Count(), report);
+        }
+        var (small, _) = Run(8);
+        var (large, _) = Run(32);
+        Assert.InRange(large / small, 0.6, 1.5);
+    }
+
     [Theory]
     [InlineData("limits { per-host = 0 }", "limits.per-host 0 is outside 1..1000000")]
     [InlineData("limits { total = 0 }", "limits.total 0 is outside 1..1000000")]
