@@ -147,8 +147,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         var spec = _spec.Waves[wave];
         foreach (var u in spec.Plan.Unplaced)
         {
-            string from = _spec.Hosts[u.From].Name;
-            Record(new MigrationResult { Vm = $"{from}/{u.Vm}", From = from, To = from, Mode = MigrationMode.PreCopy, Outcome = MigrationOutcome.Failed,
+            string at = _spec.Hosts[u.Host].Name;
+            Record(new MigrationResult { Vm = $"{_spec.Hosts[u.From].Name}/{u.Vm}", From = at, To = at, Mode = MigrationMode.PreCopy, Outcome = MigrationOutcome.Failed,
                 Reason = $"wave {wave + 1} ({spec.KindName}): {u.Reason}" }, _clock.Elapsed, wave);
         }
         StartWaveMoves(wave, _gates[wave].Open());

@@ -9,9 +9,10 @@ public sealed record WaveMove(string Vm, int From, int To, int Stage);
 
 /// <summary>A VM a wave should move but cannot, and why.</summary>
 /// <param name="Vm">The VM's name on its original host.</param>
-/// <param name="From">The host it stays on.</param>
+/// <param name="From">Its original host (the VM is "original host/name" everywhere in a run).</param>
 /// <param name="Reason">Why it is not moved.</param>
-public sealed record WaveUnplaced(string Vm, int From, string Reason);
+/// <param name="Host">The host it stays on (its original host unless an earlier wave moved it).</param>
+public sealed record WaveUnplaced(string Vm, int From, string Reason, int Host);
 
 /// <summary>What the planner chose for one wave.</summary>
 /// <param name="Moves">The moves, in the order they should start.</param>

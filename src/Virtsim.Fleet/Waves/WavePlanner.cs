@@ -79,11 +79,11 @@ public static class WavePlanner
         {
             foreach (var vm in residents[source].ToList())
             {
-                if (Refusal(hosts, vm, source, pinned) is { } reason) { unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, reason)); continue; }
+                if (Refusal(hosts, vm, source, pinned) is { } reason) { unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, reason, source)); continue; }
                 int? to = destinations.Take(hosts[source].Rack);
                 if (to is not int destination)
                 {
-                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host outside the wave has room (placement.max-vms-per-host = {capacity})"));
+                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host outside the wave has room (placement.max-vms-per-host = {capacity})", source));
                     continue;
                 }
                 Move(residents, vm, source, destination, stage, moves);
@@ -105,10 +105,10 @@ public static class WavePlanner
             for (int k = residents[source].Count - 1; k >= 0 && residents[source].Count > target; k--)
             {
                 var vm = residents[source][k];
-                if (Refusal(hosts, vm, source, pinned) is { } reason) { unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, reason)); continue; }
+                if (Refusal(hosts, vm, source, pinned) is { } reason) { unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, reason, source)); continue; }
                 if (destinations.Take(hosts[source].Rack) is not int destination)
                 {
-                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host below the average load ({target} VMs) has room"));
+                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host below the average load ({target} VMs) has room", source));
                     continue;
                 }
                 Move(residents, vm, source, destination, 0, moves);

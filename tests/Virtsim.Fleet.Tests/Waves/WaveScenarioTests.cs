@@ -96,6 +96,37 @@ public sealed class WaveScenarioTests : IDisposable
     }
 
     [Fact]
+    public void A_rolling_upgrade_moves_batch_after_batch_and_a_later_wave_reports_what_it_cannot_move()
+    {
+        // h1..h4 upgraded one host at a time (batch = 1, any limits): each batch starts when the one before ended. A
+        // second wave evacuates h5, where the first put VMs: those cannot move again and are reported with the reason.
+        var text = Small.Replace("waves = [ { kind = evacuate, hosts = \"h1..h2\", at = 1ms, limits { per-host = 1, per-rack = 2, total = 3 } } ]", """
+            waves = [
+              { kind = rolling-upgrade, hosts = "h1..h4", batch = 1, at = 1ms, limits { per-host = 4, per-rack = 8, total = 8 } }
+              { kind = evacuate, hosts = h5, at = 80ms }
+            ]
+            placement { max-vms-per-host = 4 }
+            """, StringComparison.Ordinal);
+        var spec = ScenarioLoader.Parse(text);
+        Assert.Equal([0, 0, 1, 1, 2, 2, 3, 3], spec.Waves[0].Plan.Moves.Select(m => m.Stage));
+        var report = FleetRunner.Run(spec, 5);
+        var first = report.Migrations.Select((m, i) => (m, Start: report.MigrationStarts[i])).Where(x => x.m.From is "h1" or "h2" or "h3" or "h4").ToList();
+        Assert.Equal(8, first.Count(x => x.m.Outcome == MigrationOutcome.Completed));
+        foreach (var later in first)
+            foreach (var earlier in first.Where(x => string.CompareOrdinal(x.m.From, later.m.From) < 0))
+                Assert.True(earlier.Start + earlier.m.TotalTime <= later.Start, $"{later.m.Vm} started before {earlier.m.Vm} ended: " +
+                    string.Join("; ", first.Select(x => $"{x.m.Vm} {x.m.From}->{x.m.To} at {x.Start.TotalMicroseconds} for {x.m.TotalTime.TotalMicroseconds}")));
+        Assert.Equal((8, 0), (report.Waves[0].Moved, report.Waves[0].Failed));
+        var second = report.Waves[1];
+        int arrived = spec.Waves[0].Plan.Moves.Count(m => m.To == 4);
+        Assert.Equal(2 + arrived, second.Planned);
+        Assert.Equal((2, arrived), (second.Moved, second.Failed));
+        var refused = report.Migrations.Where(m => m.Reason.Contains("a VM migrates at most once", StringComparison.Ordinal)).ToList();
+        Assert.Equal(arrived, refused.Count);
+        Assert.All(refused, m => Assert.Equal(("h5", "h5", MigrationOutcome.Failed), (m.From, m.To, m.Outcome)));
+    }
+
+    [Fact]
     public void Messages_per_device_stay_flat_when_the_fleet_with_its_wave_grows_four_times()
     {
         // The same templates at 8 and 32 hosts (racks of 4, a quarter of the hosts evacuated): a switch that flooded,
