@@ -91,8 +91,13 @@ public static class CliApp
             $"Start this many `virtsim node` processes on loopback (1 to {LocalCluster.MaxNodes}), run the scenario in real time on that " +
             "cluster, report, and stop them. The store is the --cluster file's PostgreSQL when it names one, else a throwaway " +
             "PostgreSQL server (Debian package postgresql) removed afterwards. For now every actor of the world runs on node-1.", 1, LocalCluster.MaxNodes);
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, localNodes, htmlReport };
-        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(localNodes), r.GetValue(htmlReport), stdout, stderr, terminal));
+        var quiet = new Option<bool>("--quiet")
+        {
+            Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
+        };
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, localNodes, htmlReport, quiet };
+        run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(localNodes), r.GetValue(htmlReport), stdout, stderr, terminal,
+            r.GetValue(quiet)));
 
         var benchScenario = new Argument<string>("scenario") { Description = "The scenario to measure: a file or a built-in name (quickstart)." };
         var benchSeed = WholeNumberOption.Optional("--seed", "The simulation seed, 0 to 2147483647; defaults to the scenario's.", 0, int.MaxValue);
@@ -147,7 +152,7 @@ public static class CliApp
     }
 
     private static int RunScenario(string path, int? seedOption, bool json, string? clusterPath, bool strict, int? localNodes, string? htmlReport,
-        TextWriter stdout, TextWriter stderr, bool terminal)
+        TextWriter stdout, TextWriter stderr, bool terminal, bool quiet = false)
     {
         // Checked before the run, so that a long run is not lost to a report that cannot be written.
         if (htmlReport is not null && HtmlReportFile.Problem(htmlReport) is { } problem)
@@ -155,8 +160,16 @@ public static class CliApp
             stderr.WriteLine($"error: --report {htmlReport}: {problem}");
             return ExitCodes.UsageError;
         }
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
+        loading.Stop();
         int seed = seedOption ?? spec.DefaultSeed;
+        if (spec.Waves.Count > 0 || spec.Racks is not null)
+        {
+            int moves = spec.Waves.Sum(w => w.Plan.Moves.Count);
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scenario: {spec.Hosts.Count:N0} hosts, {spec.Hosts.Sum(h => h.Vms.Count):N0} VMs, {spec.AllDevices().Count():N0} devices, {spec.Waves.Count} waves of {moves:N0} migrations, loaded and planned in {loading.Elapsed.TotalSeconds:0.00} s"));
+        }
         var target = new ReportTarget(path, htmlReport);
         if (localNodes is int count) return LocalNodesRun.Run(path, spec, seed, node, count, json, target, stdout, stderr, terminal);
         stderr.WriteLine($"cluster: {node.Describe()}");
@@ -178,7 +191,7 @@ public static class CliApp
             // A scenario that does not persist opens no store: nothing would be written to it.
             node = node with { Persistence = node.Persistence with { Plugin = PersistencePlugin.Memory } };
         }
-        return RunWith(spec, seed, persistence, node, json, target, stdout, stderr, terminal);
+        return RunWith(spec, seed, persistence, node, json, target, stdout, stderr, terminal, quiet);
     }
 
     /// <summary>The persistence id prefix of one run: scenario, seed, UTC start time and a random part, then '/'.</summary>
@@ -191,11 +204,17 @@ public static class CliApp
         foreach (var f in report.Failures) stderr.WriteLine($"error: {f}");
     }
 
-    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal)
+    private static int RunWith(WorldSpec spec, int seed, FleetPersistence? persistence, NodeSettings node, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal,
+        bool quiet = false)
     {
         RunReport? report;
         string clock = node.Dispatcher.Kind == DispatcherKind.Simulation ? "virtual" : "wall";
-        if (terminal && !json)
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        if (quiet)
+        {
+            report = Execute(spec, seed, persistence, node, stderr, _ => { });
+        }
+        else if (terminal && !json)
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
             report = null;
@@ -206,8 +225,9 @@ public static class CliApp
                     var task = ctx.AddTask($"running {spec.Name}", maxValue: Math.Max(1, spec.AllDevices().Count()));
                     report = Execute(spec, seed, persistence, node, stderr, p =>
                     {
-                        task.Value = p.WorkloadsDone;
-                        task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} {clock}";
+                        task.Value = ProgressEstimate.Done(p) * task.MaxValue;
+                        task.Description = $"{spec.Name}: {p.Requests} requests, {Format(p.VirtualTime)} {clock}{ProgressEstimate.Migrations(p)}"
+                            + (ProgressEstimate.Eta(p, wall.Elapsed) is { } eta ? $", {eta}" : "");
                     });
                     task.Value = task.MaxValue;
                 });
@@ -215,11 +235,16 @@ public static class CliApp
         else
         {
             var lastLine = TimeSpan.FromMilliseconds(-1);
+            var lastWall = TimeSpan.Zero;
             report = Execute(spec, seed, persistence, node, stderr, p =>
             {
                 if (p.VirtualTime - lastLine < TimeSpan.FromMilliseconds(1) && p.WorkloadsDone < p.Workloads) return;
+                // A long run (migrations) reports at most once a second of wall time.
+                if (p.Migrations > 0 && wall.Elapsed - lastWall < TimeSpan.FromSeconds(1) && p.MigrationsDone < p.Migrations) return;
                 lastLine = p.VirtualTime;
-                stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} {clock}");
+                lastWall = wall.Elapsed;
+                string eta = ProgressEstimate.Eta(p, wall.Elapsed) is { } e ? $", {e}" : "";
+                stderr.WriteLine($"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {Format(p.VirtualTime)} {clock}{ProgressEstimate.Migrations(p)}{eta}");
             });
         }
         if (report is null) return ExitCodes.BadScenario; // the store could not be used; Execute said why

@@ -3,6 +3,7 @@ using Virtsim.Fleet.Messages.Faults;
 using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
+using Virtsim.Fleet.Waves;
 using Virtsim.Fleet.World;
 using Virtsim.Simulation.Environment;
 
@@ -24,6 +25,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     private readonly MigrationLog _log;
     private readonly IClock _clock = Context.Clock();
     private readonly TransferSchedule _links = new();
+    private readonly FleetLinks _topology;
     private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<long, IActorRef> _owners = [];
     private readonly Dictionary<long, double> _rates = [];
@@ -33,6 +35,11 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, string> _refusals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _down = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _migrating = [];
+    private readonly Dictionary<IActorRef, (int Index, TimeSpan Start)> _started = [];
+    // Wave moves are numbered after the migrations and device switches: global index - _waveBase -> (wave, move).
+    private readonly int _waveBase;
+    private readonly List<(int Wave, int Move)> _waveMoves = [];
+    private readonly List<WaveGate> _gates = [];
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -43,10 +50,21 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         _world = world;
         _spec = world.Spec;
         _log = log;
+        _topology = new FleetLinks([.. _spec.Hosts.Select(h => h.Bandwidth)], _spec.Racks?.HostsPerRack ?? 0,
+            _spec.Racks?.TorBandwidth ?? 0, _spec.Racks?.SpineBandwidth ?? 0);
+        _waveBase = _spec.Migrations.Count + _spec.DeviceSwitches.Count;
+        foreach (var wave in _spec.Waves)
+        {
+            for (int k = 0; k < wave.Migrations.Count; k++) _waveMoves.Add((wave.Index, k));
+            _gates.Add(new WaveGate(wave.Limits, wave.Plan.Moves, h => _topology.RackOf(h)));
+        }
         Receive<Begin>(b => OnBegin(b.Index < _spec.Migrations.Count ? _spec.Migrations[b.Index] : SwitchAt(b.Index), b.Index));
+        Receive<OpenWave>(o => OpenWaveNow(o.Wave));
+        _links.Usage = log.LinkUsage;
+        log.Links = _topology;
         Receive<StartTransfer>(t =>
         {
-            _links.Add(t.Id, t.Bytes, t.Cap, [2 * _hostIndex[t.From], 2 * _hostIndex[t.To] + 1], Now);
+            _links.Add(t.Id, t.Bytes, t.Cap, _topology.Path(_hostIndex[t.From], _hostIndex[t.To]), Now);
             _owners[t.Id] = Sender;
             Reschedule();
         });
@@ -85,15 +103,20 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         {
             var host = _spec.Hosts[i];
             _hostIndex[host.Name] = i;
-            _links.SetLinkCapacity(2 * i, host.Bandwidth, 0);
-            _links.SetLinkCapacity(2 * i + 1, host.Bandwidth, 0);
             foreach (var vm in host.Vms) _location[$"{host.Name}/{vm.Name}"] = host.Name;
         }
+        foreach (var (link, capacity) in _topology.Capacities()) _links.SetLinkCapacity(link, capacity, 0);
         _log.Pending = _spec.Migrations.Count + _spec.DeviceSwitches.Count;
         for (int i = 0; i < _spec.Migrations.Count; i++) Timers.StartSingleTimer($"migration-{i}", new Begin(i), _spec.Migrations[i].At);
         // Device switches are numbered after the migrations (their transfer ids and actor names stay apart).
         for (int j = 0; j < _spec.DeviceSwitches.Count; j++)
             Timers.StartSingleTimer($"switch-{j}", new Begin(_spec.Migrations.Count + j), _spec.DeviceSwitches[j].At);
+        foreach (var wave in _spec.Waves)
+        {
+            _log.Waves.Add(new WaveResult(wave));
+            _log.Pending += wave.Migrations.Count + wave.Plan.Unplaced.Count;
+            Timers.StartSingleTimer($"wave-{wave.Index}", new OpenWave(wave.Index), wave.At);
+        }
         foreach (var (fault, i) in _spec.Faults.Select((f, i) => (f, i)))
         {
             if (fault.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure or ScheduledFaultKind.RefuseDeviceState)
@@ -118,7 +141,35 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         };
     }
 
-    private void OnBegin(MigrationSpec m, int index)
+    // A wave opens: the VMs it could not place are reported failed, then its gate releases the first moves.
+    private void OpenWaveNow(int wave)
+    {
+        var spec = _spec.Waves[wave];
+        foreach (var u in spec.Plan.Unplaced)
+        {
+            string at = _spec.Hosts[u.Host].Name;
+            Record(new MigrationResult { Vm = $"{_spec.Hosts[u.From].Name}/{u.Vm}", From = at, To = at, Mode = MigrationMode.PreCopy, Outcome = MigrationOutcome.Failed,
+                Reason = $"wave {wave + 1} ({spec.KindName}): {u.Reason}" }, _clock.Elapsed, wave);
+        }
+        StartWaveMoves(wave, _gates[wave].Open());
+    }
+
+    // Starts the released moves; one that fails at once frees its slots, which may release others.
+    private void StartWaveMoves(int wave, IReadOnlyList<int> released)
+    {
+        var queue = new Queue<int>(released);
+        int offset = _waveBase + _spec.Waves.Take(wave).Sum(w => w.Migrations.Count);
+        while (queue.TryDequeue(out int move))
+        {
+            if (OnBegin(_spec.Waves[wave].Migrations[move], offset + move)) continue;
+            foreach (int next in _gates[wave].Finished(move)) queue.Enqueue(next);
+        }
+    }
+
+    private (int Wave, int Move)? WaveMoveOf(int index) => index >= _waveBase && index - _waveBase < _waveMoves.Count ? _waveMoves[index - _waveBase] : null;
+
+    // False when the migration could not start (recorded as failed at once).
+    private bool OnBegin(MigrationSpec m, int index)
     {
         string vmPath = m.VmPath;
         // The VM's key on its host changes with each move (the arriving prefix); the next move starts from it.
@@ -129,8 +180,9 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             : null;
         if (reason is not null)
         {
-            Record(MigrationActor.Switched(m, new MigrationResult { Vm = vmPath, From = m.From, To = m.To, Mode = m.Settings.Mode, Outcome = MigrationOutcome.Failed, Reason = reason }, null));
-            return;
+            Record(MigrationActor.Switched(m, new MigrationResult { Vm = vmPath, From = m.From, To = m.To, Mode = m.Settings.Mode, Outcome = MigrationOutcome.Failed, Reason = reason }, null),
+                _clock.Elapsed, WaveMoveOf(index)?.Wave);
+            return false;
         }
         var hosts = _world.System.UserGuardianPath();
         var source = _world.System.ResolveLocal(hosts.Child(m.From));
@@ -139,6 +191,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             _down.Contains(m.To) ? $"destination host {m.To} is down" : null)), $"{index}-{m.From}-{m.Vm}");
         _migrating[child] = vmPath;
         _running[child] = m;
+        _started[child] = (index, _clock.Elapsed);
+        return true;
     }
 
     private void OnHostFault(HostFault f)
@@ -200,14 +254,28 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             if (_down.Contains(location)) LoseVm(f.VmPath); // its host crashed while the migration ended
         }
         else LoseVm(f.VmPath);
-        Record(f.Result);
+        var (index, start) = _started.Remove(Sender, out var s) ? s : (-1, _clock.Elapsed);
+        var waveMove = WaveMoveOf(index);
+        Record(f.Result, start, waveMove?.Wave);
+        if (waveMove is var (wave, move)) StartWaveMoves(wave, _gates[wave].Finished(move));
     }
 
-    private void Record(MigrationResult result)
+    private void Record(MigrationResult result, TimeSpan start, int? wave)
     {
-        _log.Add(result);
+        _log.Add(result, start);
         _log.MemoryMismatches += result.MemoryMismatchPages.Count;
         _log.Pending--;
+        if (wave is not int w) return;
+        var tally = _log.Waves[w];
+        if (result.Outcome == MigrationOutcome.Completed) tally.Moved++;
+        else tally.Failed++;
+        tally.Bytes += result.MemoryBytesSent + result.DeviceStateBytes;
+        if (result.Outcome != MigrationOutcome.Failed || result.TotalTime > TimeSpan.Zero)
+        {
+            if (tally.Start is null || start < tally.Start) tally.Start = start;
+            var end = _clock.Elapsed;
+            if (end > tally.End) tally.End = end;
+        }
     }
 
     // The VM's guest (drivers and applications) stops; its workloads that had not finished are counted as lost with it.
@@ -245,6 +313,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     }
 
     private sealed record Begin(int Index);
+
+    private sealed record OpenWave(int Wave);
 
     private sealed record HostFault(FaultSpec Fault, bool Restore);
 

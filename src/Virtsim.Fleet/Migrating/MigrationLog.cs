@@ -29,5 +29,23 @@ public sealed class MigrationLog
     /// <summary>Migrations scheduled that have not ended yet.</summary>
     public int Pending { get; internal set; }
 
-    internal void Add(MigrationResult result) => _results.Add(result);
+    /// <summary>Bytes each link carried over time, in 1 ms buckets of virtual time.</summary>
+    public LinkUsage LinkUsage { get; } = new(TimeSpan.TicksPerMillisecond);
+
+    /// <summary>The links of the fleet (names for <see cref="LinkUsage"/>); set by the coordinator.</summary>
+    public FleetLinks? Links { get; internal set; }
+
+    /// <summary>When each migration of <see cref="Results"/> started (virtual time), in the same order.</summary>
+    public IReadOnlyList<TimeSpan> Starts => _starts;
+
+    /// <summary>What each migration wave did, in the order of <c>waves</c>.</summary>
+    public List<Waves.WaveResult> Waves { get; } = [];
+
+    private readonly List<TimeSpan> _starts = [];
+
+    internal void Add(MigrationResult result, TimeSpan start)
+    {
+        _results.Add(result);
+        _starts.Add(start);
+    }
 }

@@ -20,6 +20,9 @@ public sealed class TransferSchedule
     /// <summary>The virtual time (ticks) the progress is up to date with.</summary>
     public long Now => _now;
 
+    /// <summary>Where to add the bytes each link carries over time (null: not recorded).</summary>
+    public LinkUsage? Usage { get; set; }
+
     /// <summary>Transfers still moving.</summary>
     public int Count => _transfers.Count;
 
@@ -99,9 +102,16 @@ public sealed class TransferSchedule
     {
         if (nowTicks < _now) throw new ArgumentOutOfRangeException(nameof(nowTicks), nowTicks, "time must not go backwards");
         double seconds = (double)(nowTicks - _now) / TimeSpan.TicksPerSecond;
+        long from = _now;
         _now = nowTicks;
         if (seconds == 0) return;
-        foreach (var t in _transfers) t.Remaining = Math.Max(0, t.Remaining - t.Rate * seconds);
+        foreach (var t in _transfers)
+        {
+            // Only the bytes it still had to move (a transfer that finished early in the stretch stops there).
+            double moved = Math.Min(t.Remaining, t.Rate * seconds);
+            if (Usage is { } usage && moved > 0) usage.Add(t.Links, t.Rate, from, from + (long)Math.Ceiling(moved / t.Rate * TimeSpan.TicksPerSecond));
+            t.Remaining -= moved;
+        }
     }
 
     private void Solve()

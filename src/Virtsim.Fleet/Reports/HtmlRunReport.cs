@@ -8,8 +8,9 @@ namespace Virtsim.Fleet.Reports;
 /// <summary>
 /// The run report as one self-contained HTML page (no script, no network): outcome, seed and the command that
 /// replays the run, the summary, charts of the devices by kind, vendor and transport, failures by reason, the
-/// migrations (outcomes, downtime and total-time distributions, rounds, a timeline per source host) when there are
-/// any, every counter, and the scenario's settings. Pure: text in, text out.
+/// migration waves (a table and charts), the migrations (outcomes, downtime and total-time distributions, rounds, a
+/// timeline per source host, or per rack in a large fleet) and the bytes moved per link over time when there are any,
+/// every counter, and the scenario's settings. Pure: text in, text out.
 /// </summary>
 public static class HtmlRunReport
 {
@@ -29,6 +30,9 @@ public static class HtmlRunReport
         // A device switch is reported as a move of its VM ("host/vm") to its own host.
         var scheduled = spec.Migrations.Select(m => (m.VmPath, m.To, m.At))
             .Concat(spec.DeviceSwitches.Select(s => (VmPath: s.Device[..s.Device.LastIndexOf('/')], To: s.Device[..s.Device.IndexOf('/')], s.At)));
+        // A run that recorded when each migration really started (a wave's start when its gate released it) says so.
+        if (report.MigrationStarts.Count == report.Migrations.Count && report.Migrations.Count > 0)
+            return [.. report.Migrations.Select((r, i) => new Migration(r, report.MigrationStarts[i]))];
         var starts = scheduled.GroupBy(m => (m.VmPath, m.To)).ToDictionary(g => g.Key, g => new Queue<TimeSpan>(g.Select(m => m.At).Order()));
         return report.Migrations.Select(r => new Migration(r,
             starts.TryGetValue((r.Vm, r.To), out var q) && q.Count > 0 ? q.Dequeue() : TimeSpan.Zero)).ToList();
@@ -57,7 +61,9 @@ public static class HtmlRunReport
         Summary(s, spec, report);
         Devices(s, spec);
         Failures(s, report);
-        if (migrations.Count > 0) Migrations(s, migrations);
+        if (report.Waves.Count > 0) Waves(s, report);
+        if (migrations.Count > 0) Migrations(s, spec, migrations);
+        if (report.LinkUsage is { } usage && report.Links is { } links) LinkBytes(s, spec, usage, links);
         Counters(s, report);
         if (settings is not null) s.Append("<h2>Settings</h2>\n<pre class=\"settings\">").Append(E(settings)).Append("</pre>\n");
         s.Append("</body></html>\n");
@@ -102,7 +108,39 @@ public static class HtmlRunReport
         s.Append("</table>\n");
     }
 
-    private static void Migrations(StringBuilder s, IReadOnlyList<Migration> migrations)
+    private static void Waves(StringBuilder s, RunReport r)
+    {
+        s.Append("<h2>Migration waves</h2>\n<table class=\"waves\"><tr><th>wave</th><th>kind</th><th>hosts</th><th>planned</th><th>moved</th><th>failed</th><th>start</th><th>time</th><th>bytes</th></tr>");
+        foreach (var w in r.Waves)
+        {
+            s.Append("<tr><td>").Append(w.Index + 1).Append("</td><td>").Append(E(w.Kind)).Append("</td><td>").Append(E(w.Hosts))
+                .Append("</td><td>").Append(w.Planned.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(w.Moved.ToString("N0", CultureInfo.InvariantCulture))
+                .Append("</td><td>").Append(w.Failed.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(E(SvgChart.Number((w.Start ?? TimeSpan.Zero).TotalMilliseconds))).Append(" ms")
+                .Append("</td><td>").Append(E(SvgChart.Number(w.Duration.TotalMilliseconds))).Append(" ms</td><td>").Append(E(SvgChart.Number(w.Bytes / 1048576.0))).Append(" MiB</td></tr>");
+        }
+        s.Append("</table>\n<div class=\"charts\">");
+        s.Append(SvgChart.Bars("VMs moved by wave", [.. r.Waves.Select(w => ($"wave {w.Index + 1} ({w.Kind})", (double)w.Moved))]));
+        s.Append(SvgChart.Bars("VMs not moved by wave", [.. r.Waves.Select(w => ($"wave {w.Index + 1} ({w.Kind})", (double)w.Failed))]));
+        s.Append("</div>\n");
+    }
+
+    // The links that carried the most bytes (at most eight), over time.
+    private static void LinkBytes(StringBuilder s, WorldSpec spec, Virtsim.Fleet.Migration.LinkUsage usage, Virtsim.Fleet.Migration.FleetLinks links)
+    {
+        var top = usage.Links.OrderByDescending(usage.Total).ThenBy(l => l).Take(8).ToList();
+        if (top.Count == 0) return;
+        double bucketMs = (double)usage.BucketTicks / TimeSpan.TicksPerMillisecond;
+        // Long runs: buckets merged so the chart keeps at most 400 of them.
+        int longest = top.Max(l => usage.Buckets(l).Count);
+        int merge = Math.Max(1, (longest + 399) / 400);
+        var series = top.Select(l => (links.Name(l, i => spec.Hosts[i].Name),
+            (IReadOnlyList<double>)[.. usage.Buckets(l).Chunk(merge).Select(c => c.Sum() / 1048576.0)])).ToList();
+        s.Append("<h2>Links</h2>\n<div class=\"charts\">");
+        s.Append(SvgChart.Lines("Bytes moved per link over time (the busiest links)", series, bucketMs * merge, " ms", " MiB"));
+        s.Append("</div>\n");
+    }
+
+    private static void Migrations(StringBuilder s, WorldSpec spec, IReadOnlyList<Migration> migrations)
     {
         var results = migrations.Select(m => m.Result).ToList();
         var moved = results.Where(m => m.Outcome == MigrationOutcome.Completed).ToList();
@@ -116,8 +154,21 @@ public static class HtmlRunReport
             .Select(g => (g.Key, g.Sum(m => m.MemoryBytesSent) / 1048576.0)).ToList(), " MiB"));
         var failed = results.Where(m => m.Outcome != MigrationOutcome.Completed).ToList();
         if (failed.Count > 0) s.Append(SvgChart.Bars("Migrations that did not complete, by reason", Count(failed, m => m.Reason.Length == 0 ? "(no reason given)" : m.Reason)));
-        s.Append(SvgChart.Timeline("Migration timeline by source host", migrations.OrderBy(m => m.Result.From, StringComparer.Ordinal).Take(200)
-            .Select(m => (m.Result.From, m.Start.TotalMilliseconds, (m.Start + m.Result.TotalTime).TotalMilliseconds, MigrationNames.Of(m.Result.Outcome))).ToList(), " ms"));
+        // A large fleet is drawn by rack (every migration, a row per source rack); a small one by source host.
+        if (spec.Racks is { } racks && spec.Hosts.Count > 200)
+        {
+            var index = spec.Hosts.Select((h, i) => (h.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            string RackOf(string host) => index.TryGetValue(host, out int i) ? $"rack {racks.RackOf(i) + 1:D3}" : host;
+            var byRack = migrations.Select(m => (Row: RackOf(m.Result.From), m)).OrderBy(x => x.Row, StringComparer.Ordinal).ToList();
+            var rows = byRack.Select(x => x.Row).Distinct().Take(60).ToHashSet(StringComparer.Ordinal);
+            s.Append(SvgChart.Timeline($"Migration timeline by source rack ({Math.Min(rows.Count, 60)} racks)", byRack.Where(x => rows.Contains(x.Row))
+                .Select(x => (x.Row, x.m.Start.TotalMilliseconds, (x.m.Start + x.m.Result.TotalTime).TotalMilliseconds, MigrationNames.Of(x.m.Result.Outcome))).ToList(), " ms"));
+        }
+        else
+        {
+            s.Append(SvgChart.Timeline("Migration timeline by source host", migrations.OrderBy(m => m.Result.From, StringComparer.Ordinal).Take(200)
+                .Select(m => (m.Result.From, m.Start.TotalMilliseconds, (m.Start + m.Result.TotalTime).TotalMilliseconds, MigrationNames.Of(m.Result.Outcome))).ToList(), " ms"));
+        }
         s.Append("</div>\n");
     }
 

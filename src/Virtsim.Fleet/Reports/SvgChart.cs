@@ -5,7 +5,7 @@ using System.Text;
 namespace Virtsim.Fleet.Reports;
 
 /// <summary>
-/// Small charts as inline SVG for the HTML run report: horizontal bars, a cumulative distribution and a timeline.
+/// Small charts as inline SVG for the HTML run report: horizontal bars, a cumulative distribution, a timeline and series over time.
 /// Pure text out, no script and nothing fetched, so the report opens anywhere without a network. Every chart is a
 /// <c>figure</c> with the class <c>chart</c> and a caption; every mark has the class <c>mark</c> (what a test counts).
 /// Written here because the charting packages the registry serves draw through native libraries (SkiaSharp) or
@@ -113,6 +113,55 @@ public static class SvgChart
             s.Append(CultureInfo.InvariantCulture, $"<rect x=\"{legendX:0.#}\" y=\"{y:0.#}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/>");
             Text(s, legendX + 16, y + 11, kinds[k], "start");
             legendX += 24 + 7 * kinds[k].Length;
+        }
+        return Close(s);
+    }
+
+    /// <summary>
+    /// Values over time, one filled step line per series (bucket i spans [i x width, (i + 1) x width)), with a legend;
+    /// each series is a mark.
+    /// </summary>
+    /// <param name="caption">What the chart shows.</param>
+    /// <param name="series">Label and values of each series (finite, at least 0); series without a value above 0 are left out.</param>
+    /// <param name="bucketWidth">The width of a bucket in <paramref name="xUnit"/>.</param>
+    /// <param name="xUnit">The time axis' unit.</param>
+    /// <param name="yUnit">The values' unit.</param>
+    public static string Lines(string caption, IReadOnlyList<(string Label, IReadOnlyList<double> Values)> series, double bucketWidth, string xUnit, string yUnit)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var shown = series.Where(x => x.Values.Any(v => CheckValue(v) > 0)).ToList();
+        if (shown.Count == 0) return Empty(caption);
+        int buckets = shown.Max(x => x.Values.Count);
+        double max = shown.Max(x => x.Values.Max());
+        const int plotHeight = 180;
+        int legendRows = (shown.Count + 1) / 2;
+        var s = Open(caption, Top + plotHeight + Axis + legendRows * Row);
+        double X(double bucket) => Left + (Width - Left - Right) * bucket / buckets;
+        double Y(double v) => Top + plotHeight * (1 - v / max);
+        for (int k = 0; k < shown.Count; k++)
+        {
+            var values = shown[k].Values;
+            var points = new StringBuilder();
+            points.Append(CultureInfo.InvariantCulture, $"{X(0):0.#},{Y(0):0.#}");
+            for (int i = 0; i < values.Count; i++)
+                points.Append(CultureInfo.InvariantCulture, $" {X(i):0.#},{Y(values[i]):0.#} {X(i + 1):0.#},{Y(values[i]):0.#}");
+            points.Append(CultureInfo.InvariantCulture, $" {X(values.Count):0.#},{Y(0):0.#}");
+            string colour = Palette[k % Palette.Length];
+            s.Append(CultureInfo.InvariantCulture,
+                $"<polygon class=\"mark\" fill=\"{colour}\" fill-opacity=\"0.25\" stroke=\"{colour}\" stroke-width=\"1.5\" points=\"{points}\"><title>");
+            s.Append(Escape($"{shown[k].Label}: {Number(values.Sum())}{yUnit} in all")).Append("</title></polygon>");
+        }
+        AxisLines(s, plotHeight);
+        Text(s, Left - 6, Y(max) + 4, Number(max) + yUnit, "end");
+        Text(s, Left - 6, Y(0) + 4, "0", "end");
+        Text(s, Left, Top + plotHeight + 18, "0" + xUnit, "start");
+        Text(s, Width - Right, Top + plotHeight + 18, Number(buckets * bucketWidth) + xUnit, "end");
+        Text(s, Left + (Width - Left - Right) / 2.0, Top + plotHeight + 18, $"per {Number(bucketWidth)}{xUnit}", "middle");
+        for (int k = 0; k < shown.Count; k++)
+        {
+            double x = k % 2 == 0 ? 20 : Width / 2.0, y = Top + plotHeight + Axis + k / 2 * Row;
+            s.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/>");
+            Text(s, x + 16, y + 11, shown[k].Label, "start");
         }
         return Close(s);
     }

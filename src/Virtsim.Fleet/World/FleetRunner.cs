@@ -67,7 +67,8 @@ public static class FleetRunner
         // right at the end); or when a store failed: the devices can no longer survive a crash, the run says so.
         // With migrations, also nothing left to run at this instant: a destination's backend created at the switchover
         // must have started rebuilding its disk (the counter above) before the run may end.
-        bool migrates = spec.Migrations.Count > 0;
+        bool migrates = spec.Migrations.Count > 0 || spec.Waves.Count > 0;
+        int plannedMigrations = spec.Migrations.Count + spec.DeviceSwitches.Count + spec.Waves.Sum(v => v.Plan.Moves.Count + v.Plan.Unplaced.Count);
         bool Settled() => (w.AllDone && metrics.DisksRebuilding == 0 && w.Migrations.Pending == 0 && (!migrates || sim.ReadyCount == 0))
             || metrics.StoreFailed;
         while (!Settled() && sim.Elapsed < spec.MaxVirtualTime)
@@ -79,7 +80,11 @@ public static class FleetRunner
             bool idle = !settled && sim.ReadyCount == 0 && sim.PendingTimers == 0;
             // Nothing due in this slice (a migration's transfer ends later): the slice's time passes all the same.
             if (!settled && !idle && sim.ReadyCount == 0 && sim.Elapsed < sliceEnd) sim.RunFor(sliceEnd - sim.Elapsed);
-            options.Progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed));
+            options.Progress?.Invoke(new RunProgress(metrics.WorkloadsDone, total, metrics.Requests, sim.Elapsed)
+            {
+                Migrations = plannedMigrations,
+                MigrationsDone = w.Migrations.Results.Count,
+            });
             if (idle) break;
             if (metrics.Requests != lastRequests || w.Migrations.Moving) { lastRequests = metrics.Requests; lastProgress = sim.Elapsed; }
             else if (sim.Elapsed - lastProgress > spec.StallTimeout) break; // stuck (e.g. poll timers spinning): report it
@@ -220,6 +225,10 @@ public static class FleetRunner
             Migrations = world.Migrations.Results,
             LostVms = world.Migrations.LostVms,
             MemoryMismatches = world.Migrations.MemoryMismatches,
+            MigrationStarts = world.Migrations.Starts,
+            Waves = world.Migrations.Waves,
+            LinkUsage = world.Migrations.LinkUsage,
+            Links = world.Migrations.Links,
         };
     }
 

@@ -141,7 +141,7 @@ public sealed class FleetWorld
                 foreach (var d in vm.Devices) paths.Add($"{host.Name}/{vm.Name}/{d.Name}");
         var plans = new List<DevicePlan>();
         // VMs may move: every guest's own memory accesses mark its dirty log (off otherwise: it costs every access).
-        bool migrates = spec.Migrations.Count > 0 || spec.DeviceSwitches.Count > 0;
+        bool migrates = spec.Migrations.Count > 0 || spec.DeviceSwitches.Count > 0 || spec.Waves.Count > 0;
         var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netIndexes.Count)), "switch");
         int g = 0;
         foreach (var host in spec.Hosts)

@@ -62,31 +62,7 @@ internal static class MigrationSection
                 throw new HoconException(m.GetValue("to").Position, $"no host '{to}' to migrate to (hosts: {string.Join(", ", hosts.Select(h => h.Name))})");
             if (to == host.Name)
                 throw new HoconException(m.GetValue("to").Position, $"VM {vmPath} cannot migrate to its own host {to}");
-            string modeText = HoconSettings.At(at, m, x => x.GetString("mode"));
-            if (!MigrationNames.TryParseMode(modeText, out var mode))
-                throw new HoconException(m.GetValue("mode").Position, $"unknown migration mode '{modeText}' ({string.Join(", ", MigrationNames.ModeNames)})");
-            var settings = new MigrationSettings
-            {
-                Mode = mode,
-                Bandwidth = PositiveRate(m, "bandwidth"),
-                DowntimeLimit = Settings.NonNegativeDuration(m, "downtime-limit"),
-                MaxRounds = Int(m, at, "max-rounds"),
-                AutoConverge = HoconSettings.At(at, m, x => x.GetBool("auto-converge")),
-                ThrottleInitialPercent = Int(m, at, "cpu-throttle-initial"),
-                ThrottleIncrementPercent = Int(m, at, "cpu-throttle-increment"),
-                MaxThrottlePercent = Int(m, at, "max-cpu-throttle"),
-                ThrottleTriggerThresholdPercent = Int(m, at, "throttle-trigger-threshold"),
-                PostCopyAfterRounds = Int(m, at, "postcopy-after-rounds"),
-            };
-            var reasons = settings.Validate();
-            if (reasons.Count > 0) throw new HoconException(at, $"migration of {vmPath}: {string.Join("; ", reasons)}");
-            string policyText = HoconSettings.At(at, m, x => x.GetString("on-link-failure"));
-            var policy = policyText switch
-            {
-                "abort" => LinkFailurePolicy.Abort,
-                "retry" => LinkFailurePolicy.Retry,
-                _ => throw new HoconException(m.GetValue("on-link-failure").Position, $"unknown on-link-failure '{policyText}' (abort or retry)"),
-            };
+            var (settings, policy) = Knobs(m, at, $"migration of {vmPath}");
             result.Add(new MigrationSpec
             {
                 Vm = vm.Name,
@@ -100,6 +76,37 @@ internal static class MigrationSection
             });
         }
         return result;
+    }
+
+    /// <summary>A migration's settings and link-failure policy from the keys of migration-defaults (<paramref name="what"/> names it in errors).</summary>
+    public static (MigrationSettings Settings, LinkFailurePolicy Policy) Knobs(HoconConfig m, HoconPosition at, string what)
+    {
+        string modeText = HoconSettings.At(at, m, x => x.GetString("mode"));
+        if (!MigrationNames.TryParseMode(modeText, out var mode))
+            throw new HoconException(m.GetValue("mode").Position, $"unknown migration mode '{modeText}' ({string.Join(", ", MigrationNames.ModeNames)})");
+        var settings = new MigrationSettings
+        {
+            Mode = mode,
+            Bandwidth = PositiveRate(m, "bandwidth"),
+            DowntimeLimit = Settings.NonNegativeDuration(m, "downtime-limit"),
+            MaxRounds = Int(m, at, "max-rounds"),
+            AutoConverge = HoconSettings.At(at, m, x => x.GetBool("auto-converge")),
+            ThrottleInitialPercent = Int(m, at, "cpu-throttle-initial"),
+            ThrottleIncrementPercent = Int(m, at, "cpu-throttle-increment"),
+            MaxThrottlePercent = Int(m, at, "max-cpu-throttle"),
+            ThrottleTriggerThresholdPercent = Int(m, at, "throttle-trigger-threshold"),
+            PostCopyAfterRounds = Int(m, at, "postcopy-after-rounds"),
+        };
+        var reasons = settings.Validate();
+        if (reasons.Count > 0) throw new HoconException(at, $"{what}: {string.Join("; ", reasons)}");
+        string policyText = HoconSettings.At(at, m, x => x.GetString("on-link-failure"));
+        var policy = policyText switch
+        {
+            "abort" => LinkFailurePolicy.Abort,
+            "retry" => LinkFailurePolicy.Retry,
+            _ => throw new HoconException(m.GetValue("on-link-failure").Position, $"unknown on-link-failure '{policyText}' (abort or retry)"),
+        };
+        return (settings, policy);
     }
 
     /// <summary>The <c>device-switches</c> list (empty when absent).</summary>

@@ -100,6 +100,18 @@ public sealed record RunReport
         _ => "checks-failed",
     };
 
+    /// <summary>When each of <see cref="Migrations"/> started (virtual time), in the same order; empty when not recorded.</summary>
+    public IReadOnlyList<TimeSpan> MigrationStarts { get; init; } = [];
+
+    /// <summary>What each migration wave did (scenario key <c>waves</c>), in order.</summary>
+    public IReadOnlyList<Waves.WaveResult> Waves { get; init; } = [];
+
+    /// <summary>Bytes the migrations moved per link over time (for the HTML report), or null.</summary>
+    public Migration.LinkUsage? LinkUsage { get; init; }
+
+    /// <summary>The fleet's links (names of <see cref="LinkUsage"/>'s links), or null.</summary>
+    public Migration.FleetLinks? Links { get; init; }
+
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
 
@@ -179,6 +191,7 @@ public sealed record RunReport
                 w.WriteEndArray();
                 w.WriteNumber("memoryMismatches", MemoryMismatches);
             }
+            if (Waves.Count > 0) Virtsim.Fleet.Waves.WaveResult.WriteArray(w, Waves);
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
             w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));

@@ -8,7 +8,7 @@ namespace Virtsim.Fleet.World;
 /// <c>defaults.blk.reqests</c> is otherwise ignored in silence). They are the keys of the fleet reference.conf plus
 /// what it leaves out: <c>defaults.device.vendor</c> and a profile's <c>backend</c> (no default), the user-named
 /// profiles of <c>vendors</c>, the <c>hosts</c> / <c>vms</c> / <c>devices</c>, <c>faults</c>, <c>migrations</c> and
-/// <c>device-switches</c> lists, and the
+/// <c>device-switches</c> lists, the fleet templates and <c>waves</c>, and the
 /// <c>virtsim</c> section (node settings, checked by whoever reads them).
 /// </summary>
 public static class ScenarioKeys
@@ -36,7 +36,14 @@ public static class ScenarioKeys
         // A device as ScenarioLoader reads it: its own name and type, then every device setting.
         var device = deviceDefaults.With("name", any).With("type", any);
         var vm = Reference("defaults.vm").With("name", any).With("fidelity", any).With("devices", KeySchema.ListOf(device));
-        var host = Reference("defaults.host").With("name", any).With("fidelity", any).With("vms", KeySchema.ListOf(vm));
+        var host = Reference("defaults.host").With("name", any).With("fidelity", any).With("vms", KeySchema.ListOf(vm))
+            .With("template", any).With("count", any).With("name-prefix", any);
+        // Fleet templates: a host template's VMs are groups of a VM template; a template device may give a vendor-mix.
+        var vmGroup = KeySchema.Object([new("template", any), new("count", any), new("name-prefix", any)]);
+        var hostTemplate = Reference("defaults.host").With("vms", KeySchema.ListOf(vmGroup));
+        var vmTemplate = Reference("defaults.vm").With("devices", KeySchema.ListOf(device.With("vendor-mix", any)));
+        // A wave: its own keys and any of migration-defaults (the settings of its migrations).
+        var wave = Reference("migration-defaults").Keys.Aggregate(Reference("wave-defaults"), (w, key) => w.With(key, any));
         // A device fault names its device; a host-crash or link-failure its host (and a link failure its duration).
         var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any)]);
         // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).
@@ -53,6 +60,9 @@ public static class ScenarioKeys
             .With("faults", KeySchema.ListOf(fault))
             .With("migrations", KeySchema.ListOf(migration))
             .With("device-switches", KeySchema.ListOf(deviceSwitch))
+            .With("host-templates", KeySchema.MapOf(hostTemplate))
+            .With("vm-templates", KeySchema.MapOf(vmTemplate))
+            .With("waves", KeySchema.ListOf(wave))
             .With("virtsim", any);
     }
 }

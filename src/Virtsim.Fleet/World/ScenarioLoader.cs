@@ -61,8 +61,19 @@ public static class ScenarioLoader
         var names = new HashSet<string>(StringComparer.Ordinal);
         int seed = HoconSettings.AtLeast(s, "seed", HoconSettings.At(s, x => x.GetInt("seed")), 0);
         double ringSample = HoconSettings.Range(s, "ring-sample", HoconSettings.At(s, x => x.GetDouble("ring-sample")), 0.0, 1.0);
+        var templates = new FleetTemplates(root, hostDefaults, vmDefaults, vendors, (d, vendor) => Device(d, defaults, vendors, vendor), Vm);
         foreach (var hostOwn in HoconSettings.At(root, r => r.GetConfigList("hosts")))
         {
+            if (FleetTemplates.IsTemplated(hostOwn))
+            {
+                foreach (var generated in templates.Expand(hostOwn))
+                {
+                    if (!names.Add(generated.Name))
+                        throw new HoconException(hostOwn.GetValue("template").Position, $"host name '{generated.Name}' is used twice");
+                    hosts.Add(RingSampled(generated, seed, ringSample));
+                }
+                continue;
+            }
             var h = hostOwn.WithFallback(hostDefaults);
             string hostName = Name(h, "host");
             if (!names.Add(hostName)) throw new HoconException(h.GetValue("name").Position, $"host name '{hostName}' is used twice");
@@ -83,29 +94,18 @@ public static class ScenarioLoader
                     if (!deviceNames.Add(device.Name)) throw new HoconException(d.GetValue("name").Position, $"device name '{device.Name}' is used twice");
                     devices.Add(device);
                 }
-                if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
-                ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
-                ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
-                if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
-                var (dirtyRate, workingSet) = MigrationSection.GuestWrites(v, memory);
-                vms.Add(new VmSpec
-                {
-                    Name = vmName,
-                    MemoryBytes = memory,
-                    DirtyRate = dirtyRate,
-                    WorkingSetBytes = workingSet,
-                    VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
-                    Devices = devices,
-                });
+                vms.Add(Vm(v, vmName, devices));
             }
             hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
+        var racks = WaveSection.Racks(root);
+        var waves = WaveSection.Waves(root, hosts, racks, migrations);
         // A migration moves each device's state as a snapshot of its journal (the path failover uses): it needs persistence.
         bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash)
-            || migrations.Count > 0 || switches.Count > 0;
+            || migrations.Count > 0 || switches.Count > 0 || waves.Count > 0;
         return new WorldSpec
         {
             Persistent = persistent,
@@ -113,6 +113,8 @@ public static class ScenarioLoader
             Faults = faults,
             Migrations = migrations,
             DeviceSwitches = switches,
+            Racks = racks,
+            Waves = waves,
             // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
             DefaultSeed = seed,
             SwitchLatency = Settings.NonNegativeDuration(s, "switch-latency"),
@@ -122,9 +124,29 @@ public static class ScenarioLoader
         };
     }
 
+    // A VM's own settings, checked against its devices.
+    private static VmSpec Vm(HoconConfig v, string vmName, IReadOnlyList<DeviceSpec> devices)
+    {
+        if (devices.Count > 7) throw new HoconException(v.GetValue("devices").Position, "a VM holds at most 7 devices");
+        ulong memory = (ulong)HoconSettings.Range(v, "memory", HoconSettings.At(v, x => x.GetBytes("memory")), 128L << 20, 64L << 30);
+        ulong needed = DriverLayout.WindowSize * (ulong)(devices.Count + 1);
+        if (memory < needed) throw new HoconException(v.GetValue("memory").Position, $"memory must be at least {needed >> 20} MiB for {devices.Count} devices");
+        var (dirtyRate, workingSet) = MigrationSection.GuestWrites(v, memory);
+        return new VmSpec
+        {
+            Name = vmName,
+            MemoryBytes = memory,
+            DirtyRate = dirtyRate,
+            WorkingSetBytes = workingSet,
+            VcpuCostPerRequest = Settings.NonNegativeDuration(v, "vcpu-cost"),
+            Devices = devices,
+        };
+    }
+
     private static HoconParseOptions Options(string? sourceName) => new() { Fallback = FleetReference.Fleet, SourceName = sourceName };
 
-    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors)
+    // vendorOverride: a template device's vendor drawn from its vendor-mix (the device names none).
+    private static DeviceSpec Device(HoconConfig d, HoconConfig defaults, IReadOnlyList<VendorProfile> vendors, VendorProfile? vendorOverride = null)
     {
         string name = Name(d, "device");
         var typeText = HoconSettings.At(d, x => x.GetString("type"));
@@ -137,8 +159,8 @@ public static class ScenarioLoader
         var typeDefaults = HoconSettings.At(defaults, x => x.GetConfig(kind == DeviceKind.Blk ? "blk" : "net"));
         var merged = d.WithFallback(typeDefaults).WithFallback(HoconSettings.At(defaults, x => x.GetConfig("device")));
         var at = d.Root.Position; // the device as written (merged objects carry their fallback's position)
-        var vendorName = HoconSettings.At(at, merged, x => x.GetString("vendor"));
-        var profile = VendorProfiles.Find(vendors, vendorName)
+        var vendorName = vendorOverride?.Name ?? HoconSettings.At(at, merged, x => x.GetString("vendor"));
+        var profile = vendorOverride ?? VendorProfiles.Find(vendors, vendorName)
             ?? throw new HoconException(merged.GetValue("vendor").Position,
                 $"unknown vendor profile '{vendorName}' (known: {string.Join(", ", vendors.Select(p => p.Name))})");
         var transportText = HoconSettings.At(at, merged, x => x.GetString("transport"));
@@ -175,6 +197,20 @@ public static class ScenarioLoader
             MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
             Fidelity = ParseFidelity(merged, at),
             FlowBatch = Settings.NonNegativeDuration(merged, "flow-batch"),
+        };
+    }
+
+    // A generated host shares its template's device specs; only the few flow devices the ring sample keeps at ring get
+    // specs of their own.
+    private static HostSpec RingSampled(HostSpec host, int seed, double ringSample)
+    {
+        if (ringSample <= 0) return host;
+        bool Kept(VmSpec vm, DeviceSpec d) =>
+            d.Fidelity == Flow.Fidelity.Flow && Flow.RingSample.Keeps(seed, $"{host.Name}/{vm.Name}/{d.Name}", ringSample);
+        if (!host.Vms.Any(vm => vm.Devices.Any(d => Kept(vm, d)))) return host;
+        return host with
+        {
+            Vms = [.. host.Vms.Select(vm => vm with { Devices = [.. vm.Devices.Select(d => Kept(vm, d) ? d with { Fidelity = Flow.Fidelity.Ring } : d)] })],
         };
     }
 

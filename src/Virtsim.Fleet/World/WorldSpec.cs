@@ -30,6 +30,12 @@ public sealed record WorldSpec
     /// <summary>Devices switched to another implementation on their host (scenario key <c>device-switches</c>).</summary>
     public IReadOnlyList<DeviceSwitchSpec> DeviceSwitches { get; init; } = [];
 
+    /// <summary>Hosts in racks behind top-of-rack switches and a spine (scenario block <c>racks</c>); null: every host on one switch.</summary>
+    public RackLayout? Racks { get; init; }
+
+    /// <summary>Migration waves (scenario key <c>waves</c>), each with the moves its planner chose.</summary>
+    public IReadOnlyList<Waves.WaveSpec> Waves { get; init; } = [];
+
     /// <summary>
     /// True when devices and backends journal their state (scenario <c>persistence = true</c>, or implied by a
     /// <c>device-crash</c> fault): runs then need a <see cref="Persistence.FleetPersistence"/> (in memory when none is given).

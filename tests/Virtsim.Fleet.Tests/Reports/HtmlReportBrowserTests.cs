@@ -55,6 +55,32 @@ public sealed partial class HtmlReportBrowserTests : IDisposable
         Assert.Equal(0, int.Parse(probe.Groups["errors"].Value));
     }
 
+    [Fact]
+    public void Chromium_lays_out_the_wave_table_and_the_bytes_per_link_chart_of_a_real_wave_run()
+    {
+        var spec = Virtsim.Fleet.World.ScenarioLoader.Parse(Waves.WaveScenarioTests.Small);
+        var report = Virtsim.Fleet.World.FleetRunner.Run(spec, 5);
+        string html = HtmlRunReport.Render(spec, report, "wave.conf", "scenario { }", HtmlRunReport.MigrationsOf(spec, report));
+        Assert.Contains("<h2>Migration waves</h2>", html);
+        Assert.Contains("Bytes moved per link over time", html);
+        Assert.Contains(">spine<", html);            // the cross-rack moves used the spine: one of the busiest links
+        Assert.DoesNotContain("nothing to show", html);
+        int expectedMarks = Regex.Matches(html, "class=\"mark\"").Count;
+        int expectedCharts = Regex.Matches(html, "<figure class=\"chart\">").Count;
+        Assert.True(expectedCharts >= 12, $"only {expectedCharts} charts");
+
+        string page = html.Replace("<head>", "<head><script>window.__errors=[];window.addEventListener('error',e=>window.__errors.push(String(e.message)));</script>")
+            .Replace("</body>", Probe + "</body>");
+        string file = Path.Combine(_folder, "wave.html");
+        File.WriteAllText(file, page);
+        var probe = ProbeLine().Match(DumpDom(file));
+        Assert.True(probe.Success, "the probe did not run: Chromium did not load the page");
+        Assert.Equal(expectedCharts, int.Parse(probe.Groups["charts"].Value));
+        Assert.Equal(expectedCharts, int.Parse(probe.Groups["sized"].Value));
+        Assert.Equal(expectedMarks, int.Parse(probe.Groups["drawn"].Value));
+        Assert.Equal(0, int.Parse(probe.Groups["errors"].Value));
+    }
+
     [GeneratedRegex("charts=(?<charts>\\d+) sized=(?<sized>\\d+) marks=(?<marks>\\d+) drawn=(?<drawn>\\d+) errors=(?<errors>\\d+)")]
     private static partial Regex ProbeLine();
 
