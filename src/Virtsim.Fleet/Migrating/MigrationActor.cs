@@ -45,6 +45,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private AutoConverge? _throttle;
     private PostCopyPages? _postCopy;
     private IReadOnlyDictionary<string, IActorRef> _arrived = new Dictionary<string, IActorRef>();
+    private IReadOnlyDictionary<string, IActorRef> _moving = new Dictionary<string, IActorRef>();
     private readonly Queue<(long At, ulong Page)> _faulted = new();
     private HashSet<ulong> _pending = [];
     private TimeSpan _start, _lastGuest, _roundStart, _pausedAt, _downtime;
@@ -95,13 +96,17 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<VmHandle>(h =>
         {
             _vm = h;
-            if (h.Endpoints.Count == 0) Check();
-            foreach (var e in h.Endpoints.Values) e.Tell(QueryMigrationState.Instance, Self);
+            // A migration moves every device; a device switch only the switched one (the others run on untouched).
+            _moving = Switching
+                ? h.Endpoints.Where(e => _spec.DeviceVendors.ContainsKey(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)
+                : h.Endpoints;
+            if (_moving.Count == 0) Check();
+            foreach (var e in _moving.Values) e.Tell(QueryMigrationState.Instance, Self);
         });
         Receive<DeviceMigrationState>(s =>
         {
             _states[s.Device] = s.State;
-            if (_states.Count == _vm.Endpoints.Count) Check();
+            if (_states.Count == _moving.Count) Check();
         });
         Faults();
     }
@@ -109,7 +114,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private void Check()
     {
         var reasons = new List<string>();
-        foreach (var device in _vm.Plan.Devices)
+        foreach (var device in MovingPlans)
         {
             var target = Destination(device);
             var offer = DeviceFactory.Create(target, null).OfferedFeatures;
@@ -123,7 +128,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _memoryPages = (long)(_vm.Plan.Spec.MemoryBytes / GuestPages.PageSize);
         if (Switching)
         {
-            // Same host: the memory stays where it is; only the devices stop, move their state and resume.
+            // Same host: the memory stays where it is; only the switched device stops, moves its state and resumes.
             _target = _vm.Memory.Region;
             _lastGuest = Now;
             Stop();
@@ -183,16 +188,19 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Faults();
     }
 
-    // The switchover starts: the guest stops, and every device stops as its kind allows and journals its state.
+    // The switchover starts: the guest stops (for a device switch only the switched device's driver), and every
+    // moving device stops as its kind allows and journals its state.
     private void Stop()
     {
         WriteGuest();
         _pausedAt = Now;
         _paused = true;
-        _vm.Guest.Tell(PauseGuest.Instance, Self);
+        if (Switching)
+            foreach (var device in _moving.Keys) _vm.Guest.Tell(new PauseDriver(device), Self);
+        else _vm.Guest.Tell(PauseGuest.Instance, Self);
         Become(Stopping);
-        foreach (var e in _vm.Endpoints.Values) e.Tell(new StopForMigration(Self), Self);
-        if (_vm.Endpoints.Count == 0) Stopped();
+        foreach (var e in _moving.Values) e.Tell(new StopForMigration(Self), Self);
+        if (_moving.Count == 0) Stopped();
     }
 
     private void Stopping()
@@ -200,7 +208,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<DeviceStopped>(s =>
         {
             _stopped[s.Device] = s;
-            if (_stopped.Count == _vm.Endpoints.Count) Stopped();
+            if (_stopped.Count == _moving.Count) Stopped();
         });
         Receive<TransferRate>(_ => { });
         Faults();
@@ -249,6 +257,18 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         });
         Receive<Refusals>(r =>
         {
+            if (Switching)
+            {
+                // The new implementation is built beside the old one on the same host; the VM's other devices stay.
+                foreach (var device in MovingPlans)
+                {
+                    string name = device.Spec.Name;
+                    _destination.Tell(new AdoptDevice(ResidentName, Destination(device), Self, _states[name].OfferedFeatures,
+                        r.Devices.GetValueOrDefault(name), $"{ArrivingPrefix}{_vm.Plan.Spec.Name}-{name}"), Self);
+                }
+                Become(Adopting);
+                return;
+            }
             var offers = _vm.Plan.Devices.ToDictionary(d => d.Spec.Name, d => _states[d.Spec.Name].OfferedFeatures, StringComparer.Ordinal);
             var plan = _vm.Plan with { Devices = [.. _vm.Plan.Devices.Select(Destination)] };
             _destination.Tell(new AdoptVm(plan, VmMemory.Arriving(_target, _vm.Memory.Guest), _vm.Guest, Self, offers, r.Devices, ArrivingPrefix), Self);
@@ -265,7 +285,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         // tracked leaves pages that differ: found here by comparing every touched page, and reported. (A switch keeps
         // the one copy.)
         if (!Switching) _mismatch = GuestPages.Differences(_vm.Memory.Region, _target);
-        Context.Parent.Tell(new ClaimRefusals([.. _vm.Plan.Devices.Select(d => d.Path)]), Self);
+        Context.Parent.Tell(new ClaimRefusals([.. MovingPlans.Select(d => d.Path)]), Self);
     }
 
     private void Adopting()
@@ -279,7 +299,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<DeviceAdopted>(d =>
         {
             _adopted[d.Device] = d;
-            if (_adopted.Count == _vm.Plan.Devices.Count) Adopted();
+            if (_adopted.Count == _moving.Count) Adopted();
         });
         Receive<TransferRate>(_ => { });
         Faults();
@@ -293,8 +313,23 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             Fail(MigrationOutcome.RolledBack, "destination refused the device state, rolled back to the source: " + string.Join("; ", refused));
             return;
         }
-        // The switchover: the guest goes on over the destination's memory with the destination's devices.
         _committed = true;
+        if (Switching)
+        {
+            // The switched device's driver goes on with the new implementation (no renegotiation: it restored the
+            // negotiated state); the downtime is that device's, from its stop to its resume.
+            _vm.Guest.Tell(new SwitchDevices(_arrived), Self);
+            foreach (var device in _moving.Keys)
+            {
+                _destination.Tell(new CommitDeviceSwitch(ResidentName, device), Self);
+                _vm.Guest.Tell(new ResumeDriver(device), Self);
+            }
+            _paused = false;
+            _downtime = Now - _pausedAt;
+            Finish(MigrationOutcome.Completed, "");
+            return;
+        }
+        // The switchover: the guest goes on over the destination's memory with the destination's devices.
         var memory = VmMemory.Arriving(_target, _vm.Memory.Guest);
         memory.AttachGuest();
         _vm.Guest.Tell(new SwitchDevices(_arrived), Self);
@@ -416,12 +451,19 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private void Fail(MigrationOutcome outcome, string reason)
     {
         if (_transfer != 0) Context.Parent.Tell(new CancelTransfer(_transfer), Self);
-        if (_arrived.Count > 0 || _adopted.Count > 0) _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+        if (_arrived.Count > 0 || _adopted.Count > 0)
+        {
+            if (Switching)
+                foreach (var device in _moving.Keys) _destination.Tell(new CancelDeviceSwitch(ResidentName, device), Self);
+            else _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+        }
         ShadowVirtqueues(false);
         if (_paused)
         {
-            foreach (var e in _vm.Endpoints.Values) e.Tell(ResumeAfterMigration.Instance, Self);
-            _vm.Guest.Tell(ResumeGuest.Instance, Self);
+            foreach (var e in _moving.Values) e.Tell(ResumeAfterMigration.Instance, Self);
+            if (Switching)
+                foreach (var device in _moving.Keys) _vm.Guest.Tell(new ResumeDriver(device), Self);
+            else _vm.Guest.Tell(ResumeGuest.Instance, Self);
             _paused = false;
             _downtime = Now - _pausedAt;
         }
@@ -501,6 +543,9 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private string ResidentName => _spec.Resident ?? _spec.Vm;
 
     private bool Switching => _settings.Mode == MigrationMode.DeviceSwitch;
+
+    // The devices that move: all of the VM's, or a device switch's one.
+    private IEnumerable<DevicePlan> MovingPlans => _vm.Plan.Devices.Where(d => _moving.ContainsKey(d.Spec.Name));
 
     private string MismatchReason() =>
         $"destination memory differs from the source's in {_mismatch.Count} page(s) at the switchover (a device's writes were not dirty-tracked): "
