@@ -26,6 +26,7 @@ public sealed partial class TransportEndpointActor
 {
     private readonly IncomingMigration? _incoming;
     private IActorRef? _stopReplyTo;
+    private IActorRef? _handedOverTo;
     private ulong _flushTag;
     private bool _flushPending;
     private long _snapshotRecord = -1;
@@ -113,6 +114,7 @@ public sealed partial class TransportEndpointActor
             _journal = null;
         }
         _stopReplyTo.Tell(new DeviceStopped(DeviceName, _lastSnapshotBytes, _resubmitted, _drained), Self);
+        _handedOverTo = _stopReplyTo;
         _stopReplyTo = null;
     }
 
@@ -120,6 +122,7 @@ public sealed partial class TransportEndpointActor
     {
         _snapshotRecord = -1;
         _stopReplyTo = null;
+        _handedOverTo = null;
         if (_persistence is not null && _journal is null)
         {
             // Back at the source after a failed migration: a fresh journal child recovers (its answer is ignored) and
@@ -157,6 +160,36 @@ public sealed partial class TransportEndpointActor
             }
         }
         Context.Stop(Self);
+    }
+
+    // A crash of a device a migration is stopping. Once its snapshot is durable the state belongs to the destination,
+    // which recovers it from the journal: this device must not come back (a restart would recover the same snapshot
+    // and serve the rings beside the destination, a second writer of one journal), so it stops here, its held frames
+    // counted as a crash's; the migration goes on. Before that, the migration hears of it and the device restarts
+    // from its journal at the source as any crashed device does. Returns true when the crash was handled here.
+    private bool OnCrashWhileMigrating()
+    {
+        if (_handedOverTo is { } migration)
+        {
+            DropHeldFrames();
+            migration.Tell(new SourceDeviceCrashed(DeviceName, StateSaved: true), Self);
+            // Down until the switchover releases it: frames its backend still passes on are lost with the crash, counted.
+            Become(() =>
+            {
+                Receive<FrameMessage>(f => DropFrame(f.Frame));
+                Receive<ReleaseDevice>(_ => Context.Stop(Self));
+                ReceiveAny(_ => { });
+            });
+            return true;
+        }
+        _stopReplyTo?.Tell(new SourceDeviceCrashed(DeviceName, StateSaved: false), Self);
+        return false;
+    }
+
+    private void DropFrame(byte[] frame)
+    {
+        _metrics.Add(FleetCounter.NetDeviceFramesDropped);
+        _context.Uplink?.Loss?.Report(Context.System, [(frame, true)], Self);
     }
 
     // Frames that reach a released device's last messages: lost by migration too.

@@ -56,6 +56,9 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private int _rounds;
     private bool _paused, _switchToPostCopy, _committed;
     private List<ulong> _mismatch = [];
+    private readonly List<string> _notes = [];
+    private bool _stateSaved, _memoryArrived;
+    private string? _sourceCrashed;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -217,6 +220,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     // Nothing writes any more: the last dirty pages, then the bytes of the stop (memory and device state).
     private void Stopped()
     {
+        _stateSaved = true; // every moving device's snapshot is durable
         _deviceBytes = _stopped.Values.Sum(s => s.StateBytes);
         if (Switching)
         {
@@ -285,6 +289,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         // tracked leaves pages that differ: found here by comparing every touched page, and reported. (A switch keeps
         // the one copy.)
         if (!Switching) _mismatch = GuestPages.Differences(_vm.Memory.Region, _target);
+        _memoryArrived = _postCopy is null;
         Context.Parent.Tell(new ClaimRefusals([.. MovingPlans.Select(d => d.Path)]), Self);
     }
 
@@ -326,7 +331,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             }
             _paused = false;
             _downtime = Now - _pausedAt;
-            Finish(MigrationOutcome.Completed, "");
+            Finish(MigrationOutcome.Completed, CompletedReason());
             return;
         }
         // The switchover: the guest goes on over the destination's memory with the destination's devices.
@@ -341,7 +346,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _lastGuest = Now;
         if (_postCopy is null)
         {
-            Finish(MigrationOutcome.Completed, _mismatch.Count == 0 ? "" : MismatchReason());
+            Finish(MigrationOutcome.Completed, CompletedReason());
             return;
         }
         _rate = _rateSent = 0;
@@ -367,7 +372,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             PostCopyStep();
             while (_postCopy!.TryNextBackground(out ulong page)) Arrive(page);
             Timers.Cancel(GuestTimer);
-            Finish(MigrationOutcome.Completed, _mismatch.Count == 0 ? "" : MismatchReason());
+            Finish(MigrationOutcome.Completed, CompletedReason());
         });
         Faults();
     }
@@ -425,17 +430,38 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _metrics.Add(FleetCounter.GuestPageWrites, written);
     }
 
-    // A host crash or a link failure, in any phase.
+    // A host crash or a link failure, or a source device's crash, in any phase.
     private void Faults()
     {
+        Receive<SourceDeviceCrashed>(c =>
+        {
+            if (c.StateSaved)
+            {
+                // Its snapshot is durable: the destination's device recovers from it as if nothing had happened.
+                _notes.Add($"source device {c.Device} crashed after its device state was saved; resumed from snapshot");
+                return;
+            }
+            if (!_committed)
+                Fail(MigrationOutcome.Failed, $"source device {c.Device} crashed before its device state was saved; it recovers from its journal and the VM runs on at the source");
+        });
         Receive<HostFailed>(f =>
         {
             if (f.Host != _spec.From && f.Host != _spec.To) return;
+            if (f.Crashed && f.Host == _spec.From && !Switching && !_committed && _stateSaved && _memoryArrived)
+            {
+                // Every device's snapshot is durable and the destination holds the memory: the source has nothing
+                // the switchover still needs, so it finishes from the snapshot.
+                _sourceCrashed = $"source host {f.Host} crashed after the device state was saved; resumed from snapshot";
+                _notes.Add(_sourceCrashed);
+                return;
+            }
             bool lostTheVm = f.Crashed && (f.Host == _spec.From ? !_committed || _postCopy is not null : _committed);
             if (lostTheVm)
             {
                 Finish(MigrationOutcome.VmLost, f.Host == _spec.From && _committed
                     ? $"source host {f.Host} crashed during post-copy with {_postCopy!.Missing} pages still there: the VM is lost"
+                    : f.Host == _spec.From && _stateSaved && !Switching
+                    ? $"source host {f.Host} crashed after the device state was saved but before the destination had the memory ({(_postCopy is not null ? "post-copy had not begun" : "the stop-and-copy was in flight")}): the VM is lost"
                     : $"host {f.Host} crashed with the VM on it");
                 return;
             }
@@ -447,9 +473,16 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         });
     }
 
-    // The migration ends before the switchover: the VM goes on at the source, unchanged.
+    // The migration ends before the switchover: the VM goes on at the source, unchanged (unless the source is gone).
     private void Fail(MigrationOutcome outcome, string reason)
     {
+        if (_sourceCrashed is not null)
+        {
+            if (_transfer != 0) Context.Parent.Tell(new CancelTransfer(_transfer), Self);
+            if (_arrived.Count > 0 || _adopted.Count > 0) _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+            Finish(MigrationOutcome.VmLost, $"{_sourceCrashed}, but then: {reason}; the VM is lost");
+            return;
+        }
         if (_transfer != 0) Context.Parent.Tell(new CancelTransfer(_transfer), Self);
         if (_arrived.Count > 0 || _adopted.Count > 0)
         {
@@ -546,6 +579,8 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
 
     // The devices that move: all of the VM's, or a device switch's one.
     private IEnumerable<DevicePlan> MovingPlans => _vm.Plan.Devices.Where(d => _moving.ContainsKey(d.Spec.Name));
+
+    private string CompletedReason() => string.Join("; ", _mismatch.Count == 0 ? _notes : [.. _notes, MismatchReason()]);
 
     private string MismatchReason() =>
         $"destination memory differs from the source's in {_mismatch.Count} page(s) at the switchover (a device's writes were not dirty-tracked): "

@@ -65,6 +65,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             Reschedule();
         });
         Receive<HostFault>(OnHostFault);
+        Receive<InjectHostCrash>(c => OnHostFault(new HostFault(new FaultSpec(_clock.Elapsed, ScheduledFaultKind.HostCrash, "", c.Host), Restore: false)));
         Receive<ClaimRefusals>(c =>
         {
             var claimed = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -72,3 +72,12 @@ public sealed record DeviceAdopted(string Device, string? Reason)
     /// <summary>True when the device took the state.</summary>
     public bool Ok => Reason is null;
 }
+
+/// <summary>
+/// From a device at a migration's source to the migration: it crashed while stopping for it. With
+/// <paramref name="StateSaved"/> its migration snapshot was already durable (the destination recovers from it and the
+/// crashed device stays down); without, it restarts from its journal at the source and the migration cannot go on.
+/// </summary>
+/// <param name="Device">The device's name in its VM.</param>
+/// <param name="StateSaved">True when the crash came after the snapshot was durable.</param>
+public sealed record SourceDeviceCrashed(string Device, bool StateSaved);

@@ -87,3 +87,7 @@ public sealed record CommitDeviceSwitch(string Vm, string Device);
 /// <param name="Vm">The VM's key on the host.</param>
 /// <param name="Device">The switched device's name.</param>
 public sealed record CancelDeviceSwitch(string Vm, string Device);
+
+/// <summary>To the migration coordinator: host <paramref name="Host"/> crashes now, as a scenario's <c>host-crash</c> fault would make it.</summary>
+/// <param name="Host">The host.</param>
+public sealed record InjectHostCrash(string Host);
