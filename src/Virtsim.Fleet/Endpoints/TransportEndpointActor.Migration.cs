@@ -41,6 +41,8 @@ public sealed partial class TransportEndpointActor
         Receive<StopForMigration>(OnStopForMigration);
         Receive<ResumeAfterMigration>(_ => OnResumeAfterMigration());
         Receive<ReleaseDevice>(_ => OnRelease());
+        Receive<HandOverDevice>(h => OnHandOver(h.Successor));
+        Receive<MovedFrames>(OnMovedFrames);
         Receive<ShadowVirtqueue>(s => _context.ShadowVirtqueue = s.On);
         Receive<DeviceStateRecovered>(_ => { }); // a journal restarted after a rolled-back migration; this device's state is live
     }
@@ -184,6 +186,27 @@ public sealed partial class TransportEndpointActor
         }
         _stopReplyTo?.Tell(new SourceDeviceCrashed(DeviceName, StateSaved: false), Self);
         return false;
+    }
+
+    // A device switch on the same host: the frames this implementation holds are device state and move to the new one
+    // (the network did not change: nothing was sent to a wrong port). Then this implementation stops.
+    private void OnHandOver(IActorRef successor)
+    {
+        if (_context.Uplink is { } uplink)
+        {
+            var received = _queues.SelectMany(q => q.Backlog).ToList();
+            var transmitted = uplink.TakeHeld();
+            if (received.Count + transmitted.Count > 0) successor.Tell(new MovedFrames(received, transmitted), Self);
+        }
+        Context.Stop(Self);
+    }
+
+    private void OnMovedFrames(MovedFrames moved)
+    {
+        _metrics.Add(FleetCounter.FramesMovedBySwitch, moved.Received.Count + moved.Transmitted.Count);
+        foreach (var frame in moved.Transmitted) _context.Uplink?.Network?.Tell(new FrameMessage(frame), Self);
+        if (_queues.Count > 0)
+            foreach (var frame in moved.Received) _queues[0].OnFrame(new FrameMessage(frame)); // receiveq1
     }
 
     private void DropFrame(byte[] frame)

@@ -109,15 +109,17 @@ public sealed partial class HostActor
         Register(vm, c.Device, built.Endpoint, built.NetBackend);
         var devices = vm.Plan.Devices.Select(d => d.Spec.Name == c.Device ? built.Plan : d).ToList();
         _resident[c.Vm] = vm with { Plan = vm.Plan with { Devices = devices } };
-        Detach(oldEndpoint, oldBackend);
         built.Endpoint.Tell(ResumeAfterMigration.Instance, Self);
+        Detach(oldEndpoint, oldBackend, built.Endpoint);
         if (built.NetBackend is not null) _network?.Tell(new L2SwitchActor.Announce(built.NetBackend, built.Plan.Mac), Self);
     }
 
     // A device goes: a net device through its backend, so every frame the backend already passed on reaches it first.
-    private void Detach(IActorRef endpoint, IActorRef? netBackend)
+    // A device switch names the successor: the frames the old implementation holds move to it.
+    private void Detach(IActorRef endpoint, IActorRef? netBackend, IActorRef? successor = null)
     {
-        if (netBackend is not null) netBackend.Tell(new DetachForMigration(endpoint), Self);
+        if (netBackend is not null) netBackend.Tell(new DetachForMigration(endpoint, successor), Self);
+        else if (successor is not null) endpoint.Tell(new HandOverDevice(successor), Self);
         else endpoint.Tell(ReleaseDevice.Instance, Self);
     }
 

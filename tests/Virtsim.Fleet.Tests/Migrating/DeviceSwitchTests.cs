@@ -2,8 +2,10 @@ using Akka.Actor;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Migration;
+using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
 using Virtsim.Fleet.World;
+using Virtsim.Simulation.Engine;
 using Virtsim.Simulation.Tracing;
 
 namespace Virtsim.Fleet.Tests.Migrating;
@@ -96,6 +98,27 @@ public class DeviceSwitchTests
         var back = report.Migrations[1];
         Assert.Equal(seen.ResumeAt[$"/user/h1/switch1.vm1-{device}"] - seen.StopAt[$"/user/h1/switch0.vm1-{device}"], back.Downtime);
         if (device == "blk0") Assert.True(there.Downtime > TimeSpan.Zero, "a blk device's stop waits for its flush");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Frames_the_old_implementation_held_move_with_the_switched_net_device_instead_of_being_lost(bool packed)
+    {
+        // A journal that answers after 20 us keeps the device stopped while frames for it keep coming from h2/vm2: the
+        // old implementation holds them (received, waiting for the guest) when the new one takes over.
+        var spec = ScenarioLoader.Parse(Scenario("net0", packed));
+        var report = FleetRunner.Run(spec, 5, new RunOptions { Akka = Simulator.StoreLatency(TimeSpan.FromMicroseconds(20)) }, out var world);
+
+        Assert.Equal(2, report.Migrations.Count);
+        Assert.All(report.Migrations, m => Assert.Equal(MigrationOutcome.Completed, m.Outcome));
+        Assert.All(report.Migrations, m => Assert.True(m.Downtime >= TimeSpan.FromMicroseconds(40), $"downtime {m.Downtime}"));
+        // The network did not change: every frame the old implementation held went on with the device.
+        Assert.True(report[FleetCounter.FramesMovedBySwitch] > 0, report.ToJson());
+        Assert.Equal(0, report[FleetCounter.FramesLostByMigration]);
+        Assert.Equal((0L, 0L), (report.Lost, report.FramesDroppedByCrash));
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.True(world.Devices.All(d => d.Workload.Done));
     }
 
     [Fact]

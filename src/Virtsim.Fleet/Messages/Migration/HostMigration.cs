@@ -60,9 +60,13 @@ public sealed class CrashHost
     private CrashHost() { }
 }
 
-/// <summary>To a source net backend after the switchover: frames for its device are lost by migration from now on; it then releases the device.</summary>
-/// <param name="Device">The device's endpoint, told <see cref="ReleaseDevice"/> after every frame already forwarded to it.</param>
-public sealed record DetachForMigration(IActorRef Device);
+/// <summary>
+/// To a source net backend after the switchover: frames for its device are lost by migration from now on (or, for a
+/// device switch on the same host, go to <paramref name="Successor"/>); it then releases the device.
+/// </summary>
+/// <param name="Device">The device's endpoint, told <see cref="ReleaseDevice"/> (or <see cref="HandOverDevice"/>) after every frame already forwarded to it.</param>
+/// <param name="Successor">A device switch's new implementation of the device, or null for a migration.</param>
+public sealed record DetachForMigration(IActorRef Device, IActorRef? Successor = null);
 
 /// <summary>
 /// To a VM's host, for a device switch: build <paramref name="Plan"/> (the device on its new implementation) beside the
