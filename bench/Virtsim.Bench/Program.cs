@@ -11,7 +11,7 @@ namespace Virtsim.Bench;
 /// <c>dotnet run -c Release --project bench/Virtsim.Bench -- --filter '*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- transactions</c> prints the device-side transaction counts per request (deterministic);
 /// <c>... -- footprint</c> prints the memory an idle actor and an idle device keep;
-/// <c>... -- migration-model [--seed N]</c> prints the pre-copy sweep, analytical model against page-level simulation
+/// <c>... -- migration-model [--seed N] [--in-world]</c> prints the pre-copy sweep, analytical model against page-level simulation (or, with --in-world, against the actors in simulated worlds)
 /// (the table of docs/migration.md);
 /// <c>... -- migration-wave [--hosts H] [--vms V] [--memory SIZE] [--working-set SIZE] [--seed N]</c> runs a wave of
 /// pre-copy migrations in the simulated world and prints migrations per wall second;

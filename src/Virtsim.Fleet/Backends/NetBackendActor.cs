@@ -64,9 +64,12 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
         Receive<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _forward));
         Receive<DetachForMigration>(d =>
         {
-            // The VM moved: its device here is released after every frame already passed to it; later ones are lost.
+            // The VM moved: its device here is released after every frame already passed to it; later ones are lost
+            // (a device switch on the same host: they go to the device's new implementation).
             _detached = true;
-            d.Device.Tell(ReleaseDevice.Instance, Self);
+            _successor = d.Successor;
+            if (d.Successor is null) d.Device.Tell(ReleaseDevice.Instance, Self);
+            else d.Device.Tell(new HandOverDevice(d.Successor), Self);
         });
         Receive<CrashBackend>(c =>
         {
@@ -103,6 +106,8 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
     /// <summary>The backend's name among its host's children, for the device actor named <paramref name="deviceActorName"/>.</summary>
     public static string NameFor(string deviceActorName) => deviceActorName + "-backend";
 
+    private IActorRef? _successor;
+
     private void OnFrame(FrameMessage frame)
     {
         _lanes.Add(new HeldFrame(frame, Sender.Equals(_network)), frame.Frame.Length, _clock.Elapsed.Ticks, Timers);
@@ -110,6 +115,11 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
 
     private void Forward(HeldFrame held)
     {
+        if (_detached && held.ToDevice && _successor is not null)
+        {
+            _successor.Tell(held.Frame, Self);
+            return;
+        }
         if (_detached && held.ToDevice)
         {
             _metrics.Add(FleetCounter.FramesLostByMigration);

@@ -26,6 +26,7 @@ public sealed partial class TransportEndpointActor
 {
     private readonly IncomingMigration? _incoming;
     private IActorRef? _stopReplyTo;
+    private IActorRef? _handedOverTo;
     private ulong _flushTag;
     private bool _flushPending;
     private long _snapshotRecord = -1;
@@ -40,6 +41,8 @@ public sealed partial class TransportEndpointActor
         Receive<StopForMigration>(OnStopForMigration);
         Receive<ResumeAfterMigration>(_ => OnResumeAfterMigration());
         Receive<ReleaseDevice>(_ => OnRelease());
+        Receive<HandOverDevice>(h => OnHandOver(h.Successor));
+        Receive<MovedFrames>(OnMovedFrames);
         Receive<ShadowVirtqueue>(s => _context.ShadowVirtqueue = s.On);
         Receive<DeviceStateRecovered>(_ => { }); // a journal restarted after a rolled-back migration; this device's state is live
     }
@@ -115,6 +118,7 @@ public sealed partial class TransportEndpointActor
             _journal = null;
         }
         _stopReplyTo.Tell(new DeviceStopped(DeviceName, _lastSnapshotBytes, _resubmitted, _drained), Self);
+        _handedOverTo = _stopReplyTo;
         _stopReplyTo = null;
     }
 
@@ -122,6 +126,7 @@ public sealed partial class TransportEndpointActor
     {
         _snapshotRecord = -1;
         _stopReplyTo = null;
+        _handedOverTo = null;
         if (_persistence is not null && _journal is null)
         {
             // Back at the source after a failed migration: a fresh journal child recovers (its answer is ignored) and
@@ -161,6 +166,57 @@ public sealed partial class TransportEndpointActor
             }
         }
         Context.Stop(Self);
+    }
+
+    // A crash of a device a migration is stopping. Once its snapshot is durable the state belongs to the destination,
+    // which recovers it from the journal: this device must not come back (a restart would recover the same snapshot
+    // and serve the rings beside the destination, a second writer of one journal), so it stops here, its held frames
+    // counted as a crash's; the migration goes on. Before that, the migration hears of it and the device restarts
+    // from its journal at the source as any crashed device does. Returns true when the crash was handled here.
+    private bool OnCrashWhileMigrating()
+    {
+        if (_handedOverTo is { } migration)
+        {
+            DropHeldFrames();
+            migration.Tell(new SourceDeviceCrashed(DeviceName, StateSaved: true), Self);
+            // Down until the switchover releases it: frames its backend still passes on are lost with the crash, counted.
+            Become(() =>
+            {
+                Receive<FrameMessage>(f => DropFrame(f.Frame));
+                Receive<ReleaseDevice>(_ => Context.Stop(Self));
+                ReceiveAny(_ => { });
+            });
+            return true;
+        }
+        _stopReplyTo?.Tell(new SourceDeviceCrashed(DeviceName, StateSaved: false), Self);
+        return false;
+    }
+
+    // A device switch on the same host: the frames this implementation holds are device state and move to the new one
+    // (the network did not change: nothing was sent to a wrong port). Then this implementation stops.
+    private void OnHandOver(IActorRef successor)
+    {
+        if (_context.Uplink is { } uplink)
+        {
+            var received = _queues.SelectMany(q => q.Backlog).ToList();
+            var transmitted = uplink.TakeHeld();
+            if (received.Count + transmitted.Count > 0) successor.Tell(new MovedFrames(received, transmitted), Self);
+        }
+        Context.Stop(Self);
+    }
+
+    private void OnMovedFrames(MovedFrames moved)
+    {
+        _metrics.Add(FleetCounter.FramesMovedBySwitch, moved.Received.Count + moved.Transmitted.Count);
+        foreach (var frame in moved.Transmitted) _context.Uplink?.Network?.Tell(new FrameMessage(frame), Self);
+        if (_queues.Count > 0)
+            foreach (var frame in moved.Received) _queues[0].OnFrame(new FrameMessage(frame)); // receiveq1
+    }
+
+    private void DropFrame(byte[] frame)
+    {
+        _metrics.Add(FleetCounter.NetDeviceFramesDropped);
+        _context.Uplink?.Loss?.Report(Context.System, [(frame, true)], Self);
     }
 
     // Frames that reach a released device's last messages: lost by migration too.

@@ -233,6 +233,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         Receive<CrashDevice>(c =>
         {
             _metrics.Add(FleetCounter.DeviceCrashes);
+            if (OnCrashWhileMigrating()) return;
             throw new DeviceCrashException($"device crashed: {c.Reason}", Context.Clock().Elapsed);
         });
         Receive<DeviceImageRecorded>(_ => OnRecorded());

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Network;
+using Virtsim.Fleet.World;
 
 namespace Virtsim.Fleet.Hosts;
 
@@ -9,6 +10,7 @@ public sealed partial class HostActor
 {
     private bool _crashed;
     private uint _nextPasid;
+    private readonly Dictionary<string, (IActorRef Endpoint, IActorRef? NetBackend, DevicePlan Plan)> _switching = new(StringComparer.Ordinal);
 
     private void MigrationHandlers()
     {
@@ -33,6 +35,14 @@ public sealed partial class HostActor
             }
         });
         Receive<ReleaseVm>(r => Release(r.Vm));
+        Receive<AdoptDevice>(OnAdoptDevice);
+        Receive<CommitDeviceSwitch>(OnCommitSwitch);
+        Receive<CancelDeviceSwitch>(c =>
+        {
+            if (!_resident.TryGetValue(c.Vm, out var vm) || !_switching.Remove($"{c.Vm}/{c.Device}", out var built)) return;
+            _endpoints[vm.Plan.Pasid].Remove(built.Endpoint);
+            Detach(built.Endpoint, built.NetBackend);
+        });
         Receive<CrashHost>(_ =>
         {
             if (_crashed) return;
@@ -42,6 +52,12 @@ public sealed partial class HostActor
                 foreach (var e in vm.Endpoints.Values) Context.Stop(e);
                 foreach (var b in vm.NetBackends.Values) Context.Stop(b);
             }
+            foreach (var built in _switching.Values)
+            {
+                Context.Stop(built.Endpoint);
+                if (built.NetBackend is not null) Context.Stop(built.NetBackend);
+            }
+            _switching.Clear();
             _resident.Clear();
             _dma.Clear();
         });
@@ -68,6 +84,45 @@ public sealed partial class HostActor
         Sender.Tell(new VmAdopting(name, vm.Endpoints), Self);
     }
 
+    // A device switch: the new implementation is built beside the running one, restores the snapshot and waits.
+    private void OnAdoptDevice(AdoptDevice a)
+    {
+        string device = a.Plan.Spec.Name;
+        if (_crashed || !_resident.TryGetValue(a.Vm, out var vm) || _switching.ContainsKey($"{a.Vm}/{device}"))
+        {
+            Sender.Tell(new VmMissing(a.Vm, _crashed ? $"host {_spec.Name} is down" : $"no VM {a.Vm} on {_spec.Name} to switch {device} of"), Self);
+            return;
+        }
+        var (endpoint, netBackend) = BuildDevice(vm, a.Plan, a.Name, new IncomingMigration(a.Migration, device, a.Refusal), a.Offer);
+        _switching[$"{a.Vm}/{device}"] = (endpoint, netBackend, a.Plan);
+        Sender.Tell(new VmAdopting(a.Vm, new Dictionary<string, IActorRef>(StringComparer.Ordinal) { [device] = endpoint }), Self);
+    }
+
+    // The switchover of a device switch: the new implementation becomes the VM's device and serves, the old one goes
+    // (through its backend, for a net device, as at a migration's source); the VM's other devices are not touched.
+    private void OnCommitSwitch(CommitDeviceSwitch c)
+    {
+        if (!_resident.TryGetValue(c.Vm, out var vm) || !_switching.Remove($"{c.Vm}/{c.Device}", out var built)) return;
+        var oldEndpoint = vm.Endpoints[c.Device];
+        var oldBackend = vm.NetBackends.GetValueOrDefault(c.Device);
+        _endpoints[vm.Plan.Pasid].Remove(oldEndpoint);
+        Register(vm, c.Device, built.Endpoint, built.NetBackend);
+        var devices = vm.Plan.Devices.Select(d => d.Spec.Name == c.Device ? built.Plan : d).ToList();
+        _resident[c.Vm] = vm with { Plan = vm.Plan with { Devices = devices } };
+        built.Endpoint.Tell(ResumeAfterMigration.Instance, Self);
+        Detach(oldEndpoint, oldBackend, built.Endpoint);
+        if (built.NetBackend is not null) _network?.Tell(new L2SwitchActor.Announce(built.NetBackend, built.Plan.Mac), Self);
+    }
+
+    // A device goes: a net device through its backend, so every frame the backend already passed on reaches it first.
+    // A device switch names the successor: the frames the old implementation holds move to it.
+    private void Detach(IActorRef endpoint, IActorRef? netBackend, IActorRef? successor = null)
+    {
+        if (netBackend is not null) netBackend.Tell(new DetachForMigration(endpoint, successor), Self);
+        else if (successor is not null) endpoint.Tell(new HandOverDevice(successor), Self);
+        else endpoint.Tell(ReleaseDevice.Instance, Self);
+    }
+
     private void Release(string vmName)
     {
         if (!_resident.Remove(vmName, out var vm)) return;
@@ -76,9 +131,7 @@ public sealed partial class HostActor
         foreach (var (device, endpoint) in vm.Endpoints)
         {
             _endpointsByDevice.Remove($"{vm.Key}/{device}");
-            // A net device goes through its backend, so every frame the backend already passed on reaches it first.
-            if (vm.NetBackends.TryGetValue(device, out var backend)) backend.Tell(new DetachForMigration(endpoint), Self);
-            else endpoint.Tell(ReleaseDevice.Instance, Self);
+            Detach(endpoint, vm.NetBackends.GetValueOrDefault(device));
         }
     }
 }

@@ -141,6 +141,16 @@ public sealed partial class HostActor : ReceiveActor
     // restores the source's snapshot (incoming) and offers exactly `offer`.
     private IActorRef CreateDevice(ResidentVm vm, DevicePlan plan, string name, IncomingMigration? incoming, Virtio.Features.FeatureSet? offer)
     {
+        var (endpoint, netBackend) = BuildDevice(vm, plan, name, incoming, offer);
+        Register(vm, plan.Spec.Name, endpoint, netBackend);
+        return endpoint;
+    }
+
+    // Builds the device's actors (and attaches a cabled net device's backend to the switch) without making them the
+    // VM's device yet: a device switch builds the new implementation beside the running one.
+    private (IActorRef Endpoint, IActorRef? NetBackend) BuildDevice(ResidentVm vm, DevicePlan plan, string name, IncomingMigration? incoming,
+        Virtio.Features.FeatureSet? offer)
+    {
         var memory = vm.Memory;
         // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
         // backend is created first (the uplink needs its ref) and finds the device by path.
@@ -170,16 +180,19 @@ public sealed partial class HostActor : ReceiveActor
         var endpoint = Context.ActorOf(ActorFactory.Of(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
             host, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming, flowSetup)), name);
         _endpoints[pasid].Add(endpoint);
-        _endpointsByDevice[$"{vm.Key}/{plan.Spec.Name}"] = endpoint;
-        vm.Endpoints[plan.Spec.Name] = endpoint;
-        if (netBackend is not null)
-        {
-            vm.NetBackends[plan.Spec.Name] = netBackend;
-            // A device created by the world announces its MAC at link-up; one arriving by migration announces it
-            // at the switchover (L2SwitchActor.Announce), not before: until then its frames belong to the source.
-            _network!.Tell(new L2SwitchActor.AttachPort(netBackend, incoming is null ? plan.Mac : null), Self);
-        }
-        return endpoint;
+        // A device created by the world announces its MAC at link-up; one arriving by migration announces it
+        // at the switchover (L2SwitchActor.Announce), not before: until then its frames belong to the source.
+        if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend, incoming is null ? plan.Mac : null), Self);
+        return (endpoint, netBackend);
+    }
+
+    // Makes the built device the VM's device `device` (faults and the migrations find it under the VM's key).
+    private void Register(ResidentVm vm, string device, IActorRef endpoint, IActorRef? netBackend)
+    {
+        _endpointsByDevice[$"{vm.Key}/{device}"] = endpoint;
+        vm.Endpoints[device] = endpoint;
+        if (netBackend is not null) vm.NetBackends[device] = netBackend;
+        else vm.NetBackends.Remove(device);
     }
 
     private void OnBatch(DmaBatch b)

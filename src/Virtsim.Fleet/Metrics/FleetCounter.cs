@@ -96,4 +96,6 @@ public enum FleetCounter
     GuestPageWrites,
     /// <summary>Migration snapshots of device state written to device journals.</summary>
     DeviceStateSnapshots,
+    /// <summary>Frames a switched device's old implementation held (received for the guest, or sent by it) that moved to its new implementation on the same host.</summary>
+    FramesMovedBySwitch,
 }

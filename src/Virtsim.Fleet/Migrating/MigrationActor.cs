@@ -45,6 +45,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private AutoConverge? _throttle;
     private PostCopyPages? _postCopy;
     private IReadOnlyDictionary<string, IActorRef> _arrived = new Dictionary<string, IActorRef>();
+    private IReadOnlyDictionary<string, IActorRef> _moving = new Dictionary<string, IActorRef>();
     private readonly Queue<(long At, ulong Page)> _faulted = new();
     private HashSet<ulong> _pending = [];
     private TimeSpan _start, _lastGuest, _roundStart, _pausedAt, _downtime;
@@ -55,6 +56,9 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private int _rounds;
     private bool _paused, _switchToPostCopy, _committed;
     private List<ulong> _mismatch = [];
+    private readonly List<string> _notes = [];
+    private bool _stateSaved, _memoryArrived;
+    private string? _sourceCrashed;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -95,13 +99,17 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<VmHandle>(h =>
         {
             _vm = h;
-            if (h.Endpoints.Count == 0) Check();
-            foreach (var e in h.Endpoints.Values) e.Tell(QueryMigrationState.Instance, Self);
+            // A migration moves every device; a device switch only the switched one (the others run on untouched).
+            _moving = Switching
+                ? h.Endpoints.Where(e => _spec.DeviceVendors.ContainsKey(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)
+                : h.Endpoints;
+            if (_moving.Count == 0) Check();
+            foreach (var e in _moving.Values) e.Tell(QueryMigrationState.Instance, Self);
         });
         Receive<DeviceMigrationState>(s =>
         {
             _states[s.Device] = s.State;
-            if (_states.Count == _vm.Endpoints.Count) Check();
+            if (_states.Count == _moving.Count) Check();
         });
         Faults();
     }
@@ -109,7 +117,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private void Check()
     {
         var reasons = new List<string>();
-        foreach (var device in _vm.Plan.Devices)
+        foreach (var device in MovingPlans)
         {
             var target = Destination(device);
             var offer = DeviceFactory.Create(target, null).OfferedFeatures;
@@ -123,7 +131,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _memoryPages = (long)(_vm.Plan.Spec.MemoryBytes / GuestPages.PageSize);
         if (Switching)
         {
-            // Same host: the memory stays where it is; only the devices stop, move their state and resume.
+            // Same host: the memory stays where it is; only the switched device stops, moves its state and resumes.
             _target = _vm.Memory.Region;
             _lastGuest = Now;
             Stop();
@@ -183,16 +191,19 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Faults();
     }
 
-    // The switchover starts: the guest stops, and every device stops as its kind allows and journals its state.
+    // The switchover starts: the guest stops (for a device switch only the switched device's driver), and every
+    // moving device stops as its kind allows and journals its state.
     private void Stop()
     {
         WriteGuest();
         _pausedAt = Now;
         _paused = true;
-        _vm.Guest.Tell(PauseGuest.Instance, Self);
+        if (Switching)
+            foreach (var device in _moving.Keys) _vm.Guest.Tell(new PauseDriver(device), Self);
+        else _vm.Guest.Tell(PauseGuest.Instance, Self);
         Become(Stopping);
-        foreach (var e in _vm.Endpoints.Values) e.Tell(new StopForMigration(Self), Self);
-        if (_vm.Endpoints.Count == 0) Stopped();
+        foreach (var e in _moving.Values) e.Tell(new StopForMigration(Self), Self);
+        if (_moving.Count == 0) Stopped();
     }
 
     private void Stopping()
@@ -200,7 +211,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<DeviceStopped>(s =>
         {
             _stopped[s.Device] = s;
-            if (_stopped.Count == _vm.Endpoints.Count) Stopped();
+            if (_stopped.Count == _moving.Count) Stopped();
         });
         Receive<TransferRate>(_ => { });
         Faults();
@@ -209,6 +220,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     // Nothing writes any more: the last dirty pages, then the bytes of the stop (memory and device state).
     private void Stopped()
     {
+        _stateSaved = true; // every moving device's snapshot is durable
         _deviceBytes = _stopped.Values.Sum(s => s.StateBytes);
         if (Switching)
         {
@@ -249,6 +261,18 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         });
         Receive<Refusals>(r =>
         {
+            if (Switching)
+            {
+                // The new implementation is built beside the old one on the same host; the VM's other devices stay.
+                foreach (var device in MovingPlans)
+                {
+                    string name = device.Spec.Name;
+                    _destination.Tell(new AdoptDevice(ResidentName, Destination(device), Self, _states[name].OfferedFeatures,
+                        r.Devices.GetValueOrDefault(name), $"{ArrivingPrefix}{_vm.Plan.Spec.Name}-{name}"), Self);
+                }
+                Become(Adopting);
+                return;
+            }
             var offers = _vm.Plan.Devices.ToDictionary(d => d.Spec.Name, d => _states[d.Spec.Name].OfferedFeatures, StringComparer.Ordinal);
             var plan = _vm.Plan with { Devices = [.. _vm.Plan.Devices.Select(Destination)] };
             _destination.Tell(new AdoptVm(plan, VmMemory.Arriving(_target, _vm.Memory.Guest), _vm.Guest, Self, offers, r.Devices, ArrivingPrefix), Self);
@@ -265,7 +289,8 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         // tracked leaves pages that differ: found here by comparing every touched page, and reported. (A switch keeps
         // the one copy.)
         if (!Switching) _mismatch = GuestPages.Differences(_vm.Memory.Region, _target);
-        Context.Parent.Tell(new ClaimRefusals([.. _vm.Plan.Devices.Select(d => d.Path)]), Self);
+        _memoryArrived = _postCopy is null;
+        Context.Parent.Tell(new ClaimRefusals([.. MovingPlans.Select(d => d.Path)]), Self);
     }
 
     private void Adopting()
@@ -279,7 +304,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         Receive<DeviceAdopted>(d =>
         {
             _adopted[d.Device] = d;
-            if (_adopted.Count == _vm.Plan.Devices.Count) Adopted();
+            if (_adopted.Count == _moving.Count) Adopted();
         });
         Receive<TransferRate>(_ => { });
         Faults();
@@ -293,8 +318,23 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             Fail(MigrationOutcome.RolledBack, "destination refused the device state, rolled back to the source: " + string.Join("; ", refused));
             return;
         }
-        // The switchover: the guest goes on over the destination's memory with the destination's devices.
         _committed = true;
+        if (Switching)
+        {
+            // The switched device's driver goes on with the new implementation (no renegotiation: it restored the
+            // negotiated state); the downtime is that device's, from its stop to its resume.
+            _vm.Guest.Tell(new SwitchDevices(_arrived), Self);
+            foreach (var device in _moving.Keys)
+            {
+                _destination.Tell(new CommitDeviceSwitch(ResidentName, device), Self);
+                _vm.Guest.Tell(new ResumeDriver(device), Self);
+            }
+            _paused = false;
+            _downtime = Now - _pausedAt;
+            Finish(MigrationOutcome.Completed, CompletedReason());
+            return;
+        }
+        // The switchover: the guest goes on over the destination's memory with the destination's devices.
         var memory = VmMemory.Arriving(_target, _vm.Memory.Guest);
         memory.AttachGuest();
         _vm.Guest.Tell(new SwitchDevices(_arrived), Self);
@@ -306,7 +346,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _lastGuest = Now;
         if (_postCopy is null)
         {
-            Finish(MigrationOutcome.Completed, _mismatch.Count == 0 ? "" : MismatchReason());
+            Finish(MigrationOutcome.Completed, CompletedReason());
             return;
         }
         _rate = _rateSent = 0;
@@ -332,7 +372,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             PostCopyStep();
             while (_postCopy!.TryNextBackground(out ulong page)) Arrive(page);
             Timers.Cancel(GuestTimer);
-            Finish(MigrationOutcome.Completed, _mismatch.Count == 0 ? "" : MismatchReason());
+            Finish(MigrationOutcome.Completed, CompletedReason());
         });
         Faults();
     }
@@ -390,17 +430,38 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         _metrics.Add(FleetCounter.GuestPageWrites, written);
     }
 
-    // A host crash or a link failure, in any phase.
+    // A host crash or a link failure, or a source device's crash, in any phase.
     private void Faults()
     {
+        Receive<SourceDeviceCrashed>(c =>
+        {
+            if (c.StateSaved)
+            {
+                // Its snapshot is durable: the destination's device recovers from it as if nothing had happened.
+                _notes.Add($"source device {c.Device} crashed after its device state was saved; resumed from snapshot");
+                return;
+            }
+            if (!_committed)
+                Fail(MigrationOutcome.Failed, $"source device {c.Device} crashed before its device state was saved; it recovers from its journal and the VM runs on at the source");
+        });
         Receive<HostFailed>(f =>
         {
             if (f.Host != _spec.From && f.Host != _spec.To) return;
+            if (f.Crashed && f.Host == _spec.From && !Switching && !_committed && _stateSaved && _memoryArrived)
+            {
+                // Every device's snapshot is durable and the destination holds the memory: the source has nothing
+                // the switchover still needs, so it finishes from the snapshot.
+                _sourceCrashed = $"source host {f.Host} crashed after the device state was saved; resumed from snapshot";
+                _notes.Add(_sourceCrashed);
+                return;
+            }
             bool lostTheVm = f.Crashed && (f.Host == _spec.From ? !_committed || _postCopy is not null : _committed);
             if (lostTheVm)
             {
                 Finish(MigrationOutcome.VmLost, f.Host == _spec.From && _committed
                     ? $"source host {f.Host} crashed during post-copy with {_postCopy!.Missing} pages still there: the VM is lost"
+                    : f.Host == _spec.From && _stateSaved && !Switching
+                    ? $"source host {f.Host} crashed after the device state was saved but before the destination had the memory ({(_postCopy is not null ? "post-copy had not begun" : "the stop-and-copy was in flight")}): the VM is lost"
                     : $"host {f.Host} crashed with the VM on it");
                 return;
             }
@@ -412,16 +473,30 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
         });
     }
 
-    // The migration ends before the switchover: the VM goes on at the source, unchanged.
+    // The migration ends before the switchover: the VM goes on at the source, unchanged (unless the source is gone).
     private void Fail(MigrationOutcome outcome, string reason)
     {
+        if (_sourceCrashed is not null)
+        {
+            if (_transfer != 0) Context.Parent.Tell(new CancelTransfer(_transfer), Self);
+            if (_arrived.Count > 0 || _adopted.Count > 0) _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+            Finish(MigrationOutcome.VmLost, $"{_sourceCrashed}, but then: {reason}; the VM is lost");
+            return;
+        }
         if (_transfer != 0) Context.Parent.Tell(new CancelTransfer(_transfer), Self);
-        if (_arrived.Count > 0 || _adopted.Count > 0) _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+        if (_arrived.Count > 0 || _adopted.Count > 0)
+        {
+            if (Switching)
+                foreach (var device in _moving.Keys) _destination.Tell(new CancelDeviceSwitch(ResidentName, device), Self);
+            else _destination.Tell(new ReleaseVm(ArrivingPrefix + _spec.Vm), Self);
+        }
         ShadowVirtqueues(false);
         if (_paused)
         {
-            foreach (var e in _vm.Endpoints.Values) e.Tell(ResumeAfterMigration.Instance, Self);
-            _vm.Guest.Tell(ResumeGuest.Instance, Self);
+            foreach (var e in _moving.Values) e.Tell(ResumeAfterMigration.Instance, Self);
+            if (Switching)
+                foreach (var device in _moving.Keys) _vm.Guest.Tell(new ResumeDriver(device), Self);
+            else _vm.Guest.Tell(ResumeGuest.Instance, Self);
             _paused = false;
             _downtime = Now - _pausedAt;
         }
@@ -501,6 +576,11 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private string ResidentName => _spec.Resident ?? _spec.Vm;
 
     private bool Switching => _settings.Mode == MigrationMode.DeviceSwitch;
+
+    // The devices that move: all of the VM's, or a device switch's one.
+    private IEnumerable<DevicePlan> MovingPlans => _vm.Plan.Devices.Where(d => _moving.ContainsKey(d.Spec.Name));
+
+    private string CompletedReason() => string.Join("; ", _mismatch.Count == 0 ? _notes : [.. _notes, MismatchReason()]);
 
     private string MismatchReason() =>
         $"destination memory differs from the source's in {_mismatch.Count} page(s) at the switchover (a device's writes were not dirty-tracked): "

@@ -83,6 +83,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
             Reschedule();
         });
         Receive<HostFault>(OnHostFault);
+        Receive<InjectHostCrash>(c => OnHostFault(new HostFault(new FaultSpec(_clock.Elapsed, ScheduledFaultKind.HostCrash, "", c.Host), Restore: false)));
         Receive<ClaimRefusals>(c =>
         {
             var claimed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -246,7 +247,8 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
     private void OnFinished(MigrationFinished f)
     {
         _migrating.Remove(Sender);
-        if (_running.Remove(Sender, out var m) && f.Result.Outcome == MigrationOutcome.Completed)
+        // A migration gives the VM a new key on its destination; a device switch keeps the VM where and as it was.
+        if (_running.Remove(Sender, out var m) && f.Result.Outcome == MigrationOutcome.Completed && m.Settings.Mode != MigrationMode.DeviceSwitch)
             _residentName[f.VmPath] = m.ArrivingPrefix + m.Vm;
         if (f.Location is { } location)
         {

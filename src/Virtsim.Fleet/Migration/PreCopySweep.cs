@@ -63,7 +63,7 @@ public static class PreCopySweep
         return text.ToString();
     }
 
-    private static string Stop(PreCopyStopReason reason) => reason switch
+    internal static string Stop(PreCopyStopReason reason) => reason switch
     {
         PreCopyStopReason.Converged => "converged",
         PreCopyStopReason.MaxRounds => "max rounds",
@@ -71,7 +71,7 @@ public static class PreCopySweep
         _ => "-",
     };
 
-    private static string Size(long bytes) =>
+    internal static string Size(long bytes) =>
         bytes >= GiB && bytes % GiB == 0 ? $"{bytes / GiB} GiB" : bytes % MiB == 0 ? $"{bytes / MiB} MiB" : $"{bytes} B";
 
     private static List<(GuestWorkload, MigrationSettings)> BuildGrid()

@@ -30,27 +30,30 @@ public sealed record PreCopySweepRow(GuestWorkload Workload, MigrationSettings S
     /// threshold ((dirty - threshold) / threshold): near 0 the model sits on the threshold, and a random run may fall
     /// on either side of it.
     /// </summary>
-    public double ThresholdMargin
-    {
-        get
-        {
-            int last = Math.Min(Model.Rounds, Simulation.Rounds) - 1;
-            if (last < 0) return double.PositiveInfinity;
-            double threshold = PreCopyRule.ThresholdBytes(Settings.Bandwidth, Settings.DowntimeLimit);
-            double dirty = Model.RoundLog[last].PagesDirtied * GuestDirtier.PageSize;
-            return threshold == 0 ? double.PositiveInfinity : (dirty - threshold) / threshold;
-        }
-    }
+    public double ThresholdMargin => MarginAfter(Model, Math.Min(Model.Rounds, Simulation.Rounds), Settings);
 
     /// <summary>
     /// True when the two agree: the same rounds with bytes sent and downtime within <see cref="Tolerance"/>; or rounds
     /// one apart where the model's dirty bytes are within <see cref="Tolerance"/> of the threshold (the random run
     /// fell on the other side of it, so it took one round more or less: an honest difference, not a model error).
     /// </summary>
-    public bool Agrees => RoundsDelta == 0
-        ? BytesError <= Tolerance && DowntimeError <= Tolerance
-        : Math.Abs(RoundsDelta) == 1 && Math.Abs(ThresholdMargin) <= Tolerance;
+    public bool Agrees => Agree(RoundsDelta, BytesError, DowntimeError, ThresholdMargin);
 
-    private static double Relative(double actual, double expected) =>
+    /// <summary>The rule of <see cref="Agrees"/>, for any run compared with the model (the in-world sweep's too).</summary>
+    internal static bool Agree(int roundsDelta, double bytesError, double downtimeError, double thresholdMargin) => roundsDelta == 0
+        ? bytesError <= Tolerance && downtimeError <= Tolerance
+        : Math.Abs(roundsDelta) == 1 && Math.Abs(thresholdMargin) <= Tolerance;
+
+    /// <summary>(dirty - threshold) / threshold for the model's dirty bytes after its round number <paramref name="rounds"/>.</summary>
+    internal static double MarginAfter(PreCopyResult model, int rounds, MigrationSettings settings)
+    {
+        int last = rounds - 1;
+        if (last < 0 || last >= model.RoundLog.Count) return double.PositiveInfinity;
+        double threshold = PreCopyRule.ThresholdBytes(settings.Bandwidth, settings.DowntimeLimit);
+        double dirty = model.RoundLog[last].PagesDirtied * GuestDirtier.PageSize;
+        return threshold == 0 ? double.PositiveInfinity : (dirty - threshold) / threshold;
+    }
+
+    internal static double Relative(double actual, double expected) =>
         expected == 0 ? (actual == 0 ? 0 : double.PositiveInfinity) : Math.Abs(actual - expected) / expected;
 }

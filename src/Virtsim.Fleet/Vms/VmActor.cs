@@ -45,6 +45,9 @@ public sealed class VmActor : ReceiveActor
         // A migration stops and resumes the guest and moves its devices: every driver hears of it.
         Receive<PauseGuest>(p => ToDrivers(p));
         Receive<ResumeGuest>(r => ToDrivers(r));
+        // A device switch stops only its device's driver.
+        Receive<PauseDriver>(p => Context.Child($"{p.Device}-driver").Tell(PauseGuest.Instance, Self));
+        Receive<ResumeDriver>(r => Context.Child($"{r.Device}-driver").Tell(ResumeGuest.Instance, Self));
         Receive<SwitchDevices>(s =>
         {
             foreach (var (device, endpoint) in s.Endpoints) Context.Child($"{device}-driver").Tell(new SwitchEndpoint(endpoint), Self);

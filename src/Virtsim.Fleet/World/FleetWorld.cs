@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
 using Virtsim.Fleet.Migrating;
@@ -91,6 +92,17 @@ public sealed class FleetWorld
         // VMs may have moved: the coordinator knows where each runs now and under which name.
         if (_coordinator is not null) _coordinator.Tell(new InjectCrash(path, target, reason), ActorRefs.NoSender);
         else System.ResolveLocal(System.UserGuardianPath().Child(parts[0])).Tell(new InjectCrash($"{parts[1]}/{parts[2]}", target, reason), ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Crashes host <paramref name="host"/> now, as a scenario's <c>host-crash</c> fault does (its devices stop, the
+    /// migrations that involve it decide what their VMs lose). Only in a world with migrations or device switches,
+    /// whose coordinator handles host faults.
+    /// </summary>
+    public void CrashHost(string host)
+    {
+        if (_coordinator is null) throw new InvalidOperationException("host crashes are handled by the migration coordinator: this world has no migrations");
+        _coordinator.Tell(new InjectHostCrash(host), ActorRefs.NoSender);
     }
 
     /// <summary>

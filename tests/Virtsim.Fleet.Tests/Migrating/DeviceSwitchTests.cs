@@ -1,7 +1,11 @@
 using Akka.Actor;
 using Virtsim.Fleet.Messages.Config;
+using Virtsim.Fleet.Messages.Doorbell;
+using Virtsim.Fleet.Messages.Migration;
+using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
 using Virtsim.Fleet.World;
+using Virtsim.Simulation.Engine;
 using Virtsim.Simulation.Tracing;
 
 namespace Virtsim.Fleet.Tests.Migrating;
@@ -68,6 +72,55 @@ public class DeviceSwitchTests
         Assert.True(world.Devices.All(d => d.Workload.Done));
     }
 
+    [Theory]
+    [InlineData("blk0", "net0")]
+    [InlineData("net0", "blk0")]
+    public void A_switch_stops_and_rebuilds_only_the_switched_device_and_reports_its_own_downtime(string device, string other)
+    {
+        var report = Run(Scenario(device, packed: false), out _, out var seen);
+
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.Equal(2, report.Migrations.Count);
+        // The other device is the same actor from start to end (one incarnation, never stopped for the switch), served
+        // all along, and its driver was neither paused nor pointed elsewhere.
+        string otherPath = $"/user/h1/vm1-{other}";
+        Assert.Single(seen.Incarnations(otherPath));
+        Assert.True(seen.DoorbellsAfter(otherPath, TimeSpan.FromMilliseconds(2)) > 0, $"{other} got no doorbell after the switches");
+        Assert.Equal(0, seen.Served(true, $"/user/h1/switch0.vm1-{other}") + seen.Served(true, $"/user/h1/switch1.vm1-{other}"));
+        Assert.Equal(0, seen.Stops(otherPath));
+        Assert.Equal(0, seen.GuestControl($"/user/h1/vm1/{other}-driver"));
+        // Each switch paused the switched device's driver once, pointed it at the new endpoint and resumed it.
+        Assert.Equal(2 * 3, seen.GuestControl($"/user/h1/vm1/{device}-driver"));
+        // Its downtime is the switched device's own: from its stop at the old implementation to its resume at the new.
+        var there = report.Migrations[0];
+        var (stopped, resumed) = (seen.StopAt[$"/user/h1/vm1-{device}"], seen.ResumeAt[$"/user/h1/switch0.vm1-{device}"]);
+        Assert.Equal(resumed - stopped, there.Downtime);
+        var back = report.Migrations[1];
+        Assert.Equal(seen.ResumeAt[$"/user/h1/switch1.vm1-{device}"] - seen.StopAt[$"/user/h1/switch0.vm1-{device}"], back.Downtime);
+        if (device == "blk0") Assert.True(there.Downtime > TimeSpan.Zero, "a blk device's stop waits for its flush");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Frames_the_old_implementation_held_move_with_the_switched_net_device_instead_of_being_lost(bool packed)
+    {
+        // A journal that answers after 20 us keeps the device stopped while frames for it keep coming from h2/vm2: the
+        // old implementation holds them (received, waiting for the guest) when the new one takes over.
+        var spec = ScenarioLoader.Parse(Scenario("net0", packed));
+        var report = FleetRunner.Run(spec, 5, new RunOptions { Akka = Simulator.StoreLatency(TimeSpan.FromMicroseconds(20)) }, out var world);
+
+        Assert.Equal(2, report.Migrations.Count);
+        Assert.All(report.Migrations, m => Assert.Equal(MigrationOutcome.Completed, m.Outcome));
+        Assert.All(report.Migrations, m => Assert.True(m.Downtime >= TimeSpan.FromMicroseconds(40), $"downtime {m.Downtime}"));
+        // The network did not change: every frame the old implementation held went on with the device.
+        Assert.True(report[FleetCounter.FramesMovedBySwitch] > 0, report.ToJson());
+        Assert.Equal(0, report[FleetCounter.FramesLostByMigration]);
+        Assert.Equal((0L, 0L), (report.Lost, report.FramesDroppedByCrash));
+        Assert.True(report.PassedChecks, report.ToJson());
+        Assert.True(world.Devices.All(d => d.Workload.Done));
+    }
+
     [Fact]
     public void A_switch_to_an_implementation_that_cannot_present_the_negotiated_features_is_refused_and_the_device_keeps_serving()
     {
@@ -86,10 +139,29 @@ public class DeviceSwitchTests
         AckedWrites.AssertDurable(world.Disk("h1/vm1/blk0"), blk.Spec, blk.Workload.Blocks);
     }
 
-    /// <summary>Counts doorbells and frames by receiving endpoint, and the drivers' reads of the device features.</summary>
+    /// <summary>
+    /// Counts doorbells and frames by receiving endpoint, the drivers' reads of the device features, the incarnations
+    /// (actor uids) that took doorbells at each path and when, the migration stops and resumes each endpoint got, and
+    /// the guest-control messages (pause, resume, switch) each driver got.
+    /// </summary>
     private sealed class SwitchObserver : IDeliveryObserver
     {
         private readonly ArrivalCounter _arrivals = new();
+        private readonly Dictionary<string, HashSet<long>> _uids = new(StringComparer.Ordinal);
+        private readonly List<(string Path, TimeSpan At)> _doorbells = [];
+        private readonly Dictionary<string, int> _guestControl = new(StringComparer.Ordinal);
+
+        public Dictionary<string, TimeSpan> StopAt { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, TimeSpan> ResumeAt { get; } = new(StringComparer.Ordinal);
+
+        public IReadOnlyCollection<long> Incarnations(string endpoint) => _uids.GetValueOrDefault(endpoint) ?? [];
+
+        public int DoorbellsAfter(string endpoint, TimeSpan at) => _doorbells.Count(d => d.Path == endpoint && d.At > at);
+
+        public int Stops(string endpoint) => StopAt.ContainsKey(endpoint) ? 1 : 0;
+
+        public int GuestControl(string driver) => _guestControl.GetValueOrDefault(driver);
 
         public int FeatureReads { get; private set; }
 
@@ -99,7 +171,26 @@ public class DeviceSwitchTests
         public void OnDelivered(TimeSpan at, IActorRef sender, IActorRef receiver, object message)
         {
             _arrivals.OnDelivered(at, sender, receiver, message);
-            if (message is ConfigReply { Operation: ConfigOperation.ReadDeviceFeatures }) FeatureReads++;
+            string path = receiver.Path.ToStringWithoutAddress();
+            switch (message)
+            {
+                case ConfigReply { Operation: ConfigOperation.ReadDeviceFeatures }:
+                    FeatureReads++;
+                    break;
+                case DoorbellMessage:
+                    (_uids.TryGetValue(path, out var uids) ? uids : _uids[path] = []).Add(receiver.Path.Uid);
+                    _doorbells.Add((path, at));
+                    break;
+                case StopForMigration:
+                    StopAt[path] = at;
+                    break;
+                case ResumeAfterMigration:
+                    ResumeAt[path] = at;
+                    break;
+                case PauseGuest or ResumeGuest or SwitchEndpoint:
+                    _guestControl[path] = _guestControl.GetValueOrDefault(path) + 1;
+                    break;
+            }
         }
     }
 }

@@ -15,16 +15,16 @@ internal static class MigrationWorlds
 {
     public static string Scenario(string vendor, string transport = "pci", bool packed = false, string migration = "",
         string extra = "", string blk = "", string net = "", int blkRequests = 1500, int frames = 800, string dirtyRate = "16MiB/s",
-        string to = "h2", string workingSet = "4MiB") => $$"""
+        string to = "h2", string workingSet = "4MiB", bool withNet = true) => $$"""
         scenario { name = migration-test, max-virtual-time = 5s }
         hosts = [
           { name = h1, bandwidth = 80GiB/s, vms = [
             { name = vm1, memory = 128MiB, dirty-rate = {{dirtyRate}}, working-set = {{workingSet}}, devices = [
               { name = blk0, type = blk, vendor = {{vendor}}, transport = {{transport}}, packed = {{(packed ? "true" : "false")}}, requests = {{blkRequests}}, queue-depth = 4 {{blk}} }
-              { name = net0, type = net, vendor = {{vendor}}, transport = {{transport}}, packed = {{(packed ? "true" : "false")}}, requests = {{frames}} {{net}} }
+              {{(withNet ? $"{{ name = net0, type = net, vendor = {vendor}, transport = {transport}, packed = {(packed ? "true" : "false")}, requests = {frames} {net} }}" : "")}}
             ] }
           ] }
-          { name = h2, bandwidth = 80GiB/s, vms = [ { name = vm2, devices = [ { name = net0, type = net, vendor = swift-vhost, requests = {{frames}} } ] } ] }
+          { name = h2, bandwidth = 80GiB/s, vms = [ {{(withNet ? $"{{ name = vm2, devices = [ {{ name = net0, type = net, vendor = swift-vhost, requests = {frames} }} ] }}" : "{ name = vm2 }")}} ] }
           { name = h3, bandwidth = 80GiB/s }
         ]
         migrations = [ { vm = "h1/vm1", to = {{to}}, at = 1ms, bandwidth = 40GiB/s {{migration}} } ]

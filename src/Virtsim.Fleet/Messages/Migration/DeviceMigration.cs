@@ -72,3 +72,28 @@ public sealed record DeviceAdopted(string Device, string? Reason)
     /// <summary>True when the device took the state.</summary>
     public bool Ok => Reason is null;
 }
+
+/// <summary>
+/// From a device at a migration's source to the migration: it crashed while stopping for it. With
+/// <paramref name="StateSaved"/> its migration snapshot was already durable (the destination recovers from it and the
+/// crashed device stays down); without, it restarts from its journal at the source and the migration cannot go on.
+/// </summary>
+/// <param name="Device">The device's name in its VM.</param>
+/// <param name="StateSaved">True when the crash came after the snapshot was durable.</param>
+public sealed record SourceDeviceCrashed(string Device, bool StateSaved);
+
+/// <summary>
+/// To a switched device's old implementation at a device switch's switchover (same host, no network change): the frames
+/// it holds are part of the device's state and move to <paramref name="Successor"/> (<see cref="MovedFrames"/>); then it stops.
+/// </summary>
+/// <param name="Successor">The device's new implementation.</param>
+public sealed record HandOverDevice(IActorRef Successor);
+
+/// <summary>
+/// To a switched device's new implementation: frames its old implementation held. <paramref name="Received"/> had
+/// arrived for the guest and wait for receive buffers here; <paramref name="Transmitted"/> were sent by the guest and
+/// go out through this device's backend.
+/// </summary>
+/// <param name="Received">Frames for the guest, in arrival order.</param>
+/// <param name="Transmitted">Frames from the guest, in transmit order.</param>
+public sealed record MovedFrames(IReadOnlyList<byte[]> Received, IReadOnlyList<byte[]> Transmitted);

@@ -30,3 +30,11 @@ public sealed record SwitchEndpoint(IActorRef Endpoint);
 /// <summary>To a VM actor: its devices are now these endpoints (device name to endpoint), passed to each device's driver.</summary>
 /// <param name="Endpoints">The new endpoints by device name.</param>
 public sealed record SwitchDevices(IReadOnlyDictionary<string, IActorRef> Endpoints);
+
+/// <summary>To a VM actor: only the driver of <paramref name="Device"/> stops (a device switch); the other drivers go on.</summary>
+/// <param name="Device">The device's name in the VM.</param>
+public sealed record PauseDriver(string Device);
+
+/// <summary>To a VM actor: the driver of <paramref name="Device"/> runs again after a device switch.</summary>
+/// <param name="Device">The device's name in the VM.</param>
+public sealed record ResumeDriver(string Device);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.World;
 using Virtsim.Virtio.Features;
 
 namespace Virtsim.Fleet.Messages.Migration;
@@ -59,6 +60,38 @@ public sealed class CrashHost
     private CrashHost() { }
 }
 
-/// <summary>To a source net backend after the switchover: frames for its device are lost by migration from now on; it then releases the device.</summary>
-/// <param name="Device">The device's endpoint, told <see cref="ReleaseDevice"/> after every frame already forwarded to it.</param>
-public sealed record DetachForMigration(IActorRef Device);
+/// <summary>
+/// To a source net backend after the switchover: frames for its device are lost by migration from now on (or, for a
+/// device switch on the same host, go to <paramref name="Successor"/>); it then releases the device.
+/// </summary>
+/// <param name="Device">The device's endpoint, told <see cref="ReleaseDevice"/> (or <see cref="HandOverDevice"/>) after every frame already forwarded to it.</param>
+/// <param name="Successor">A device switch's new implementation of the device, or null for a migration.</param>
+public sealed record DetachForMigration(IActorRef Device, IActorRef? Successor = null);
+
+/// <summary>
+/// To a VM's host, for a device switch: build <paramref name="Plan"/> (the device on its new implementation) beside the
+/// running one as actor <paramref name="Name"/>, restoring the migration snapshot and answering
+/// <see cref="DeviceAdopted"/> to <paramref name="Migration"/>; the VM's other devices are not touched. The host
+/// answers <see cref="VmAdopting"/> with the new endpoint (or <see cref="VmMissing"/>).
+/// </summary>
+/// <param name="Vm">The VM's key on the host.</param>
+/// <param name="Plan">The device with its new implementation.</param>
+/// <param name="Migration">The switch.</param>
+/// <param name="Offer">The features the mediation layer presents (the old implementation's offer).</param>
+/// <param name="Refusal">A scenario fault: the new implementation refuses the state with this reason.</param>
+/// <param name="Name">The new endpoint's actor name.</param>
+public sealed record AdoptDevice(string Vm, DevicePlan Plan, IActorRef Migration, FeatureSet Offer, string? Refusal, string Name);
+
+/// <summary>To the host after a device switch's switchover: the new implementation of <paramref name="Device"/> serves (its net device announces itself), the old one goes.</summary>
+/// <param name="Vm">The VM's key on the host.</param>
+/// <param name="Device">The switched device's name.</param>
+public sealed record CommitDeviceSwitch(string Vm, string Device);
+
+/// <summary>To the host when a device switch rolls back: the new implementation of <paramref name="Device"/> goes; the old one resumes.</summary>
+/// <param name="Vm">The VM's key on the host.</param>
+/// <param name="Device">The switched device's name.</param>
+public sealed record CancelDeviceSwitch(string Vm, string Device);
+
+/// <summary>To the migration coordinator: host <paramref name="Host"/> crashes now, as a scenario's <c>host-crash</c> fault would make it.</summary>
+/// <param name="Host">The host.</param>
+public sealed record InjectHostCrash(string Host);
