@@ -96,4 +96,11 @@ public enum FleetCounter
     GuestPageWrites,
     /// <summary>Migration snapshots of device state written to device journals.</summary>
     DeviceStateSnapshots,
+    /// <summary>
+    /// DMA reads and writes a device sent for an IOMMU domain not its VM's (another VM's, or none on the host): refused
+    /// with a fault, and a broken invariant (no-dma-outside-iommu-domain).
+    /// </summary>
+    DmaOutsideDomain,
+    /// <summary>Times an interrupt-driven driver's lost-interrupt timer found the device silent and looked at the rings itself (interrupt-timeout).</summary>
+    InterruptTimeouts,
 }

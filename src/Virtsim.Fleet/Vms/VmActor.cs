@@ -73,6 +73,7 @@ public sealed class VmActor : ReceiveActor
                 Mode = spec.DriverMode,
                 QueueSize = spec.QueueSize,
                 PackedRing = spec.PackedRing,
+                InterruptTimeout = spec.InterruptTimeout,
             };
             if (_threaded && options.PollInterval < ThreadedMinimumPollInterval) options = options with { PollInterval = ThreadedMinimumPollInterval };
             var vcpu = _plan.Spec.VcpuCostPerRequest;

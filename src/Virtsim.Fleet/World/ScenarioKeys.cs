@@ -38,7 +38,10 @@ public static class ScenarioKeys
         var vm = Reference("defaults.vm").With("name", any).With("devices", KeySchema.ListOf(device));
         var host = Reference("defaults.host").With("name", any).With("vms", KeySchema.ListOf(vm));
         // A device fault names its device; a host-crash or link-failure its host (and a link failure its duration).
-        var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any)]);
+        // A message fault: its class, action, window, probability, selector lists and delay (docs/faults.md).
+        var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any),
+            new("class", any), new("action", any), new("probability", any), new("from", any), new("until", any), new("devices", any),
+            new("queues", any), new("hosts", any), new("vendors", any), new("delay", any)]);
         // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).
         var migration = Reference("migration-defaults").With("vm", any).With("to", any).With("devices", any);
         var deviceSwitch = KeySchema.Object([new("at", any), new("device", any), new("vendor", any)]);

@@ -97,6 +97,7 @@ public static class ScenarioLoader
             hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
+        var messageFaults = root.HasPath("faults") ? MessageFaults(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
         // A migration moves each device's state as a snapshot of its journal (the path failover uses): it needs persistence.
@@ -107,6 +108,7 @@ public static class ScenarioLoader
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
+            MessageFaults = messageFaults,
             Migrations = migrations,
             DeviceSwitches = switches,
             // Not negative: System.Random seeds with the absolute value, so -N would replay the run of N.
@@ -168,6 +170,7 @@ public static class ScenarioLoader
             FrameSize = (int)HoconSettings.Range(merged, "frame-size", HoconSettings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
             WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
             DirtyTracking = HoconSettings.At(at, merged, x => x.GetBool("dirty-tracking")),
+            InterruptTimeout = HoconSettings.At(at, merged, x => Settings.NonNegativeDuration(x, "interrupt-timeout")),
             MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
         };
     }
@@ -179,8 +182,9 @@ public static class ScenarioLoader
         var faults = new List<FaultSpec>();
         foreach (var f in HoconSettings.At(root, r => r.GetConfigList("faults")))
         {
-            var at = Settings.NonNegativeDuration(f, "at");
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
+            if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
+            var at = Settings.NonNegativeDuration(f, "at");
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
@@ -189,7 +193,7 @@ public static class ScenarioLoader
                 "link-failure" => ScheduledFaultKind.LinkFailure,
                 "refuse-device-state" => ScheduledFaultKind.RefuseDeviceState,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, message)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -206,6 +210,12 @@ public static class ScenarioLoader
         }
         return faults;
     }
+
+    // faults = [ { kind = message, class = interrupt, action = drop, probability = 0.01, from = 2ms, until = 5ms, ... } ]
+    private static List<MessageFaults.MessageFaultSpec> MessageFaults(HoconConfig root, List<HostSpec> hosts) =>
+        [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
+            .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: MessageFaultSection.Kind })
+            .Select(f => MessageFaultSection.Read(f, hosts))];
 
     // The queue size the driver programs: 8..256, at most the vendor's max-queue-size, and a power of two unless the
     // ring is packed (spec §2.7: a split ring needs a power of two; §2.8: a packed ring takes any size). A device
