@@ -103,9 +103,8 @@ public sealed record RunReport
     public MessageFaults.MessageFaultCounts? MessageFaults { get; init; }
 
     /// <summary>The named invariants (<see cref="RunInvariants"/>), each held or broken with its reason.</summary>
-    public IReadOnlyList<RunInvariant> Invariants => _invariants ??= RunInvariants.Of(this);
-
-    private IReadOnlyList<RunInvariant>? _invariants;
+    /// <remarks>Computed at each call, not cached: a copy made with <c>with</c> must be judged on its own figures.</remarks>
+    public IReadOnlyList<RunInvariant> Invariants => RunInvariants.Of(this);
 
     /// <summary>
     /// True when the run passed every check: completed, no store failure, and every invariant held (nothing lost but
