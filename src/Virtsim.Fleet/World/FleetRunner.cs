@@ -59,6 +59,11 @@ public static class FleetRunner
             var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
             sim.Schedule(f.At, () => w.InjectCrash(f.Device, target, reason));
         }
+        foreach (var fault in spec.Faults.Where(f => f.Kind == ScheduledFaultKind.IommuUnmap))
+        {
+            var f = fault;
+            sim.Schedule(f.At, () => w.UnmapDeviceWindow(f.Device, f.Duration));
+        }
         var interceptor = spec.MessageFaults.Count == 0 ? null : InstallMessageFaults(spec, sim, world);
         options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
@@ -152,7 +157,7 @@ public static class FleetRunner
         try
         {
             // The scenario's faults at their times on the real clock (through the host, as under simulation).
-            foreach (var f in spec.Faults)
+            foreach (var f in spec.Faults.Where(f => f.Kind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash))
             {
                 var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
                 string reason = $"scenario fault at {f.At.TotalMicroseconds} us";

@@ -176,6 +176,7 @@ public static class ScenarioLoader
     }
 
     // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
+    //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
@@ -192,8 +193,9 @@ public static class ScenarioLoader
                 "host-crash" => ScheduledFaultKind.HostCrash,
                 "link-failure" => ScheduledFaultKind.LinkFailure,
                 "refuse-device-state" => ScheduledFaultKind.RefuseDeviceState,
+                "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, message)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, message)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -206,7 +208,8 @@ public static class ScenarioLoader
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
                 : null;
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
-            faults.Add(new FaultSpec(at, faultKind, path));
+            var duration = faultKind == ScheduledFaultKind.IommuUnmap && f.HasPath("duration") ? Settings.NonNegativeDuration(f, "duration") : TimeSpan.Zero;
+            faults.Add(new FaultSpec(at, faultKind, path, Duration: duration));
         }
         return faults;
     }
