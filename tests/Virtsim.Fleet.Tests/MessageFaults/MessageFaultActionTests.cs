@@ -120,4 +120,16 @@ public class MessageFaultActionTests
         Assert.True(first.MessageFaults[MessageClass.Interrupt, MessageFaultAction.Drop] < first[FleetCounter.MsixInterrupts] / 10, first.ToJson());
         Assert.True(first.PassedChecks, first.ToJson());
     }
+
+    [Fact]
+    public void A_fault_that_never_fires_leaves_the_run_as_it_was()
+    {
+        // The interceptor classifies every message and draws from its own random source, not the scheduler's.
+        var plain = Run("");
+        var report = Run("faults = [ { kind = message, class = doorbell, action = drop, probability = 0 } ]");
+
+        Assert.Equal(plain.TraceHash, report.TraceHash);
+        Assert.Equal(0, report.MessageFaults!.Total);
+        Assert.Null(plain.MessageFaults);
+    }
 }
