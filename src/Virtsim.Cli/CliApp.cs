@@ -269,7 +269,10 @@ public static class CliApp
                 return ExitCodes.StoreFailed;
             default:
                 WriteFailures(report, stderr);
-                stderr.WriteLine("error: the run did not pass its checks (see lost, duplicates, integrity errors, acked writes lost, completed)");
+                var broken = report.Invariants.Where(i => !i.Held).Select(i => $"{i.Name} ({i.Reason})").ToList();
+                stderr.WriteLine(broken.Count > 0
+                    ? $"error: the run did not pass its checks: broken {string.Join("; ", broken)}"
+                    : "error: the run did not pass its checks (it did not complete)");
                 return ExitCodes.ChecksFailed;
         }
     }
@@ -359,6 +362,14 @@ public static class CliApp
         Row("recoveries", N(r.Recoveries.Count));
         Row("recovery time virtual (mean / max)", $"{Format(r.Recoveries.VirtualMean)} / {Format(r.Recoveries.VirtualMax)}");
         Row("recovery time wall (mean / max)", $"{Format(r.Recoveries.WallMean)} / {Format(r.Recoveries.WallMax)}");
+        if (r.MessageFaults is { } faults)
+        {
+            Row("message faults", N(faults.Total));
+            foreach (var (c, a, n) in faults.NonZero())
+                Row($"  {Fleet.MessageFaults.MessageFaultNames.Of(c)} {Fleet.MessageFaults.MessageFaultNames.Of(a)}", N(n));
+            Row("  frames dropped / corrupted on the wire", $"{N(r.FramesDroppedByFaults)} / {N(r.FramesCorrupted)}");
+        }
+        foreach (var i in r.Invariants) Row(i.Name, i.Held ? "held" : "BROKEN: " + i.Reason);
         Row("messages", N(r.Messages));
         Row("virtual time", Format(r.VirtualTime));
         Row("wall time", Format(r.WallTime));

@@ -265,6 +265,11 @@ public sealed class HoconConfig
         throw WrongType(v, path, "an array");
     }
 
+    /// <summary>The array at <paramref name="path"/> with every element read as a duration (as <see cref="GetDuration"/>).</summary>
+    /// <exception cref="HoconException">Missing, not an array, or an element is not a duration (at the element).</exception>
+    public IReadOnlyList<TimeSpan> GetDurationList(string path) =>
+        GetList(path).Select((item, i) => DurationParser.Parse(item, $"{path}[{i}]")).ToList();
+
     /// <summary>The array at <paramref name="path"/> with every element read as a string.</summary>
     /// <exception cref="HoconException">Missing, not an array, or an element is not a simple non-null value.</exception>
     public IReadOnlyList<string> GetStringList(string path) =>

@@ -18,6 +18,16 @@ public static class FaultKinds
     /// <summary>A host's NIC carries nothing for a while.</summary>
     public const string LinkFailure = "link-failure";
 
+    /// <summary>Messages of one class dropped, delayed, duplicated, reordered or corrupted in a window (docs/faults.md).</summary>
+    public const string Message = "message";
+
+    /// <summary>The message classes a swarm draws (a scenario's <c>class</c> values).</summary>
+    public static IReadOnlyList<string> MessageClasses { get; } =
+        ["doorbell", "interrupt", "dma-read", "dma-write", "dma-completion", "config", "backend-request", "backend-reply", "frame"];
+
+    /// <summary>The message fault actions a swarm draws (a scenario's <c>action</c> values).</summary>
+    public static IReadOnlyList<string> MessageActions { get; } = ["drop", "delay", "duplicate", "reorder", "corrupt"];
+
     /// <summary>True when the kind targets a host (else a device).</summary>
     public static bool TargetsHost(string kind) => kind is HostCrash or LinkFailure;
 }

@@ -1,7 +1,7 @@
 namespace Virtsim.Experiments.Swarm;
 
 /// <summary>
-/// What a swarm may break in one scenario: its devices ("host/vm/device"), its hosts, whether host faults apply
+/// What a swarm may break in one scenario: its devices ("host/vm/device") with crashes and message faults, its hosts, whether host faults apply
 /// (only in a world with migrations: a crashed or cut-off host is a migration fault there, and elsewhere it just loses
 /// its VMs, which is no finding), and the latest time a fault may fire (the scenario's max-virtual-time).
 /// </summary>
@@ -17,6 +17,15 @@ public sealed record FaultSpace(IReadOnlyList<string> Devices, IReadOnlyList<str
     /// <summary>The fault kinds that apply, as a scenario file spells them.</summary>
     public IReadOnlyList<string> Kinds =>
         HostFaults && Hosts.Count > 0
-            ? Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.RefuseDeviceState, FaultKinds.HostCrash, FaultKinds.LinkFailure] : [FaultKinds.HostCrash, FaultKinds.LinkFailure]
-            : Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash] : [];
+            ? Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.Message, FaultKinds.RefuseDeviceState, FaultKinds.HostCrash, FaultKinds.LinkFailure] : [FaultKinds.HostCrash, FaultKinds.LinkFailure]
+            : Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.Message] : [];
+
+    /// <summary>The smallest chance a drawn message fault takes a message with.</summary>
+    public const double MinProbability = 0.001;
+
+    /// <summary>The largest chance a drawn message fault takes a message with.</summary>
+    public const double MaxProbability = 0.1;
+
+    /// <summary>The longest delay a drawn <c>delay</c> fault holds a message for.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(1);
 }

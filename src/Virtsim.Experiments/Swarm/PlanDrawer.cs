@@ -3,7 +3,9 @@ namespace Virtsim.Experiments.Swarm;
 /// <summary>
 /// Draws a swarm run's fault plan from a scenario's <see cref="FaultSpace"/>: 1 to K faults, each of a kind that
 /// applies, on a device or host the scenario has, at a time log-uniform between 1 us and its max-virtual-time (runs
-/// often end long before that limit: a uniform draw would put most faults after the end). The draw uses a
+/// often end long before that limit: a uniform draw would put most faults after the end). A message fault gets a
+/// class, an action, a window as long as a second such draw, a probability log-uniform between 0.001 and 0.1, and a
+/// delay action a fixed delay log-uniform between 1 us and 1 ms. The draw uses a
 /// System.Random seeded from the run's seed alone, so the seed replays the plan.
 /// </summary>
 public static class PlanDrawer
@@ -30,10 +32,22 @@ public static class PlanDrawer
             bool host = FaultKinds.TargetsHost(kind);
             string target = host ? space.Hosts[random.Next(space.Hosts.Count)] : space.Devices[random.Next(space.Devices.Count)];
             var at = LogUniform(random, FaultSpace.MinTime, space.MaxTime);
-            var duration = kind == FaultKinds.LinkFailure ? LogUniform(random, FaultSpace.MinTime, space.MaxTime) : TimeSpan.Zero;
-            plan.Add(new PlannedFault(at, kind, target, duration));
+            var duration = kind is FaultKinds.LinkFailure or FaultKinds.Message ? LogUniform(random, FaultSpace.MinTime, space.MaxTime) : TimeSpan.Zero;
+            plan.Add(new PlannedFault(at, kind, target, duration, kind == FaultKinds.Message ? Message(random) : null));
         }
         return plan.OrderBy(f => f.At).ToList();
+    }
+
+    // A message fault: any class and action, a small probability on a log scale (in steps of 0.0001, exact in a file),
+    // and for a delay a fixed time from 1 us to 1 ms.
+    private static PlannedMessage Message(Random random)
+    {
+        string messageClass = FaultKinds.MessageClasses[random.Next(FaultKinds.MessageClasses.Count)];
+        string action = FaultKinds.MessageActions[random.Next(FaultKinds.MessageActions.Count)];
+        double lo = Math.Log(FaultSpace.MinProbability), hi = Math.Log(FaultSpace.MaxProbability);
+        double probability = Math.Clamp(Math.Round(Math.Exp(lo + random.NextDouble() * (hi - lo)), 4), FaultSpace.MinProbability, FaultSpace.MaxProbability);
+        var delay = action == "delay" ? LogUniform(random, FaultSpace.MinTime, FaultSpace.MaxDelay) : TimeSpan.Zero;
+        return new PlannedMessage(messageClass, action, probability, delay);
     }
 
     // A time in [min, max) on a log scale, in whole microseconds (exact in a scenario file).

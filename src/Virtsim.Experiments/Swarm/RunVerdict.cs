@@ -80,17 +80,16 @@ public sealed record RunVerdict(RunVerdictKind Kind, IReadOnlyList<string> Invar
         }
     }
 
-    // The invariants RunReport.PassedChecks checks, by their JSON names.
+    // The invariants the summary shows broken, by name and in its order (RunReport.Invariants); a run that did not
+    // complete with every invariant held (it hit max-virtual-time) is "completed".
     private static List<string> Broken(JsonElement r)
     {
-        long N(string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
         var broken = new List<string>();
-        if (N("ackedWritesLost") > 0) broken.Add("ackedWritesLost");
-        if (N("duplicates") > 0) broken.Add("duplicates");
-        if (N("integrityErrors") > 0) broken.Add("integrityErrors");
-        if (N("lost") > N("framesDroppedByCrash")) broken.Add("lost");
-        if (N("memoryMismatches") > 0) broken.Add("memoryMismatches");
-        if (r.TryGetProperty("completed", out var c) && c.ValueKind == JsonValueKind.False) broken.Add("completed");
+        if (r.TryGetProperty("invariants", out var invariants) && invariants.ValueKind == JsonValueKind.Array)
+            foreach (var i in invariants.EnumerateArray())
+                if (i.TryGetProperty("held", out var held) && held.ValueKind == JsonValueKind.False && i.GetProperty("name").GetString() is { } name)
+                    broken.Add(name);
+        if (broken.Count == 0 && r.TryGetProperty("completed", out var c) && c.ValueKind == JsonValueKind.False) broken.Add("completed");
         return broken;
     }
 

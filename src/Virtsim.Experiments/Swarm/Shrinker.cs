@@ -51,7 +51,7 @@ public static class Shrinker
                 var later = Later(best[i].At, maxTime);
                 if (later is null) break;
                 var moved = best.ToList();
-                moved[i] = best[i] with { At = later.Value };
+                moved[i] = best[i].StartingAt(later.Value);
                 if (!Try(moved)) break;
             }
         }

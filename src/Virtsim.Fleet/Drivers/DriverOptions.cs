@@ -35,6 +35,12 @@ public sealed record DriverOptions
     /// <summary>Ask for the packed ring.</summary>
     public bool PackedRing { get; init; }
 
+    /// <summary>
+    /// Interrupt mode: how long without an interrupt, requests in flight, before the driver looks at its used rings
+    /// itself and rings busy queues' doorbells again (zero: never; docs/faults.md).
+    /// </summary>
+    public TimeSpan InterruptTimeout { get; init; }
+
     /// <summary>Poll mode: how often the used rings are checked.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMicroseconds(5);
 

@@ -37,6 +37,10 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
     private GuestPause _pendingWhilePaused;
 
     private const string PollTimer = "poll";
+    private const string InterruptTimer = "interrupt-timeout";
+    private const int MaxQuietTimeouts = 3;
+    private int _quietTimeouts; // interrupt timeouts in a row that found nothing to take
+    private long _usedTaken;
     private uint _epoch;
     private FeatureSet _negotiated;
     private ushort _subsystemVendor;
@@ -53,6 +57,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ConfigReply>(OnConfigReply);
         Receive<InterruptMessage>(OnInterrupt);
         Receive<PollTick>(_ => ServiceQueues());
+        Receive<InterruptTimeoutTick>(_ => OnInterruptTimeout());
         Receive<SwitchEndpoint>(s => _endpoint = s.Endpoint);
         Receive<PauseGuest>(_ => BecomeStacked(Paused));
         Receive<FlowCompleted>(c =>
@@ -79,6 +84,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<SwitchEndpoint>(s => _endpoint = s.Endpoint);
         Receive<PauseGuest>(_ => { });
         Receive<PollTick>(_ => _pendingWhilePaused |= GuestPause.QueueWork);
+        Receive<InterruptTimeoutTick>(_ => _pendingWhilePaused |= GuestPause.QueueWork);
         Receive<InterruptMessage>(m => _pendingWhilePaused |= m.Kind == InterruptKind.Line ? GuestPause.LineInterrupt
             : m.Vector == 0 ? GuestPause.ConfigInterrupt : GuestPause.QueueWork);
         ReceiveAny(_ => Stash.Stash());
@@ -162,6 +168,44 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
             ? new DoorbellMessage((ushort)queue, q.NotificationData((ushort)queue), true)
             : _plainDoorbells[queue] ??= new DoorbellMessage((ushort)queue);
         _endpoint.Tell(message, Self);
+        ArmInterruptTimeout();
+    }
+
+    // The lost-interrupt timer (interrupt-timeout): pushed back by every doorbell and interrupt, so it fires only after
+    // that long without either while the driver waits for the device.
+    private void ArmInterruptTimeout()
+    {
+        if (Options.InterruptTimeout <= TimeSpan.Zero || Options.Mode != DriverMode.Interrupt) return;
+        _quietTimeouts = 0;
+        Timers.StartSingleTimer(InterruptTimer, InterruptTimeoutTick.Instance, Options.InterruptTimeout);
+    }
+
+    // No interrupt for interrupt-timeout: take what the device completed (its interrupt may have been lost) and ring
+    // every queue with requests in flight again (the doorbell may have been lost; a spurious one is harmless, §2.9).
+    // A few timeouts in a row that find nothing end the watch until the next doorbell or interrupt.
+    private void OnInterruptTimeout()
+    {
+        if (_state != DriverState.Ready) return;
+        long before = _usedTaken;
+        ServiceQueues();
+        if (_state != DriverState.Ready) return;
+        if (_usedTaken != before)
+        {
+            Metrics.Add(FleetCounter.InterruptTimeouts);
+            _quietTimeouts = 0;
+        }
+        else if (++_quietTimeouts > MaxQuietTimeouts) return;
+        bool busy = false;
+        for (int q = 0; q < QueueCount; q++)
+        {
+            var queue = Queues[q];
+            if (queue is null || queue.InFlightCount == 0) continue;
+            busy = true;
+            _endpoint.Tell(_negotiated.Has(FeatureBit.NotificationData)
+                ? new DoorbellMessage((ushort)q, queue.NotificationData((ushort)q), true)
+                : _plainDoorbells[q] ??= new DoorbellMessage((ushort)q), Self);
+        }
+        if (busy) Timers.StartSingleTimer(InterruptTimer, InterruptTimeoutTick.Instance, Options.InterruptTimeout);
     }
 
     private void StartInit()
@@ -171,6 +215,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         _epoch = (_epoch + 1) & 0xFF_FFFF;
         Array.Clear(Queues);
         Timers.Cancel(PollTimer);
+        Timers.Cancel(InterruptTimer);
         Send(ConfigOperation.WriteStatus, Purpose.None, value0: 0);
         Send(ConfigOperation.ReadStatus, Purpose.ResetCheck);
         Send(ConfigOperation.Identify, Purpose.None);
@@ -305,10 +350,12 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         if (m.Kind == InterruptKind.Line)
         {
             Metrics.Add(FleetCounter.LineInterrupts);
+            ArmInterruptTimeout();
             Send(ConfigOperation.TakeInterruptStatus, Purpose.None);
             return;
         }
         Metrics.Add(FleetCounter.MsixInterrupts);
+        ArmInterruptTimeout();
         if (m.Vector == 0)
         {
             Metrics.Add(FleetCounter.ConfigInterrupts);
@@ -329,7 +376,11 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
             while (true)
             {
                 TakeResult take;
-                while ((take = queue.TryTakeUsed(out var used)) == TakeResult.Taken) OnUsed(q, used);
+                while ((take = queue.TryTakeUsed(out var used)) == TakeResult.Taken)
+                {
+                    _usedTaken++;
+                    OnUsed(q, used);
+                }
                 if (take == TakeResult.Broken) { Recover(); return; }
                 if (Options.Mode == DriverMode.Poll || !queue.SetInterrupts(true)) break;
             }
@@ -380,5 +431,10 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
     private sealed class PollTick
     {
         public static readonly PollTick Instance = new();
+    }
+
+    private sealed class InterruptTimeoutTick
+    {
+        public static readonly InterruptTimeoutTick Instance = new();
     }
 }

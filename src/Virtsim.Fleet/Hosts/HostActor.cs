@@ -209,6 +209,11 @@ public sealed partial class HostActor : ReceiveActor
     private void OnRead(DmaRead r)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
+        if (OutsideDomain(r.Pasid))
+        {
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
+            return;
+        }
         if (!_dma.TryGetValue(r.Pasid, out var memory) || r.Length > DmaRead.MaxLength)
         {
             Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
@@ -226,6 +231,11 @@ public sealed partial class HostActor : ReceiveActor
     private void OnWrite(DmaWrite w)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
+        if (OutsideDomain(w.Pasid))
+        {
+            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
+            return;
+        }
         if (!_dma.TryGetValue(w.Pasid, out var memory))
         {
             Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
@@ -262,6 +272,19 @@ public sealed partial class HostActor : ReceiveActor
             for (ulong a = from / IommuDomain.PageSize * IommuDomain.PageSize; a < to; a += IommuDomain.PageSize)
                 region.GetSpan(a - region.GuestAddress, 1);
         }
+    }
+
+    // A device of this host asking for a domain not its VM's (another VM's, or none here): isolation would break,
+    // so the access is refused and counted. Only endpoints are checked: they are the only DMA requesters.
+    private bool OutsideDomain(uint pasid)
+    {
+        foreach (var (domain, endpoints) in _endpoints)
+        {
+            if (domain == pasid || !endpoints.Contains(Sender)) continue;
+            _metrics.Add(FleetCounter.DmaOutsideDomain);
+            return true;
+        }
+        return false;
     }
 
     private void TellDevices(uint pasid, IommuMappingChange change)

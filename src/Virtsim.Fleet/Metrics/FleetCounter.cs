@@ -98,4 +98,11 @@ public enum FleetCounter
     DeviceStateSnapshots,
     /// <summary>Frames a switched device's old implementation held (received for the guest, or sent by it) that moved to its new implementation on the same host.</summary>
     FramesMovedBySwitch,
+    /// <summary>
+    /// DMA reads and writes a device sent for an IOMMU domain not its VM's (another VM's, or none on the host): refused
+    /// with a fault, and a broken invariant (no-dma-outside-iommu-domain).
+    /// </summary>
+    DmaOutsideDomain,
+    /// <summary>Times an interrupt-driven driver's lost-interrupt timer found the device silent and looked at the rings itself (interrupt-timeout).</summary>
+    InterruptTimeouts,
 }

@@ -78,6 +78,7 @@ public sealed class VmActor : ReceiveActor
                 QueueSize = spec.QueueSize,
                 PackedRing = spec.PackedRing,
                 Flow = spec.Fidelity == Flow.Fidelity.Flow,
+                InterruptTimeout = spec.InterruptTimeout,
             };
             if (_threaded && options.PollInterval < ThreadedMinimumPollInterval) options = options with { PollInterval = ThreadedMinimumPollInterval };
             var vcpu = _plan.Spec.VcpuCostPerRequest;

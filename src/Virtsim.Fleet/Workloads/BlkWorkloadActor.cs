@@ -93,6 +93,7 @@ public sealed class BlkWorkloadActor : ReceiveActor
     {
         ulong id = _nextId++;
         _outstanding[id] = (block, sum, write);
+        if (write) _result.Written.Issue(block, sum);
         _busyBlocks.Add(block);
         _result.Issued++;
         Submit(new BlkRequest(id, type, (ulong)(block * _sectorsPerBlock), data));

@@ -14,6 +14,7 @@ namespace Virtsim.Fleet.Workloads;
 /// to it, each (source, sequence) once, checking checksums. Finished when every frame meant for it arrived or was
 /// reported lost in a crash (<see cref="FramesLost"/>, from a crashed backend or device): such a frame is counted in
 /// <see cref="WorkloadResult.DroppedByCrash"/>, and a frame both reported lost and delivered counts as a duplicate.
+/// A frame that fails its checksum counts as an integrity error and as arrived (a message fault may corrupt frames).
 /// </summary>
 public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
 {
@@ -47,11 +48,13 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Frames meant for this workload that a crash destroyed (a net backend's or a net device's): they will never
-    /// arrive, and the workload stops waiting for them. An in-process notification (no wire form).
+    /// Frames meant for this workload that a crash destroyed (a net backend's or a net device's), or a message fault
+    /// dropped on the wire: they will never arrive, and the workload stops waiting for them. An in-process
+    /// notification (no wire form).
     /// </summary>
     /// <param name="Frames">The frames, as they were sent.</param>
-    public sealed record FramesLost(IReadOnlyList<byte[]> Frames);
+    /// <param name="ByFault">True when a message fault dropped them (counted in <see cref="WorkloadResult.DroppedByFaults"/>).</param>
+    public sealed record FramesLost(IReadOnlyList<byte[]> Frames, bool ByFault = false);
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -89,8 +92,10 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
         if (!IsMine(f)) return; // flooded frame for another port
         if (!ChecksumHolds(f))
         {
+            // Detected, and it arrived all the same: the workload stops waiting for it (its sequence may be the damaged part).
             _result.IntegrityErrors++;
             _metrics.Add(FleetCounter.IntegrityErrors);
+            CheckDone();
             return;
         }
         var id = Identify(f);
@@ -119,7 +124,9 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
                 _metrics.Add(FleetCounter.Duplicates);
                 continue;
             }
-            if (_lost.Add(id)) _result.DroppedByCrash++;
+            if (!_lost.Add(id)) continue;
+            if (lost.ByFault) _result.DroppedByFaults++;
+            else _result.DroppedByCrash++;
         }
         CheckDone();
     }
@@ -139,7 +146,7 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
 
     private void CheckDone()
     {
-        if (_result.Done || _result.Completed + _result.DroppedByCrash < _plan.ExpectedInbound) return;
+        if (_result.Done || _result.Completed + _result.DroppedByCrash + _result.DroppedByFaults + _result.IntegrityErrors < _plan.ExpectedInbound) return;
         _result.Done = true;
         _metrics.WorkloadDone();
     }

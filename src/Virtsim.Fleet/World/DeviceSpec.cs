@@ -56,6 +56,12 @@ public sealed record DeviceSpec
     public bool DirtyTracking { get; init; } = true;
 
     /// <summary>
+    /// Interrupt-driven drivers: how long without an interrupt, requests in flight, before the driver looks at its used
+    /// rings itself and rings busy queues' doorbells again (<see cref="TimeSpan.Zero"/>: never).
+    /// </summary>
+    public TimeSpan InterruptTimeout { get; init; }
+
+    /// <summary>
     /// The vendor profiles the device may migrate between (scenario key <c>migration-pool</c>): its mediation layer
     /// offers only the features every one of them (and its own profile) offers, so the driver negotiates a set any
     /// member can present. Empty: the device offers its own profile's features.

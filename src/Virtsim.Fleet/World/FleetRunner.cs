@@ -59,6 +59,12 @@ public static class FleetRunner
             var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
             sim.Schedule(f.At, () => w.InjectCrash(f.Device, target, reason));
         }
+        foreach (var fault in spec.Faults.Where(f => f.Kind == ScheduledFaultKind.IommuUnmap))
+        {
+            var f = fault;
+            sim.Schedule(f.At, () => w.UnmapDeviceWindow(f.Device, f.Duration));
+        }
+        var interceptor = spec.MessageFaults.Count == 0 ? null : InstallMessageFaults(spec, sim, world);
         options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
         long lastRequests = -1;
@@ -91,7 +97,20 @@ public static class FleetRunner
         }
         var virtualTime = sim.Elapsed;
         wall.Stop();
-        return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed);
+        return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed, interceptor?.Counts);
+    }
+
+    // The scenario's message faults on the simulation's delivery path. A frame dropped on the wire is reported to the
+    // workload it was meant for, as a crash reports the frames it destroyed, so that the workload stops waiting for it.
+    private static MessageFaults.MessageFaultInterceptor InstallMessageFaults(WorldSpec spec, Simulator sim, FleetWorld world)
+    {
+        var system = world.System;
+        var interceptor = new MessageFaults.MessageFaultInterceptor(spec.MessageFaults, new MessageFaults.DeviceDirectory(world.Devices),
+            world.Network, () => sim.Elapsed, sim.Seed, (device, frame) =>
+                system.ResolveLocal(FleetWorld.WorkloadPath(system.UserGuardianPath(), device.Path))
+                    .Tell(new Workloads.NetWorkloadActor.FramesLost([frame], ByFault: true), ActorRefs.NoSender));
+        sim.Intercept(interceptor);
+        return interceptor;
     }
 
     /// <summary>
@@ -143,7 +162,7 @@ public static class FleetRunner
         try
         {
             // The scenario's faults at their times on the real clock (through the host, as under simulation).
-            foreach (var f in spec.Faults)
+            foreach (var f in spec.Faults.Where(f => f.Kind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash))
             {
                 var target = f.Kind == ScheduledFaultKind.DeviceCrash ? CrashTarget.Device : CrashTarget.Backend;
                 string reason = $"scenario fault at {f.At.TotalMicroseconds} us";
@@ -181,9 +200,10 @@ public static class FleetRunner
     // Workload results are written only by their workload actors and read here, after the run (the last write of
     // each happens before its Interlocked WorkloadDone, and the actors have stopped).
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
-        TimeSpan virtualTime, TimeSpan wallTime)
+        TimeSpan virtualTime, TimeSpan wallTime, MessageFaults.MessageFaultCounts? faults = null)
     {
-        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0;
+        long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0, droppedByFaults = 0;
+        var unfinished = new List<string>();
         var lostVms = world.Migrations.LostVms;
         foreach (var d in world.Devices)
         {
@@ -199,6 +219,8 @@ public static class FleetRunner
             duplicates += r.Duplicates;
             integrity += r.IntegrityErrors;
             dropped += r.DroppedByCrash;
+            droppedByFaults += r.DroppedByFaults;
+            if (!r.Done) unfinished.Add(d.Path);
             lost += d.Spec.Kind == Devices.DeviceKind.Blk ? r.Issued - r.Completed : Math.Max(0, d.ExpectedInbound - r.Completed);
         }
         return new RunReport
@@ -218,6 +240,11 @@ public static class FleetRunner
             AckedWritesLost = ackedLost,
             UnflushedWritesLost = unflushedLost,
             FramesDroppedByCrash = dropped,
+            FramesDroppedByFaults = droppedByFaults,
+            FramesCorrupted = faults?.FramesCorrupted ?? 0,
+            MessageFaults = faults,
+            Unfinished = unfinished,
+            DmaOutsideDomain = metrics[FleetCounter.DmaOutsideDomain],
             Recoveries = metrics.Recoveries,
             StoreFailures = metrics.StoreFailures,
             Failures = [.. world.Devices.Where(d => !world.Migrations.LostWorkloads.Contains(d.Path))

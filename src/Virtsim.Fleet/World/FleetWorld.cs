@@ -106,6 +106,24 @@ public sealed class FleetWorld
     }
 
     /// <summary>
+    /// Takes the guest memory window of the device at <paramref name="path"/> ("host/vm/device": its rings and buffers)
+    /// out of its VM's IOMMU domain on the host where the world built it, for <paramref name="duration"/> (for good when
+    /// zero). The device's DMA there faults and it reports DEVICE_NEEDS_RESET.
+    /// </summary>
+    public void UnmapDeviceWindow(string path, TimeSpan duration)
+    {
+        var device = Devices.FirstOrDefault(d => d.Path == path) ?? throw new KeyNotFoundException($"no device {path}");
+        var parts = path.Split('/');
+        var host = Spec.Hosts.First(h => h.Name == parts[0]);
+        // The world numbers each host's VMs' IOMMU domains from 1 in order (Build).
+        uint pasid = (uint)host.Vms.ToList().FindIndex(v => v.Name == parts[1]) + 1;
+        long ticks = duration > TimeSpan.Zero ? duration.Ticks : TimeSpan.FromDays(3650).Ticks;
+        var window = Drivers.DriverLayout.ForDevice(device.IndexInVm);
+        System.ResolveLocal(System.UserGuardianPath().Child(parts[0]))
+            .Tell(new InjectIommuFault(pasid, window.Base, Drivers.DriverLayout.WindowSize, ticks), ActorRefs.NoSender);
+    }
+
+    /// <summary>
     /// The path of the workload (application actor) of the device at <paramref name="devicePath"/> ("host/vm/device"):
     /// <c>/user/host/vm/device-app</c>.
     /// </summary>

@@ -81,13 +81,38 @@ public sealed record RunReport
     /// <summary>Failed calls of the persistence store, in order (the run stops at the first; empty in a good run).</summary>
     public IReadOnlyList<StoreFailure> StoreFailures { get; init; } = [];
 
+    /// <summary>Frames a message fault dropped on the wire, as their receiving workloads were told: part of <see cref="Lost"/>.</summary>
+    public long FramesDroppedByFaults { get; init; }
+
     /// <summary>
-    /// True when the run passed every check: completed, nothing lost but the frames crashes dropped (every other frame
-    /// and request arrived exactly once), nothing completed twice, no checksum mismatch, no acknowledged write missing
-    /// from the disk, no store failure, and no guest memory page different at a migration's switchover.
+    /// Frames a message fault corrupted on their way to the device they were meant for: each must show as one integrity
+    /// error (and, having arrived damaged, is part of <see cref="Lost"/>).
     /// </summary>
-    public bool PassedChecks => Completed && IntegrityErrors == 0 && Lost == FramesDroppedByCrash && Duplicates == 0 && AckedWritesLost == 0
-        && StoreFailures.Count == 0 && MemoryMismatches == 0;
+    public long FramesCorrupted { get; init; }
+
+    /// <summary>What is lost with reason: frames crashes destroyed, frames faults dropped, frames faults corrupted.</summary>
+    public long AllowedLost => FramesDroppedByCrash + FramesDroppedByFaults + FramesCorrupted;
+
+    /// <summary>DMA requests that named an IOMMU domain not their device's VM's (refused; 0 in a good run).</summary>
+    public long DmaOutsideDomain { get; init; }
+
+    /// <summary>"host/vm/device" of the devices whose workload did not finish (VMs lost with their host aside).</summary>
+    public IReadOnlyList<string> Unfinished { get; init; } = [];
+
+    /// <summary>What the scenario's message faults did, or null when it has none.</summary>
+    public MessageFaults.MessageFaultCounts? MessageFaults { get; init; }
+
+    /// <summary>The named invariants (<see cref="RunInvariants"/>), each held or broken with its reason.</summary>
+    /// <remarks>Computed at each call, not cached: a copy made with <c>with</c> must be judged on its own figures.</remarks>
+    public IReadOnlyList<RunInvariant> Invariants => RunInvariants.Of(this);
+
+    /// <summary>
+    /// True when the run passed every check: completed, no store failure, and every invariant held (nothing lost but
+    /// what crashes and faults took, with reason; nothing completed twice; every checksum mismatch a corrupted frame;
+    /// no acknowledged write missing from the disk; no guest memory page different at a migration's switchover; no DMA
+    /// outside its domain).
+    /// </summary>
+    public bool PassedChecks => Completed && StoreFailures.Count == 0 && Invariants.All(i => i.Held);
 
     /// <summary>How the run ended: a store failure first (it stopped the run), then the checks.</summary>
     public RunOutcome Outcome => StoreFailures.Count > 0 ? RunOutcome.StoreFailed : PassedChecks ? RunOutcome.Passed : RunOutcome.ChecksFailed;
@@ -111,6 +136,8 @@ public sealed record RunReport
 
     /// <summary>The fleet's links (names of <see cref="LinkUsage"/>'s links), or null.</summary>
     public Migration.FleetLinks? Links { get; init; }
+
+    private static string MessageFaultNames(MessageFaults.MessageClass c) => Virtsim.Fleet.MessageFaults.MessageFaultNames.Of(c);
 
     /// <summary>Every counter by name.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
@@ -192,6 +219,32 @@ public sealed record RunReport
                 w.WriteNumber("memoryMismatches", MemoryMismatches);
             }
             if (Waves.Count > 0) Virtsim.Fleet.Waves.WaveResult.WriteArray(w, Waves);
+            w.WriteStartArray("invariants");
+            foreach (var i in Invariants)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", i.Name);
+                w.WriteBoolean("held", i.Held);
+                w.WriteString("reason", i.Reason);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (MessageFaults is { } faults)
+            {
+                w.WriteStartObject("messageFaults");
+                w.WriteNumber("total", faults.Total);
+                foreach (var group in faults.NonZero().GroupBy(f => f.Class))
+                {
+                    w.WriteStartObject(MessageFaultNames(group.Key));
+                    foreach (var f in group) w.WriteNumber(Virtsim.Fleet.MessageFaults.MessageFaultNames.Of(f.Action), f.Count);
+                    w.WriteEndObject();
+                }
+                w.WriteNumber("framesDropped", FramesDroppedByFaults);
+                w.WriteNumber("framesCorrupted", FramesCorrupted);
+                w.WriteNumber("unreadable", faults.Unreadable);
+                w.WriteEndObject();
+            }
+            w.WriteNumber("dmaOutsideDomain", DmaOutsideDomain);
             w.WriteNumber("messages", Messages);
             w.WriteNumber("virtualTimeUs", VirtualTime.Ticks / 10.0);
             w.WriteNumber("wallTimeMs", Math.Round(WallTime.TotalMilliseconds, 3));

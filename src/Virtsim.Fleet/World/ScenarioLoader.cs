@@ -99,6 +99,7 @@ public static class ScenarioLoader
             hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
+        var messageFaults = root.HasPath("faults") ? MessageFaults(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
         var racks = WaveSection.Racks(root);
@@ -111,6 +112,7 @@ public static class ScenarioLoader
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
+            MessageFaults = messageFaults,
             Migrations = migrations,
             DeviceSwitches = switches,
             Racks = racks,
@@ -194,6 +196,7 @@ public static class ScenarioLoader
             FrameSize = (int)HoconSettings.Range(merged, "frame-size", HoconSettings.At(at, merged, x => x.GetInt("frame-size")), 60, 1514),
             WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
             DirtyTracking = HoconSettings.At(at, merged, x => x.GetBool("dirty-tracking")),
+            InterruptTimeout = HoconSettings.At(at, merged, x => Settings.NonNegativeDuration(x, "interrupt-timeout")),
             MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
             Fidelity = ParseFidelity(merged, at),
             FlowBatch = Settings.NonNegativeDuration(merged, "flow-batch"),
@@ -237,14 +240,16 @@ public static class ScenarioLoader
     }
 
     // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
+    //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
         var faults = new List<FaultSpec>();
         foreach (var f in HoconSettings.At(root, r => r.GetConfigList("faults")))
         {
-            var at = Settings.NonNegativeDuration(f, "at");
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
+            if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
+            var at = Settings.NonNegativeDuration(f, "at");
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
@@ -252,8 +257,9 @@ public static class ScenarioLoader
                 "host-crash" => ScheduledFaultKind.HostCrash,
                 "link-failure" => ScheduledFaultKind.LinkFailure,
                 "refuse-device-state" => ScheduledFaultKind.RefuseDeviceState,
+                "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, message)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -268,10 +274,17 @@ public static class ScenarioLoader
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
             if (device.Fidelity == Flow.Fidelity.Flow && faultKind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash)
                 throw new HoconException(f.GetValue("device").Position, $"{kind} needs a device at fidelity = ring; '{path}' is at flow");
-            faults.Add(new FaultSpec(at, faultKind, path));
+            var duration = faultKind == ScheduledFaultKind.IommuUnmap && f.HasPath("duration") ? Settings.NonNegativeDuration(f, "duration") : TimeSpan.Zero;
+            faults.Add(new FaultSpec(at, faultKind, path, Duration: duration));
         }
         return faults;
     }
+
+    // faults = [ { kind = message, class = interrupt, action = drop, probability = 0.01, from = 2ms, until = 5ms, ... } ]
+    private static List<MessageFaults.MessageFaultSpec> MessageFaults(HoconConfig root, List<HostSpec> hosts) =>
+        [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
+            .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: MessageFaultSection.Kind })
+            .Select(f => MessageFaultSection.Read(f, hosts))];
 
     // The queue size the driver programs: 8..256, at most the vendor's max-queue-size, and a power of two unless the
     // ring is packed (spec §2.7: a split ring needs a power of two; §2.8: a packed ring takes any size). A device

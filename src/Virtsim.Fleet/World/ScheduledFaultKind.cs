@@ -29,4 +29,10 @@ public enum ScheduledFaultKind : byte
     /// VM's next switchover; the migration rolls back and the VM goes on at the source.
     /// </summary>
     RefuseDeviceState,
+    /// <summary>
+    /// <c>iommu-unmap</c> (<c>device = "h1/vm1/blk0"</c>, optional <c>duration</c>): the device's window of guest memory
+    /// (its rings and buffers) is taken out of its VM's IOMMU domain for <c>duration</c>, or for good when 0; the device's
+    /// DMA there faults, so it reports DEVICE_NEEDS_RESET with the fault as its reason.
+    /// </summary>
+    IommuUnmap,
 }

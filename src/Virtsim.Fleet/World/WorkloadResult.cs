@@ -15,6 +15,9 @@ public sealed class WorkloadResult
     /// <summary>net: frames meant for this workload that a crash (of a net backend or a net device) destroyed, each once.</summary>
     public long DroppedByCrash { get; set; }
 
+    /// <summary>net: frames meant for this workload that a message fault dropped on the wire, each once.</summary>
+    public long DroppedByFaults { get; set; }
+
     /// <summary>Completions or frames seen a second time (net: also a frame both reported lost and delivered).</summary>
     public long Duplicates { get; set; }
 

@@ -28,6 +28,7 @@ public sealed class WrittenBlocks
     private readonly Dictionary<long, ulong> _promised = [];
     private readonly Dictionary<long, List<ulong>> _unpromised = [];   // versions after the promised one, oldest first
     private readonly List<(long Block, ulong Sum)> _awaitingFlush = [];
+    private readonly Dictionary<long, ulong> _inFlight = []; // writes submitted and not acknowledged (one per block at a time)
 
     /// <summary>The newest acknowledged version (checksum) of every block written.</summary>
     public SortedDictionary<long, ulong> Acknowledged { get; } = new();
@@ -38,9 +39,17 @@ public sealed class WrittenBlocks
     /// <summary>Blocks whose newest acknowledged version is not promised (yet, or ever after a failed flush).</summary>
     public int UnpromisedCount => _unpromised.Count(u => u.Value.Count > 0);
 
+    /// <summary>
+    /// A write of <paramref name="block"/> with checksum <paramref name="sum"/> was submitted. Until its completion arrives
+    /// the disk may hold it in place of the acknowledged version: the device may have written it and its completion be
+    /// late or lost (a lost interrupt), which loses no acknowledged write.
+    /// </summary>
+    public void Issue(long block, ulong sum) => _inFlight[block] = sum;
+
     /// <summary>A write of <paramref name="block"/> with checksum <paramref name="sum"/> completed; <paramref name="durable"/> as the driver said.</summary>
     public void Acknowledge(long block, ulong sum, bool durable)
     {
+        _inFlight.Remove(block);
         Acknowledged[block] = sum;
         if (durable)
         {
@@ -71,6 +80,7 @@ public sealed class WrittenBlocks
     public BlockCheck Check(long block, ulong found, ulong unwritten)
     {
         if (!Acknowledged.TryGetValue(block, out var newest) || found == newest) return BlockCheck.Current;
+        if (_inFlight.TryGetValue(block, out var submitted) && found == submitted) return BlockCheck.Current; // a newer write landed
         if (_unpromised.TryGetValue(block, out var versions) && versions.Count > 0)
         {
             // The newest write was never promised: the newest promised version, or any later one, is allowed.

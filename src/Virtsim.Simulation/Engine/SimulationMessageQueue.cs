@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
+using Virtsim.Simulation.Interception;
 using Virtsim.Simulation.Tracing;
 
 namespace Virtsim.Simulation.Engine;
@@ -33,8 +34,36 @@ public sealed class SimulationMessageQueue : IMessageQueue, IUnboundedDequeBased
     /// <inheritdoc />
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
-        if (_simulator.OnSimulationThread) Add(envelope, atFront: false);
-        else FromAnotherThread(envelope, atFront: false, "was sent");
+        if (!_simulator.OnSimulationThread) FromAnotherThread(envelope, atFront: false, "was sent");
+        else if (_simulator.Interceptor is { } interceptor) Intercepted(interceptor, envelope);
+        else Add(envelope, atFront: false);
+    }
+
+    // The simulation's one interception point: every message sent to an actor passes here before its mailbox.
+    private void Intercepted(IDeliveryInterceptor interceptor, Envelope envelope)
+    {
+        var decision = interceptor.Intercept(envelope.Sender, _owner, envelope.Message);
+        switch (decision.Action)
+        {
+            case InterceptAction.Drop:
+                return;
+            case InterceptAction.Delay:
+                _simulator.Release(decision.Delay, _owner, envelope.Message, envelope.Sender);
+                return;
+            case InterceptAction.Duplicate:
+                Add(envelope, atFront: false);
+                Add(new Envelope(decision.Replacement ?? envelope.Message, envelope.Sender), atFront: false);
+                return;
+            case InterceptAction.Overtake:
+                Add(envelope, atFront: true);
+                return;
+            case InterceptAction.Replace:
+                if (decision.Replacement is { } replacement) Add(new Envelope(replacement, envelope.Sender), atFront: false);
+                return;
+            default:
+                Add(envelope, atFront: false);
+                return;
+        }
     }
 
     /// <inheritdoc />

@@ -4,6 +4,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
+using Virtsim.Simulation.Interception;
 using Virtsim.Simulation.Persistence;
 using Virtsim.Simulation.Tracing;
 
@@ -44,6 +45,8 @@ public sealed class Simulator : IDisposable
     private long _now;
     private volatile bool _relaxed;
     private NondeterminismException? _fault;
+    private IDeliveryInterceptor? _interceptor;
+    private bool _releasing;
 
     /// <summary>Creates a simulator; the calling thread becomes the simulation thread.</summary>
     /// <param name="seed">The seed of the interleaving and of every actor system's random source; print it so a run can be replayed.</param>
@@ -104,6 +107,33 @@ public sealed class Simulator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(observer);
         _observers.Add(observer);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="interceptor"/> on the delivery path: from now on it decides, for every message sent to an
+    /// actor of the simulation, whether it is queued, dropped, delayed, duplicated, queued ahead or replaced. At most
+    /// one; a simulation without one pays nothing for the hook (no call, no random draw).
+    /// </summary>
+    public void Intercept(IDeliveryInterceptor interceptor)
+    {
+        ArgumentNullException.ThrowIfNull(interceptor);
+        EnsureSimulationThread(nameof(Intercept));
+        if (_interceptor is not null) throw new InvalidOperationException("This simulator already has a delivery interceptor.");
+        _interceptor = interceptor;
+    }
+
+    /// <summary>The interceptor of messages in flight, or null (also null while a delayed message is being released).</summary>
+    internal IDeliveryInterceptor? Interceptor => _releasing ? null : _interceptor;
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="receiver"/> after <paramref name="delay"/>, past the interceptor.</summary>
+    internal void Release(TimeSpan delay, IActorRef receiver, object message, IActorRef sender)
+    {
+        AddTimer(delay, VirtualTimer.Of(0, null, () =>
+        {
+            _releasing = true;
+            try { receiver.Tell(message, sender); }
+            finally { _releasing = false; }
+        }));
     }
 
     /// <summary>

@@ -42,7 +42,8 @@ public class PlanDrawerTests
                 i.Space.Kinds.Contains(f.Kind)
                 && (FaultKinds.TargetsHost(f.Kind) ? i.Space.Hosts.Contains(f.Target) : i.Space.Devices.Contains(f.Target))
                 && f.At >= FaultSpace.MinTime && (f.At < i.Space.MaxTime || f.At == FaultSpace.MinTime)
-                && (f.Kind == FaultKinds.LinkFailure || f.Duration == TimeSpan.Zero));
+                && (f.Kind is FaultKinds.LinkFailure or FaultKinds.Message || f.Duration == TimeSpan.Zero)
+                && (f.Kind == FaultKinds.Message) == (f.Message is not null));
         }));
     }
 
@@ -54,9 +55,38 @@ public class PlanDrawerTests
         var migrating = still with { HostFaults = true };
         var stillKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(still, s, 5)).Select(f => f.Kind).ToHashSet();
         var migratingKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(migrating, s, 5)).Select(f => f.Kind).ToHashSet();
-        Assert.Equal([FaultKinds.BackendCrash, FaultKinds.DeviceCrash], stillKinds.Order());
+        Assert.Equal([FaultKinds.BackendCrash, FaultKinds.DeviceCrash, FaultKinds.Message], stillKinds.Order());
         Assert.Contains(FaultKinds.HostCrash, migratingKinds);
         Assert.Contains(FaultKinds.LinkFailure, migratingKinds);
+    }
+
+    [Fact]
+    public void A_message_fault_draws_a_class_an_action_a_small_probability_and_a_window()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Inputs.ToArbitrary(), i =>
+            PlanDrawer.Draw(i.Space, i.Seed, i.K).Where(f => f.Kind == FaultKinds.Message).All(f =>
+                FaultKinds.MessageClasses.Contains(f.Message!.Class) && FaultKinds.MessageActions.Contains(f.Message.Action)
+                && f.Message.Probability >= FaultSpace.MinProbability && f.Message.Probability <= FaultSpace.MaxProbability
+                && f.Duration >= FaultSpace.MinTime
+                && (f.Message.Action == "delay"
+                    ? f.Message.Delay >= FaultSpace.MinTime && f.Message.Delay < FaultSpace.MaxDelay
+                    : f.Message.Delay == TimeSpan.Zero))));
+        // Over many seeds every class and action comes up.
+        var space = new FaultSpace(["h/vm-1/blk0"], ["h"], false, TimeSpan.FromSeconds(1));
+        var drawn = Enumerable.Range(0, 400).SelectMany(s => PlanDrawer.Draw(space, s, 5)).Where(f => f.Message is not null).ToList();
+        Assert.Equal(FaultKinds.MessageClasses.Order(), drawn.Select(f => f.Message!.Class).Distinct().Order());
+        Assert.Equal(FaultKinds.MessageActions.Order(), drawn.Select(f => f.Message!.Action).Distinct().Order());
+    }
+
+    [Fact]
+    public void A_message_fault_is_written_with_its_window_selector_and_delay()
+    {
+        var fault = new PlannedFault(TimeSpan.FromMicroseconds(40), FaultKinds.Message, "h/vm-1/net0", TimeSpan.FromMicroseconds(100),
+            new PlannedMessage("frame", "delay", 0.0125, TimeSpan.FromMicroseconds(7)));
+        Assert.Equal("{ kind = message, class = frame, action = delay, probability = 0.0125, from = 40us, until = 140us, devices = [\"h/vm-1/net0\"], delay = 7us }",
+            fault.ToHocon());
+        Assert.Equal("{ kind = message, class = interrupt, action = drop, probability = 0.001, from = 80us, until = 180us, devices = [\"h/vm-1/net0\"] }",
+            (fault with { Message = new PlannedMessage("interrupt", "drop", 0.001) }).StartingAt(TimeSpan.FromMicroseconds(80)).ToHocon());
     }
 
     [Fact]

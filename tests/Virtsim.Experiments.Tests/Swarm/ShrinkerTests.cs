@@ -11,7 +11,7 @@ namespace Virtsim.Experiments.Tests.Swarm;
 public class ShrinkerTests
 {
     private static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
-    private static readonly RunVerdict Broken = new(RunVerdictKind.ChecksFailed, ["ackedWritesLost"]);
+    private static readonly RunVerdict Broken = new(RunVerdictKind.ChecksFailed, ["no-acked-write-lost"]);
     private static readonly string[] Devices = ["h/vm-1/blk0", "h/vm-1/blk1", "h/vm-2/blk0", "h/vm-3/net0"];
 
     // The planted bug: a device-crash of blk1 before 1 ms loses acknowledged writes.
@@ -82,8 +82,13 @@ public class ShrinkerTests
     [Fact]
     public void A_verdict_names_the_invariants_a_run_broke()
     {
-        var verdict = RunVerdict.FromProcess(1, "seed: 3\n{\"outcome\":\"checks-failed\",\"completed\":true,\"lost\":5,\"framesDroppedByCrash\":2,\"duplicates\":0,\"ackedWritesLost\":3,\"integrityErrors\":0}\n", "");
-        Assert.Equal(["ackedWritesLost", "lost"], verdict.Invariants);
+        var verdict = RunVerdict.FromProcess(1, "seed: 3\n{\"outcome\":\"checks-failed\",\"completed\":true,\"invariants\":[" +
+            "{\"name\":\"no-acked-write-lost\",\"held\":false,\"reason\":\"3 blocks\"},{\"name\":\"no-duplicate-completion\",\"held\":true,\"reason\":\"\"}," +
+            "{\"name\":\"every-request-completes-or-needs-reset\",\"held\":false,\"reason\":\"3 lost\"}]}\n", "");
+        Assert.Equal(["no-acked-write-lost", "every-request-completes-or-needs-reset"], verdict.Invariants);
+        Assert.Equal("checks-failed: no-acked-write-lost, every-request-completes-or-needs-reset", verdict.Name);
+        // A run that hit its time limit with every invariant held is named by that.
+        Assert.Equal(["completed"], RunVerdict.FromProcess(1, "{\"outcome\":\"checks-failed\",\"completed\":false,\"invariants\":[]}", "").Invariants);
         Assert.Equal(RunVerdictKind.Passed, RunVerdict.FromProcess(0, "{\"outcome\":\"passed\",\"lost\":2,\"framesDroppedByCrash\":2}", "").Kind);
         Assert.Equal(RunVerdictKind.StoreFailed, RunVerdict.FromProcess(4, "{\"outcome\":\"store-failed\"}", "").Kind);
         var crash = RunVerdict.FromProcess(134, "seed: 3\n", "Aborted");

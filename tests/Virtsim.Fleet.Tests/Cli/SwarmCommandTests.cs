@@ -21,7 +21,7 @@ public sealed class SwarmCommandTests : IDisposable
     {
         var (code, stdout, stderr) = CliHarness.Run("swarm", CrashRecovery, "--seeds", "1..3", "--jobs", "2", "--out", _out);
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
-        Assert.Contains("device-crash, backend-crash on 5 devices", stdout);
+        Assert.Contains("device-crash, backend-crash, message on 5 devices", stdout);
         Assert.Matches(new Regex(@"^passed\s+3\s+1, 2, 3$", RegexOptions.Multiline), stdout);
         Assert.Matches(new Regex(@"^3 seeds in [0-9.]+ s \([0-9.]+ seeds/minute\)$", RegexOptions.Multiline), stdout);
         Assert.DoesNotContain("failing seeds", stdout);

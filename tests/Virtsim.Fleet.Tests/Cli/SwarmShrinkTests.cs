@@ -26,7 +26,7 @@ public sealed class SwarmShrinkTests : IDisposable
     {
         var spec = ScenarioLoader.LoadFile(file);
         return spec.Faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash && f.Device == Buggy && f.At < TimeSpan.FromMilliseconds(1))
-            ? new RunVerdict(RunVerdictKind.ChecksFailed, ["ackedWritesLost"])
+            ? new RunVerdict(RunVerdictKind.ChecksFailed, ["no-acked-write-lost"])
             : RunVerdict.Passed;
     }
 
@@ -39,9 +39,9 @@ public sealed class SwarmShrinkTests : IDisposable
         string text = stdout.ToString();
         Assert.True(code == 1, $"exit {code}\n{text}\n{stderr}");
 
-        var failing = Regex.Matches(text, @"^  seed (\d+): checks-failed: ackedWritesLost: virtsim run (\S+) --seed \1$", RegexOptions.Multiline);
+        var failing = Regex.Matches(text, @"^  seed (\d+): checks-failed: no-acked-write-lost: virtsim run (\S+) --seed \1$", RegexOptions.Multiline);
         Assert.NotEmpty(failing);
-        Assert.Matches(new Regex($@"^checks-failed: ackedWritesLost\s+{failing.Count}\s", RegexOptions.Multiline), text);
+        Assert.Matches(new Regex($@"^checks-failed: no-acked-write-lost\s+{failing.Count}\s", RegexOptions.Multiline), text);
         Assert.Matches(new Regex($@"^passed\s+{60 - failing.Count}\s", RegexOptions.Multiline), text);
         foreach (Match m in failing)
         {
@@ -49,7 +49,7 @@ public sealed class SwarmShrinkTests : IDisposable
             int seed = int.Parse(m.Groups[1].Value);
             Assert.True(FaultyDevice(m.Groups[2].Value, seed).Failed);
             // The shrunk plan: the buggy device's crash alone, as late as doubling allows.
-            var shrunk = Regex.Match(text, $@"^  seed {seed}: (\d+) -> 1 faults in \d+ runs, checks-failed: ackedWritesLost: virtsim run (\S+) --seed {seed}$", RegexOptions.Multiline);
+            var shrunk = Regex.Match(text, $@"^  seed {seed}: (\d+) -> 1 faults in \d+ runs, checks-failed: no-acked-write-lost: virtsim run (\S+) --seed {seed}$", RegexOptions.Multiline);
             Assert.True(shrunk.Success, $"seed {seed} not shrunk to one fault:\n{text}");
             var fault = Assert.Single(ScenarioLoader.LoadFile(shrunk.Groups[2].Value).Faults);
             Assert.Equal((ScheduledFaultKind.DeviceCrash, Buggy), (fault.Kind, fault.Device));

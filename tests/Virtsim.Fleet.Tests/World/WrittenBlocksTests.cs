@@ -18,6 +18,20 @@ public class WrittenBlocksTests
     }
 
     [Fact]
+    public void A_newer_write_whose_completion_never_came_may_replace_the_acknowledged_one()
+    {
+        var w = new WrittenBlocks();
+        w.Acknowledge(1, 10, durable: true);
+        w.Issue(1, 11); // the device wrote it; its completion (an interrupt) was lost
+        Assert.Equal(BlockCheck.Current, w.Check(1, 11, Zero));
+        Assert.Equal(BlockCheck.Current, w.Check(1, 10, Zero));
+        Assert.Equal(BlockCheck.Lost, w.Check(1, 12, Zero)); // data nobody wrote still is a loss
+        Assert.Equal(BlockCheck.Lost, w.Check(1, Zero, Zero));
+        w.Acknowledge(1, 11, durable: true);
+        Assert.Equal(BlockCheck.Lost, w.Check(1, 10, Zero)); // once acknowledged, the older version is a loss again
+    }
+
+    [Fact]
     public void A_cached_write_is_promised_only_by_a_flush_that_succeeded_after_it()
     {
         var w = new WrittenBlocks();
