@@ -43,6 +43,7 @@ public sealed partial class HostActor : ReceiveActor
     private readonly bool _trackGuestWrites;
     private readonly Dictionary<string, ResidentVm> _resident = new(StringComparer.Ordinal);
     private readonly FleetPersistence? _persistence;
+    private readonly RemoteActors _remote;
 
     private readonly SupervisorStrategy _childStrategy = new ClockedOneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
         TransportEndpointActor.BackendRestartWindow, Akka.Actor.SupervisorStrategy.DefaultDecider.Decide);
@@ -60,9 +61,11 @@ public sealed partial class HostActor : ReceiveActor
     /// </param>
     /// <param name="persistence">Where the devices and backends journal their state, or null (nothing survives a crash).</param>
     /// <param name="trackGuestWrites">True when VMs may migrate: every guest's own memory accesses then mark its dirty log.</param>
+    /// <param name="remote">Endpoints and backends other nodes run for this host's devices (a cluster run with placement), or null.</param>
     public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false,
-        FleetPersistence? persistence = null, bool trackGuestWrites = false)
+        FleetPersistence? persistence = null, bool trackGuestWrites = false, RemoteActors? remote = null)
     {
+        _remote = remote ?? RemoteActors.None;
         _trackGuestWrites = trackGuestWrites;
         _persistence = persistence;
         _preallocate = preallocateDriverWindows;
@@ -142,17 +145,26 @@ public sealed partial class HostActor : ReceiveActor
     private IActorRef CreateDevice(ResidentVm vm, DevicePlan plan, string name, IncomingMigration? incoming, Virtio.Features.FeatureSet? offer)
     {
         var memory = vm.Memory;
+        // A device another node runs (placement): its endpoint exists already and reaches this host by messages.
+        var placed = incoming is null && _remote.Endpoints.TryGetValue(plan.Path, out var remoteEndpoint) ? remoteEndpoint : null;
         // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
         // backend is created first (the uplink needs its ref) and finds the device by path.
         var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
-            ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
+            ? Context.ActorOf(NetBackendActor.For(plan, _network, placed?.Path ?? Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
             : null;
+        if (placed is not null)
+        {
+            Register(vm, plan, placed, netBackend, announce: true);
+            return placed;
+        }
         var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;
         var handler = DeviceFactory.Create(plan, uplink, offer);
         // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
         // With persistence the backend rebuilds the disk object from its journal at every start.
         var disk = plan.Spec.Kind == DeviceKind.Blk ? plan.Store ?? new MemoryBlockStore(plan.Spec.DiskSectors) : null;
-        var backend = disk is null ? null
+        // A backend another node runs (placement) takes the device's requests as messages; the disk is there.
+        var remoteBackend = incoming is null && _remote.Backends.TryGetValue(plan.Path, out var placedBackend) ? placedBackend : null;
+        var backend = disk is null || remoteBackend is not null ? null
             : _persistence is null ? BackendActor.For(plan, disk, _metrics)
             : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
         // Each device translates through its own copy of the VM's domain (only its actor touches it); the
@@ -164,8 +176,15 @@ public sealed partial class HostActor : ReceiveActor
         var p = plan;
         uint pasid = vm.Plan.Pasid;
         var endpoint = Context.ActorOf(Props.Create(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-            Self, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming)), name);
-        _endpoints[pasid].Add(endpoint);
+            Self, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming, null, remoteBackend)), name);
+        Register(vm, plan, endpoint, netBackend, announce: incoming is null);
+        return endpoint;
+    }
+
+    // Makes the device's endpoint known to the host (IOMMU changes, crashes), its VM and, for a cabled net device, the switch.
+    private void Register(ResidentVm vm, DevicePlan plan, IActorRef endpoint, IActorRef? netBackend, bool announce)
+    {
+        _endpoints[vm.Plan.Pasid].Add(endpoint);
         _endpointsByDevice[$"{vm.Key}/{plan.Spec.Name}"] = endpoint;
         vm.Endpoints[plan.Spec.Name] = endpoint;
         if (netBackend is not null)
@@ -173,9 +192,8 @@ public sealed partial class HostActor : ReceiveActor
             vm.NetBackends[plan.Spec.Name] = netBackend;
             // A device created by the world announces its MAC at link-up; one arriving by migration announces it
             // at the switchover (L2SwitchActor.Announce), not before: until then its frames belong to the source.
-            _network!.Tell(new L2SwitchActor.AttachPort(netBackend, incoming is null ? plan.Mac : null), Self);
+            _network!.Tell(new L2SwitchActor.AttachPort(netBackend, announce ? plan.Mac : null), Self);
         }
-        return endpoint;
     }
 
     private void OnBatch(DmaBatch b)
@@ -189,18 +207,26 @@ public sealed partial class HostActor : ReceiveActor
         Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, b.LatencyTicks)), Sender, new DmaCompleted(b.Tag, []), Self);
     }
 
+    // A read or write through the VM's IOMMU domain: the only way a device on another node reaches guest memory (the
+    // bytes travel in the messages); a write marks the VM's dirty log.
     private void OnRead(DmaRead r)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
-        if (!_dma.TryGetValue(r.Pasid, out var memory) || r.Length > DmaRead.MaxLength)
+        CountRemote(r.Length);
+        if (!_dma.TryGetValue(r.Pasid, out var memory))
         {
-            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false, $"host {_spec.Name} has no IOMMU domain {r.Pasid}");
+            return;
+        }
+        if (r.Length > DmaRead.MaxLength)
+        {
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false, $"a DMA read of {r.Length} bytes is longer than {DmaRead.MaxLength}");
             return;
         }
         var data = new byte[r.Length];
         if (!memory.TryRead(r.Address, data, MemoryAccessKind.Data))
         {
-            Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false);
+            Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false, Refusal(r.Pasid, "read", r.Length, r.Address, memory.LastFault));
             return;
         }
         Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(r.Tag, data), Self);
@@ -209,17 +235,29 @@ public sealed partial class HostActor : ReceiveActor
     private void OnWrite(DmaWrite w)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
+        CountRemote(w.Data.Length);
         if (!_dma.TryGetValue(w.Pasid, out var memory))
         {
-            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
+            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true, $"host {_spec.Name} has no IOMMU domain {w.Pasid}");
             return;
         }
         if (!memory.TryWrite(w.Address, w.Data, MemoryAccessKind.Data))
         {
-            Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true);
+            Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true, Refusal(w.Pasid, "write", (uint)w.Data.Length, w.Address, memory.LastFault));
             return;
         }
         Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
+    }
+
+    private string Refusal(uint pasid, string access, uint length, ulong address, MemoryFault fault) =>
+        $"host {_spec.Name}'s IOMMU domain {pasid} refused a {access} of {length} bytes at 0x{address:x}: {fault.Kind} at 0x{fault.Address:x}";
+
+    // DMA from a device on another node (its sender's address has a host): the messages that crossed nodes.
+    private void CountRemote(long bytes)
+    {
+        if (!Sender.Path.Address.HasGlobalScope) return;
+        _metrics.Add(FleetCounter.RemoteDmaMessages);
+        _metrics.Add(FleetCounter.RemoteDmaBytes, bytes);
     }
 
     private void OnIommuFault(InjectIommuFault f)
@@ -253,10 +291,10 @@ public sealed partial class HostActor : ReceiveActor
         foreach (var e in endpoints) e.Tell(change, Self);
     }
 
-    private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
+    private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write, string? reason = null)
     {
         _metrics.Add(FleetCounter.DmaFaults);
-        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write, reason), Self);
     }
 
     private sealed record RestoreMapping(uint Pasid, ulong Address, ulong Length);
