@@ -472,7 +472,10 @@ public sealed class DeviceQueue
         // now, so after a pass that did work it fetches the ring again (its writes, avail_event among them, are applied
         // by then, so a driver that did not ring has buffers the new fetch sees).
         bool more = _device.Access.IsLocal ? queue.HasAvailable() : _passDidWork;
-        if (IsReceiveQueue ? again && _rxBacklog.Count > 0 : again || _atBackend.HasReady || more) TryServe();
+        // A receive queue waits for a doorbell when frames wait for buffers; a remote one also looks again after a pass
+        // that did work, for buffers added while the host had not yet applied its avail_event.
+        bool rxMore = again || (!_device.Access.IsLocal && _passDidWork);
+        if (IsReceiveQueue ? rxMore && _rxBacklog.Count > 0 : again || _atBackend.HasReady || more) TryServe();
     }
 
     private void RaiseInterrupt()

@@ -53,6 +53,7 @@ public static class ScenarioKeys
             .With("faults", KeySchema.ListOf(fault))
             .With("migrations", KeySchema.ListOf(migration))
             .With("device-switches", KeySchema.ListOf(deviceSwitch))
+            .With("placement", any) // device paths as keys: PlacementSection checks each
             .With("virtsim", any);
     }
 }

@@ -36,6 +36,9 @@ public sealed record WorldSpec
     /// </summary>
     public bool Persistent { get; init; }
 
+    /// <summary>Where a cluster run puts devices and blk backends (scenario key <c>placement</c>); runs in one process ignore it.</summary>
+    public PlacementSpec Placement { get; init; } = PlacementSpec.None;
+
     /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
     public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
         from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);
