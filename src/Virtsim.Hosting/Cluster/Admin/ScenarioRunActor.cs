@@ -59,10 +59,9 @@ public sealed class ScenarioRunActor : ReceiveActor
         }
         var persistence = run.PersistencePrefix is null ? null : new FleetPersistence(run.PersistencePrefix, run.SnapshotEvery, run.DeleteAfterSnapshot);
         // Devices and backends the scenario places on members of other roles are built there first.
-        bool places = spec.Placement.PlacesAnything(spec.AllDevices().Select(x => ($"{x.Host.Name}/{x.Vm.Name}/{x.Device.Name}", x.Device.Kind == Fleet.Devices.DeviceKind.Blk)));
         var report = FleetRunner.RunThreaded(system, spec, run.Seed, new RealTimeOptions
         {
-            Place = places ? (s, _) => Placement.ClusterPlacement.Place(s, spec, run) : null,
+            Place = spec.PlacesActors ? (s, _) => Placement.ClusterPlacement.Place(s, spec, run) : null,
             Persistence = persistence,
             Cancellation = token,
             Progress = p => client.Tell(new RunUpdate(p.WorkloadsDone, p.Workloads, p.Requests, p.VirtualTime.Ticks)),
