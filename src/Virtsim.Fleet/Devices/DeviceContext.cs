@@ -54,6 +54,15 @@ public sealed class DeviceContext
     /// <summary>How the queues reach guest memory: the VM's own (local) or by DMA messages from another node.</summary>
     public IGuestMemoryAccess Access { get; }
 
+    /// <summary>
+    /// A device on another node: the queue whose pass holds the device's memory view now (fetching, serving or waiting
+    /// for its writes), or -1. One pass at a time, as one DMA engine: a pass that starts drops what another fetched.
+    /// </summary>
+    public int RemotePassQueue { get; set; } = -1;
+
+    /// <summary>Queues that wanted to start a pass while another held the memory view; resumed when it ends.</summary>
+    public HashSet<int> RemotePassWaiters { get; } = [];
+
     /// <summary>net: where transmitted frames go.</summary>
     public FrameUplink? Uplink { get; }
 

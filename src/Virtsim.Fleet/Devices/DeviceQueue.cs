@@ -38,6 +38,9 @@ public interface IDeviceQueueOwner
 
     /// <summary>The device's backend actor (blk; null once it was stopped), or null for a device that serves inline (net).</summary>
     IActorRef? Backend { get; }
+
+    /// <summary>A device on another node: queue <paramref name="queue"/> waited for another's pass and may serve now (<see cref="DeviceQueue.Resume"/>).</summary>
+    void ResumeQueue(int queue);
 }
 
 /// <summary>
@@ -162,6 +165,7 @@ public sealed class DeviceQueue
         _batchDone = true;
         _busy = false;
         _device.Access.EndPass();
+        if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
     }
 
@@ -259,6 +263,34 @@ public sealed class DeviceQueue
     private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
 
     private void TryServe()
+    {
+        if (_device.Access.IsLocal)
+        {
+            TryServePass();
+            return;
+        }
+        if (_device.RemotePassQueue >= 0 && _device.RemotePassQueue != _index)
+        {
+            _device.RemotePassWaiters.Add(_index); // another queue's pass holds the memory view
+            return;
+        }
+        _device.RemotePassQueue = _index;
+        TryServePass();
+        if (!_busy) ReleaseRemotePass(); // nothing fetched, served or written: the view is free
+    }
+
+    // A remote device's pass ended (or never started): the next waiting queue may start its own.
+    private void ReleaseRemotePass()
+    {
+        if (_device.RemotePassQueue != _index) return;
+        _device.RemotePassQueue = -1;
+        if (_device.RemotePassWaiters.Count == 0) return;
+        var waiting = _device.RemotePassWaiters.Order().ToList();
+        _device.RemotePassWaiters.Clear();
+        foreach (int q in waiting) _owner.ResumeQueue(q);
+    }
+
+    private void TryServePass()
     {
         if (_busy) { _again = true; return; }
         if (!_device.TryGetServable(_index, out var queue)) return;
@@ -455,6 +487,8 @@ public sealed class DeviceQueue
             _writeTags.Add(tag);
             _device.Host.Tell(new DmaWrite(tag, _device.Pasid, address, data), _owner.Self);
         }
+        // A write (an avail_event that enables notifications, say) may race with the driver: look at the ring again.
+        _passDidWork |= _writes.Count > 0;
         _writes.Clear();
     }
 
@@ -462,6 +496,7 @@ public sealed class DeviceQueue
     {
         _busy = false;
         _device.Access.EndPass();
+        if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
         if (_interruptAfterBatch) RaiseInterrupt();
         _interruptAfterBatch = false;

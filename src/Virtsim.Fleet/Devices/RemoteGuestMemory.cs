@@ -24,6 +24,7 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
     public const int MaxPagesPerRead = 16;
 
     private readonly Dictionary<ulong, byte[]> _pages = [];
+    private readonly Dictionary<ulong, byte[]> _fetched = []; // the pages as the host sent them
     private readonly SortedSet<ulong> _missed = [];
     private readonly List<(ulong Address, int Length)> _written = [];
     private readonly byte[] _scratch = new byte[PageSize];
@@ -65,7 +66,8 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
     {
         ulong page = offset / PageSize;
         int inPage = (int)(offset % PageSize), length = Math.Min(maxLength, PageSize - inPage);
-        if (_pages.TryGetValue(page, out var bytes)) return bytes.AsSpan(inPage, length);
+        // Only fetched pages can be read: a page the device only wrote holds zeros beside its own bytes.
+        if (_fetched.ContainsKey(page)) return _pages[page].AsSpan(inPage, length);
         if (_dry)
         {
             _missed.Add(page);
@@ -85,7 +87,7 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
         if (_dry)
         {
             // A dry run's writes (a split ring's avail_event, say) go nowhere; it may read through the span too.
-            if (_pages.TryGetValue(page, out var present)) present.CopyTo(_scratch, 0);
+            if (_fetched.ContainsKey(page)) _pages[page].CopyTo(_scratch, 0);
             else
             {
                 _missed.Add(page);
@@ -124,12 +126,15 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
             ulong page = address / PageSize;
             int inPage = (int)(address % PageSize), length = Math.Min(data.Length, PageSize - inPage);
             data[..length].CopyTo(Page(page).AsSpan(inPage, length));
+            if (!_fetched.TryGetValue(page, out var original)) _fetched[page] = original = new byte[PageSize];
+            data[..length].CopyTo(original.AsSpan(inPage, length));
             data = data[length..];
             address += (ulong)length;
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>A range whose bytes are those fetched (written again with the same value) is left out.</remarks>
     public void TakeWrites(List<(ulong Address, byte[] Data)> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -143,15 +148,30 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
                 _pages[at / PageSize].AsSpan(inPage, piece).CopyTo(data.AsSpan(done));
                 done += piece;
             }
-            writes.Add((address, data));
+            if (!Unchanged(address, data)) writes.Add((address, data));
         }
         _written.Clear();
+    }
+
+    // A write of the bytes the host sent (a split ring's avail_event written again with its value) changes nothing in
+    // guest memory: it is not sent, so a queue that found its ring empty does not fetch it again for ever.
+    private bool Unchanged(ulong address, byte[] data)
+    {
+        for (int done = 0; done < data.Length;)
+        {
+            ulong at = address + (ulong)done;
+            int inPage = (int)(at % PageSize), piece = Math.Min(data.Length - done, PageSize - inPage);
+            if (!_fetched.TryGetValue(at / PageSize, out var original) || !original.AsSpan(inPage, piece).SequenceEqual(data.AsSpan(done, piece))) return false;
+            done += piece;
+        }
+        return true;
     }
 
     /// <inheritdoc />
     public void EndPass()
     {
         _pages.Clear();
+        _fetched.Clear();
         _written.Clear();
     }
 
@@ -161,14 +181,22 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
         return bytes;
     }
 
-    // Writes in the order made; a write that continues the previous one joins it (a buffer written page by page),
-    // any other stays apart, so a used entry still reaches guest memory before the index that publishes it.
+    // Writes in the order made, each sent with the bytes it holds when the pass ends. So a field written again (the
+    // used index after each completion, an avail_event) moves to its last place: sent before the used entries written
+    // after its first write, it would publish them before they are in guest memory. A write that continues a buffer
+    // (a data write of at least 64 bytes) joins it; ring fields (2 to 16 bytes) always stay apart, in order.
     private void RecordWrite(ulong address, int length)
     {
+        for (int i = _written.Count - 1; i >= 0; i--)
+        {
+            if (_written[i].Address != address || _written[i].Length != length) continue;
+            _written.RemoveAt(i);
+            break;
+        }
         if (_written.Count > 0)
         {
             var (lastAddress, lastLength) = _written[^1];
-            if (lastAddress + (ulong)lastLength == address && lastLength + length <= PageSize * MaxPagesPerRead)
+            if (lastLength >= 64 && lastAddress + (ulong)lastLength == address && lastLength + length <= PageSize * MaxPagesPerRead)
             {
                 _written[^1] = (lastAddress, lastLength + length);
                 return;
@@ -182,7 +210,7 @@ public sealed class RemoteGuestMemory : IGuestMemoryRegion, IGuestMemoryAccess
         if (length == 0 || address >= Size) return;
         ulong end = Math.Min(Size, address + length);
         for (ulong page = address / PageSize; page * PageSize < end; page++)
-            if (!_pages.ContainsKey(page)) _missed.Add(page);
+            if (!_fetched.ContainsKey(page)) _missed.Add(page);
     }
 
     // Pops every available chain of a copy of the queue and reads its readable part: each page it touches and does not

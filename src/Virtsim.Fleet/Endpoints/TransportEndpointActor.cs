@@ -579,6 +579,8 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         public void FlushUplink() => endpoint._context.Uplink?.Flush(endpoint.Self);
 
         public IActorRef? Backend => endpoint._backend;
+
+        public void ResumeQueue(int queue) => endpoint._queues[queue].Resume();
     }
 
     /// <summary>The transport kind (for diagnostics).</summary>
