@@ -157,5 +157,12 @@ internal static class ClusterCommand
             var shards = m.Info.Regions.SelectMany(r => r.Shards.Select(s => $"{r.TypeName} {s.ShardId}: {string.Join(",", s.EntityIds)}")).ToList();
             stdout.WriteLine($"  {m.Info.Name} ({m.Address}): {(shards.Count == 0 ? "none" : string.Join("; ", shards))}");
         }
+        stdout.WriteLine("placed devices and backends by node:");
+        foreach (var m in status.Members)
+        {
+            if (m.Info is null) continue;
+            var placed = m.Info.Placed ?? [];
+            stdout.WriteLine($"  {m.Info.Name} ({m.Address}): {(placed.Count == 0 ? "none" : string.Join("; ", placed))}");
+        }
     }
 }

@@ -13,8 +13,8 @@ namespace Virtsim.Cli;
 
 /// <summary>
 /// <c>virtsim run SCENARIO --local-nodes N</c>: starts N <c>virtsim node</c> processes on loopback
-/// (<see cref="LocalCluster"/>), has node-1 run the scenario in real time (<see cref="AdminClient.RunAsync"/>; every
-/// actor of the world on node-1 for now: placement across nodes comes later), prints its report as <c>virtsim run</c>
+/// (<see cref="LocalCluster"/>), has node-1 run the scenario in real time (<see cref="AdminClient.RunAsync"/>; the
+/// scenario's placement may put devices and backends on the other nodes), prints its report as <c>virtsim run</c>
 /// does, and stops the nodes and the throwaway store. SIGINT or SIGTERM ends the run early.
 /// </summary>
 internal static class LocalNodesRun
@@ -87,7 +87,8 @@ internal static class LocalNodesRun
         try
         {
             string? prefix = spec.Persistent ? CliApp.RunPrefix(spec.Name, seed) : null;
-            stderr.WriteLine($"local nodes: node-1 runs {spec.Name} in real time (every actor of the world on node-1 for now)" +
+            stderr.WriteLine($"local nodes: node-1 runs {spec.Name} in real time " +
+                             (spec.PlacesActors ? "(devices and backends placed as the scenario's placement says)" : "(every actor of the world on node-1)") +
                              (prefix is null ? "" : $", persistence ids under {prefix}"));
             var lastLine = TimeSpan.FromSeconds(-1);
             var finished = client.RunAsync(member.Self, new RunScenario(scenarioJson, path, seed, prefix, node.SnapshotEvery, node.DeleteAfterSnapshot), p =>

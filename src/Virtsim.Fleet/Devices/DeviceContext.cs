@@ -18,8 +18,10 @@ namespace Virtsim.Fleet.Devices;
 public sealed class DeviceContext
 {
     /// <summary>Creates the context.</summary>
-    public DeviceContext(VirtioDeviceModel model, VendorProfile profile, IActorRef host, uint pasid, FleetMetrics metrics, FrameUplink? uplink)
+    public DeviceContext(VirtioDeviceModel model, VendorProfile profile, IActorRef host, uint pasid, FleetMetrics metrics, FrameUplink? uplink,
+        IGuestMemoryAccess? access = null)
     {
+        Access = access ?? LocalGuestMemoryAccess.Instance;
         Model = model;
         Profile = profile;
         Host = host;
@@ -48,6 +50,18 @@ public sealed class DeviceContext
 
     /// <summary>The run's counters.</summary>
     public FleetMetrics Metrics { get; }
+
+    /// <summary>How the queues reach guest memory: the VM's own (local) or by DMA messages from another node.</summary>
+    public IGuestMemoryAccess Access { get; }
+
+    /// <summary>
+    /// A device on another node: the queue whose pass holds the device's memory view now (fetching, serving or waiting
+    /// for its writes), or -1. One pass at a time, as one DMA engine: a pass that starts drops what another fetched.
+    /// </summary>
+    public int RemotePassQueue { get; set; } = -1;
+
+    /// <summary>Queues that wanted to start a pass while another held the memory view; resumed when it ends.</summary>
+    public HashSet<int> RemotePassWaiters { get; } = [];
 
     /// <summary>net: where transmitted frames go.</summary>
     public FrameUplink? Uplink { get; }

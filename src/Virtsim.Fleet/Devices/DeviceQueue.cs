@@ -38,6 +38,9 @@ public interface IDeviceQueueOwner
 
     /// <summary>The device's backend actor (blk; null once it was stopped), or null for a device that serves inline (net).</summary>
     IActorRef? Backend { get; }
+
+    /// <summary>A device on another node: queue <paramref name="queue"/> waited for another's pass and may serve now (<see cref="DeviceQueue.Resume"/>).</summary>
+    void ResumeQueue(int queue);
 }
 
 /// <summary>
@@ -77,6 +80,15 @@ public sealed class DeviceQueue
     private ulong _backendSequence;
     private readonly BackendInFlight _atBackend = new();
     private readonly List<BackendRequest> _resend = [];
+    // A device on another node (IGuestMemoryAccess not local): the reads of the pass being prepared (tag -> address),
+    // the writes of the pass sent back and not yet completed, and whether the host answered the pass's batch.
+    private readonly Dictionary<ulong, ulong> _fetches = [];
+    private readonly HashSet<ulong> _writeTags = [];
+    private readonly List<(ulong Address, uint Length)> _missing = [];
+    private readonly List<(ulong Address, byte[] Data)> _writes = [];
+    private bool _batchDone;
+    private bool _continuingPass;
+    private bool _passDidWork;
 
     /// <summary>Largest readable or writable part of a chain the device hands to its backend (larger chains complete empty).</summary>
     public const ulong MaxBackendRequestBytes = 4 << 20;
@@ -114,19 +126,47 @@ public sealed class DeviceQueue
         TryServe();
     }
 
-    /// <summary>The host finished the DMA with <paramref name="tag"/>.</summary>
-    public void OnDmaCompleted(ulong tag)
+    /// <summary>The host finished a DMA of this queue: a pass's batch, or (a device on another node) a read or write of its pass.</summary>
+    public void OnDmaCompleted(DmaCompleted completed)
     {
-        if (tag == _waitingTag) OnPassDone();
+        ArgumentNullException.ThrowIfNull(completed);
+        if (_fetches.Remove(completed.Tag, out ulong address))
+        {
+            _device.Access.Fill(address, completed.Data);
+            if (_fetches.Count > 0) return;
+            // Everything asked for came: serve, or ask for what the fetched descriptors point at.
+            _busy = false;
+            _continuingPass = true;
+            try { TryServe(); }
+            finally { _continuingPass = false; }
+            return;
+        }
+        if (_writeTags.Remove(completed.Tag))
+        {
+            if (_writeTags.Count == 0 && _batchDone) OnPassDone();
+            return;
+        }
+        if (completed.Tag != _waitingTag || _batchDone) return;
+        _batchDone = true;
+        if (_writeTags.Count == 0) OnPassDone();
     }
 
     /// <summary>The host could not perform the DMA.</summary>
     public void OnDmaFaulted(DmaFaulted f)
     {
-        if (f.Tag != _waitingTag) return;
+        ArgumentNullException.ThrowIfNull(f);
+        bool ours = f.Tag == _waitingTag && !_batchDone;
+        ours |= _fetches.Remove(f.Tag);
+        ours |= _writeTags.Remove(f.Tag);
+        if (!ours) return;
         _device.Metrics.Add(FleetCounter.DmaFaults);
+        _fetches.Clear();
+        _writeTags.Clear();
+        _batchDone = true;
         _busy = false;
-        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}");
+        _device.Access.EndPass();
+        if (!_device.Access.IsLocal) ReleaseRemotePass();
+        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
     }
 
     /// <summary>The backend answered a request of this queue.</summary>
@@ -224,6 +264,34 @@ public sealed class DeviceQueue
 
     private void TryServe()
     {
+        if (_device.Access.IsLocal)
+        {
+            TryServePass();
+            return;
+        }
+        if (_device.RemotePassQueue >= 0 && _device.RemotePassQueue != _index)
+        {
+            _device.RemotePassWaiters.Add(_index); // another queue's pass holds the memory view
+            return;
+        }
+        _device.RemotePassQueue = _index;
+        TryServePass();
+        if (!_busy) ReleaseRemotePass(); // nothing fetched, served or written: the view is free
+    }
+
+    // A remote device's pass ended (or never started): the next waiting queue may start its own.
+    private void ReleaseRemotePass()
+    {
+        if (_device.RemotePassQueue != _index) return;
+        _device.RemotePassQueue = -1;
+        if (_device.RemotePassWaiters.Count == 0) return;
+        var waiting = _device.RemotePassWaiters.Order().ToList();
+        _device.RemotePassWaiters.Clear();
+        foreach (int q in waiting) _owner.ResumeQueue(q);
+    }
+
+    private void TryServePass()
+    {
         if (_busy) { _again = true; return; }
         if (!_device.TryGetServable(_index, out var queue)) return;
         if (!ReferenceEquals(queue, _countedQueue))
@@ -232,6 +300,7 @@ public sealed class DeviceQueue
             _atBackend.Clear(); // a reset queue's chains are gone; late replies for them are refused
         }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
+        if (!_device.Access.IsLocal && !Fetch(queue)) return; // the pass runs when the bytes it reads are here
         if (_corruptArmed && queue.HasAvailable())
         {
             _corruptArmed = false;
@@ -239,6 +308,23 @@ public sealed class DeviceQueue
             return;
         }
         Serve(queue);
+    }
+
+    // A device on another node: asks the host for what the pass will read and is not here yet (DMA reads carrying the
+    // bytes back); true when nothing is missing. A new pass starts from nothing: what an earlier one fetched is stale.
+    private bool Fetch(IDeviceQueue queue)
+    {
+        if (!_continuingPass) _device.Access.EndPass();
+        _missing.Clear();
+        if (_device.Access.Prepare(queue, _missing)) return true;
+        foreach (var (address, length) in _missing)
+        {
+            ulong tag = NextTag();
+            _fetches[tag] = address;
+            _device.Host.Tell(new DmaRead(tag, _device.Pasid, address, length), _owner.Self);
+        }
+        _busy = true;
+        return false;
     }
 
     private void Serve(IDeviceQueue queue)
@@ -377,20 +463,54 @@ public sealed class DeviceQueue
         var batch = new DmaBatch(_waitingTag, (ushort)_index, U(reads[d] + writes[d]), U(reads[ri] + writes[ri]), U(reads[re] + writes[re]),
             U(reads[da]), U(writes[da]), U(reads[ev] + writes[ev]), (ulong)bytes, latency);
         _busy = true;
-        _interruptAfterBatch = interrupt;
+        // A device on another node decided on the interrupt from the driver's event suppression as fetched before the
+        // pass; the driver may have asked for interrupts since, and re-checked the used ring before the host applied
+        // this pass's writes. It signals whenever it used buffers: a spurious interrupt costs a message, a missed one
+        // stalls the queue.
+        _interruptAfterBatch = interrupt || (!_device.Access.IsLocal && completed > 0);
+        _passDidWork = completed > 0 || reads[d] > 0;
+        SendWrites();
+        _batchDone = false;
         _device.Host.Tell(batch, _owner.Self);
+    }
+
+    // A device on another node sends what the pass wrote back to guest memory, in the order written and before the
+    // batch: the host applies them in that order, so the pass is done (and may interrupt) only once all are applied.
+    private void SendWrites()
+    {
+        if (_device.Access.IsLocal) return;
+        _writes.Clear();
+        _device.Access.TakeWrites(_writes);
+        foreach (var (address, data) in _writes)
+        {
+            ulong tag = NextTag();
+            _writeTags.Add(tag);
+            _device.Host.Tell(new DmaWrite(tag, _device.Pasid, address, data), _owner.Self);
+        }
+        // A write (an avail_event that enables notifications, say) may race with the driver: look at the ring again.
+        _passDidWork |= _writes.Count > 0;
+        _writes.Clear();
     }
 
     private void OnPassDone()
     {
         _busy = false;
+        _device.Access.EndPass();
+        if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
         if (_interruptAfterBatch) RaiseInterrupt();
         _interruptAfterBatch = false;
         bool again = _again;
         _again = false;
         if (!_device.TryGetServable(_index, out var queue)) return;
-        if (IsReceiveQueue ? again && _rxBacklog.Count > 0 : again || _atBackend.HasReady || queue.HasAvailable()) TryServe();
+        // Chains made available during the pass: the local device looks at the ring; a remote one holds nothing of it
+        // now, so after a pass that did work it fetches the ring again (its writes, avail_event among them, are applied
+        // by then, so a driver that did not ring has buffers the new fetch sees).
+        bool more = _device.Access.IsLocal ? queue.HasAvailable() : _passDidWork;
+        // A receive queue waits for a doorbell when frames wait for buffers; a remote one also looks again after a pass
+        // that did work, for buffers added while the host had not yet applied its avail_event.
+        bool rxMore = again || (!_device.Access.IsLocal && _passDidWork);
+        if (IsReceiveQueue ? rxMore && _rxBacklog.Count > 0 : again || _atBackend.HasReady || more) TryServe();
     }
 
     private void RaiseInterrupt()
@@ -435,6 +555,7 @@ public sealed class DeviceQueue
         _busy = true;
         _again = true;
         _waitingTag = NextTag();
+        _batchDone = false;
         _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, descriptor, bad), _owner.Self);
     }
 }

@@ -75,6 +75,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
     private IActorRef? _driver;
     private readonly Dictionary<ushort, InterruptMessage> _vectors = []; // immutable messages, reused per vector
     private readonly Props? _backendProps;
+    private readonly IActorRef? _remoteBackend;
     private IActorRef? _backend;
     private readonly FleetPersistence? _persistence;
     private readonly string _devicePath;
@@ -115,10 +116,15 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
     /// <param name="health">Where the device reports DEVICE_NEEDS_RESET and a lost backend or journal for the run's report, or null.</param>
     /// <param name="incoming">At a migration's destination: restore the migration snapshot from the journal and wait for the switchover.</param>
     /// <param name="flow">Set for a device at flow fidelity (no rings in guest memory; see the Flow part), null at ring.</param>
+    /// <param name="access">How the queues reach guest memory: null for the VM's own memory (<paramref name="memory"/> is it);
+    /// a <see cref="RemoteGuestMemory"/> (whose view <paramref name="memory"/> is) for a device on another node than its VM.</param>
+    /// <param name="remoteBackend">blk: a backend another node runs (it is not this actor's child), instead of <paramref name="backend"/>.</param>
     public TransportEndpointActor(TransportKind kind, IDeviceHandler handler, DeviceMemory memory, VendorProfile profile, IActorRef host,
         uint pasid, FleetMetrics metrics, FrameUplink? uplink, Props? backend = null, FleetPersistence? persistence = null, string? devicePath = null,
-        World.DeviceHealth? health = null, IncomingMigration? incoming = null, FlowSetup? flow = null)
+        World.DeviceHealth? health = null, IncomingMigration? incoming = null, FlowSetup? flow = null, IGuestMemoryAccess? access = null,
+        IActorRef? remoteBackend = null)
     {
+        _remoteBackend = remoteBackend;
         _incoming = incoming;
         _health = health;
         _backendProps = backend;
@@ -142,7 +148,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
             _port = new MmioDriverPort(_mmio);
             model = _mmio.Model;
         }
-        _context = new DeviceContext(model, profile, host, pasid, metrics, uplink);
+        _context = new DeviceContext(model, profile, host, pasid, metrics, uplink, access);
         _memory = memory;
         if (flow is not null)
         {
@@ -191,7 +197,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         Receive<DmaCompleted>(c =>
         {
             int q = DeviceQueue.QueueOf(c.Tag);
-            if (q < _queues.Count) _queues[q].OnDmaCompleted(c.Tag);
+            if (q < _queues.Count) _queues[q].OnDmaCompleted(c);
             TryFinishStop();
         });
         Receive<DmaFaulted>(f =>
@@ -270,6 +276,12 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         // A restarted incarnation's children get fresh names: the old ones may still be stopping.
         // At a migration's destination the backend starts at the switchover: until then the source's owns the disk.
         if (_backendProps is not null && (_incoming is null || _restarted)) StartBackend();
+        if (_remoteBackend is not null)
+        {
+            // Another node runs and supervises it; this device only watches it.
+            _backend = _remoteBackend;
+            Context.Watch(_backend);
+        }
         if (_persistence is not null)
         {
             var id = _persistence.DeviceId(_devicePath);
@@ -583,6 +595,8 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         public void FlushUplink() => endpoint._context.Uplink?.Flush(endpoint.Self);
 
         public IActorRef? Backend => endpoint._backend;
+
+        public void ResumeQueue(int queue) => endpoint._queues[queue].Resume();
     }
 
     /// <summary>The transport kind (for diagnostics).</summary>

@@ -43,6 +43,7 @@ public sealed partial class HostActor : ReceiveActor
     private readonly bool _trackGuestWrites;
     private readonly Dictionary<string, ResidentVm> _resident = new(StringComparer.Ordinal);
     private readonly FleetPersistence? _persistence;
+    private readonly RemoteActors _remote;
 
     private readonly SupervisorStrategy _childStrategy = new ClockedOneForOneStrategy(TransportEndpointActor.MaxBackendRestarts,
         TransportEndpointActor.BackendRestartWindow, Akka.Actor.SupervisorStrategy.DefaultDecider.Decide);
@@ -60,9 +61,11 @@ public sealed partial class HostActor : ReceiveActor
     /// </param>
     /// <param name="persistence">Where the devices and backends journal their state, or null (nothing survives a crash).</param>
     /// <param name="trackGuestWrites">True when VMs may migrate: every guest's own memory accesses then mark its dirty log.</param>
+    /// <param name="remote">Endpoints and backends other nodes run for this host's devices (a cluster run with placement), or null.</param>
     public HostActor(HostSpec spec, IReadOnlyList<VmPlan> vms, IActorRef? network, FleetMetrics metrics, bool preallocateDriverWindows = false,
-        FleetPersistence? persistence = null, bool trackGuestWrites = false)
+        FleetPersistence? persistence = null, bool trackGuestWrites = false, RemoteActors? remote = null)
     {
+        _remote = remote ?? RemoteActors.None;
         _trackGuestWrites = trackGuestWrites;
         _persistence = persistence;
         _preallocate = preallocateDriverWindows;
@@ -152,11 +155,18 @@ public sealed partial class HostActor : ReceiveActor
         Virtio.Features.FeatureSet? offer)
     {
         var memory = vm.Memory;
+        // A device another node runs (placement): its endpoint exists already and reaches this host by messages.
+        var placed = incoming is null && _remote.Endpoints.TryGetValue(plan.Path, out var remoteEndpoint) ? remoteEndpoint : null;
         // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
         // backend is created first (the uplink needs its ref) and finds the device by path.
         var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
-            ? Context.ActorOf(NetBackendActor.For(plan, _network, Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
+            ? Context.ActorOf(NetBackendActor.For(plan, _network, placed?.Path ?? Self.Path.Child(name), _metrics), NetBackendActor.NameFor(name))
             : null;
+        if (placed is not null)
+        {
+            Attach(vm, placed, netBackend, plan.Mac);
+            return (placed, netBackend);
+        }
         var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;
         var handler = DeviceFactory.Create(plan, uplink, offer);
         // A blk device's backend owns the disk; the disk object outlives the backend's restarts.
@@ -165,7 +175,9 @@ public sealed partial class HostActor : ReceiveActor
         // At flow fidelity the device serves its disk itself: no backend actor.
         bool flow = plan.Spec.Fidelity == Flow.Fidelity.Flow;
         var flowSetup = flow ? new TransportEndpointActor.FlowSetup(disk, plan.Spec.FlowBatch) : null;
-        var backend = disk is null || flow ? null
+        // A backend another node runs (placement) takes the device's requests as messages; the disk is there.
+        var remoteBackend = incoming is null && _remote.Backends.TryGetValue(plan.Path, out var placedBackend) ? placedBackend : null;
+        var backend = disk is null || flow || remoteBackend is not null ? null
             : _persistence is null ? BackendActor.For(plan, disk, _metrics)
             : PersistentBackendActor.For(plan, disk, _metrics, _persistence);
         // Each device translates through its own copy of the VM's domain (only its actor touches it); the
@@ -178,12 +190,19 @@ public sealed partial class HostActor : ReceiveActor
         uint pasid = vm.Plan.Pasid;
         var host = Self; // read now: the delegate runs in the new actor's context, where Self is the endpoint
         var endpoint = Context.ActorOf(ActorFactory.Of(() => new TransportEndpointActor(p.Spec.Transport, handler, deviceMemory, p.Spec.Profile,
-            host, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming, flowSetup)), name);
-        _endpoints[pasid].Add(endpoint);
+            host, pasid, _metrics, uplink, backend, _persistence, p.Path, p.Health, incoming, flowSetup, null, remoteBackend)), name);
         // A device created by the world announces its MAC at link-up; one arriving by migration announces it
         // at the switchover (L2SwitchActor.Announce), not before: until then its frames belong to the source.
-        if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend, incoming is null ? plan.Mac : null), Self);
+        Attach(vm, endpoint, netBackend, incoming is null ? plan.Mac : null);
         return (endpoint, netBackend);
+    }
+
+    // Makes the device's endpoint known to the host (IOMMU changes, DMA domain checks) and cables a net device's
+    // backend to the switch, announcing `mac` (null: not yet).
+    private void Attach(ResidentVm vm, IActorRef endpoint, IActorRef? netBackend, byte[]? mac)
+    {
+        _endpoints[vm.Plan.Pasid].Add(endpoint);
+        if (netBackend is not null) _network!.Tell(new L2SwitchActor.AttachPort(netBackend, mac), Self);
     }
 
     // Makes the built device the VM's device `device` (faults and the migrations find it under the VM's key).
@@ -206,23 +225,31 @@ public sealed partial class HostActor : ReceiveActor
         Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromTicks(Math.Max(0, b.LatencyTicks)), Sender, new DmaCompleted(b.Tag, []), Self);
     }
 
+    // A read or write through the VM's IOMMU domain: the only way a device on another node reaches guest memory (the
+    // bytes travel in the messages); a write marks the VM's dirty log.
     private void OnRead(DmaRead r)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
+        CountRemote(r.Length);
         if (OutsideDomain(r.Pasid))
         {
-            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false, $"domain {r.Pasid} is not the device's VM's");
             return;
         }
-        if (!_dma.TryGetValue(r.Pasid, out var memory) || r.Length > DmaRead.MaxLength)
+        if (!_dma.TryGetValue(r.Pasid, out var memory))
         {
-            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false);
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false, $"host {_spec.Name} has no IOMMU domain {r.Pasid}");
+            return;
+        }
+        if (r.Length > DmaRead.MaxLength)
+        {
+            Fault(r.Tag, MemoryFaultKind.IommuNoMapping, r.Address, false, $"a DMA read of {r.Length} bytes is longer than {DmaRead.MaxLength}");
             return;
         }
         var data = new byte[r.Length];
         if (!memory.TryRead(r.Address, data, MemoryAccessKind.Data))
         {
-            Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false);
+            Fault(r.Tag, memory.LastFault.Kind, memory.LastFault.Address, false, Refusal(r.Pasid, "read", r.Length, r.Address, memory.LastFault));
             return;
         }
         Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(r.Tag, data), Self);
@@ -231,22 +258,34 @@ public sealed partial class HostActor : ReceiveActor
     private void OnWrite(DmaWrite w)
     {
         _metrics.Add(FleetCounter.DmaTransfers);
+        CountRemote(w.Data.Length);
         if (OutsideDomain(w.Pasid))
         {
-            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
+            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true, $"domain {w.Pasid} is not the device's VM's");
             return;
         }
         if (!_dma.TryGetValue(w.Pasid, out var memory))
         {
-            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true);
+            Fault(w.Tag, MemoryFaultKind.IommuNoMapping, w.Address, true, $"host {_spec.Name} has no IOMMU domain {w.Pasid}");
             return;
         }
         if (!memory.TryWrite(w.Address, w.Data, MemoryAccessKind.Data))
         {
-            Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true);
+            Fault(w.Tag, memory.LastFault.Kind, memory.LastFault.Address, true, Refusal(w.Pasid, "write", (uint)w.Data.Length, w.Address, memory.LastFault));
             return;
         }
         Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaCompleted(w.Tag, []), Self);
+    }
+
+    private string Refusal(uint pasid, string access, uint length, ulong address, MemoryFault fault) =>
+        $"host {_spec.Name}'s IOMMU domain {pasid} refused a {access} of {length} bytes at 0x{address:x}: {fault.Kind} at 0x{fault.Address:x}";
+
+    // DMA from a device on another node (its sender's address has a host): the messages that crossed nodes.
+    private void CountRemote(long bytes)
+    {
+        if (!Sender.Path.Address.HasGlobalScope) return;
+        _metrics.Add(FleetCounter.RemoteDmaMessages);
+        _metrics.Add(FleetCounter.RemoteDmaBytes, bytes);
     }
 
     private void OnIommuFault(InjectIommuFault f)
@@ -293,10 +332,10 @@ public sealed partial class HostActor : ReceiveActor
         foreach (var e in endpoints) e.Tell(change, Self);
     }
 
-    private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write)
+    private void Fault(ulong tag, MemoryFaultKind kind, ulong address, bool write, string? reason = null)
     {
         _metrics.Add(FleetCounter.DmaFaults);
-        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write), Self);
+        Context.System.Scheduler.ScheduleTellOnce(TransferLatency, Sender, new DmaFaulted(tag, kind, address, write, reason), Self);
     }
 
     private sealed record RestoreMapping(uint Pasid, ulong Address, ulong Length);

@@ -105,4 +105,10 @@ public enum FleetCounter
     DmaOutsideDomain,
     /// <summary>Times an interrupt-driven driver's lost-interrupt timer found the device silent and looked at the rings itself (interrupt-timeout).</summary>
     InterruptTimeouts,
+    /// <summary>DMA reads and writes a host served for a device on another node (messages that crossed nodes).</summary>
+    RemoteDmaMessages,
+    /// <summary>Bytes those DMA messages carried (read replies and written data).</summary>
+    RemoteDmaBytes,
+    /// <summary>Reads of guest memory by a device on another node of bytes it had not fetched (read as zero; should stay 0).</summary>
+    RemoteDmaMisses,
 }

@@ -1,6 +1,6 @@
 namespace Virtsim.Fleet.Waves;
 
-/// <summary>Which host with room a wave's VM goes to (scenario key <c>placement.strategy</c>), the same rack first.</summary>
+/// <summary>Which host with room a wave's VM goes to (scenario key <c>vm-placement.strategy</c>), the same rack first.</summary>
 public enum PlacementStrategy : byte
 {
     /// <summary><c>spread</c>: the least loaded host (ties: the first in world order).</summary>

@@ -83,7 +83,7 @@ public static class WavePlanner
                 int? to = destinations.Take(hosts[source].Rack);
                 if (to is not int destination)
                 {
-                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host outside the wave has room (placement.max-vms-per-host = {capacity})", source));
+                    unplaced.Add(new WaveUnplaced(vm.Name, vm.Home, $"no host outside the wave has room (vm-placement.max-vms-per-host = {capacity})", source));
                     continue;
                 }
                 Move(residents, vm, source, destination, stage, moves);

@@ -48,7 +48,8 @@ public static class FleetRunner
         using var sim = new Simulator(seed, store: options.Store);
         var system = sim.CreateSystem("fleet", options.Akka is null ? FleetReference.Akka : options.Akka.WithFallback(FleetReference.Akka));
         var metrics = new FleetMetrics();
-        world = FleetWorld.Build(system, spec, metrics, persistence: persistence);
+        var remote = options.Place?.Invoke(system, metrics) ?? RemoteActors.None;
+        world = FleetWorld.Build(system, spec, metrics, persistence: persistence, remote: remote);
         world.Store = sim.Store;
         var w = world;
         foreach (var fault in spec.Faults.Where(f => f.Kind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash))
@@ -97,7 +98,7 @@ public static class FleetRunner
         }
         var virtualTime = sim.Elapsed;
         wall.Stop();
-        return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed, interceptor?.Counts);
+        return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed, remote, interceptor?.Counts);
     }
 
     // The scenario's message faults on the simulation's delivery path. A frame dropped on the wire is reported to the
@@ -156,7 +157,8 @@ public static class FleetRunner
         ArgumentNullException.ThrowIfNull(options);
         var wall = Stopwatch.StartNew();
         var metrics = new FleetMetrics();
-        world = FleetWorld.Build(system, spec, metrics, threaded: true, persistence: options.Persistence);
+        var remote = options.Place?.Invoke(system, metrics) ?? RemoteActors.None;
+        world = FleetWorld.Build(system, spec, metrics, threaded: true, persistence: options.Persistence, remote: remote);
         var w = world;
         var faults = new List<ICancelable>();
         try
@@ -194,13 +196,13 @@ public static class FleetRunner
             world.Stop();
         }
         wall.Stop();
-        return Report(spec, seed, world, metrics, 0, 0, wall.Elapsed, wall.Elapsed);
+        return Report(spec, seed, world, metrics, 0, 0, wall.Elapsed, wall.Elapsed, remote);
     }
 
     // Workload results are written only by their workload actors and read here, after the run (the last write of
     // each happens before its Interlocked WorkloadDone, and the actors have stopped).
     private static RunReport Report(WorldSpec spec, int seed, FleetWorld world, FleetMetrics metrics, ulong traceHash, long messages,
-        TimeSpan virtualTime, TimeSpan wallTime, MessageFaults.MessageFaultCounts? faults = null)
+        TimeSpan virtualTime, TimeSpan wallTime, RemoteActors remote, MessageFaults.MessageFaultCounts? faults = null)
     {
         long lost = 0, duplicates = 0, integrity = 0, ackedLost = 0, unflushedLost = 0, dropped = 0, droppedByFaults = 0;
         var unfinished = new List<string>();
@@ -212,7 +214,10 @@ public static class FleetRunner
             if (lostVms.Any(vm => d.Path.StartsWith(vm + "/", StringComparison.Ordinal))) continue;
             if (d.Store is { } disk)
             {
-                var (promised, unflushed) = WritesLost(d, disk);
+                // A disk another node holds is checked there: its checksums of the acknowledged blocks come back.
+                var (promised, unflushed) = remote.BlockChecksums is { } sums && remote.HoldsDisk(d.Path)
+                    ? WritesLost(d, blocks => sums(d.Path, blocks))
+                    : WritesLost(d, disk);
                 ackedLost += promised;
                 unflushedLost += unflushed;
             }
@@ -236,7 +241,7 @@ public static class FleetRunner
             IntegrityErrors = integrity,
             VirtualTime = virtualTime,
             WallTime = wallTime,
-            Counters = metrics.Snapshot(),
+            Counters = Merge(metrics.Snapshot(), remote.Counters?.Invoke()),
             AckedWritesLost = ackedLost,
             UnflushedWritesLost = unflushedLost,
             FramesDroppedByCrash = dropped,
@@ -269,17 +274,37 @@ public static class FleetRunner
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(disk);
+        return WritesLost(device, blocks => PlacedActors.BlockChecksums(device, disk, blocks));
+    }
+
+    /// <summary>
+    /// As <see cref="WritesLost(DevicePlan, Virtsim.Virtio.Devices.Blk.MemoryBlockStore)"/>, with the checksums of the
+    /// acknowledged blocks from <paramref name="checksums"/> (a disk on another node; 0: the block could not be read).
+    /// </summary>
+    public static (long Promised, long Unflushed) WritesLost(DevicePlan device, Func<IReadOnlyList<long>, ulong[]> checksums)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(checksums);
         int sectors = Workloads.BlkWorkloadActor.SectorsPerBlock(device.Spec);
-        var data = new byte[sectors * 512];
-        ulong unwritten = Workloads.Checksum.Of(data);
+        ulong unwritten = Workloads.Checksum.Of(new byte[sectors * 512]);
         var written = device.Workload.Written;
+        var blocks = written.Acknowledged.Keys.ToList();
+        var sums = checksums(blocks);
         long promised = 0, unflushed = 0;
-        foreach (var block in written.Acknowledged.Keys)
+        for (int i = 0; i < blocks.Count; i++)
         {
-            var check = disk.TryRead((ulong)(block * sectors), data) ? written.Check(block, Workloads.Checksum.Of(data), unwritten) : BlockCheck.Lost;
+            var check = sums[i] == 0 ? BlockCheck.Lost : written.Check(blocks[i], sums[i], unwritten);
             if (check == BlockCheck.Lost) promised++;
             else if (check == BlockCheck.UnflushedLost) unflushed++;
         }
         return (promised, unflushed);
+    }
+
+    private static IReadOnlyDictionary<string, long> Merge(IReadOnlyDictionary<string, long> own, IReadOnlyDictionary<string, long>? other)
+    {
+        if (other is null) return own;
+        var merged = new SortedDictionary<string, long>(own.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in other) merged[name] = merged.GetValueOrDefault(name) + value;
+        return merged;
     }
 }

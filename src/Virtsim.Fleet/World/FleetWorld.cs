@@ -144,12 +144,39 @@ public sealed class FleetWorld
     /// drivers and devices share before anything runs (see <see cref="HostActor"/>).
     /// </param>
     /// <param name="persistence">Where devices and backends journal their state so they survive crashes; null: nothing is kept.</param>
+    /// <param name="remote">Endpoints and backends other nodes run (a cluster run with placement), or null: every actor here.</param>
     public static FleetWorld Build(ActorSystem system, WorldSpec spec, FleetMetrics? metrics = null, bool threaded = false,
-        FleetPersistence? persistence = null)
+        FleetPersistence? persistence = null, RemoteActors? remote = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(spec);
         metrics ??= new FleetMetrics();
+        var hosts = Plan(spec);
+        var plans = hosts.SelectMany(h => h.Vms).SelectMany(v => v.Devices).ToList();
+        int netDevices = plans.Count(p => p.Spec.Kind == DeviceKind.Net);
+        // VMs may move: every guest's own memory accesses mark its dirty log (off otherwise: it costs every access).
+        bool migrates = spec.Migrations.Count > 0 || spec.DeviceSwitches.Count > 0 || spec.Waves.Count > 0;
+        var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netDevices)), "switch");
+        foreach (var (host, vms) in hosts)
+        {
+            var h = host;
+            var v = vms;
+            system.ActorOf(ActorFactory.Of(() => new HostActor(h, v, network, metrics, threaded, persistence, migrates, remote)), host.Name);
+        }
+        var world = new FleetWorld(system, spec, metrics, network, plans, persistence);
+        if (migrates || spec.Faults.Any(f => f.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure))
+            world._coordinator = system.ActorOf(Props.Create(() => new MigrationCoordinator(world, world.Migrations)), "migrations");
+        return world;
+    }
+
+    /// <summary>
+    /// Every host's VMs and devices, resolved: MAC addresses, net peers (each net device sends to the next one, round
+    /// the ring), the frames each expects, a fresh disk per blk device. The same spec gives the same plans on every
+    /// node, so a node that runs placed devices builds them as the node running the world would have.
+    /// </summary>
+    public static IReadOnlyList<(HostSpec Host, IReadOnlyList<VmPlan> Vms)> Plan(WorldSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         var all = spec.AllDevices().ToList();
         var netIndexes = all.Select((d, i) => (d, i)).Where(x => x.d.Device.Kind == DeviceKind.Net).Select(x => x.i).ToList();
         var macs = all.Select((_, i) => MacAddress.ForDevice(i)).ToArray();
@@ -169,10 +196,7 @@ public sealed class FleetWorld
         foreach (var host in spec.Hosts)
             foreach (var vm in host.Vms)
                 foreach (var d in vm.Devices) paths.Add($"{host.Name}/{vm.Name}/{d.Name}");
-        var plans = new List<DevicePlan>();
-        // VMs may move: every guest's own memory accesses mark its dirty log (off otherwise: it costs every access).
-        bool migrates = spec.Migrations.Count > 0 || spec.DeviceSwitches.Count > 0 || spec.Waves.Count > 0;
-        var network = system.ActorOf(Props.Create(() => new L2SwitchActor(spec.SwitchLatency, netIndexes.Count)), "switch");
+        var hosts = new List<(HostSpec, IReadOnlyList<VmPlan>)>();
         int g = 0;
         foreach (var host in spec.Hosts)
         {
@@ -188,19 +212,13 @@ public sealed class FleetWorld
                     var store = d.Kind == DeviceKind.Blk ? new MemoryBlockStore(d.DiskSectors) : null;
                     bool hasPeer = peer.TryGetValue(g, out int p);
                     var peerMac = hasPeer ? macs[p] : macs[g];
-                    var plan = new DevicePlan(d, path, i, macs[g], peerMac, inbound[g], store, new WorkloadResult { Path = path },
-                        hasPeer ? paths[p] : null);
-                    devices.Add(plan);
-                    plans.Add(plan);
+                    devices.Add(new DevicePlan(d, path, i, macs[g], peerMac, inbound[g], store, new WorkloadResult { Path = path },
+                        hasPeer ? paths[p] : null));
                 }
                 vms.Add(new VmPlan(vm, pasid++, devices));
             }
-            var h = host;
-            system.ActorOf(ActorFactory.Of(() => new HostActor(h, vms, network, metrics, threaded, persistence, migrates)), host.Name);
+            hosts.Add((host, vms));
         }
-        var world = new FleetWorld(system, spec, metrics, network, plans, persistence);
-        if (migrates || spec.Faults.Any(f => f.Kind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure))
-            world._coordinator = system.ActorOf(Props.Create(() => new MigrationCoordinator(world, world.Migrations)), "migrations");
-        return world;
+        return hosts;
     }
 }

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 
 namespace Virtsim.Fleet.World;
@@ -22,4 +24,10 @@ public sealed record RealTimeOptions
 
     /// <summary>Ends the run early (SIGTERM, Ctrl-C); the report then says how far it got.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Places endpoints and backends on other nodes before the world is built (a cluster run whose scenario has a
+    /// <c>placement</c>), with the run's counters; null: every actor on this node. It may block (the run's thread waits).
+    /// </summary>
+    public Func<ActorSystem, FleetMetrics, RemoteActors>? Place { get; init; }
 }

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Simulation.Engine;
 using Virtsim.Simulation.Persistence;
@@ -21,4 +23,10 @@ public sealed record RunOptions
 
     /// <summary>The journals and snapshots to start from (an earlier run's <see cref="FleetWorld.Store"/>), or null for none.</summary>
     public SimulationStore? Store { get; init; }
+
+    /// <summary>
+    /// Creates, in the run's actor system, the endpoints and backends placed apart from their hosts (tests of the
+    /// remote memory path in one process), with the run's counters; null: every actor where its host puts it.
+    /// </summary>
+    public Func<ActorSystem, FleetMetrics, RemoteActors>? Place { get; init; }
 }

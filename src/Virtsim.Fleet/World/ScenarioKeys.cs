@@ -66,6 +66,7 @@ public static class ScenarioKeys
             .With("host-templates", KeySchema.MapOf(hostTemplate))
             .With("vm-templates", KeySchema.MapOf(vmTemplate))
             .With("waves", KeySchema.ListOf(wave))
+            .With("placement", any) // device paths as keys: PlacementSection checks each
             .With("virtsim", any);
     }
 }

@@ -107,8 +107,10 @@ public static class ScenarioLoader
         // A migration moves each device's state as a snapshot of its journal (the path failover uses): it needs persistence.
         bool persistent = HoconSettings.At(s, x => x.GetBool("persistence")) || faults.Any(f => f.Kind == ScheduledFaultKind.DeviceCrash)
             || migrations.Count > 0 || switches.Count > 0 || waves.Count > 0;
+        var placement = PlacementSection.Read(root, hosts);
         return new WorldSpec
         {
+            Placement = placement,
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,

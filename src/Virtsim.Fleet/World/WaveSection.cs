@@ -6,7 +6,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Fleet.World;
 
 /// <summary>
-/// The <c>racks</c>, <c>placement</c> and <c>waves</c> parts of a scenario for <see cref="ScenarioLoader"/>: reads each
+/// The <c>racks</c>, <c>vm-placement</c> and <c>waves</c> parts of a scenario for <see cref="ScenarioLoader"/>: reads each
 /// wave over <c>wave-defaults</c> and <c>migration-defaults</c>, selects its hosts, plans it with
 /// <see cref="WavePlanner"/> and turns every move into a <see cref="MigrationSpec"/>. Errors are
 /// <see cref="HoconException"/>s at the value (docs/fleet.md, "Migration waves").
@@ -26,14 +26,14 @@ internal static class WaveSection
     public static IReadOnlyList<WaveSpec> Waves(HoconConfig root, IReadOnlyList<HostSpec> hosts, RackLayout? racks, IReadOnlyList<MigrationSpec> migrations)
     {
         if (!root.HasPath("waves")) return [];
-        var placement = HoconSettings.At(root, x => x.GetConfig("placement"));
+        var placement = HoconSettings.At(root, x => x.GetConfig("vm-placement"));
         int capacity = (int)HoconSettings.Range(placement, "max-vms-per-host", HoconSettings.At(placement, x => x.GetLong("max-vms-per-host")), 1, 1_000_000);
         string strategyText = HoconSettings.At(placement, x => x.GetString("strategy"));
         var strategy = strategyText switch
         {
             "spread" => PlacementStrategy.Spread,
             "pack" => PlacementStrategy.Pack,
-            _ => throw new HoconException(placement.GetValue("strategy").Position, $"unknown placement strategy '{strategyText}' (spread or pack)"),
+            _ => throw new HoconException(placement.GetValue("strategy").Position, $"unknown vm-placement strategy '{strategyText}' (spread or pack)"),
         };
         var waveDefaults = HoconSettings.At(root, x => x.GetConfig("wave-defaults")).WithFallback(HoconSettings.At(root, x => x.GetConfig("migration-defaults")));
         var index = new Dictionary<string, int>(hosts.Count, StringComparer.Ordinal);

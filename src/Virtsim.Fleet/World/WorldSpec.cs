@@ -48,6 +48,12 @@ public sealed record WorldSpec
     /// </summary>
     public bool Persistent { get; init; }
 
+    /// <summary>Where a cluster run puts devices and blk backends (scenario key <c>placement</c>); runs in one process ignore it.</summary>
+    public PlacementSpec Placement { get; init; } = PlacementSpec.None;
+
+    /// <summary>True when <see cref="Placement"/> puts some device or blk backend apart from its host.</summary>
+    public bool PlacesActors => Placement.PlacesAnything(AllDevices().Select(x => ($"{x.Host.Name}/{x.Vm.Name}/{x.Device.Name}", x.Device.Kind == Devices.DeviceKind.Blk)));
+
     /// <summary>Every device with the host and VM it belongs to, in world order.</summary>
     public IEnumerable<(HostSpec Host, VmSpec Vm, DeviceSpec Device)> AllDevices() =>
         from h in Hosts from v in h.Vms from d in v.Devices select (h, v, d);

@@ -65,7 +65,11 @@ public sealed class ClusterNode : IAsyncDisposable
                     RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced,
                     StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData,
                 });
-                akka.WithActors((system, _) => system.ActorOf(NodeAdmin.Props(settings), NodeAdmin.Name));
+                akka.WithActors((system, _) =>
+                {
+                    system.ActorOf(NodeAdmin.Props(settings), NodeAdmin.Name);
+                    system.ActorOf(Placement.PlacementHost.Props(), Placement.PlacementHost.Name);
+                });
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not PersistenceStoreException and not OperationCanceledException)

@@ -30,7 +30,7 @@ public sealed class WaveScenarioTests : IDisposable
         host-templates { node { vms = [ { template = small, count = 2 } ] } }
         hosts = [ { template = node, count = 8, name-prefix = h } ]
         racks { hosts-per-rack = 4, tor-bandwidth = 20GiB/s, spine-bandwidth = 20GiB/s }
-        placement { max-vms-per-host = 3 }
+        vm-placement { max-vms-per-host = 3 }
         migration-defaults { bandwidth = 20GiB/s }
         waves = [ { kind = evacuate, hosts = "h1..h2", at = 1ms, limits { per-host = 1, per-rack = 2, total = 3 } } ]
         """;
@@ -105,7 +105,7 @@ public sealed class WaveScenarioTests : IDisposable
               { kind = rolling-upgrade, hosts = "h1..h4", batch = 1, at = 1ms, limits { per-host = 4, per-rack = 8, total = 8 } }
               { kind = evacuate, hosts = h5, at = 80ms }
             ]
-            placement { max-vms-per-host = 4 }
+            vm-placement { max-vms-per-host = 4 }
             """, StringComparison.Ordinal);
         var spec = ScenarioLoader.Parse(text);
         Assert.Equal([0, 0, 1, 1, 2, 2, 3, 3], spec.Waves[0].Plan.Moves.Select(m => m.Stage));

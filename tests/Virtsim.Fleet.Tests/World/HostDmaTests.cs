@@ -24,9 +24,14 @@ public class HostActorTests() : Akka.TestKit.Xunit2.TestKit(FleetReference.Akka)
         host.Tell(new DmaRead(2, 1, 0x3001, 2), TestActor);
         Assert.Equal([2, 3], ExpectMsg<DmaCompleted>().Data);
         host.Tell(new DmaRead(3, 1, 2 << 20, 8), TestActor);      // outside the domain's mapping
-        Assert.Equal(MemoryFaultKind.IommuNoMapping, ExpectMsg<DmaFaulted>().Fault);
+        var outside = ExpectMsg<DmaFaulted>();
+        Assert.Equal(MemoryFaultKind.IommuNoMapping, outside.Fault);
+        // A device on another node sees only the message: the refusal says which domain refused what.
+        Assert.Equal("host h's IOMMU domain 1 refused a read of 8 bytes at 0x200000: IommuNoMapping at 0x200000", outside.Reason);
         host.Tell(new DmaWrite(4, 9, 0x3000, [1]), TestActor);    // no such domain
-        Assert.Equal(4UL, ExpectMsg<DmaFaulted>().Tag);
+        var unknown = ExpectMsg<DmaFaulted>();
+        Assert.Equal(4UL, unknown.Tag);
+        Assert.Equal("host h has no IOMMU domain 9", unknown.Reason);
 
         // The write marked its page in the VM's dirty log; the faulted ones marked nothing.
         host.Tell(new QueryDirtyLog(1, Clear: true), TestActor);

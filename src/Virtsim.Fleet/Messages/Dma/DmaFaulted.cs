@@ -8,7 +8,8 @@ namespace Virtsim.Fleet.Messages.Dma;
 /// <param name="Fault">Why.</param>
 /// <param name="Address">The faulting address.</param>
 /// <param name="IsWrite">True when the access was a write.</param>
-public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address, bool IsWrite) : IDmaProtocol, IWireMessage<DmaFaulted>
+/// <param name="Reason">The host's words for it (which domain refused what), or null.</param>
+public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address, bool IsWrite, string? Reason = null) : IDmaProtocol, IWireMessage<DmaFaulted>
 {
     /// <inheritdoc />
     public static ushort WireTypeId => FleetWireIds.DmaFaulted;
@@ -20,6 +21,7 @@ public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address,
         writer.WriteByte((byte)Fault);
         writer.WriteFixed64(Address);
         writer.WriteBool(IsWrite);
+        writer.WriteString(Reason);
     }
 
     /// <inheritdoc />
@@ -27,5 +29,6 @@ public sealed record DmaFaulted(ulong Tag, MemoryFaultKind Fault, ulong Address,
         reader.ReadVarUInt64(),
         WireChecks.Enum<MemoryFaultKind>(reader.ReadByte(), "fault"),
         reader.ReadFixed64(),
-        reader.ReadBool());
+        reader.ReadBool(),
+        reader.ReadString());
 }

@@ -42,7 +42,8 @@ public sealed record ClusterStatus(string AnsweredBy, string? Leader, IReadOnlyL
 /// <param name="Name">Its node name (<c>virtsim.node.name</c>).</param>
 /// <param name="ProcessId">Its operating-system process id.</param>
 /// <param name="Regions">The entities its shard regions host now.</param>
-public sealed record NodeInfo(string Address, string Name, int ProcessId, IReadOnlyList<RegionEntities> Regions) : IAdminMessage;
+/// <param name="Placed">The devices and blk backends it runs for runs of other nodes ("host/vm/device device" or "... backend"), or null.</param>
+public sealed record NodeInfo(string Address, string Name, int ProcessId, IReadOnlyList<RegionEntities> Regions, IReadOnlyList<string>? Placed = null) : IAdminMessage;
 
 /// <summary>The entities one shard region of a node hosts.</summary>
 /// <param name="TypeName">The entity type (shard region name), e.g. <c>virtsim-probe</c>.</param>

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using Virtsim.Hosting.Cluster.Placement;
 using Virtsim.Hosting.Cluster.Probe;
 
 namespace Virtsim.Hosting.Cluster.Admin;
@@ -22,6 +23,7 @@ public sealed class AdminSerializer : SerializerWithStringManifest
         typeof(StatusQuery), typeof(MembersQuery), typeof(NodeInfoQuery), typeof(LeaveCommand), typeof(LeaveResult), typeof(ClusterStatus),
         typeof(NodeInfo), typeof(RunScenario), typeof(RunUpdate), typeof(RunFinished), typeof(CancelRun),
         typeof(ProbeAdd), typeof(ProbeGet), typeof(ProbeValue), typeof(ProbeAdded),
+        typeof(PlaceActors), typeof(ActorsPlaced), typeof(BlockChecksumsQuery), typeof(BlockChecksumsReply), typeof(ReleasePlaced), typeof(PlacedReleased),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     private static readonly JsonSerializerOptions Options = new() { MaxDepth = 16 };

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.World;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Virtsim.Hosting.Cluster.Probe;
@@ -107,7 +108,17 @@ public sealed class NodeAdmin : ReceiveActor
                 regions.Add(new RegionEntities(type, []));
             }
         }
-        return new NodeInfo(_cluster.SelfAddress.ToString(), _settings.Name, Environment.ProcessId, regions);
+        IReadOnlyList<string> placed;
+        try
+        {
+            placed = (await system.ActorSelection(system.UserGuardianPath().Child(Placement.PlacementHost.Name))
+                .Ask<Placement.PlacedList>(new Placement.PlacedQuery(), QueryTimeout).ConfigureAwait(false)).Items;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
+        {
+            placed = [];
+        }
+        return new NodeInfo(_cluster.SelfAddress.ToString(), _settings.Name, Environment.ProcessId, regions, placed);
     }
 
     private void Leave(LeaveCommand command)

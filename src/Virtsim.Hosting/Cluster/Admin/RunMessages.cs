@@ -1,8 +1,8 @@
 namespace Virtsim.Hosting.Cluster.Admin;
 
 /// <summary>
-/// Asks a node to run a scenario in its own actor system (the world on that node; placement across nodes is not
-/// done yet) and to report to the sender: <see cref="RunUpdate"/> now and then, then <see cref="RunFinished"/>.
+/// Asks a node to run a scenario in its own actor system (the world on that node; devices and backends the scenario
+/// places go to members of their roles) and to report to the sender: <see cref="RunUpdate"/> now and then, then <see cref="RunFinished"/>.
 /// </summary>
 /// <param name="ScenarioJson">The scenario, already loaded and checked by the client, as resolved JSON.</param>
 /// <param name="Source">Where the scenario came from (for messages).</param>

@@ -58,8 +58,10 @@ public sealed class ScenarioRunActor : ReceiveActor
             return new RunFinished(node, null, $"the node refused the scenario: {e.Message}");
         }
         var persistence = run.PersistencePrefix is null ? null : new FleetPersistence(run.PersistencePrefix, run.SnapshotEvery, run.DeleteAfterSnapshot);
+        // Devices and backends the scenario places on members of other roles are built there first.
         var report = FleetRunner.RunThreaded(system, spec, run.Seed, new RealTimeOptions
         {
+            Place = spec.PlacesActors ? (s, _) => Placement.ClusterPlacement.Place(s, spec, run) : null,
             Persistence = persistence,
             Cancellation = token,
             Progress = p => client.Tell(new RunUpdate(p.WorkloadsDone, p.Workloads, p.Requests, p.VirtualTime.Ticks)),

@@ -1,0 +1,118 @@
+using Akka.Actor;
+using Virtsim.Fleet.Devices;
+using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Metrics;
+using Virtsim.Fleet.Persistence;
+using Virtsim.Fleet.World;
+using Virtsim.Hocon;
+
+namespace Virtsim.Hosting.Cluster.Placement;
+
+/// <summary>
+/// The actor every node runs at <c>/user/virtsim-placement</c>: it builds the devices and blk backends a run places
+/// on this node (<see cref="PlaceActors"/>: from the run's scenario it makes the same plans as the world's node, then
+/// the actors with <see cref="PlacedActors"/>, their DMA, frames and requests addressed by path to the world's node),
+/// answers for their disks (<see cref="BlockChecksumsQuery"/>), lists them (<see cref="PlacedQuery"/>, for
+/// <c>virtsim cluster status</c>) and stops them with their counters at the end of the run (<see cref="ReleasePlaced"/>).
+/// </summary>
+public sealed class PlacementHost : ReceiveActor
+{
+    /// <summary>The actor's name under <c>/user</c>.</summary>
+    public const string Name = "virtsim-placement";
+
+    private readonly Dictionary<string, PlacedRun> _runs = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the placement host.</summary>
+    public PlacementHost()
+    {
+        Receive<PlaceActors>(p => Sender.Tell(Place(p)));
+        Receive<BlockChecksumsQuery>(q => Sender.Tell(Checksums(q)));
+        Receive<ReleasePlaced>(r =>
+        {
+            if (!_runs.Remove(r.RunId, out var run))
+            {
+                Sender.Tell(new PlacedReleased(new Dictionary<string, long>()));
+                return;
+            }
+            foreach (var actor in run.Actors) Context.Stop(actor);
+            Sender.Tell(new PlacedReleased(run.Metrics.Snapshot()));
+        });
+        Receive<PlacedQuery>(_ => Sender.Tell(new PlacedList([.. _runs.Values.SelectMany(r => r.Described).Order(StringComparer.Ordinal)])));
+    }
+
+    /// <summary>The props of the placement host.</summary>
+    public static Props Props() => Akka.Actor.Props.Create(() => new PlacementHost());
+
+    private ActorsPlaced Place(PlaceActors p)
+    {
+        string self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        WorldSpec spec;
+        try
+        {
+            spec = ScenarioLoader.FromConfig(HoconConfig.Parse(p.ScenarioJson, new HoconParseOptions { SourceName = p.Source }));
+        }
+        catch (HoconException e)
+        {
+            return new ActorsPlaced(self, [], $"the node refused the scenario: {e.Message}");
+        }
+        var persistence = p.PersistencePrefix is null ? null : new FleetPersistence(p.PersistencePrefix, p.SnapshotEvery, p.DeleteAfterSnapshot);
+        var run = new PlacedRun();
+        var placed = new List<PlacedActor>();
+        var plans = FleetWorld.Plan(spec)
+            .SelectMany(h => h.Vms.SelectMany(vm => vm.Devices.Select(d => (Host: h.Host.Name, Vm: vm, Plan: d))))
+            .ToDictionary(x => x.Plan.Path, StringComparer.Ordinal);
+        foreach (var item in p.Items)
+        {
+            if (!plans.TryGetValue(item.Path, out var x)) return new ActorsPlaced(self, [], $"the scenario has no device {item.Path}");
+            string name = $"{p.RunId}-{x.Host}-{x.Vm.Spec.Name}-{x.Plan.Spec.Name}";
+            IActorRef actor;
+            if (item.Backend)
+            {
+                actor = Context.ActorOf(PlacedActors.Backend(x.Plan, run.Metrics, persistence), name + "-backend");
+                run.Described.Add($"{item.Path} backend");
+            }
+            else
+            {
+                var world = ActorPath.Parse(p.WorldAddress + "/user");
+                var host = Resolve(world / x.Host);
+                string deviceName = $"{x.Vm.Spec.Name}-{x.Plan.Spec.Name}";
+                var netBackend = x.Plan.Spec.Kind == DeviceKind.Net ? Resolve(world / x.Host / Fleet.Backends.NetBackendActor.NameFor(deviceName)) : null;
+                var backend = item.BackendActorPath is null ? null : Resolve(ActorPath.Parse(item.BackendActorPath));
+                actor = Context.ActorOf(PlacedActors.Endpoint(x.Plan, x.Vm, host, netBackend, backend, run.Metrics, persistence), name);
+                run.Described.Add($"{item.Path} device");
+            }
+            if (x.Plan.Store is { } disk && (item.Backend || item.BackendActorPath is null)) run.Disks[item.Path] = (x.Plan, disk);
+            run.Actors.Add(actor);
+            placed.Add(new PlacedActor(item.Path, item.Backend, actor.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(Context.System).SelfAddress)));
+        }
+        _runs[p.RunId] = run;
+        return new ActorsPlaced(self, placed, null);
+    }
+
+    private BlockChecksumsReply Checksums(BlockChecksumsQuery q)
+    {
+        if (!_runs.TryGetValue(q.RunId, out var run) || !run.Disks.TryGetValue(q.Path, out var disk))
+            return new BlockChecksumsReply([], $"this node holds no disk of {q.Path} for run {q.RunId}");
+        return new BlockChecksumsReply(PlacedActors.BlockChecksums(disk.Plan, disk.Disk, q.Blocks), null);
+    }
+
+    private IActorRef Resolve(ActorPath path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
+
+    private sealed class PlacedRun
+    {
+        public FleetMetrics Metrics { get; } = new();
+
+        public List<IActorRef> Actors { get; } = [];
+
+        public List<string> Described { get; } = [];
+
+        public Dictionary<string, (DevicePlan Plan, Virtio.Devices.Blk.MemoryBlockStore Disk)> Disks { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Asks the local <see cref="PlacementHost"/> what it runs (never crosses nodes); answered by <see cref="PlacedList"/>.</summary>
+public sealed record PlacedQuery;
+
+/// <summary>The devices and backends a node runs for runs of other nodes, as "host/vm/device device" or "... backend".</summary>
+/// <param name="Items">What it runs.</param>
+public sealed record PlacedList(IReadOnlyList<string> Items);
