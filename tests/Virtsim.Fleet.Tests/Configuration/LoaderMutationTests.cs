@@ -30,6 +30,10 @@ public class LoaderMutationTests
         };
         switch (relative)
         {
+            // Interop matrices (docs/interop.md) are not fleet scenarios: their own loader reads them.
+            case var s when s.StartsWith("scenarios/interop-", StringComparison.Ordinal) && s.EndsWith(".conf", StringComparison.Ordinal):
+                _ = Virtsim.Experiments.Interop.MatrixLoader.Load(HoconConfig.Parse(text, options), relative);
+                break;
             case var s when s.StartsWith("scenarios/", StringComparison.Ordinal):
             {
                 var scenario = ScenarioLoader.ParseConfig(text, options.SourceName);
