@@ -14,11 +14,19 @@ public class ForeignThreadTests
     {
         public Piper()
         {
-            Receive<Start>(_ => Task.Run(async () =>
+            Receive<Start>(start =>
             {
-                await Task.Yield();
-                return new Answer(42);
-            }).PipeTo(Self));
+                // The task completes only after PipeTo is waiting on it. A task that had already completed would have
+                // PipeTo tell its result at once, on the simulation thread, which is no foreign work at all: the test
+                // failed now and then when the pool finished the task first.
+                var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _ = Task.Run(async () =>
+                {
+                    await gate.Task;
+                    return new Answer(42);
+                }).PipeTo(Self);
+                gate.SetResult();
+            });
             Receive<Answer>(_ => { });
         }
     }
