@@ -12,7 +12,7 @@ namespace Virtsim.Cli.Swarm;
 /// <c>virtsim swarm SCENARIO --seeds A..B [--jobs N] [--faults K] [--out DIR] [--shrink-runs R]</c>: runs every seed
 /// with a fault plan drawn from the scenario's fault space (<see cref="PlanDrawer"/>), each as a child
 /// <c>virtsim run</c> of a generated scenario file, prints a table of outcomes and the command that replays each
-/// failing seed, then shrinks each failure (<see cref="Shrinker"/>) and writes the smallest plan as a scenario file.
+/// failing seed, then shrinks each failure (<see cref="Shrinker"/>) and writes the smallest plan and world as a scenario file.
 /// Exit 0 when every seed passed, 1 otherwise, 2 for bad input.
 /// </summary>
 internal static class SwarmCommand
@@ -48,7 +48,7 @@ internal static class SwarmCommand
         var command = new Command("swarm",
             "Run many seeds of a scenario, each with faults drawn at random from its fault space (device and backend crashes; " +
             "host crashes, link failures and refused device states when it migrates), in parallel processes; print a table of " +
-            "outcomes and the command that replays each failing seed, and shrink each failure to the smallest plan that still breaks the same invariant.")
+            "outcomes and the command that replays each failing seed, and shrink each failure (fewer faults, later, fewer devices and requests) to the smallest plan and world that still break the same invariant, written as a scenario file.")
         {
             scenario, seeds, jobs, faults, shrinkRuns, outDir,
         };
