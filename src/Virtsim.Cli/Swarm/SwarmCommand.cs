@@ -12,7 +12,7 @@ namespace Virtsim.Cli.Swarm;
 /// <c>virtsim swarm SCENARIO --seeds A..B [--jobs N] [--faults K] [--out DIR] [--shrink-runs R]</c>: runs every seed
 /// with a fault plan drawn from the scenario's fault space (<see cref="PlanDrawer"/>), each as a child
 /// <c>virtsim run</c> of a generated scenario file, prints a table of outcomes and the command that replays each
-/// failing seed, then shrinks each failure (<see cref="Shrinker"/>) and writes the smallest plan as a scenario file.
+/// failing seed, then shrinks each failure (<see cref="Shrinker"/>) and writes the smallest plan and world as a scenario file.
 /// Exit 0 when every seed passed, 1 otherwise, 2 for bad input.
 /// </summary>
 internal static class SwarmCommand
@@ -48,7 +48,7 @@ internal static class SwarmCommand
         var command = new Command("swarm",
             "Run many seeds of a scenario, each with faults drawn at random from its fault space (device and backend crashes; " +
             "host crashes, link failures and refused device states when it migrates), in parallel processes; print a table of " +
-            "outcomes and the command that replays each failing seed, and shrink each failure to the smallest plan that still breaks the same invariant.")
+            "outcomes and the command that replays each failing seed, and shrink each failure (fewer faults, later, fewer devices and requests) to the smallest plan and world that still break the same invariant, written as a scenario file.")
         {
             scenario, seeds, jobs, faults, shrinkRuns, outDir,
         };
@@ -112,27 +112,36 @@ internal static class SwarmCommand
 
         // A store failure says nothing of the devices: nothing to shrink.
         var shrinkable = failing.Where(f => f.Value.Verdict.Kind != RunVerdictKind.StoreFailed).ToList();
+        // The world shrinks too when its hosts can be written back entry by entry (not from host templates).
+        var baseConfig = ScenarioSource.LoadConfig(path);
+        bool cutsWorld = HostsOverride.For(baseConfig, spec) is not null;
         var shrunk = new ConcurrentDictionary<int, ShrinkResult>();
         Parallel.ForEach(shrinkable, new ParallelOptions { MaxDegreeOfParallelism = jobs }, f =>
         {
             int seed = f.Key;
             string trial = SeedFile(outDir, seed, ".try");
             int tries = 0;
-            var result = Shrinker.Shrink(f.Value.Plan, f.Value.Verdict, plan =>
+            RunVerdict Run(IReadOnlyList<PlannedFault> plan, WorldSpec world)
             {
-                File.WriteAllText(trial, FaultPlan.ScenarioText(baseText, plan, $"virtsim swarm {path}: seed {seed}, shrinking"));
+                File.WriteAllText(trial, ScenarioText(plan, world, "shrinking"));
                 var verdict = runOne(trial, seed);
-                lock (stderr) stderr.WriteLine($"shrink seed {seed}, run {++tries}: faults: {plan.Count}, {verdict.Name}");
+                lock (stderr) stderr.WriteLine($"shrink seed {seed}, run {++tries}: faults: {plan.Count}, devices: {world.AllDevices().Count()}, {verdict.Name}");
                 return verdict;
-            }, space.MaxTime, shrinkRuns);
+            }
+            string ScenarioText(IReadOnlyList<PlannedFault> plan, WorldSpec world, string comment) =>
+                FaultPlan.ScenarioText(baseText, plan, $"virtsim swarm {path}: seed {seed}, {comment}",
+                    ReferenceEquals(world, spec) ? null : HostsOverride.For(baseConfig, world));
+            var result = cutsWorld
+                ? Shrinker.Shrink(f.Value.Plan, spec, f.Value.Verdict, Run, space.MaxTime, shrinkRuns)
+                : Shrinker.Shrink(f.Value.Plan, f.Value.Verdict, plan => Run(plan, spec), space.MaxTime, shrinkRuns) with { World = spec };
             File.Delete(trial);
-            File.WriteAllText(SeedFile(outDir, seed, ".min"), FaultPlan.ScenarioText(baseText, result.Plan,
-                $"virtsim swarm {path}: seed {seed} shrunk from {f.Value.Plan.Count} to {result.Plan.Count} faults in {result.Runs} runs; still {result.Verdict.Name}"));
+            File.WriteAllText(SeedFile(outDir, seed, ".min"), ScenarioText(result.Plan, result.World,
+                $"shrunk from {f.Value.Plan.Count} to {result.Plan.Count} faults, {Size(spec)} to {Size(result.World)} in {result.Runs} runs; still {result.Verdict.Name}"));
             shrunk[seed] = result;
         });
-        stdout.WriteLine("shrunk (the smallest plan found that still breaks the same invariant):");
+        stdout.WriteLine("shrunk (the smallest plan and world found that still break the same invariant):");
         foreach (var (seed, result) in shrunk.OrderBy(s => s.Key))
-            stdout.WriteLine($"  seed {seed}: {results[seed].Plan.Count} -> {result.Plan.Count} faults in {result.Runs} runs, {result.Verdict.Name}: " +
+            stdout.WriteLine($"  seed {seed}: {results[seed].Plan.Count} -> {result.Plan.Count} faults, {Size(spec)} -> {Size(result.World)} in {result.Runs} runs, {result.Verdict.Name}: " +
                              $"virtsim run {SeedFile(outDir, seed, ".min")} --seed {seed}");
         return ExitCodes.ChecksFailed;
     }
@@ -143,6 +152,10 @@ internal static class SwarmCommand
         spec.Hosts.Select(h => h.Name).ToList(),
         spec.Migrations.Count > 0,
         spec.MaxVirtualTime);
+
+    // A world's size as the shrink report gives it.
+    private static string Size(WorldSpec world) =>
+        string.Create(CultureInfo.InvariantCulture, $"{world.AllDevices().Count()} devices/{WorldCuts.TotalRequests(world)} requests");
 
     private static string SeedFile(string outDir, int seed, string suffix) =>
         Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"seed-{seed}{suffix}.conf"));

@@ -49,9 +49,13 @@ public sealed class SwarmShrinkTests : IDisposable
             int seed = int.Parse(m.Groups[1].Value);
             Assert.True(FaultyDevice(m.Groups[2].Value, seed).Failed);
             // The shrunk plan: the buggy device's crash alone, as late as doubling allows.
-            var shrunk = Regex.Match(text, $@"^  seed {seed}: (\d+) -> 1 faults in \d+ runs, checks-failed: no-acked-write-lost: virtsim run (\S+) --seed {seed}$", RegexOptions.Multiline);
+            var shrunk = Regex.Match(text, $@"^  seed {seed}: (\d+) -> 1 faults, \d+ devices/\d+ requests -> 1 devices/1 requests in \d+ runs, checks-failed: no-acked-write-lost: virtsim run (\S+) --seed {seed}$", RegexOptions.Multiline);
             Assert.True(shrunk.Success, $"seed {seed} not shrunk to one fault:\n{text}");
-            var fault = Assert.Single(ScenarioLoader.LoadFile(shrunk.Groups[2].Value).Faults);
+            // The run function looks at the plan alone: the world shrinks to the device the fault names, with 1 request.
+            var min = ScenarioLoader.LoadFile(shrunk.Groups[2].Value);
+            Assert.Equal([Buggy], WorldCuts.Devices(min));
+            Assert.Equal(1, WorldCuts.RequestsOf(min, Buggy));
+            var fault = Assert.Single(min.Faults);
             Assert.Equal((ScheduledFaultKind.DeviceCrash, Buggy), (fault.Kind, fault.Device));
             Assert.True(fault.At < TimeSpan.FromMilliseconds(1) && fault.At * 2 >= TimeSpan.FromMilliseconds(1), $"seed {seed}: at {fault.At}");
         }
