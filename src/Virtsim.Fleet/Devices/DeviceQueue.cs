@@ -41,6 +41,12 @@ public interface IDeviceQueueOwner
 
     /// <summary>A device on another node: queue <paramref name="queue"/> waited for another's pass and may serve now (<see cref="DeviceQueue.Resume"/>).</summary>
     void ResumeQueue(int queue);
+
+    /// <summary>(Re)starts the queue's DMA timer: <see cref="DeviceQueue.OnDmaTimeout"/> after <paramref name="timeout"/> unless cancelled.</summary>
+    void StartDmaTimer(int queue, TimeSpan timeout);
+
+    /// <summary>Cancels the queue's DMA timer (its DMA completed or faulted).</summary>
+    void CancelDmaTimer(int queue);
 }
 
 /// <summary>
@@ -160,13 +166,43 @@ public sealed class DeviceQueue
         ours |= _writeTags.Remove(f.Tag);
         if (!ours) return;
         _device.Metrics.Add(FleetCounter.DmaFaults);
+        AbandonPass();
+        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
+    }
+
+    /// <summary>
+    /// The queue's DMA timer fired: when the queue still waits for a DMA (its tag corrupted or lost on the way, its
+    /// completion lost), the DMA is given up and the device needs a reset, with the lost DMA as its reason. A late
+    /// completion of it is then ignored.
+    /// </summary>
+    public void OnDmaTimeout()
+    {
+        if (!_busy) return; // the pass ended since the timer was set
+        string lost = _fetches.Count > 0 ? $"{_fetches.Count} DMA read(s), first tag 0x{_fetches.Keys.Min():x}"
+            : !_batchDone ? $"DMA batch tag 0x{_waitingTag:x}"
+            : $"{_writeTags.Count} DMA write(s), first tag 0x{_writeTags.Min():x}";
+        _device.Metrics.Add(FleetCounter.DmaTimeouts);
+        AbandonPass();
+        _owner.OnQueueFault(_index, $"DMA lost: {lost} not completed within dma-timeout {_device.Profile.Timing.DmaTimeout.TotalMilliseconds:0.###} ms");
+    }
+
+    // The pass's DMA will not complete: nothing of it is waited for any more (the device needs a reset).
+    private void AbandonPass()
+    {
+        _owner.CancelDmaTimer(_index);
         _fetches.Clear();
         _writeTags.Clear();
         _batchDone = true;
         _busy = false;
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
-        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
+    }
+
+    // Every DMA the queue sends starts its timer again: it fires when the newest waits longer than dma-timeout.
+    private void ArmDmaTimer()
+    {
+        var timeout = _device.Profile.Timing.DmaTimeout;
+        if (timeout > TimeSpan.Zero) _owner.StartDmaTimer(_index, timeout);
     }
 
     /// <summary>The backend answered a request of this queue.</summary>
@@ -324,6 +360,7 @@ public sealed class DeviceQueue
             _device.Host.Tell(new DmaRead(tag, _device.Pasid, address, length), _owner.Self);
         }
         _busy = true;
+        ArmDmaTimer();
         return false;
     }
 
@@ -472,6 +509,7 @@ public sealed class DeviceQueue
         SendWrites();
         _batchDone = false;
         _device.Host.Tell(batch, _owner.Self);
+        ArmDmaTimer();
     }
 
     // A device on another node sends what the pass wrote back to guest memory, in the order written and before the
@@ -495,6 +533,7 @@ public sealed class DeviceQueue
     private void OnPassDone()
     {
         _busy = false;
+        if (_device.Profile.Timing.DmaTimeout > TimeSpan.Zero) _owner.CancelDmaTimer(_index);
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
