@@ -80,7 +80,7 @@ public sealed class DeviceQueue
     private bool _busy;
     private bool _again;
     private bool _interruptAfterBatch;
-    private bool _corruptArmed;
+    private FaultKind? _armedFault;
     private ulong _sequence;
     private ulong _waitingTag;
     private ulong _backendSequence;
@@ -290,7 +290,7 @@ public sealed class DeviceQueue
     public void OnInjectFault(InjectFault f)
     {
         _device.Metrics.Add(FleetCounter.FaultsInjected);
-        _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
+        _armedFault = f.Kind;
     }
 
     /// <summary>The coalescing window ended.</summary>
@@ -337,10 +337,10 @@ public sealed class DeviceQueue
         }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
         if (!_device.Access.IsLocal && !Fetch(queue)) return; // the pass runs when the bytes it reads are here
-        if (_corruptArmed && queue.HasAvailable())
+        if (_armedFault is { } fault && queue.HasAvailable())
         {
-            _corruptArmed = false;
-            CorruptHead(queue);
+            _armedFault = null;
+            Corrupt(queue, fault);
             return;
         }
         Serve(queue);
@@ -574,10 +574,21 @@ public sealed class DeviceQueue
 
     // Fault injection: the device's DMA engine writes an address outside guest memory into the head descriptor of the
     // next available chain, through the host like any DMA; serving the ring afterwards finds the chain malformed.
-    private void CorruptHead(IDeviceQueue queue)
+    // Writes the armed fault's bad bytes into the ring by DMA through the host, then serves the ring again (_again).
+    private void Corrupt(IDeviceQueue queue, FaultKind fault)
     {
         var state = queue.SaveState();
         var config = state.Config;
+        if (fault == FaultKind.CorruptAvailIndex)
+        {
+            // Split ring only (a packed ring has no available index; the loader refuses it there): idx sits at
+            // DriverArea + 2, and a jump of more than the queue size past the chains taken is out of range (spec 2.7.13.3).
+            if (config.Format != QueueFormat.Split) { Serve(queue); return; }
+            var jumped = new byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
+            WriteRing(config.DriverArea + 2, jumped);
+            return;
+        }
         ulong descriptor;
         if (config.Format == QueueFormat.Split)
         {
@@ -591,10 +602,15 @@ public sealed class DeviceQueue
         }
         var bad = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
+        WriteRing(descriptor, bad);
+    }
+
+    private void WriteRing(ulong address, byte[] bytes)
+    {
         _busy = true;
         _again = true;
         _waitingTag = NextTag();
         _batchDone = false;
-        _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, descriptor, bad), _owner.Self);
+        _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, address, bytes), _owner.Self);
     }
 }
