@@ -41,6 +41,12 @@ public interface IDeviceQueueOwner
 
     /// <summary>A device on another node: queue <paramref name="queue"/> waited for another's pass and may serve now (<see cref="DeviceQueue.Resume"/>).</summary>
     void ResumeQueue(int queue);
+
+    /// <summary>(Re)starts the queue's DMA timer: <see cref="DeviceQueue.OnDmaTimeout"/> after <paramref name="timeout"/> unless cancelled.</summary>
+    void StartDmaTimer(int queue, TimeSpan timeout);
+
+    /// <summary>Cancels the queue's DMA timer (its DMA completed or faulted).</summary>
+    void CancelDmaTimer(int queue);
 }
 
 /// <summary>
@@ -74,7 +80,7 @@ public sealed class DeviceQueue
     private bool _busy;
     private bool _again;
     private bool _interruptAfterBatch;
-    private bool _corruptArmed;
+    private FaultKind? _armedFault;
     private ulong _sequence;
     private ulong _waitingTag;
     private ulong _backendSequence;
@@ -160,13 +166,43 @@ public sealed class DeviceQueue
         ours |= _writeTags.Remove(f.Tag);
         if (!ours) return;
         _device.Metrics.Add(FleetCounter.DmaFaults);
+        AbandonPass();
+        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
+    }
+
+    /// <summary>
+    /// The queue's DMA timer fired: when the queue still waits for a DMA (its tag corrupted or lost on the way, its
+    /// completion lost), the DMA is given up and the device needs a reset, with the lost DMA as its reason. A late
+    /// completion of it is then ignored.
+    /// </summary>
+    public void OnDmaTimeout()
+    {
+        if (!_busy) return; // the pass ended since the timer was set
+        string lost = _fetches.Count > 0 ? $"{_fetches.Count} DMA read(s), first tag 0x{_fetches.Keys.Min():x}"
+            : !_batchDone ? $"DMA batch tag 0x{_waitingTag:x}"
+            : $"{_writeTags.Count} DMA write(s), first tag 0x{_writeTags.Min():x}";
+        _device.Metrics.Add(FleetCounter.DmaTimeouts);
+        AbandonPass();
+        _owner.OnQueueFault(_index, $"DMA lost: {lost} not completed within dma-timeout {_device.Profile.Timing.DmaTimeout.TotalMilliseconds:0.###} ms");
+    }
+
+    // The pass's DMA will not complete: nothing of it is waited for any more (the device needs a reset).
+    private void AbandonPass()
+    {
+        _owner.CancelDmaTimer(_index);
         _fetches.Clear();
         _writeTags.Clear();
         _batchDone = true;
         _busy = false;
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
-        _owner.OnQueueFault(_index, $"DMA fault {f.Fault} at 0x{f.Address:x}" + (f.Reason is { Length: > 0 } r ? $": {r}" : ""));
+    }
+
+    // Every DMA the queue sends starts its timer again: it fires when the newest waits longer than dma-timeout.
+    private void ArmDmaTimer()
+    {
+        var timeout = _device.Profile.Timing.DmaTimeout;
+        if (timeout > TimeSpan.Zero) _owner.StartDmaTimer(_index, timeout);
     }
 
     /// <summary>The backend answered a request of this queue.</summary>
@@ -254,7 +290,7 @@ public sealed class DeviceQueue
     public void OnInjectFault(InjectFault f)
     {
         _device.Metrics.Add(FleetCounter.FaultsInjected);
-        _corruptArmed = f.Kind == FaultKind.CorruptNextDescriptor;
+        _armedFault = f.Kind;
     }
 
     /// <summary>The coalescing window ended.</summary>
@@ -301,10 +337,10 @@ public sealed class DeviceQueue
         }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
         if (!_device.Access.IsLocal && !Fetch(queue)) return; // the pass runs when the bytes it reads are here
-        if (_corruptArmed && queue.HasAvailable())
+        if (_armedFault is { } fault && queue.HasAvailable())
         {
-            _corruptArmed = false;
-            CorruptHead(queue);
+            _armedFault = null;
+            Corrupt(queue, fault);
             return;
         }
         Serve(queue);
@@ -324,6 +360,7 @@ public sealed class DeviceQueue
             _device.Host.Tell(new DmaRead(tag, _device.Pasid, address, length), _owner.Self);
         }
         _busy = true;
+        ArmDmaTimer();
         return false;
     }
 
@@ -472,6 +509,7 @@ public sealed class DeviceQueue
         SendWrites();
         _batchDone = false;
         _device.Host.Tell(batch, _owner.Self);
+        ArmDmaTimer();
     }
 
     // A device on another node sends what the pass wrote back to guest memory, in the order written and before the
@@ -495,6 +533,7 @@ public sealed class DeviceQueue
     private void OnPassDone()
     {
         _busy = false;
+        if (_device.Profile.Timing.DmaTimeout > TimeSpan.Zero) _owner.CancelDmaTimer(_index);
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
@@ -535,10 +574,21 @@ public sealed class DeviceQueue
 
     // Fault injection: the device's DMA engine writes an address outside guest memory into the head descriptor of the
     // next available chain, through the host like any DMA; serving the ring afterwards finds the chain malformed.
-    private void CorruptHead(IDeviceQueue queue)
+    // Writes the armed fault's bad bytes into the ring by DMA through the host, then serves the ring again (_again).
+    private void Corrupt(IDeviceQueue queue, FaultKind fault)
     {
         var state = queue.SaveState();
         var config = state.Config;
+        if (fault == FaultKind.CorruptAvailIndex)
+        {
+            // Split ring only (a packed ring has no available index; the loader refuses it there): idx sits at
+            // DriverArea + 2, and a jump of more than the queue size past the chains taken is out of range (spec 2.7.13.3).
+            if (config.Format != QueueFormat.Split) { Serve(queue); return; }
+            var jumped = new byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
+            WriteRing(config.DriverArea + 2, jumped);
+            return;
+        }
         ulong descriptor;
         if (config.Format == QueueFormat.Split)
         {
@@ -552,10 +602,15 @@ public sealed class DeviceQueue
         }
         var bad = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
+        WriteRing(descriptor, bad);
+    }
+
+    private void WriteRing(ulong address, byte[] bytes)
+    {
         _busy = true;
         _again = true;
         _waitingTag = NextTag();
         _batchDone = false;
-        _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, descriptor, bad), _owner.Self);
+        _device.Host.Tell(new DmaWrite(_waitingTag, _device.Pasid, address, bytes), _owner.Self);
     }
 }

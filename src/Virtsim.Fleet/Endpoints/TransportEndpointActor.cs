@@ -70,6 +70,10 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
     private readonly DeviceContext _context;
     private readonly List<DeviceQueue> _queues = [];
     private readonly string[] _coalesceKeys;
+    private readonly string[] _dmaTimerKeys;
+    // A lost DMA is given up after dma-timeout of virtual time only under simulation: in real time a placed device's
+    // DMA crosses processes and takes what the machine gives it (message faults, which lose DMA, are simulated only).
+    private readonly bool _boundsDma = ActorEnvironment.For(Context.System).IsSimulated;
     private readonly Queue<(int Queue, DoorbellMessage Doorbell)> _pendingDoorbells = new();
     private readonly DeviceMemory _memory;
     private IActorRef? _driver;
@@ -154,16 +158,19 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         {
             // No ring to serve: the flow part serves the driver's batches.
             _coalesceKeys = [];
+            _dmaTimerKeys = [];
             FlowInit(flow);
         }
         else
         {
             var owner = new Owner(this);
             _coalesceKeys = new string[model.QueueCount];
+            _dmaTimerKeys = new string[model.QueueCount];
             for (int i = 0; i < model.QueueCount; i++)
             {
                 _queues.Add(new DeviceQueue(i, _context, owner));
                 _coalesceKeys[i] = $"coalesce-q{i}";
+                _dmaTimerKeys[i] = $"dma-timeout-q{i}";
             }
         }
 
@@ -206,6 +213,7 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
             if (q < _queues.Count) _queues[q].OnDmaFaulted(f);
         });
         Receive<CoalesceDue>(c => _queues[c.Queue].OnCoalesceTimer());
+        Receive<DmaTimeoutDue>(t => _queues[t.Queue].OnDmaTimeout());
         Receive<UsedBufferNotification>(n => SignalQueue(n.Queue));
         Receive<QueueFault>(f => OnQueueFault(f.Queue, f.Reason));
         Receive<InjectFault>(f =>
@@ -577,6 +585,8 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
 
     private sealed record CoalesceDue(int Queue);
 
+    private sealed record DmaTimeoutDue(int Queue);
+
     // The queues' view of this actor; called only from within its message handlers.
     private sealed class Owner(TransportEndpointActor endpoint) : IDeviceQueueOwner
     {
@@ -597,6 +607,13 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         public IActorRef? Backend => endpoint._backend;
 
         public void ResumeQueue(int queue) => endpoint._queues[queue].Resume();
+
+        public void StartDmaTimer(int queue, TimeSpan timeout)
+        {
+            if (endpoint._boundsDma) endpoint.Timers.StartSingleTimer(endpoint._dmaTimerKeys[queue], new DmaTimeoutDue(queue), timeout);
+        }
+
+        public void CancelDmaTimer(int queue) => endpoint.Timers.Cancel(endpoint._dmaTimerKeys[queue]);
     }
 
     /// <summary>The transport kind (for diagnostics).</summary>

@@ -111,4 +111,6 @@ public enum FleetCounter
     RemoteDmaBytes,
     /// <summary>Reads of guest memory by a device on another node of bytes it had not fetched (read as zero; should stay 0).</summary>
     RemoteDmaMisses,
+    /// <summary>DMA a device gave up as lost after its vendor's dma-timeout (the device then needed a reset).</summary>
+    DmaTimeouts,
 }

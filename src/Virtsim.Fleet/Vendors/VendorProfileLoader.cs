@@ -69,6 +69,7 @@ public static class VendorProfileLoader
                 PerKibCost = Settings.NonNegativeDuration(timing, "per-kib-cost"),
                 InterruptCoalescing = Settings.NonNegativeDuration(timing, "interrupt-coalescing"),
                 InterruptCost = Settings.NonNegativeDuration(timing, "interrupt-cost"),
+                DmaTimeout = Settings.NonNegativeDuration(timing, "dma-timeout"),
                 BackendWakeupCost = Settings.NonNegativeDuration(timing, "backend-wakeup-cost"),
                 ShadowVirtqueueCost = Settings.NonNegativeDuration(timing, "shadow-vq-cost"),
             },

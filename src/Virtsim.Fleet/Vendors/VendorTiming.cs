@@ -42,6 +42,12 @@ public sealed record VendorTiming
     /// <summary>Interrupt coalescing window: used buffer notifications within it are merged into one (zero: none).</summary>
     public TimeSpan InterruptCoalescing { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a queue waits for its DMA (a pass's batch, a fetch, a write back) to complete before it gives the DMA
+    /// up as lost and sets DEVICE_NEEDS_RESET naming it, as a PCIe completion timeout does (zero: waits for ever).
+    /// </summary>
+    public TimeSpan DmaTimeout { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Cost of delivering one interrupt to the guest (posted interrupt for hardware, irqfd injection for software).</summary>
     public TimeSpan InterruptCost { get; init; } = TimeSpan.FromMicroseconds(1);
 }

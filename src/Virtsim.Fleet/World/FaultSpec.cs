@@ -6,4 +6,7 @@ namespace Virtsim.Fleet.World;
 /// <param name="Device">The target device as "host/vm/device" (empty for a host's fault).</param>
 /// <param name="Host">The target host of a <see cref="ScheduledFaultKind.HostCrash"/> or <see cref="ScheduledFaultKind.LinkFailure"/>, else null.</param>
 /// <param name="Duration">How long a link failure lasts (<see cref="TimeSpan.Zero"/>: for good).</param>
-public sealed record FaultSpec(TimeSpan At, ScheduledFaultKind Kind, string Device, string? Host = null, TimeSpan Duration = default);
+/// <param name="Queue">The queue a <see cref="ScheduledFaultKind.CorruptMemory"/> fault corrupts.</param>
+/// <param name="Corruption">What a <see cref="ScheduledFaultKind.CorruptMemory"/> fault corrupts.</param>
+public sealed record FaultSpec(TimeSpan At, ScheduledFaultKind Kind, string Device, string? Host = null, TimeSpan Duration = default,
+    ushort Queue = 0, Messages.Faults.FaultKind Corruption = Messages.Faults.FaultKind.CorruptNextDescriptor);

@@ -65,6 +65,11 @@ public static class FleetRunner
             var f = fault;
             sim.Schedule(f.At, () => w.UnmapDeviceWindow(f.Device, f.Duration));
         }
+        foreach (var fault in spec.Faults.Where(f => f.Kind == ScheduledFaultKind.CorruptMemory))
+        {
+            var f = fault;
+            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(new Messages.Faults.InjectFault(f.Corruption, f.Queue), ActorRefs.NoSender));
+        }
         var interceptor = spec.MessageFaults.Count == 0 ? null : InstallMessageFaults(spec, sim, world);
         options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;

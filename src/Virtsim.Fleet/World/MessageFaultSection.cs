@@ -22,7 +22,7 @@ internal static class MessageFaultSection
             if (f.HasPath(key))
                 throw new HoconException(f.GetValue(key).Position, $"a message fault has no '{key}' (it takes class, action, probability, from, until, devices, queues, hosts, vendors, delay)");
         if (f.HasPath("target"))
-            throw new HoconException(f.GetValue("target").Position, "corruption in guest memory (target) is not supported yet: corrupt flips bits of messages in flight");
+            throw new HoconException(f.GetValue("target").Position, "a message fault has no target: corrupt flips bits of messages in flight; for guest memory use kind = corrupt-memory");
         string classText = HoconSettings.At(at, f, x => x.GetString("class"));
         if (classText == "migration-stream")
             throw new HoconException(f.GetValue("class").Position,

@@ -243,6 +243,7 @@ public static class ScenarioLoader
 
     // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
     //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
+    //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index } ]
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
@@ -260,8 +261,9 @@ public static class ScenarioLoader
                 "link-failure" => ScheduledFaultKind.LinkFailure,
                 "refuse-device-state" => ScheduledFaultKind.RefuseDeviceState,
                 "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
+                CorruptMemorySection.Kind => ScheduledFaultKind.CorruptMemory,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, message)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, message)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -274,9 +276,14 @@ public static class ScenarioLoader
                 ? hosts.FirstOrDefault(h => h.Name == parts[0])?.Vms.FirstOrDefault(v => v.Name == parts[1])?.Devices.FirstOrDefault(d => d.Name == parts[2])
                 : null;
             if (device is null) throw new HoconException(f.GetValue("device").Position, $"no device '{path}' (host/vm/device)");
-            if (device.Fidelity == Flow.Fidelity.Flow && faultKind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash)
+            if (device.Fidelity == Flow.Fidelity.Flow && faultKind is ScheduledFaultKind.BackendCrash or ScheduledFaultKind.DeviceCrash or ScheduledFaultKind.CorruptMemory)
                 throw new HoconException(f.GetValue("device").Position, $"{kind} needs a device at fidelity = ring; '{path}' is at flow");
             var duration = faultKind == ScheduledFaultKind.IommuUnmap && f.HasPath("duration") ? Settings.NonNegativeDuration(f, "duration") : TimeSpan.Zero;
+            if (faultKind == ScheduledFaultKind.CorruptMemory)
+            {
+                faults.Add(CorruptMemorySection.Read(f, at, path, device));
+                continue;
+            }
             faults.Add(new FaultSpec(at, faultKind, path, Duration: duration));
         }
         return faults;

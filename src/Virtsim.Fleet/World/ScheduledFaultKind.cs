@@ -35,4 +35,9 @@ public enum ScheduledFaultKind : byte
     /// DMA there faults, so it reports DEVICE_NEEDS_RESET with the fault as its reason.
     /// </summary>
     IommuUnmap,
+    /// <summary>
+    /// <c>corrupt-memory</c> (<c>device = "h1/vm1/blk0"</c>, <c>queue</c>, <c>target = descriptor | avail-index</c>): the
+    /// device's ring in guest memory is corrupted when it next serves that queue (<see cref="FaultSpec.Corruption"/>).
+    /// </summary>
+    CorruptMemory,
 }

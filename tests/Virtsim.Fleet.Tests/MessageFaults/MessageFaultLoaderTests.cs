@@ -60,7 +60,7 @@ public class MessageFaultLoaderTests
     [InlineData("class = doorbell, action = drop, delay = 5us", 71, "delay applies only to action = delay")]
     [InlineData("class = doorbell, action = delay, delay = { normal = 5us }", 72, "a delay distribution is")]
     [InlineData("class = doorbell, action = delay, delay = { uniform = [50us, 5us] }", 84, "uniform takes two durations")]
-    [InlineData("class = frame, action = corrupt, target = descriptor", 72, "not supported yet")]
+    [InlineData("class = frame, action = corrupt, target = descriptor", 72, "use kind = corrupt-memory")]
     public void Bad_message_faults_are_reported_at_their_value(string fields, int column, string expected)
     {
         var e = Assert.Throws<HoconException>(() => Spec($"faults = [ {{ kind = message, {fields} }} ]"));

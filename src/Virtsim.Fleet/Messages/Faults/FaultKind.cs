@@ -8,4 +8,10 @@ public enum FaultKind : byte
     /// host), so serving it finds a malformed chain and the device enters DEVICE_NEEDS_RESET.
     /// </summary>
     CorruptNextDescriptor,
+
+    /// <summary>
+    /// A split ring's available index (written by DMA through the host) jumps by more than the queue size past the
+    /// chains the device has taken, so the device finds the index out of range and enters DEVICE_NEEDS_RESET.
+    /// </summary>
+    CorruptAvailIndex,
 }
