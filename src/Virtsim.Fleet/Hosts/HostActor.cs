@@ -155,8 +155,11 @@ public sealed partial class HostActor : ReceiveActor
         Virtio.Features.FeatureSet? offer)
     {
         var memory = vm.Memory;
-        // A device another node runs (placement): its endpoint exists already and reaches this host by messages.
-        var placed = incoming is null && _remote.Endpoints.TryGetValue(plan.Path, out var remoteEndpoint) ? remoteEndpoint : null;
+        // A device another node runs (placement): its endpoint exists already and reaches this host by messages. One
+        // arriving by migration is built there now (its incoming incarnation recovers the snapshot from the journal).
+        var placed = incoming is null
+            ? _remote.Endpoints.TryGetValue(plan.Path, out var remoteEndpoint) ? remoteEndpoint : null
+            : _remote.Incoming?.Invoke(new IncomingPlacedDevice(plan, vm.Plan, Self, name, incoming, offer));
         // A cabled net device reaches the switch through its backend, which the switch knows as the port. The
         // backend is created first (the uplink needs its ref) and finds the device by path.
         var netBackend = plan.Spec.Kind == DeviceKind.Net && _network is not null
@@ -164,7 +167,7 @@ public sealed partial class HostActor : ReceiveActor
             : null;
         if (placed is not null)
         {
-            Attach(vm, placed, netBackend, plan.Mac);
+            Attach(vm, placed, netBackend, incoming is null ? plan.Mac : null);
             return (placed, netBackend);
         }
         var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend ?? _network, netBackend is not null, new FrameLoss(plan)) : null;

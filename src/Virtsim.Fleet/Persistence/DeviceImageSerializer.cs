@@ -111,7 +111,7 @@ public sealed class DeviceImageSerializer : IEventSerializer
         if (!r.ReadBool()) throw new FormatException("device image with a malformed migration section");
         // A migration snapshot: each enabled queue's ring positions follow (no chain is in flight in one).
         var format = offered.Has(FeatureBit.RingPacked) && driverFeatures.Has(FeatureBit.RingPacked) && accepted ? QueueFormat.Packed : QueueFormat.Split;
-        var positioned = ImmutableArray.CreateBuilder<QueueRegisterState>(queues.Count);
+        var positioned = ImmutableArray.CreateBuilder<QueueRegisterState>(model.Queues.Length);
         foreach (var q in model.Queues)
         {
             if (!r.ReadBool()) { positioned.Add(q); continue; }

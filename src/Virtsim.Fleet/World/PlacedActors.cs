@@ -3,9 +3,11 @@ using Virtsim.Fleet.Backends;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Endpoints;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
 using Virtsim.Virtio.Devices.Blk;
+using Virtsim.Virtio.Features;
 using Virtsim.Virtio.Memory;
 
 namespace Virtsim.Fleet.World;
@@ -22,10 +24,12 @@ public static class PlacedActors
     /// The props of the endpoint of <paramref name="plan"/> (a device of <paramref name="vm"/>) on a node other than its
     /// host's. Its DMA goes to <paramref name="host"/>; a net device's frames to <paramref name="netBackend"/> (the
     /// backend its host built); a blk device's requests to <paramref name="remoteBackend"/>, or to a backend child
-    /// over <paramref name="plan"/>'s disk when that is null.
+    /// over <paramref name="plan"/>'s disk when that is null. A device arriving by migration (<paramref name="incoming"/>)
+    /// recovers the migration snapshot from its journal, offers <paramref name="offer"/> (null: its own), and serves after
+    /// the switchover, as one its destination host builds.
     /// </summary>
     public static Props Endpoint(DevicePlan plan, VmPlan vm, IActorRef host, IActorRef? netBackend, IActorRef? remoteBackend, FleetMetrics metrics,
-        FleetPersistence? persistence)
+        FleetPersistence? persistence, IncomingMigration? incoming = null, FeatureSet? offer = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(vm);
@@ -33,14 +37,14 @@ public static class PlacedActors
         domain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
         var memory = new RemoteGuestMemory(vm.Spec.MemoryBytes, domain, metrics);
         var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend, netBackend is not null, new FrameLoss(plan)) : null;
-        var handler = DeviceFactory.Create(plan, uplink);
+        var handler = DeviceFactory.Create(plan, uplink, offer);
         var backend = plan.Spec.Kind != DeviceKind.Blk || remoteBackend is not null ? null : BackendProps(plan, metrics, persistence);
         var spec = plan.Spec;
         string path = plan.Path;
         var health = plan.Health;
         uint pasid = vm.Pasid;
         return Props.Create(() => new TransportEndpointActor(spec.Transport, handler, memory.Memory, spec.Profile, host, pasid, metrics, uplink,
-            backend, persistence, path, health, null, null, memory, remoteBackend));
+            backend, persistence, path, health, incoming, null, memory, remoteBackend));
     }
 
     /// <summary>The props of the blk backend of <paramref name="plan"/> placed apart from its device (under a <see cref="PlacedBackendActor"/>).</summary>

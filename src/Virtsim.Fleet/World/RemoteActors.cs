@@ -20,6 +20,13 @@ public sealed record RemoteActors
     public IReadOnlyDictionary<string, IActorRef> Backends { get; init; } = new Dictionary<string, IActorRef>();
 
     /// <summary>
+    /// Builds the incoming incarnation of a placed device that arrives at a host by migration on the node of the
+    /// device's role (not under the destination host), and returns it; null when the scenario does not place the
+    /// device (the host builds it). Null: every arriving device is built by its destination host.
+    /// </summary>
+    public Func<IncomingPlacedDevice, IActorRef?>? Incoming { get; init; }
+
+    /// <summary>
     /// The checksums of blocks of the disk of a device whose disk another node holds (its endpoint or backend placed
     /// there), in the order asked, as <see cref="PlacedActors.BlockChecksums"/> computes them; called after the run for
     /// the report's check of acknowledged writes. Null when nothing is placed.

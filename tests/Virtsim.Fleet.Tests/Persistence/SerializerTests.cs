@@ -43,6 +43,28 @@ public class SerializerTests
         Assert.Equal(model.Queues.ToArray(), back.Model.Queues.ToArray());
     }
 
+    // A net device has three queues (receive, transmit, control): its migration snapshot failed to read back from a
+    // real journal (the queues' builder was sized from an emptied one), so its destination device never recovered.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void A_migration_snapshot_with_any_number_of_queues_round_trips(int queues)
+    {
+        var model = new DeviceModelState
+        {
+            Status = DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk,
+            OfferedFeatures = new FeatureSet(0x1234, 0x1),
+            DriverFeatures = new FeatureSet(0x1234, 0x1),
+            FeaturesAccepted = true,
+            Queues = [.. Enumerable.Range(0, queues).Select(i => new QueueRegisterState(i, 64, true, 0x10000u * (uint)(i + 1), 0x11000, 0x12000, (ushort)i, null))],
+        };
+        var image = new DeviceImage("swift-vhost", model, 0, null, 2) { MigrationSnapshot = true };
+        var back = (DeviceImage)RoundTrip(DeviceImageSerializer.Instance, image);
+        Assert.True(back.MigrationSnapshot);
+        Assert.Equal(model.Queues.ToArray(), back.Model.Queues.ToArray());
+    }
+
     [Fact]
     public void Disk_events_and_images_round_trip_and_unknown_manifests_are_refused()
     {

@@ -9,8 +9,15 @@ namespace Virtsim.Hosting.Cluster.Admin;
 /// </summary>
 public static class RunReportJson
 {
-    /// <summary>The report as JSON.</summary>
-    public static string Write(RunReport report) => JsonSerializer.Serialize(report);
+    /// <summary>
+    /// The report as JSON, without the migrations' link usage and links (the HTML report's link charts: their types
+    /// are not plain data and do not read back; a run with migrations across nodes reports them without the charts).
+    /// </summary>
+    public static string Write(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return JsonSerializer.Serialize(report with { LinkUsage = null, Links = null });
+    }
 
     /// <summary>The report read back.</summary>
     /// <exception cref="JsonException">Not a report.</exception>
