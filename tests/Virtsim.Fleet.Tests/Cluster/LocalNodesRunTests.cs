@@ -29,19 +29,8 @@ public partial class LocalNodesRunTests
     {
         await using var cluster = new TestCluster();
         string scenario = cluster.File("scenario", Scenario);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { TestCluster.Virtsim.Prefix[0], "run", scenario, "--local-nodes", "3", "--json" }) info.ArgumentList.Add(a);
-        using var run = Process.Start(info)!;
-        var output = run.StandardOutput.ReadToEndAsync();
-        var errors = run.StandardError.ReadToEndAsync();
-        var exited = run.WaitForExitAsync();
-        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMinutes(4))) != exited)
-        {
-            run.Kill(entireProcessTree: true);
-            Assert.Fail("virtsim run --local-nodes 3 did not finish: " + await errors);
-        }
-        string stdout = await output, stderr = await errors;
-        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {stderr}");
+        var (code, stdout, stderr) = await TestCluster.RunOnLocalNodesAsync(scenario, "virtsim run --local-nodes 3");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
 
         var ups = UpLine().Matches(stderr);
         Assert.Equal(["node-1", "node-2", "node-3"], ups.Select(m => m.Groups[1].Value));

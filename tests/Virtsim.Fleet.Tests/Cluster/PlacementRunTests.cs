@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Virtsim.Fleet.Tests.Cluster;
@@ -65,19 +64,8 @@ public class PlacementRunTests
     private static async Task<JsonElement> RunAsync(TestCluster cluster, string name, string placement)
     {
         string scenario = cluster.File(name, Scenario + "\n" + placement + "\n");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { TestCluster.Virtsim.Prefix[0], "run", scenario, "--local-nodes", "3", "--json" }) info.ArgumentList.Add(a);
-        using var run = Process.Start(info)!;
-        var output = run.StandardOutput.ReadToEndAsync();
-        var errors = run.StandardError.ReadToEndAsync();
-        var exited = run.WaitForExitAsync();
-        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMinutes(4))) != exited)
-        {
-            run.Kill(entireProcessTree: true);
-            Assert.Fail($"the {name} run did not finish: " + await errors);
-        }
-        string stdout = await output, stderr = await errors;
-        Assert.True(run.ExitCode == 0, $"the {name} run: exit {run.ExitCode}: {stderr}\n{stdout}");
+        var (code, stdout, stderr) = await TestCluster.RunOnLocalNodesAsync(scenario, $"the {name} run");
+        Assert.True(code == 0, $"the {name} run: exit {code}: {stderr}\n{stdout}");
         using var report = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         return report.RootElement.Clone();
     }

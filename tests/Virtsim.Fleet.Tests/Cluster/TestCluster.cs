@@ -62,6 +62,26 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>The members of a status.</summary>
     public static IEnumerable<JsonElement> Members(JsonElement status) => status.GetProperty("members").EnumerateArray();
 
+    /// <summary>
+    /// Runs <c>virtsim run SCENARIO --local-nodes 3 --json</c> as a process and waits for it (at most four minutes, then
+    /// kills it and fails naming <paramref name="what"/>); returns its exit code and both outputs.
+    /// </summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunOnLocalNodesAsync(string scenario, string what)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { Virtsim.Prefix[0], "run", scenario, "--local-nodes", "3", "--json" }) info.ArgumentList.Add(a);
+        using var run = System.Diagnostics.Process.Start(info)!;
+        var output = run.StandardOutput.ReadToEndAsync();
+        var errors = run.StandardError.ReadToEndAsync();
+        var exited = run.WaitForExitAsync();
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMinutes(4))) != exited)
+        {
+            run.Kill(entireProcessTree: true);
+            Assert.Fail($"{what} did not finish: " + await errors);
+        }
+        return (run.ExitCode, await output, await errors);
+    }
+
     /// <summary>Writes <paramref name="text"/> as the node file <paramref name="name"/>.conf; returns its path.</summary>
     public string File(string name, string text)
     {
