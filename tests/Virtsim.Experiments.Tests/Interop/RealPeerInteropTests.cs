@@ -65,8 +65,34 @@ public class RealPeerInteropTests
         };
         var r = Run(cell, new InteropOptions
         {
-            Requests = 200, Timeout = TimeSpan.FromSeconds(2), PeerStarted = pid => Assert.True(ProcessSignal.Send(pid, ProcessSignal.Stop)),
+            Requests = 200, Timeout = TimeSpan.FromSeconds(2), PeerStarted = pid =>
+            {
+                Assert.True(ProcessSignal.Send(pid, ProcessSignal.Stop));
+                WaitStopped(pid);
+            },
         });
         Assert.True(r.Outcome == CellOutcome.Timeout, $"{r.Outcome}: {r.Reason} ({r.Traffic})");
+    }
+
+    // SIGSTOP is delivered asynchronously: a peer polling on another core could forward all the frames injected right
+    // after the kill before it stops (it did once, 200 of 200). Wait until every thread of the process shows state T.
+    private static void WaitStopped(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            bool all = Directory.EnumerateDirectories($"/proc/{pid}/task").All(task =>
+            {
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                catch (IOException) { return true; } // a thread that ended meanwhile forwards nothing
+                // The state follows the command name in parentheses, which may itself hold spaces.
+                char state = stat[stat.LastIndexOf(')') + 2];
+                return state is 'T' or 't';
+            });
+            if (all) return;
+            Thread.Sleep(5);
+        }
+        Assert.Fail($"process {pid} did not stop within 30 s of SIGSTOP");
     }
 }
