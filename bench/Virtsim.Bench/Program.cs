@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Virtsim.Bench.Hosting;
 using Virtsim.Bench.Migration;
 using Virtsim.Bench.Queues;
+using Virtsim.Bench.Remote;
 using Virtsim.Bench.VhostUser;
 
 namespace Virtsim.Bench;
@@ -20,7 +21,11 @@ namespace Virtsim.Bench;
 /// <c>... -- akka-persistence [--actors N] [--events M] [--runs R] [--stores memory,sqlite,postgresql] [--modes persist,persist-async] [--tuned HOCON]</c>
 /// measures Akka.Persistence.Sql journal and recovery rates, untuned against tuned (needs PostgreSQL binaries);
 /// <c>... -- cluster-failover [--kills N] [--seed S] [--entities E] [--settings HOCON] [--virtsim PATH]</c> kills -9 nodes of a
-/// three-node loopback cluster and measures the time until the node is downed and a sharded probe entity answers again.
+/// three-node loopback cluster and measures the time until the node is downed and a sharded probe entity answers again;
+/// <c>... -- remote-roundtrips [--seconds N] [--messages dma|doorbell|all] [--rounds R] [--windows 1,32] [--dma-bytes B]</c> measures
+/// Akka.Remote round trips/s to a child process for DMA and doorbell messages, FleetSerializer against Akka's default, beside a plain ping-pong;
+/// <c>... -- remote-dma [--rounds R] [--requests N] [--virtsim PATH]</c> runs a blk-only scenario with <c>virtsim run --local-nodes 3</c>
+/// with the devices on another node than their VMs and all local, alternated, and prints requests/s of the world's run.
 /// </summary>
 public static class Program
 {
@@ -50,6 +55,21 @@ public static class Program
         if (args.Length > 0 && args[0] == "cluster-failover")
         {
             Environment.ExitCode = ClusterFailoverBenchmark.Run(args[1..], Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "remote-roundtrips")
+        {
+            Environment.ExitCode = RemoteRoundTripBenchmark.Run(args[1..], Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "remote-dma")
+        {
+            Environment.ExitCode = RemoteDmaBenchmark.Run(args[1..], Console.Out);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "remote-roundtrips-peer")
+        {
+            Environment.ExitCode = RoundTripPeer.Run(Console.Out);
             return;
         }
         if (args.Length > 0 && args[0] == "migration-wave")

@@ -78,7 +78,10 @@ public static class CliApp
                           "cluster-config/single-node.conf (one simulated node). A scenario's own virtsim { ... } section " +
                           "overrides it. Under simulation events go to the simulator's own store; a real-time node " +
                           "(dispatcher.type = threaded) opens its store (SQLite, PostgreSQL) only for a scenario that " +
-                          "persists (scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run.",
+                          "persists (scenario.persistence = true or a device-crash fault), under a persistence-id prefix of its own per run. " +
+                          "A node file that names seed nodes (virtsim.cluster.seed-nodes, e.g. cluster-config/node-1.conf) means a running " +
+                          "cluster: the first Up member with the role hosts runs the world, the scenario's placement puts devices and backends " +
+                          "on the members of those roles, and the report comes back here (exit 5 when no member answers).",
         };
         var strict = StrictOption();
         var htmlReport = new Option<string?>("--report")
@@ -90,7 +93,8 @@ public static class CliApp
         var localNodes = WholeNumberOption.Optional("--local-nodes",
             $"Start this many `virtsim node` processes on loopback (1 to {LocalCluster.MaxNodes}), run the scenario in real time on that " +
             "cluster, report, and stop them. The store is the --cluster file's PostgreSQL when it names one, else a throwaway " +
-            "PostgreSQL server (Debian package postgresql) removed afterwards. For now every actor of the world runs on node-1.", 1, LocalCluster.MaxNodes);
+            "PostgreSQL server (Debian package postgresql) removed afterwards. node-1 (role hosts) runs the world; the scenario's " +
+            "placement { ... } puts devices on node-2 (role devices) and blk backends on node-3 (role backends); without one every actor runs on node-1.", 1, LocalCluster.MaxNodes);
         var quiet = new Option<bool>("--quiet")
         {
             Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
@@ -172,6 +176,8 @@ public static class CliApp
         }
         var target = new ReportTarget(path, htmlReport);
         if (localNodes is int count) return LocalNodesRun.Run(path, spec, seed, node, count, json, target, stdout, stderr, terminal);
+        // A node file that names seed nodes describes a running cluster: a member of it runs the world.
+        if (clusterPath is not null && node.Cluster.SeedNodes.Count > 0) return ClusterRun.Run(path, spec, seed, node, json, target, stdout, stderr, terminal);
         stderr.WriteLine($"cluster: {node.Describe()}");
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();

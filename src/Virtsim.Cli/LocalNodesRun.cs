@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
 using Virtsim.Hosting.Cluster;
@@ -22,16 +20,7 @@ internal static class LocalNodesRun
     /// <summary>Runs <paramref name="spec"/>; returns the exit code.</summary>
     public static int Run(string path, WorldSpec spec, int seed, NodeSettings node, int count, bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal)
     {
-        string scenarioJson;
-        try
-        {
-            scenarioJson = ScenarioSource.LoadConfig(path).ToJson();
-        }
-        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadScenario;
-        }
+        if (!RemoteRun.TryScenarioJson(path, stderr, out string scenarioJson)) return ExitCodes.BadScenario;
         var store = node.Persistence.Plugin == PersistencePlugin.PostgreSql ? node.Persistence.PostgreSql : null;
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();
@@ -86,35 +75,7 @@ internal static class LocalNodesRun
         var client = AdminClient.Start(member);
         try
         {
-            string? prefix = spec.Persistent ? CliApp.RunPrefix(spec.Name, seed) : null;
-            stderr.WriteLine($"local nodes: node-1 runs {spec.Name} in real time " +
-                             (spec.PlacesActors ? "(devices and backends placed as the scenario's placement says)" : "(every actor of the world on node-1)") +
-                             (prefix is null ? "" : $", persistence ids under {prefix}"));
-            var lastLine = TimeSpan.FromSeconds(-1);
-            var finished = client.RunAsync(member.Self, new RunScenario(scenarioJson, path, seed, prefix, node.SnapshotEvery, node.DeleteAfterSnapshot), p =>
-            {
-                var elapsed = TimeSpan.FromTicks(p.ElapsedTicks);
-                if (elapsed - lastLine < TimeSpan.FromSeconds(1) && p.WorkloadsDone < p.Workloads) return;
-                lastLine = elapsed;
-                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {elapsed.TotalSeconds:0.0} s wall"));
-            }, stop).GetAwaiter().GetResult();
-            if (stop.IsCancellationRequested) stderr.WriteLine("virtsim: stopped by a signal; the report covers the run so far");
-            if (finished.ReportJson is null)
-            {
-                stderr.WriteLine($"error: {finished.Error}");
-                return ExitCodes.ClusterFailed;
-            }
-            RunReport report;
-            try
-            {
-                report = RunReportJson.Read(finished.ReportJson);
-            }
-            catch (JsonException e)
-            {
-                throw new ClusterNodeException($"node-1's report cannot be read: {e.Message}", e);
-            }
-            return CliApp.PrintReport(spec, report, json, target, stdout, stderr, terminal);
+            return RemoteRun.Run(client, member.Self, "local nodes: node-1", spec, path, scenarioJson, seed, node, json, target, stdout, stderr, terminal, stop);
         }
         finally
         {

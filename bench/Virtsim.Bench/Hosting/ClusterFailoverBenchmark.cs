@@ -174,7 +174,8 @@ public static class ClusterFailoverBenchmark
         return string.Create(CultureInfo.InvariantCulture, $"{what}: n={sorted.Count} median {median:0.00} s, p95 {p95:0.00} s, max {sorted[^1]:0.00} s");
     }
 
-    private static string DefaultVirtsim()
+    /// <summary>The virtsim.dll of this repository's Release build of src/Virtsim.Cli.</summary>
+    internal static string DefaultVirtsim()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) dir = dir.Parent;
