@@ -164,6 +164,12 @@ public static class CliApp
         if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
         loading.Stop();
         int seed = seedOption ?? spec.DefaultSeed;
+        // Refused before any node starts: a real-time run cannot inject message faults and must not pretend to.
+        if ((node.Dispatcher.Kind == DispatcherKind.Threaded || localNodes is not null) && RealTimeLimits.Refusal(spec) is { } refusal)
+        {
+            stderr.WriteLine($"error: {refusal.Message}");
+            return ExitCodes.BadScenario;
+        }
         if (spec.Waves.Count > 0 || spec.Racks is not null)
         {
             int moves = spec.Waves.Sum(w => w.Plan.Moves.Count);
