@@ -95,7 +95,7 @@ public static class CliApp
         {
             Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
         };
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, localNodes, htmlReport, quiet };
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded (which refuses message faults, kind = message, with exit 2: they need the simulator).") { scenario, seed, json, cluster, strict, localNodes, htmlReport, quiet };
         run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(localNodes), r.GetValue(htmlReport), stdout, stderr, terminal,
             r.GetValue(quiet)));
 
