@@ -99,7 +99,7 @@ public static class CliApp
         {
             Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
         };
-        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded.") { scenario, seed, json, cluster, strict, localNodes, htmlReport, quiet };
+        var run = new Command("run", "Run a scenario and print a summary: under the deterministic simulator (the default node), or in real time when the node file says virtsim.actors.dispatcher.type = threaded (which refuses message faults, kind = message, with exit 2: they need the simulator).") { scenario, seed, json, cluster, strict, localNodes, htmlReport, quiet };
         run.SetAction(r => RunScenario(r.GetValue(scenario)!, r.GetValue(seed), r.GetValue(json), r.GetValue(cluster), r.GetValue(strict), r.GetValue(localNodes), r.GetValue(htmlReport), stdout, stderr, terminal,
             r.GetValue(quiet)));
 
@@ -168,6 +168,12 @@ public static class CliApp
         if (!TryLoad(path, clusterPath, strict, stderr, out var spec, out var node)) return ExitCodes.BadScenario;
         loading.Stop();
         int seed = seedOption ?? spec.DefaultSeed;
+        // Refused before any node starts: a real-time run cannot inject message faults and must not pretend to.
+        if ((node.Dispatcher.Kind == DispatcherKind.Threaded || localNodes is not null) && RealTimeLimits.Refusal(spec) is { } refusal)
+        {
+            stderr.WriteLine($"error: {refusal.Message}");
+            return ExitCodes.BadScenario;
+        }
         if (spec.Waves.Count > 0 || spec.Racks is not null)
         {
             int moves = spec.Waves.Sum(w => w.Plan.Moves.Count);

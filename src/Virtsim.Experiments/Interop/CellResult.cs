@@ -12,8 +12,12 @@ namespace Virtsim.Experiments.Interop;
 /// <param name="MaskedNames">Their names.</param>
 /// <param name="Traffic">What the traffic check moved and verified (empty when it did not run).</param>
 /// <param name="Duration">Wall time of the cell.</param>
+/// <param name="PeerOutput">
+/// A real peer's process that crashed or stopped moving: its command line, then the last lines it printed (kept for
+/// the report: the peer's own word on what happened). Null for every other cell.
+/// </param>
 public sealed record CellResult(InteropCell Cell, CellOutcome Outcome, string Reason, FeatureSet Negotiated, string NegotiatedNames,
-    FeatureSet Masked, string MaskedNames, string Traffic, TimeSpan Duration)
+    FeatureSet Masked, string MaskedNames, string Traffic, TimeSpan Duration, IReadOnlyList<string>? PeerOutput = null)
 {
     /// <summary>True when the cell must pass (no expect-fail entry) and did not (an unavailable peer is not a failure).</summary>
     public bool UnexpectedFailure => Cell.ExpectFail is null && Outcome is not (CellOutcome.Passed or CellOutcome.Unavailable);

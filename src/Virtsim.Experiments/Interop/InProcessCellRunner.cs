@@ -26,7 +26,8 @@ internal static class InProcessCellRunner
     {
         var clock = Stopwatch.StartNew();
         var memory = GuestMemory.WithSparse(InProcessDriver.MemorySize);
-        var device = new InProcessDevice(cell.Device.Profile!, cell.Type, cell.Transport, memory);
+        var device = new InProcessDevice(cell.Device.Profile!, cell.Type, cell.Transport, memory,
+            options.WrapDevice is { } wrap ? handler => wrap(cell, handler) : null);
         var driver = new InProcessDriver(device, memory, cell.Driver.Mode, cell.Driver.QuirkMask(device.SubsystemVendorId));
         var type = cell.Type == VhostUserDeviceKind.Blk ? DeviceType.Block : DeviceType.Net;
         var negotiation = driver.Negotiate(WantedFeatures.For(cell.Features, cell.Type, cell.Ring));
@@ -140,7 +141,7 @@ internal static class InProcessCellRunner
                 var bytes = driver.Read(rx + (ulong)(slotIndex * RxBufferBytes), (int)Math.Min(used.WrittenLength, RxBufferBytes));
                 if (used.WrittenLength != headerSize + FrameBytes || FramePattern.Verify(bytes.AsSpan(headerSize), Seed, FrameBytes) != (ulong)(first + i))
                     return (CellOutcome.DataMismatch,
-                        $"frame {first + i} came back wrong ({used.WrittenLength} bytes written into receive buffer {slotIndex}, {headerSize + FrameBytes} expected, pattern {(bytes.Length >= headerSize + FrameBytes ? "differs" : "cut")})",
+                        $"frame {first + i} came back wrong ({used.WrittenLength} bytes written into receive buffer {slotIndex}, {headerSize + FrameBytes} expected; {Difference(bytes.AsSpan(Math.Min(headerSize, bytes.Length)), (ulong)(first + i))})",
                         $"net: {first + count} sent, {received} received");
                 received++;
             }
@@ -149,6 +150,17 @@ internal static class InProcessCellRunner
             return (CellOutcome.DataMismatch, "the device delivered more frames than were sent", $"net: {frames} sent, {received}+ received");
         return (CellOutcome.Passed, $"{frames} frames of {FrameBytes} bytes sent and received back, every byte compared",
             $"net: {frames} sent, {received} received, {received * FrameBytes / 1024} KiB verified");
+    }
+
+    // Where a received frame departs from frame `sequence` as sent: its first differing byte, or that it was cut.
+    private static string Difference(ReadOnlySpan<byte> frame, ulong sequence)
+    {
+        var expected = new byte[FrameBytes];
+        FramePattern.Write(expected, Seed, sequence);
+        int common = Math.Min(frame.Length, FrameBytes);
+        for (int at = 0; at < common; at++)
+            if (frame[at] != expected[at]) return $"first difference at byte {at} of the frame: 0x{frame[at]:x2}, 0x{expected[at]:x2} sent";
+        return frame.Length < FrameBytes ? $"cut after {frame.Length} of {FrameBytes} bytes" : $"{frame.Length - FrameBytes} bytes too many";
     }
 
     /// <summary>Takes <paramref name="count"/> used buffers of <paramref name="queue"/>; null when all came, else why not.</summary>

@@ -32,6 +32,13 @@ public sealed class InProcessDevice : IInterruptSink, INetFrameSink
     /// <summary>Builds the device of <paramref name="profile"/> over <paramref name="transport"/> (pci or mmio) in <paramref name="memory"/>.</summary>
     /// <exception cref="ArgumentException">The transport is vhost-user.</exception>
     public InProcessDevice(VendorProfile profile, VhostUserDeviceKind type, InteropTransport transport, GuestMemory memory)
+        : this(profile, type, transport, memory, null)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="wrap"/> (a test-only device) wraps the device type before the quirks do.</summary>
+    internal InProcessDevice(VendorProfile profile, VhostUserDeviceKind type, InteropTransport transport, GuestMemory memory,
+        Func<IDeviceHandler, IDeviceHandler>? wrap)
     {
         ArgumentNullException.ThrowIfNull(profile);
         Profile = profile;
@@ -40,7 +47,7 @@ public sealed class InProcessDevice : IInterruptSink, INetFrameSink
         IDeviceHandler handler = type == VhostUserDeviceKind.Blk
             ? new BlkDevice(new QuirkyBlockStore(new MemoryBlockStore(DiskSectors), Quirks), new BlkDeviceOptions { RingFeatures = rings, QueueSize = profile.MaxQueueSize })
             : _net = new NetDevice(this, new NetDeviceOptions { RingFeatures = rings, QueueSize = profile.MaxQueueSize });
-        var quirky = new QuirkyHandler(handler, Quirks);
+        var quirky = new QuirkyHandler(wrap?.Invoke(handler) ?? handler, Quirks);
         var deviceMemory = new DeviceMemory(memory);
         switch (transport)
         {

@@ -73,6 +73,8 @@ public static class InteropHtml
                     s.Append("<div class=\"features\">").Append(E(r.Negotiated.ToString())).Append(": ").Append(E(r.NegotiatedNames)).Append("</div>");
                 if (!r.Masked.IsEmpty) s.Append("<div class=\"masked\">masked: ").Append(E(r.MaskedNames)).Append("</div>");
                 if (r.Traffic.Length > 0) s.Append("<div class=\"traffic\">").Append(E(r.Traffic)).Append("</div>");
+                if (r.PeerOutput is { } output)
+                    s.Append("<details class=\"output\"><summary>peer output</summary><pre>").Append(E(string.Join('\n', output))).Append("</pre></details>");
                 s.Append("</td>");
             }
             s.Append("</tr>\n");
@@ -91,5 +93,6 @@ public static class InteropHtml
         ".features{color:#345}.masked{color:#840}.legend .cell,.legend .na{padding:2px 6px;margin-right:4px;border:1px solid #ccc}" +
         ".r-passed{background:#d9f2dc}.r-refused-features-ok{background:#fde2c8}.r-needs-reset{background:#f9d0d0}.r-data-mismatch{background:#f4b6b6}" +
         ".r-timeout{background:#fbeeb0}.r-peer-crashed{background:#e0b0e8}.r-failed{background:#f2c4c4}.r-unavailable{background:#e4e4e4;color:#555}" +
+        "details.output{font-size:11px;margin-top:2px}details.output pre{white-space:pre-wrap;max-height:240px;overflow:auto;background:#fff;padding:4px}" +
         ".expected{background-image:repeating-linear-gradient(45deg,transparent 0 6px,rgba(0,0,0,.06) 6px 12px)}.na{color:#999;background:#fafafa}";
 }

@@ -17,6 +17,12 @@ public sealed record InteropOptions
     /// <summary>Test hook: called with the process id of a real peer once it started (a test stops it to stall the cell).</summary>
     internal Action<int>? PeerStarted { get; init; }
 
+    /// <summary>
+    /// Test hook: wraps the device type of an in-process cell (a test-only device that breaks down or corrupts data
+    /// behind the real transport), or null for the vendor profile's device as it is.
+    /// </summary>
+    internal Func<InteropCell, Virtsim.Virtio.Devices.IDeviceHandler, Virtsim.Virtio.Devices.IDeviceHandler>? WrapDevice { get; init; }
+
     /// <summary>Where dpdk-testpmd must be for its cells to run (a test points it elsewhere to see them unavailable).</summary>
     internal string TestpmdPath { get; init; } = DpdkEal.TestpmdPath;
 

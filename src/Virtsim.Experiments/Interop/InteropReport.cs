@@ -34,7 +34,10 @@ public sealed record InteropReport(InteropMatrix Matrix, IReadOnlyList<CellResul
         s.AppendLine();
         s.AppendLine(Summary());
         foreach (var r in Results.Where(r => r.UnexpectedFailure))
+        {
             s.AppendLine($"FAILED (expected to pass): {r.Cell.Id}: {r.Outcome.Name()}: {r.Reason}");
+            foreach (var line in r.PeerOutput ?? []) s.AppendLine("  | " + line);
+        }
         foreach (var r in Results.Where(r => r.UnexpectedPass))
             s.AppendLine($"passed although expected to fail ({r.Cell.ExpectFail}): {r.Cell.Id}");
         return s.ToString();
@@ -88,6 +91,12 @@ public sealed record InteropReport(InteropMatrix Matrix, IReadOnlyList<CellResul
                 w.WriteString("maskedNames", r.MaskedNames);
                 w.WriteString("traffic", r.Traffic);
                 w.WriteNumber("durationMs", Math.Round(r.Duration.TotalMilliseconds, 1));
+                if (r.PeerOutput is { } output)
+                {
+                    w.WriteStartArray("peerOutput");
+                    foreach (var line in output) w.WriteStringValue(line);
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

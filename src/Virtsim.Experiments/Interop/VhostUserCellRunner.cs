@@ -21,12 +21,20 @@ internal static class VhostUserCellRunner
     public static CellResult Run(InteropCell cell, InteropOptions options) =>
         cell.Driver.Kind == InteropDriverKind.DpdkVirtioUser ? RunTestpmdDriver(cell, options) : RunVirtsimDriver(cell, options);
 
-    private static CellResult Result(InteropCell cell, Stopwatch clock, CellOutcome outcome, string reason, ulong features = 0, string traffic = "")
+    // Lines of a peer's output a failed cell keeps (its command line first).
+    private const int OutputLines = 20;
+
+    private static CellResult Result(InteropCell cell, Stopwatch clock, CellOutcome outcome, string reason, ulong features = 0, string traffic = "",
+        IReadOnlyList<string>? output = null)
     {
         var set = new FeatureSet(features, 0);
         var type = cell.Type == VhostUserDeviceKind.Blk ? DeviceType.Block : DeviceType.Net;
-        return new CellResult(cell, outcome, reason, set, features == 0 ? "" : FeatureNames.Format(set, type), FeatureSet.None, "none", traffic, clock.Elapsed);
+        return new CellResult(cell, outcome, reason, set, features == 0 ? "" : FeatureNames.Format(set, type), FeatureSet.None, "none", traffic, clock.Elapsed,
+            output);
     }
+
+    // What a failed cell keeps of a peer that is a process of its own (Virtsim's in-process back-end has no such output).
+    private static IReadOnlyList<string>? Output(IDevicePeer device) => device.ProcessId is null ? null : device.Tail(OutputLines);
 
     private static CellResult RunVirtsimDriver(InteropCell cell, InteropOptions options)
     {
@@ -63,23 +71,24 @@ internal static class VhostUserCellRunner
             catch (Exception e) when (e is IOException or InvalidOperationException or Virtsim.VhostUser.Protocol.VhostUserProtocolException)
             {
                 return Died(device, out var how)
-                    ? Result(cell, clock, CellOutcome.PeerCrashed, $"{cell.Device.Name} {how}")
-                    : Result(cell, clock, CellOutcome.Failed, $"the driver stopped: {e.Message}");
+                    ? Result(cell, clock, CellOutcome.PeerCrashed, $"{cell.Device.Name} {how}", output: Output(device))
+                    : Result(cell, clock, CellOutcome.Failed, $"the driver stopped: {e.Message}", output: Output(device));
             }
             string traffic = Traffic(summary);
             if (summary.Ok) return Result(cell, clock, CellOutcome.Passed, Verified(summary), summary.Features, traffic);
-            if (Died(device, out var died)) return Result(cell, clock, CellOutcome.PeerCrashed, $"{cell.Device.Name} {died}: {summary.Error}", summary.Features, traffic);
+            if (Died(device, out var died))
+                return Result(cell, clock, CellOutcome.PeerCrashed, $"{cell.Device.Name} {died}: {summary.Error}", summary.Features, traffic, Output(device));
             if (summary.Net is { } net && net.Mismatches + net.Duplicates > 0)
                 return Result(cell, clock, CellOutcome.DataMismatch, $"{net.Mismatches} frames came back wrong, {net.Duplicates} twice", summary.Features, traffic);
             if (summary.Blk is { } blk && blk.Mismatches > 0)
                 return Result(cell, clock, CellOutcome.DataMismatch, $"{blk.Mismatches} reads differed from what was written", summary.Features, traffic);
             string error = summary.Error ?? "the run did not complete";
             if (error.Contains(" within ", StringComparison.Ordinal) || error.Contains("timed out", StringComparison.OrdinalIgnoreCase))
-                return Result(cell, clock, CellOutcome.Timeout, error, summary.Features, traffic);
+                return Result(cell, clock, CellOutcome.Timeout, error, summary.Features, traffic, Output(device));
             if (error.Contains("NEEDS_RESET", StringComparison.Ordinal)) return Result(cell, clock, CellOutcome.NeedsReset, error, summary.Features, traffic);
             if (summary.Net is { Lost: > 0 } lost && summary.Error is null)
                 return Result(cell, clock, CellOutcome.DataMismatch, $"{lost.Lost} of {lost.FramesSent} frames never came back", summary.Features, traffic);
-            return Result(cell, clock, CellOutcome.Failed, error, summary.Features, traffic);
+            return Result(cell, clock, CellOutcome.Failed, error, summary.Features, traffic, Output(device));
         }
     }
 
@@ -120,8 +129,8 @@ internal static class VhostUserCellRunner
                     // virtio_user sets its rings up again when testpmd starts the port: frames offered before then are lost.
                     if (!process.WaitFor("Press enter to exit", TimeSpan.FromSeconds(30)))
                         return process.Exited(out string early)
-                            ? Result(cell, clock, CellOutcome.PeerCrashed, $"testpmd {early} before it started forwarding")
-                            : Result(cell, clock, CellOutcome.Timeout, "testpmd did not start forwarding within 30 s");
+                            ? Result(cell, clock, CellOutcome.PeerCrashed, $"testpmd {early} before it started forwarding", output: process.Output(OutputLines))
+                            : Result(cell, clock, CellOutcome.Timeout, "testpmd did not start forwarding within 30 s", output: process.Output(OutputLines));
                     options.PeerStarted?.Invoke(process.Id);
                     long expected = options.Requests;
                     backend.Inject(expected);
@@ -132,10 +141,12 @@ internal static class VhostUserCellRunner
                         long now = backend.FramesFromDriver;
                         if (now != seen) { seen = now; progress.Restart(); }
                         if (process.Exited(out string how))
-                            return Result(cell, clock, CellOutcome.PeerCrashed, $"testpmd {how} after forwarding {now} of {expected} frames", Negotiated(backend), TestpmdTraffic(backend));
+                            return Result(cell, clock, CellOutcome.PeerCrashed, $"testpmd {how} after forwarding {now} of {expected} frames", Negotiated(backend), TestpmdTraffic(backend),
+                                process.Output(OutputLines));
                         if (progress.Elapsed > options.Timeout)
                             return Result(cell, clock, CellOutcome.Timeout,
-                                $"testpmd forwarded {now} of {expected} frames and then nothing for {options.Timeout.TotalSeconds:0.#} s", Negotiated(backend), TestpmdTraffic(backend));
+                                $"testpmd forwarded {now} of {expected} frames and then nothing for {options.Timeout.TotalSeconds:0.#} s", Negotiated(backend), TestpmdTraffic(backend),
+                                process.Output(OutputLines));
                         Thread.Sleep(10);
                     }
                     // Let a frame forwarded twice arrive before counting.
@@ -161,14 +172,15 @@ internal static class VhostUserCellRunner
 
     private static string TestpmdTraffic(NetBackend b) => $"net: {b.FramesToDriver} injected, {b.FramesFromDriver} back, {b.FramesVerified} verified, {b.FramesMismatched} wrong";
 
-    // A process whose socket closed may need a moment to be reaped.
+    // A process whose socket closed may need a moment to be reaped (longer on a busy machine). Only a cell that
+    // already failed waits here, at most 3 s for a process (300 ms for Virtsim's in-process back-end).
     private static bool Died(IDevicePeer device, out string how)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             if (device.Died(out how)) return true;
-            if (clock.Elapsed > TimeSpan.FromMilliseconds(300)) return false;
+            if (clock.Elapsed > (device.ProcessId is null ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3))) return false;
             Thread.Sleep(10);
         }
     }

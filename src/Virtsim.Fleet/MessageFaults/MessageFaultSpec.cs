@@ -37,6 +37,9 @@ public sealed record MessageFaultSpec
     /// <summary>How long a <see cref="MessageFaultAction.Delay"/> holds a message (null for other actions).</summary>
     public DelayDistribution? Delay { get; init; }
 
+    /// <summary>Where the fault's <c>kind = message</c> is in its scenario file (null for a fault built in code), for errors about it.</summary>
+    public Virtsim.Hocon.HoconPosition? Position { get; init; }
+
     /// <summary>True when the fault selects messages of the device at <paramref name="path"/> of <paramref name="vendor"/>.</summary>
     public bool MatchesDevice(string path, string host, string vendor) =>
         (Devices.Count == 0 || Devices.Contains(path)) && (Hosts.Count == 0 || Hosts.Contains(host)) && (Vendors.Count == 0 || Vendors.Contains(vendor));

@@ -155,11 +155,14 @@ public static class FleetRunner
     /// workload finished, no request completed for <see cref="RealTimeOptions.StallTimeout"/>, the timeout passed
     /// or the cancellation token fired. The world's actors are stopped before it returns.
     /// </summary>
+    /// <exception cref="ArgumentException">The scenario has message faults (<see cref="RealTimeLimits"/>).</exception>
     public static RunReport RunThreaded(ActorSystem system, WorldSpec spec, int seed, RealTimeOptions options, out FleetWorld world)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
+        // Callers check first (RealTimeLimits) to give the file position; a run that would ignore its faults must not start.
+        if (RealTimeLimits.Refusal(spec) is { } refusal) throw new ArgumentException(refusal.Message, nameof(spec));
         var wall = Stopwatch.StartNew();
         var metrics = new FleetMetrics();
         var remote = options.Place?.Invoke(system, metrics) ?? RemoteActors.None;

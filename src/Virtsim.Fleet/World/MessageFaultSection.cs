@@ -73,6 +73,7 @@ internal static class MessageFaultSection
             Vendors = vendors,
             Queues = queues,
             Delay = Delay(f, action),
+            Position = f.GetValue("kind").Position,
         };
         if (!all.Any(d => spec.MatchesDevice(d.Path, d.Host, d.Vendor)))
             throw new HoconException(at, "the fault's selector (devices, hosts, vendors together) names no device of the scenario");

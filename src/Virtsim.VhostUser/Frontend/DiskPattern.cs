@@ -23,8 +23,17 @@ public static class DiskPattern
     public static int FirstMismatch(ReadOnlySpan<byte> data, ulong seed, ulong diskOffset)
     {
         Check(data.Length, diskOffset);
+        Span<byte> expected = stackalloc byte[8];
         for (int i = 0; i < data.Length; i += 8)
-            if (BinaryPrimitives.ReadUInt64LittleEndian(data[i..]) != Word(seed, diskOffset + (ulong)i)) return i;
+        {
+            ulong word = Word(seed, diskOffset + (ulong)i);
+            if (BinaryPrimitives.ReadUInt64LittleEndian(data[i..]) == word) continue;
+            // The byte within the word, so a report points at the byte that changed.
+            BinaryPrimitives.WriteUInt64LittleEndian(expected, word);
+            int within = 0;
+            while (data[i + within] == expected[within]) within++;
+            return i + within;
+        }
         return -1;
     }
 

@@ -57,6 +57,7 @@ public sealed class ScenarioRunActor : ReceiveActor
         {
             return new RunFinished(node, null, $"the node refused the scenario: {e.Message}");
         }
+        if (RealTimeLimits.Refusal(spec) is { } refusal) return new RunFinished(node, null, $"the node refused the scenario: {refusal.Message}");
         var persistence = run.PersistencePrefix is null ? null : new FleetPersistence(run.PersistencePrefix, run.SnapshotEvery, run.DeleteAfterSnapshot);
         // Devices and backends the scenario places on members of other roles are built there first.
         var report = FleetRunner.RunThreaded(system, spec, run.Seed, new RealTimeOptions
