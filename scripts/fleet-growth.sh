@@ -63,7 +63,11 @@ for n in "${sizes[@]}"; do
   [ -z "${KEEP:-}" ] || [ -n "$given" ] || cp "$file" "$KEEP/"
   VIRTSIM_FLEET_HOSTS=$n /usr/bin/time -f '%e %U %S %M' -o "$work/time" $virtsim run "$file" --json --quiet > "$work/out" 2> "$work/err" || true
   read -r wall user sys rss < "$work/time"
-  outcome=$(tail -1 "$work/out" | grep -o '"outcome":"[a-z-]*"' | head -1 || echo "failed: $(tail -1 "$work/err")")
+  # The run's outcome is the first "outcome" of the JSON line (migrations have their own after it). grep writes every
+  # match to a file: piped into head, it died of SIGPIPE on a long line and pipefail added a "failed" line.
+  tail -1 "$work/out" | grep -o '"outcome":"[a-z-]*"' > "$work/outcomes" || true
+  outcome=$(head -1 "$work/outcomes")
+  [ -n "$outcome" ] || outcome="failed: $(tail -1 "$work/err")"
   hash=$(tail -1 "$work/out" | grep -o '"traceHash":"[0-9a-f]*"' | cut -d'"' -f4 || true)
   same=-
   if [ "$again" = yes ]; then
