@@ -188,8 +188,13 @@ public sealed class MemoryBlockStore : IBlockStore
 
     private void CommitCache()
     {
+        // The cached sector array itself becomes the durable one (no copy): the cache forgets it below, so nothing
+        // else holds it, and a fleet's disks allocate each written sector once, not twice.
         foreach (var (s, data) in _cache)
-            StoreDurable(s, data, data == null);
+        {
+            if (data == null) _durable.Remove(s);
+            else _durable[s] = data;
+        }
         _cache.Clear();
     }
 
