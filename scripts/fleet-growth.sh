@@ -16,7 +16,14 @@
 #
 # VIRTSIM names the command to run (default: the Release build of this tree, `dotnet .../virtsim.dll`); build it
 # first with `dotnet build src/Virtsim.Cli -c Release`. Needs GNU time (/usr/bin/time, Debian package `time`).
+#
+# The runs use the GC settings docs/fleet.md recommends for long simulated runs (blocking collections, a 64 MiB gen0
+# budget, ConserveMemory 9), given as DOTNET_ environment variables so that they apply to these runs only, not to
+# cluster nodes, whose failure detector wants short pauses; a variable already set in the environment wins.
 set -euo pipefail
+export DOTNET_gcConcurrent=${DOTNET_gcConcurrent:-0}
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}
+export DOTNET_GCConserveMemory=${DOTNET_GCConserveMemory:-9}
 cd "$(dirname "$0")/.."
 virtsim=${VIRTSIM:-dotnet src/Virtsim.Cli/bin/Release/net10.0/virtsim.dll}
 [ -x /usr/bin/time ] || { echo "fleet-growth: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
