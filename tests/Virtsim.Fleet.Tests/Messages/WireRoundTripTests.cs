@@ -59,6 +59,9 @@ public class WireRoundTripTests
         Assert.Equal([1, 2, 3], write.Data);
         Assert.Equal([9, 8], RoundTrip(new DmaCompleted(4, [9, 8])).Data);
         Assert.Equal([0xFF, 0x00], RoundTrip(new FrameMessage([0xFF, 0x00])).Frame);
+        var lost = RoundTrip(new Workloads.NetWorkloadActor.FramesLost([[1, 2], [], [3]], ByFault: true));
+        Assert.True(lost.ByFault);
+        Assert.Equal(new byte[][] { [1, 2], [], [3] }, lost.Frames);
         var request = RoundTrip(new BlkRequest(77, 1, 4096, new byte[512]));
         Assert.Equal((77UL, 1U, 4096UL, 512), (request.Id, request.Type, request.Sector, request.Data.Length));
         var completion = RoundTrip(new BlkCompletion(77, 0, [5]));
