@@ -113,4 +113,6 @@ public enum FleetCounter
     RemoteDmaMisses,
     /// <summary>DMA a device gave up as lost after its vendor's dma-timeout (the device then needed a reset).</summary>
     DmaTimeouts,
+    /// <summary>Requests (used buffers) that devices arriving by migration completed at their destination (after the switchover).</summary>
+    ArrivedDeviceRequests,
 }
