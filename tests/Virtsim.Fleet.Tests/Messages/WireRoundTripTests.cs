@@ -112,6 +112,19 @@ public class WireRoundTripTests
     }
 
     [Fact]
+    public void Lost_frames_refuse_a_count_beyond_their_limit_and_truncated_bytes()
+    {
+        var lost = Registry.ToBytes(new Workloads.NetWorkloadActor.FramesLost([[1, 2, 3], [4]]));
+        for (int cut = 0; cut < lost.Length; cut++)
+            Assert.Throws<WireFormatException>(() => Registry.Read(lost.AsSpan(0, cut)));
+        // The type id, ByFault, then a count of 2^20 frames (LEB128) and nothing more.
+        var header = Registry.ToBytes(new Workloads.NetWorkloadActor.FramesLost([]));
+        byte[] huge = [.. header.AsSpan(0, header.Length - 1), 0x80, 0x80, 0x40];
+        var e = Assert.Throws<WireFormatException>(() => Registry.Read(huge));
+        Assert.Contains("more than", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Doorbells_are_small_on_the_wire() =>
         Assert.True(Registry.ToBytes(new DoorbellMessage(1, 0x0042_0001, true)).Length <= 10);
 }
