@@ -122,8 +122,10 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
         }
         if (_detached && held.ToDevice)
         {
-            _metrics.Add(FleetCounter.FramesLostByMigration);
-            _loss?.Report(Context.System, [(held.Frame.Frame, true)], Self);
+            // Only a frame for this device's MAC is lost: a flooded copy for another MAC reaches it through its own port
+            // (a dead port stays on the switch, so floods keep coming).
+            int lost = _loss?.Report(Context.System, [(held.Frame.Frame, true)], Self) ?? 1;
+            _metrics.Add(FleetCounter.FramesLostByMigration, lost);
             return;
         }
         var target = held.ToDevice ? _device ??= Context.System.ResolveLocal(_devicePath) : _network;

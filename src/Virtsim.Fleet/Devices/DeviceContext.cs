@@ -72,6 +72,9 @@ public sealed class DeviceContext
     /// </summary>
     public bool Stopped { get; set; }
 
+    /// <summary>True for a device that arrived by migration and restored its source's state (its requests are counted apart).</summary>
+    public bool Arrived { get; set; }
+
     /// <summary>True while a migration relays the device's rings through a shadow virtqueue (a per-request cost).</summary>
     public bool ShadowVirtqueue { get; set; }
 

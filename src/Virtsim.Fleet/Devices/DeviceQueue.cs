@@ -95,6 +95,7 @@ public sealed class DeviceQueue
     private bool _batchDone;
     private bool _continuingPass;
     private bool _passDidWork;
+    private bool _draining;
 
     /// <summary>Largest readable or writable part of a chain the device hands to its backend (larger chains complete empty).</summary>
     public const ulong MaxBackendRequestBytes = 4 << 20;
@@ -194,6 +195,7 @@ public sealed class DeviceQueue
         _writeTags.Clear();
         _batchDone = true;
         _busy = false;
+        _draining = false;
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
     }
@@ -243,7 +245,7 @@ public sealed class DeviceQueue
     /// True when nothing of this queue is under way: no pass waits for its DMA time and every request at the backend has
     /// its reply (a migration's stop waits for this: the backend finished the requests it had).
     /// </summary>
-    public bool Idle => !_busy && _atBackend.Count == _atBackend.ReadyCount;
+    public bool Idle => !_busy && !_draining && _atBackend.Count == _atBackend.ReadyCount;
 
     /// <summary>Requests popped and not completed (at the backend, answered or not).</summary>
     public int InFlight => _atBackend.Count;
@@ -266,6 +268,23 @@ public sealed class DeviceQueue
         }
         if (completed > 0) queue.PublishUsed();
         return completed;
+    }
+
+    /// <summary>
+    /// <see cref="CompleteForStop"/> for a device on another node than its VM: the write-back needs the ring fetched and
+    /// its writes sent to the host, so it runs as a pass of its own (DMA reads, the answered chains completed and the used
+    /// index published, DMA writes and a batch) while the device is stopped; the queue is not <see cref="Idle"/> until
+    /// the host applied it. No new chain is taken and no interrupt sent (the destination signals after the switchover).
+    /// Returns the requests it completes.
+    /// </summary>
+    public int DrainForStop()
+    {
+        var registers = _device.Model.Queues[_index];
+        if (!registers.Enabled || registers.Queue is null || !_atBackend.HasReady) return 0;
+        int ready = _atBackend.ReadyCount;
+        _draining = true;
+        TryServe();
+        return ready;
     }
 
     /// <summary>
@@ -295,6 +314,14 @@ public sealed class DeviceQueue
 
     /// <summary>The coalescing window ended.</summary>
     public void OnCoalesceTimer() => _owner.OnUsedBuffers(_index);
+
+    // A stopped device's queue, for the stop's write-back (the driver set it up; the device serves nothing else now).
+    private bool TryGetDrainable(out IDeviceQueue queue)
+    {
+        var registers = _device.Model.Queues[_index];
+        queue = registers.Queue!;
+        return registers.Enabled && registers.Queue is not null;
+    }
 
     private bool IsReceiveQueue => _device.Net is not null && _index % 2 == 0 && _index < 2 * _device.Net.LayoutPairs;
 
@@ -329,7 +356,7 @@ public sealed class DeviceQueue
     private void TryServePass()
     {
         if (_busy) { _again = true; return; }
-        if (!_device.TryGetServable(_index, out var queue)) return;
+        if (!_device.TryGetServable(_index, out var queue) && !(_draining && TryGetDrainable(out queue))) return;
         if (!ReferenceEquals(queue, _countedQueue))
         {
             ResetBaseline(queue);
@@ -337,7 +364,7 @@ public sealed class DeviceQueue
         }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
         if (!_device.Access.IsLocal && !Fetch(queue)) return; // the pass runs when the bytes it reads are here
-        if (_armedFault is { } fault && queue.HasAvailable())
+        if (!_draining && _armedFault is { } fault && queue.HasAvailable())
         {
             _armedFault = null;
             Corrupt(queue, fault);
@@ -416,7 +443,7 @@ public sealed class DeviceQueue
         var backend = _owner.Backend!;
         var features = _device.Model.NegotiatedFeatures;
         bool writeback = ((BlkDevice)_device.Handler).Writeback;
-        while (!error.IsError)
+        while (!error.IsError && !_draining) // a stop's write-back takes no new chain
         {
             var pop = queue.TryPop(out var chain);
             if (pop == PopResult.Empty) break;
@@ -486,6 +513,7 @@ public sealed class DeviceQueue
         long bytes = readBytes + writeBytes;
         long latency = rounds * timing.DmaLatencyPerTransaction.Ticks;
         if (chargeService) latency += completed * timing.PerRequestCost.Ticks + bytes * timing.PerKibCost.Ticks / 1024;
+        if (_device.Arrived && completed > 0) _device.Metrics.Add(FleetCounter.ArrivedDeviceRequests, completed);
         if (_device.ShadowVirtqueue && completed > 0)
         {
             // The hypervisor relays the rings (vDPA's shadow virtqueue during a migration): each request costs it.
@@ -533,6 +561,8 @@ public sealed class DeviceQueue
     private void OnPassDone()
     {
         _busy = false;
+        if (_draining) _interruptAfterBatch = false; // the stopped device signals at the destination, after the switchover
+        _draining = false;
         if (_device.Profile.Timing.DmaTimeout > TimeSpan.Zero) _owner.CancelDmaTimer(_index);
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();

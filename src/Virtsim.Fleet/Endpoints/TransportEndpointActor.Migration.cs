@@ -32,6 +32,7 @@ public sealed partial class TransportEndpointActor
     private long _snapshotRecord = -1;
     private int _resubmitted;
     private int _drained;
+    private bool _drainStarted;
 
     private string DeviceName => _devicePath[(_devicePath.LastIndexOf('/') + 1)..];
 
@@ -52,6 +53,7 @@ public sealed partial class TransportEndpointActor
         _stopReplyTo = stop.ReplyTo;
         _context.Stopped = true;
         _resubmitted = _drained = 0;
+        _drainStarted = false;
         if (_context.Handler is BlkDevice && _backend is not null)
         {
             _flushPending = true;
@@ -75,12 +77,20 @@ public sealed partial class TransportEndpointActor
     private void TryFinishStop()
     {
         if (_stopReplyTo is null || _snapshotRecord >= 0 || _flushPending || _queues.Any(q => !q.Idle) || !FlowIdle) return;
-        FlowBeforeSnapshot();
         bool resubmit = !_profile.IsHardware;
+        bool remote = !_context.Access.IsLocal;
+        if (!resubmit && remote && !IsFlow && !_drainStarted)
+        {
+            // On another node the write-back is DMA messages to the host: passes of their own, waited for like any pass.
+            _drainStarted = true;
+            foreach (var q in _queues) _drained += q.DrainForStop();
+            if (_queues.Any(q => !q.Idle)) return;
+        }
+        FlowBeforeSnapshot();
         foreach (var q in _queues)
         {
             if (resubmit) _resubmitted += q.InFlight;
-            else _drained += q.CompleteForStop();
+            else if (!remote) _drained += q.CompleteForStop();
         }
         _metrics.Add(FleetCounter.MigrationRequestsResubmitted, _resubmitted);
         _metrics.Add(FleetCounter.MigrationRequestsDrained, _drained);
@@ -252,6 +262,7 @@ public sealed partial class TransportEndpointActor
                 if (image.DriverPath is not null && ActorPath.TryParse(image.DriverPath, out var driverPath))
                     _driver = Context.System.ResolveLocal(driverPath);
                 _context.Stopped = true; // serves after the switchover
+                _context.Arrived = true;
                 Record(image.Incarnation + 1);
             }
         }

@@ -211,9 +211,14 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         {
             int q = DeviceQueue.QueueOf(f.Tag);
             if (q < _queues.Count) _queues[q].OnDmaFaulted(f);
+            TryFinishStop(); // a stop's write-back that faulted is over too
         });
         Receive<CoalesceDue>(c => _queues[c.Queue].OnCoalesceTimer());
-        Receive<DmaTimeoutDue>(t => _queues[t.Queue].OnDmaTimeout());
+        Receive<DmaTimeoutDue>(t =>
+        {
+            _queues[t.Queue].OnDmaTimeout();
+            TryFinishStop();
+        });
         Receive<UsedBufferNotification>(n => SignalQueue(n.Queue));
         Receive<QueueFault>(f => OnQueueFault(f.Queue, f.Reason));
         Receive<InjectFault>(f =>

@@ -49,8 +49,16 @@ public sealed partial class HostActor
             _crashed = true;
             foreach (var vm in _resident.Values)
             {
-                foreach (var e in vm.Endpoints.Values) Context.Stop(e);
-                foreach (var b in vm.NetBackends.Values) Context.Stop(b);
+                // A net device's port stays on the switch as a dead port until an announce moves its MAC (a migrated
+                // VM's, at its destination): detached as at a migration's source, the backend counts every frame the
+                // switch still sends there as lost by migration and reports it to its workload, and releases the device
+                // after the frames it already passed on (which the device counts with the ones it held). Stopping them
+                // made those frames vanish (dead letters) and the VM's workload wait for them for ever.
+                foreach (var (device, e) in vm.Endpoints)
+                {
+                    if (vm.NetBackends.TryGetValue(device, out var backend)) backend.Tell(new DetachForMigration(e), Self);
+                    else Context.Stop(e);
+                }
             }
             foreach (var built in _switching.Values)
             {

@@ -37,6 +37,7 @@ public static class FleetWire
         registry.Register<InjectCrash>();
         registry.Register<StoreFailed>();
         registry.Register<FrameMessage>();
+        registry.Register<Workloads.NetWorkloadActor.FramesLost>();
         registry.Register<BlkRequest>();
         registry.Register<BlkCompletion>();
         registry.Register<BackendRequest>();

@@ -43,6 +43,8 @@ public static class FleetWireIds
     public const ushort StoreFailed = 1046;
     /// <summary><see cref="Net.FrameMessage"/>.</summary>
     public const ushort Frame = 1050;
+    /// <summary><see cref="Workloads.NetWorkloadActor.FramesLost"/>.</summary>
+    public const ushort FramesLost = 1051;
     /// <summary><see cref="Blk.BlkRequest"/>.</summary>
     public const ushort BlkRequest = 1060;
     /// <summary><see cref="Blk.BlkCompletion"/>.</summary>

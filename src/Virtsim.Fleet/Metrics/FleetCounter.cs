@@ -84,7 +84,11 @@ public enum FleetCounter
     /// with an abort so that the driver starts over instead of waiting forever.
     /// </summary>
     ConfigAccessesAborted,
-    /// <summary>Frames sent to a migrated VM's old switch port (or held by its stopped device) before the switch learned the new one: lost by migration, reported to their workloads.</summary>
+    /// <summary>
+    /// Frames sent to a migrated VM's old switch port (or held by its stopped device) before the switch learned the new
+    /// one, and frames sent to a crashed host's ports until an announce moved their MACs: lost by migration, reported to
+    /// their workloads.
+    /// </summary>
     FramesLostByMigration,
     /// <summary>Requests a software device had in flight when a migration stopped it, resubmitted at the destination (vhost-user's inflight area).</summary>
     MigrationRequestsResubmitted,
@@ -113,4 +117,6 @@ public enum FleetCounter
     RemoteDmaMisses,
     /// <summary>DMA a device gave up as lost after its vendor's dma-timeout (the device then needed a reset).</summary>
     DmaTimeouts,
+    /// <summary>Requests (used buffers) that devices arriving by migration completed at their destination (after the switchover).</summary>
+    ArrivedDeviceRequests,
 }

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using Akka.Actor;
 using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Drivers;
+using Virtsim.Fleet.Messages;
 using Virtsim.Fleet.Messages.Net;
+using Virtsim.Fleet.Messages.Wire;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.World;
 
@@ -49,12 +51,38 @@ public sealed class NetWorkloadActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Frames meant for this workload that a crash destroyed (a net backend's or a net device's), or a message fault
-    /// dropped on the wire: they will never arrive, and the workload stops waiting for them. An in-process
-    /// notification (no wire form).
+    /// dropped on the wire: they will never arrive, and the workload stops waiting for them. A device on another node
+    /// than its VM (placement) reports them across nodes: a fleet wire message.
     /// </summary>
     /// <param name="Frames">The frames, as they were sent.</param>
     /// <param name="ByFault">True when a message fault dropped them (counted in <see cref="WorkloadResult.DroppedByFaults"/>).</param>
-    public sealed record FramesLost(IReadOnlyList<byte[]> Frames, bool ByFault = false);
+    public sealed record FramesLost(IReadOnlyList<byte[]> Frames, bool ByFault = false) : IFleetMessage, IWireMessage<FramesLost>
+    {
+        /// <summary>Most frames one message carries on the wire (a device holds at most a queue's worth).</summary>
+        public const int MaxFrames = 65536;
+
+        /// <inheritdoc />
+        public static ushort WireTypeId => FleetWireIds.FramesLost;
+
+        /// <inheritdoc />
+        public void Write(ref WireWriter writer)
+        {
+            writer.WriteBool(ByFault);
+            writer.WriteVarUInt64((ulong)Frames.Count);
+            foreach (var frame in Frames) writer.WriteBytes(frame);
+        }
+
+        /// <inheritdoc />
+        public static FramesLost Read(ref WireReader reader)
+        {
+            bool byFault = reader.ReadBool();
+            ulong count = reader.ReadVarUInt64();
+            if (count > MaxFrames) throw new WireFormatException($"{count} lost frames in one message, more than {MaxFrames}.");
+            var frames = new byte[(int)count][];
+            for (int i = 0; i < frames.Length; i++) frames[i] = reader.ReadBytes().ToArray();
+            return new FramesLost(frames, byFault);
+        }
+    }
 
     /// <inheritdoc />
     protected override void PreStart()

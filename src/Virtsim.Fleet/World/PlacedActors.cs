@@ -36,7 +36,8 @@ public static class PlacedActors
         var domain = new IommuDomain(vm.Pasid);
         domain.Map(0, 0, vm.Spec.MemoryBytes, IommuPermissions.ReadWrite);
         var memory = new RemoteGuestMemory(vm.Spec.MemoryBytes, domain, metrics);
-        var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend, netBackend is not null, new FrameLoss(plan)) : null;
+        // Frames the device loses are reported to their workloads on the world's node, whose top-level actors the hosts are.
+        var uplink = plan.Spec.Kind == DeviceKind.Net ? new FrameUplink(netBackend, netBackend is not null, new FrameLoss(plan, host.Path.Parent)) : null;
         var handler = DeviceFactory.Create(plan, uplink, offer);
         var backend = plan.Spec.Kind != DeviceKind.Blk || remoteBackend is not null ? null : BackendProps(plan, metrics, persistence);
         var spec = plan.Spec;

@@ -59,6 +59,9 @@ public class WireRoundTripTests
         Assert.Equal([1, 2, 3], write.Data);
         Assert.Equal([9, 8], RoundTrip(new DmaCompleted(4, [9, 8])).Data);
         Assert.Equal([0xFF, 0x00], RoundTrip(new FrameMessage([0xFF, 0x00])).Frame);
+        var lost = RoundTrip(new Workloads.NetWorkloadActor.FramesLost([[1, 2], [], [3]], ByFault: true));
+        Assert.True(lost.ByFault);
+        Assert.Equal(new byte[][] { [1, 2], [], [3] }, lost.Frames);
         var request = RoundTrip(new BlkRequest(77, 1, 4096, new byte[512]));
         Assert.Equal((77UL, 1U, 4096UL, 512), (request.Id, request.Type, request.Sector, request.Data.Length));
         var completion = RoundTrip(new BlkCompletion(77, 0, [5]));
@@ -106,6 +109,19 @@ public class WireRoundTripTests
         var bad = Registry.ToBytes(new InterruptMessage(InterruptKind.Msix, 1));
         bad[^3] = 9; // kind byte
         Assert.Throws<WireFormatException>(() => Registry.Read(bad));
+    }
+
+    [Fact]
+    public void Lost_frames_refuse_a_count_beyond_their_limit_and_truncated_bytes()
+    {
+        var lost = Registry.ToBytes(new Workloads.NetWorkloadActor.FramesLost([[1, 2, 3], [4]]));
+        for (int cut = 0; cut < lost.Length; cut++)
+            Assert.Throws<WireFormatException>(() => Registry.Read(lost.AsSpan(0, cut)));
+        // The type id, ByFault, then a count of 2^20 frames (LEB128) and nothing more.
+        var header = Registry.ToBytes(new Workloads.NetWorkloadActor.FramesLost([]));
+        byte[] huge = [.. header.AsSpan(0, header.Length - 1), 0x80, 0x80, 0x40];
+        var e = Assert.Throws<WireFormatException>(() => Registry.Read(huge));
+        Assert.Contains("more than", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public static class ClusterPlacement
         {
             Endpoints = endpoints,
             Backends = backends,
+            Incoming = d => deviceNodes.TryGetValue(d.Plan.Path, out var node) ? Arriving(system, node, runId, self, d, used) : null,
             BlockChecksums = (path, blocks) => Checksums(system, backendNodes.TryGetValue(path, out var b) ? b : deviceNodes[path], runId, path, blocks),
             Counters = () => Release(system, used, runId),
         };
@@ -74,6 +75,19 @@ public static class ClusterPlacement
         var placed = Host(system, node).Ask<ActorsPlaced>(new PlaceActors(runId, run.ScenarioJson, run.Source, run.PersistencePrefix, run.SnapshotEvery,
             run.DeleteAfterSnapshot, self.ToString(), items), AskTimeout).GetAwaiter().GetResult();
         return placed.Error is null ? placed.Actors : throw new PlacementException($"{node} did not place the actors: {placed.Error}");
+    }
+
+    // A placed device arriving at a host by migration is built on its role's node, under that node's placement host by a
+    // name chosen here, so that its ref is known at once (the host's call must not block on a remote answer). Nothing
+    // reaches it before it answers the migration: the host registers it and the migration waits for its DeviceAdopted.
+    private static IActorRef Arriving(ActorSystem system, Address node, string runId, Address self, IncomingPlacedDevice d, HashSet<Address> used)
+    {
+        lock (used) used.Add(node);
+        string name = $"{runId}-in-{d.Name}";
+        var offer = d.Offer ?? default;
+        Host(system, node).Tell(new PlaceIncoming(runId, d.Plan.Path, name, d.Name, d.Vm.Pasid, d.Plan.Spec.Profile.Name, d.Host.Path.ToStringWithAddress(self),
+            d.Migration.Migration.Path.ToStringWithAddress(self), d.Migration.Device, d.Migration.Refuse, offer.Low, offer.High, d.Offer is not null));
+        return Resolve(system, (new RootActorPath(node) / "user" / PlacementHost.Name / name).ToString());
     }
 
     private static ulong[] Checksums(ActorSystem system, Address node, string runId, string path, IReadOnlyList<long> blocks)

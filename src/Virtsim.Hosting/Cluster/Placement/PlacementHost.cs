@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Persistence;
+using Virtsim.Fleet.Vendors;
 using Virtsim.Fleet.World;
 using Virtsim.Hocon;
 
@@ -27,6 +29,7 @@ public sealed class PlacementHost : ReceiveActor
     {
         Receive<PlaceActors>(p => Sender.Tell(Place(p)));
         Receive<BlockChecksumsQuery>(q => Sender.Tell(Checksums(q)));
+        Receive<PlaceIncoming>(PlaceArriving);
         Receive<ReleasePlaced>(r =>
         {
             if (!_runs.Remove(r.RunId, out var run))
@@ -35,10 +38,14 @@ public sealed class PlacementHost : ReceiveActor
                 return;
             }
             foreach (var actor in run.Actors) Context.Stop(actor);
-            Sender.Tell(new PlacedReleased(run.Metrics.Snapshot()));
+            var counters = new Dictionary<string, long>(run.Metrics.Snapshot(), StringComparer.Ordinal) { [ArrivalsCounter] = run.Arrivals };
+            Sender.Tell(new PlacedReleased(counters));
         });
         Receive<PlacedQuery>(_ => Sender.Tell(new PlacedList([.. _runs.Values.SelectMany(r => r.Described).Order(StringComparer.Ordinal)])));
     }
+
+    /// <summary>The report counter of the devices a node built as they arrived by migration (added to the run's counters).</summary>
+    public const string ArrivalsCounter = "placedArrivals";
 
     /// <summary>The props of the placement host.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new PlacementHost());
@@ -56,7 +63,7 @@ public sealed class PlacementHost : ReceiveActor
             return new ActorsPlaced(self, [], $"the node refused the scenario: {e.Message}");
         }
         var persistence = p.PersistencePrefix is null ? null : new FleetPersistence(p.PersistencePrefix, p.SnapshotEvery, p.DeleteAfterSnapshot);
-        var run = new PlacedRun();
+        var run = new PlacedRun { Spec = spec, Persistence = persistence };
         var placed = new List<PlacedActor>();
         var plans = FleetWorld.Plan(spec)
             .SelectMany(h => h.Vms.SelectMany(vm => vm.Devices.Select(d => (Host: h.Host.Name, Vm: vm, Plan: d))))
@@ -89,6 +96,38 @@ public sealed class PlacementHost : ReceiveActor
         return new ActorsPlaced(self, placed, null);
     }
 
+    // A placed device arriving at a host by migration: built here over this node's plan with the destination's vendor,
+    // domain and host; it recovers the migration snapshot from the shared journal and answers the migration itself.
+    private void PlaceArriving(PlaceIncoming p)
+    {
+        var migration = Resolve(ActorPath.Parse(p.MigrationPath));
+        if (!_runs.TryGetValue(p.RunId, out var run) || run.Spec is null)
+        {
+            migration.Tell(new DeviceAdopted(p.Device, $"{Akka.Cluster.Cluster.Get(Context.System).SelfAddress} runs no run {p.RunId}"));
+            return;
+        }
+        var found = FleetWorld.Plan(run.Spec).SelectMany(h => h.Vms.SelectMany(vm => vm.Devices.Select(d => (Vm: vm, Plan: d)))).FirstOrDefault(x => x.Plan.Path == p.Path);
+        var vendor = VendorProfiles.Find(p.Vendor)
+            ?? run.Spec.Migrations.SelectMany(m => m.DeviceVendors.Values).Concat(run.Spec.AllDevices().Select(d => d.Device.Profile)).FirstOrDefault(v => v.Name == p.Vendor);
+        if (found.Plan is null || vendor is null)
+        {
+            migration.Tell(new DeviceAdopted(p.Device, found.Plan is null ? $"the scenario has no device {p.Path}" : $"this node knows no vendor {p.Vendor}"));
+            return;
+        }
+        var plan = found.Plan with { Spec = found.Plan.Spec with { Profile = vendor } };
+        var vm = found.Vm with { Pasid = p.Pasid };
+        var host = Resolve(ActorPath.Parse(p.HostPath));
+        var netBackend = plan.Spec.Kind == DeviceKind.Net ? Resolve(ActorPath.Parse(p.HostPath) / Fleet.Backends.NetBackendActor.NameFor(p.EndpointName)) : null;
+        var incoming = new IncomingMigration(migration, p.Device, p.Refuse);
+        var offer = p.HasOffer ? new Virtio.Features.FeatureSet(p.OfferLow, p.OfferHigh) : (Virtio.Features.FeatureSet?)null;
+        var actor = Context.ActorOf(PlacedActors.Endpoint(plan, vm, host, netBackend, null, run.Metrics, run.Persistence, incoming, offer), p.Name);
+        // The arrived device's backend rebuilds its own disk from the journal: the acknowledged writes are read there.
+        if (plan.Store is { } disk) run.Disks[p.Path] = (plan, disk);
+        run.Actors.Add(actor);
+        run.Described.Add($"{p.Path} device (arrived)");
+        run.Arrivals++;
+    }
+
     private BlockChecksumsReply Checksums(BlockChecksumsQuery q)
     {
         if (!_runs.TryGetValue(q.RunId, out var run) || !run.Disks.TryGetValue(q.Path, out var disk))
@@ -101,6 +140,12 @@ public sealed class PlacementHost : ReceiveActor
     private sealed class PlacedRun
     {
         public FleetMetrics Metrics { get; } = new();
+
+        public WorldSpec? Spec { get; init; }
+
+        public FleetPersistence? Persistence { get; init; }
+
+        public long Arrivals { get; set; }
 
         public List<IActorRef> Actors { get; } = [];
 

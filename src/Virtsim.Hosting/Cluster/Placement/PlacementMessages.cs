@@ -53,3 +53,23 @@ public sealed record ReleasePlaced(string RunId) : IAdminMessage;
 /// <summary>The counters of a run's actors on one node (added to the run's report).</summary>
 /// <param name="Counters">Counter name to value.</param>
 public sealed record PlacedReleased(IReadOnlyDictionary<string, long> Counters) : IAdminMessage;
+
+/// <summary>
+/// Asks a node's <see cref="PlacementHost"/> to build the incoming incarnation of a placed device that arrives at a host
+/// by migration (told, not asked: the device answers the migration itself once it recovered the snapshot).
+/// </summary>
+/// <param name="RunId">The run (whose <see cref="PlaceActors"/> gave this node the scenario).</param>
+/// <param name="Path">The device's "host/vm/device" (its journal).</param>
+/// <param name="Name">The actor's name under the placement host.</param>
+/// <param name="EndpointName">The name the destination host gives the device (its net backend is named after it).</param>
+/// <param name="Pasid">The VM's IOMMU domain on the destination host.</param>
+/// <param name="Vendor">The device's vendor profile at the destination.</param>
+/// <param name="HostPath">The destination host's full actor path.</param>
+/// <param name="MigrationPath">The migration's full actor path.</param>
+/// <param name="Device">The device's name in the VM.</param>
+/// <param name="Refuse">A refusal the scenario injects, or null.</param>
+/// <param name="OfferLow">The offered features, bits 0-63 (with <paramref name="HasOffer"/>).</param>
+/// <param name="OfferHigh">The offered features, bits 64-127.</param>
+/// <param name="HasOffer">False: the device offers its own features.</param>
+public sealed record PlaceIncoming(string RunId, string Path, string Name, string EndpointName, uint Pasid, string Vendor, string HostPath,
+    string MigrationPath, string Device, string? Refuse, ulong OfferLow, ulong OfferHigh, bool HasOffer) : IAdminMessage;
