@@ -113,4 +113,8 @@ public enum FleetCounter
     RemoteDmaMisses,
     /// <summary>DMA a device gave up as lost after its vendor's dma-timeout (the device then needed a reset).</summary>
     DmaTimeouts,
+    /// <summary>Drivers that gave their device up after max-resets resets in a row without a completed request.</summary>
+    DriversGaveUp,
+    /// <summary>Requests (blk) and frames to send (net) a driver failed when it gave its device up, instead of holding them for ever.</summary>
+    RequestsFailedByDriver,
 }
