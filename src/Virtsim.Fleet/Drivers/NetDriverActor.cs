@@ -35,7 +35,7 @@ public sealed class NetDriverActor : VirtioDriverActor
         {
             _client = Sender;
             if (f.Frame.Length is < 14 or > 1514) return;
-            if (GaveUp)
+            if (IsFailed)
             {
                 FailFrames([f.Frame]);
                 return;
@@ -100,6 +100,15 @@ public sealed class NetDriverActor : VirtioDriverActor
         _flowTx.Clear();
         _txWaiting.Clear();
         _rxPosted.Clear();
+        FailFrames(frames);
+    }
+
+    /// <inheritdoc />
+    protected override void OnInitFailed()
+    {
+        // The device never comes up: the frames the application gave it will never go out, and the peer must not wait.
+        var frames = _txWaiting.ToList();
+        _txWaiting.Clear();
         FailFrames(frames);
     }
 

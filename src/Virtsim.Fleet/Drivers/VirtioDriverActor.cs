@@ -458,7 +458,14 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
     {
         Metrics.Add(FleetCounter.InitFailures);
         MarkFailed(reason);
+        OnInitFailed();
     }
+
+    /// <summary>Called once when initialisation failed (the device is FAILED and never serves): nothing by default.</summary>
+    protected virtual void OnInitFailed() { }
+
+    /// <summary>True once the driver marked the device FAILED (initialisation failed, or it gave the device up).</summary>
+    protected bool IsFailed => _state == DriverState.Failed;
 
     // FAILED (spec 2.1.1): the driver gave up on the device; the report says why.
     private void MarkFailed(string reason)
