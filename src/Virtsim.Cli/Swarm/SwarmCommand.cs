@@ -151,7 +151,11 @@ internal static class SwarmCommand
         spec.AllDevices().Select(d => $"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}").ToList(),
         spec.Hosts.Select(h => h.Name).ToList(),
         spec.Migrations.Count > 0,
-        spec.MaxVirtualTime);
+        spec.MaxVirtualTime)
+    {
+        PackedRingDevices = spec.AllDevices().Where(d => Fleet.Vendors.VendorProfiles.NegotiatesPackedRing(d.Device.Profile, d.Device.PackedRing))
+            .Select(d => $"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}").ToHashSet(StringComparer.Ordinal),
+    };
 
     // A world's size as the shrink report gives it.
     private static string Size(WorldSpec world) =>

@@ -18,6 +18,15 @@ public static class FaultKinds
     /// <summary>A host's NIC carries nothing for a while.</summary>
     public const string LinkFailure = "link-failure";
 
+    /// <summary>A device's window of guest memory leaves its VM's IOMMU domain for a while (docs/faults.md).</summary>
+    public const string IommuUnmap = "iommu-unmap";
+
+    /// <summary>A device's ring in guest memory is corrupted when it next serves a queue (docs/faults.md).</summary>
+    public const string CorruptMemory = "corrupt-memory";
+
+    /// <summary>The <c>corrupt-memory</c> targets a swarm draws (avail-index only on a split ring).</summary>
+    public static IReadOnlyList<string> MemoryTargets { get; } = ["descriptor", "avail-index"];
+
     /// <summary>Messages of one class dropped, delayed, duplicated, reordered or corrupted in a window (docs/faults.md).</summary>
     public const string Message = "message";
 

@@ -11,14 +11,23 @@ namespace Virtsim.Experiments.Swarm;
 /// <param name="MaxTime">The scenario's max-virtual-time: every fault fires before it.</param>
 public sealed record FaultSpace(IReadOnlyList<string> Devices, IReadOnlyList<string> Hosts, bool HostFaults, TimeSpan MaxTime)
 {
+    /// <summary>The devices that negotiate the packed ring (no available index to corrupt); the others use split rings.</summary>
+    public IReadOnlySet<string> PackedRingDevices { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The longest an <c>iommu-unmap</c> keeps a device's window unmapped (a short outage its driver recovers from).</summary>
+    public static readonly TimeSpan MaxUnmap = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The earliest time a drawn fault fires (a log-uniform draw needs a positive lower end).</summary>
     public static readonly TimeSpan MinTime = TimeSpan.FromMicroseconds(1);
 
     /// <summary>The fault kinds that apply, as a scenario file spells them.</summary>
     public IReadOnlyList<string> Kinds =>
         HostFaults && Hosts.Count > 0
-            ? Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.Message, FaultKinds.RefuseDeviceState, FaultKinds.HostCrash, FaultKinds.LinkFailure] : [FaultKinds.HostCrash, FaultKinds.LinkFailure]
-            : Devices.Count > 0 ? [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.Message] : [];
+            ? Devices.Count > 0 ? [.. DeviceKinds, FaultKinds.RefuseDeviceState, FaultKinds.HostCrash, FaultKinds.LinkFailure] : [FaultKinds.HostCrash, FaultKinds.LinkFailure]
+            : Devices.Count > 0 ? DeviceKinds : [];
+
+    private static readonly string[] DeviceKinds =
+        [FaultKinds.DeviceCrash, FaultKinds.BackendCrash, FaultKinds.Message, FaultKinds.IommuUnmap, FaultKinds.CorruptMemory];
 
     /// <summary>The smallest chance a drawn message fault takes a message with.</summary>
     public const double MinProbability = 0.001;

@@ -5,7 +5,9 @@ namespace Virtsim.Experiments.Swarm;
 /// applies, on a device or host the scenario has, at a time log-uniform between 1 us and its max-virtual-time (runs
 /// often end long before that limit: a uniform draw would put most faults after the end). A message fault gets a
 /// class, an action, a window as long as a second such draw, a probability log-uniform between 0.001 and 0.1, and a
-/// delay action a fixed delay log-uniform between 1 us and 1 ms. The draw uses a
+/// delay action a fixed delay log-uniform between 1 us and 1 ms. An <c>iommu-unmap</c> lasts a time log-uniform between
+/// 1 us and 1 ms (an outage its driver recovers from; for good it would just be given up); a <c>corrupt-memory</c>
+/// corrupts queue 0's next descriptor or (split rings) its available index. The draw uses a
 /// System.Random seeded from the run's seed alone, so the seed replays the plan.
 /// </summary>
 public static class PlanDrawer
@@ -32,8 +34,13 @@ public static class PlanDrawer
             bool host = FaultKinds.TargetsHost(kind);
             string target = host ? space.Hosts[random.Next(space.Hosts.Count)] : space.Devices[random.Next(space.Devices.Count)];
             var at = LogUniform(random, FaultSpace.MinTime, space.MaxTime);
-            var duration = kind is FaultKinds.LinkFailure or FaultKinds.Message ? LogUniform(random, FaultSpace.MinTime, space.MaxTime) : TimeSpan.Zero;
-            plan.Add(new PlannedFault(at, kind, target, duration, kind == FaultKinds.Message ? Message(random) : null));
+            var duration = kind is FaultKinds.LinkFailure or FaultKinds.Message ? LogUniform(random, FaultSpace.MinTime, space.MaxTime)
+                : kind == FaultKinds.IommuUnmap ? LogUniform(random, FaultSpace.MinTime, FaultSpace.MaxUnmap)
+                : TimeSpan.Zero;
+            string? memory = kind == FaultKinds.CorruptMemory
+                ? space.PackedRingDevices.Contains(target) ? "descriptor" : FaultKinds.MemoryTargets[random.Next(FaultKinds.MemoryTargets.Count)]
+                : null;
+            plan.Add(new PlannedFault(at, kind, target, duration, kind == FaultKinds.Message ? Message(random) : null, memory));
         }
         return plan.OrderBy(f => f.At).ToList();
     }

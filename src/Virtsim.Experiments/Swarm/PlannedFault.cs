@@ -8,7 +8,9 @@ namespace Virtsim.Experiments.Swarm;
 /// <param name="Target">The device ("host/vm/device"), or the host of a host fault.</param>
 /// <param name="Duration">How long a link failure lasts, or a message fault's window (zero otherwise).</param>
 /// <param name="Message">A message fault's class, action, probability and delay (null for other kinds).</param>
-public sealed record PlannedFault(TimeSpan At, string Kind, string Target, TimeSpan Duration = default, PlannedMessage? Message = null)
+/// <param name="MemoryTarget">What a <c>corrupt-memory</c> fault corrupts (<see cref="FaultKinds.MemoryTargets"/>; null for other kinds).</param>
+public sealed record PlannedFault(TimeSpan At, string Kind, string Target, TimeSpan Duration = default, PlannedMessage? Message = null,
+    string? MemoryTarget = null)
 {
     /// <summary>The same fault starting at <paramref name="at"/> (a message fault keeps the length of its window).</summary>
     public PlannedFault StartingAt(TimeSpan at) => this with { At = at };
@@ -23,8 +25,9 @@ public sealed record PlannedFault(TimeSpan At, string Kind, string Target, TimeS
                 $"{{ kind = message, class = {m.Class}, action = {m.Action}, probability = {m.Probability}, from = {Micros(At)}, until = {Micros(At + Duration)}, devices = [\"{Target}\"]{delay} }}");
         }
         string target = FaultKinds.TargetsHost(Kind) ? $"host = \"{Target}\"" : $"device = \"{Target}\"";
-        string duration = Kind == FaultKinds.LinkFailure ? $", duration = {Micros(Duration)}" : "";
-        return $"{{ at = {Micros(At)}, kind = {Kind}, {target}{duration} }}";
+        string duration = Kind is FaultKinds.LinkFailure or FaultKinds.IommuUnmap ? $", duration = {Micros(Duration)}" : "";
+        string memory = Kind == FaultKinds.CorruptMemory ? $", queue = 0, target = {MemoryTarget}" : "";
+        return $"{{ at = {Micros(At)}, kind = {Kind}, {target}{duration}{memory} }}";
     }
 
     // Whole microseconds: exact in HOCON and what the plan drawer produces.

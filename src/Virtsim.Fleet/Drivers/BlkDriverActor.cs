@@ -35,7 +35,8 @@ public sealed class BlkDriverActor : VirtioDriverActor
         Receive<BlkRequest>(r =>
         {
             _client = Sender;
-            if (r.Data.Length % 512 != 0 || r.Data.Length > DriverLayout.SlotBytes)
+            if (GaveUp) Metrics.Add(FleetCounter.RequestsFailedByDriver);
+            if (GaveUp || r.Data.Length % 512 != 0 || r.Data.Length > DriverLayout.SlotBytes)
             {
                 Sender.Tell(new BlkCompletion(r.Id, BlkStatus.IoErr, []), Self);
                 return;
@@ -80,6 +81,23 @@ public sealed class BlkDriverActor : VirtioDriverActor
         Metrics.Add(FleetCounter.Resubmitted, redo.Count);
         _inFlight.Clear();
         _flowInFlight.Clear();
+    }
+
+    /// <inheritdoc />
+    protected override void OnGaveUp(string reason)
+    {
+        // The device is dead to the guest: everything held fails now, oldest first, as I/O errors (the reason is the
+        // device's in the run's report), and later requests fail at once.
+        var failed = _inFlight.Values.Concat(_flowInFlight.Values).Concat(_waiting).OrderBy(p => p.Sequence).ToList();
+        _inFlight.Clear();
+        _flowInFlight.Clear();
+        _waiting.Clear();
+        Metrics.Add(FleetCounter.RequestsFailedByDriver, failed.Count);
+        foreach (var p in failed)
+        {
+            if (p.Slot >= 0) _freeSlots.Push(p.Slot);
+            _client?.Tell(new BlkCompletion(p.Request.Id, BlkStatus.IoErr, []), Self);
+        }
     }
 
     private void Pump()

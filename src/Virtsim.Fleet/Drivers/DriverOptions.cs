@@ -41,6 +41,18 @@ public sealed record DriverOptions
     /// </summary>
     public TimeSpan InterruptTimeout { get; init; }
 
+    /// <summary>
+    /// How many resets in a row, with no request completed between them, the driver does before it gives the device up
+    /// (zero: never; docs/faults.md, "Driver give-up").
+    /// </summary>
+    public int MaxResets { get; init; } = 5;
+
+    /// <summary>The driver gives up only when also this long passed without a completed request since the first of those resets.</summary>
+    public TimeSpan ResetWindow { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Where a net driver reports the frames it failed when it gave its device up (to their receivers), or null.</summary>
+    public Devices.FrameLoss? FrameLoss { get; init; }
+
     /// <summary>Poll mode: how often the used rings are checked.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMicroseconds(5);
 

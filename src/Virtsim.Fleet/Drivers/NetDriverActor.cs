@@ -35,6 +35,11 @@ public sealed class NetDriverActor : VirtioDriverActor
         {
             _client = Sender;
             if (f.Frame.Length is < 14 or > 1514) return;
+            if (IsFailed)
+            {
+                FailFrames([f.Frame]);
+                return;
+            }
             _txWaiting.AddLast(f.Frame);
             PumpTx();
         });
@@ -84,6 +89,33 @@ public sealed class NetDriverActor : VirtioDriverActor
         _txInFlight.Clear();
         _flowTx.Clear();
         _rxPosted.Clear();
+    }
+
+    /// <inheritdoc />
+    protected override void OnGaveUp(string reason)
+    {
+        // Frames not sent will never be: their receivers hear they are lost (as of a crash) instead of waiting for them.
+        var frames = _txInFlight.Values.Concat(_flowTx.Values).OrderBy(p => p.Sequence).Select(p => p.Frame).Concat(_txWaiting).ToList();
+        _txInFlight.Clear();
+        _flowTx.Clear();
+        _txWaiting.Clear();
+        _rxPosted.Clear();
+        FailFrames(frames);
+    }
+
+    /// <inheritdoc />
+    protected override void OnInitFailed()
+    {
+        // The device never comes up: the frames the application gave it will never go out, and the peer must not wait.
+        var frames = _txWaiting.ToList();
+        _txWaiting.Clear();
+        FailFrames(frames);
+    }
+
+    private void FailFrames(IReadOnlyList<byte[]> frames)
+    {
+        Metrics.Add(FleetCounter.RequestsFailedByDriver, frames.Count);
+        Options.FrameLoss?.Report(Context.System, frames.Select(f => (f, false)), Self);
     }
 
     /// <inheritdoc />

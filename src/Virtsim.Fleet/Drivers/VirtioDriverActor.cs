@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Simulation.Environment;
 using Virtsim.Fleet.Messages.Config;
 using Virtsim.Fleet.Messages.Doorbell;
 using Virtsim.Fleet.Messages.Flow;
@@ -41,6 +42,9 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
     private const int MaxQuietTimeouts = 3;
     private int _quietTimeouts; // interrupt timeouts in a row that found nothing to take
     private long _usedTaken;
+    private long _usedAtLastReset = -1;
+    private int _resetsWithoutProgress; // resets in a row with no request completed between them (max-resets)
+    private TimeSpan _noProgressSince; // when the first of them was
     private uint _epoch;
     private FeatureSet _negotiated;
     private ushort _subsystemVendor;
@@ -62,7 +66,9 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<PauseGuest>(_ => BecomeStacked(Paused));
         Receive<FlowCompleted>(c =>
         {
-            if (_state == DriverState.Ready) OnFlowCompleted(c);
+            if (_state != DriverState.Ready) return;
+            _usedTaken += c.Completions.Count;
+            OnFlowCompleted(c);
         });
     }
 
@@ -325,7 +331,8 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
                 BecomeReady();
                 return;
             case Purpose.NeedsResetCheck:
-                if (status.Has(DeviceStatus.DeviceNeedsReset) && _state == DriverState.Ready) Recover();
+                if (status.Has(DeviceStatus.DeviceNeedsReset) && _state == DriverState.Ready)
+                    Recover("DEVICE_NEEDS_RESET: " + (Options.Health?.NeedsResetReason ?? "the device gave no reason"));
                 return;
         }
     }
@@ -381,30 +388,87 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
                     _usedTaken++;
                     OnUsed(q, used);
                 }
-                if (take == TakeResult.Broken) { Recover(); return; }
+                if (take == TakeResult.Broken) { Recover($"queue {q}: the device broke its used ring"); return; }
                 if (Options.Mode == DriverMode.Poll || !queue.SetInterrupts(true)) break;
             }
         }
         AfterService();
     }
 
-    private void Recover()
+    // The device needs a reset (why: <paramref name="reason"/>): take what it completed, then reset and initialise it
+    // again, unless it went max-resets resets in a row without completing a request: then give it up.
+    private void Recover(string reason)
     {
         if (_state != DriverState.Ready) return;
-        Metrics.Add(FleetCounter.DriverRecoveries);
         // What the device completed before it broke is real: take it first.
         for (int q = 0; q < QueueCount; q++)
         {
             var queue = Queues[q];
             if (queue is null) continue;
-            while (queue.TryTakeUsed(out var used) == TakeResult.Taken) OnUsed(q, used);
+            while (queue.TryTakeUsed(out var used) == TakeResult.Taken)
+            {
+                _usedTaken++;
+                OnUsed(q, used);
+            }
         }
+        var now = Context.Clock().Elapsed;
+        if (_usedTaken != _usedAtLastReset)
+        {
+            _resetsWithoutProgress = 0;
+            _noProgressSince = now;
+        }
+        _resetsWithoutProgress++;
+        _usedAtLastReset = _usedTaken;
+        // A short outage (an IOMMU mapping back after a while) takes a quick burst of resets and then makes progress;
+        // a dead device takes them for ever. Only both, many resets and a long time without a completion, give up.
+        if (Options.MaxResets > 0 && _resetsWithoutProgress > Options.MaxResets && now - _noProgressSince >= Options.ResetWindow)
+        {
+            GiveUp($"{_resetsWithoutProgress - 1} resets in {(now - _noProgressSince).TotalMilliseconds:0.###} ms without a completed request (max-resets {Options.MaxResets}, reset-window {Options.ResetWindow.TotalMilliseconds:0.###} ms); last {reason}");
+            return;
+        }
+        Metrics.Add(FleetCounter.DriverRecoveries);
         _state = DriverState.Initializing;
         OnResetting();
         StartInit();
     }
 
+    // The device keeps needing resets and never completes anything (max-resets): the driver stops resetting it, marks
+    // it FAILED, and fails what it holds with the reason instead of keeping it for ever.
+    private void GiveUp(string reason)
+    {
+        Timers.Cancel(PollTimer);
+        Timers.Cancel(InterruptTimer);
+        Metrics.Add(FleetCounter.DriversGaveUp);
+        GaveUp = true;
+        if (Options.Health is { } health) health.DriverGaveUp = true;
+        MarkFailed(reason);
+        OnGaveUp(reason);
+    }
+
+    /// <summary>
+    /// Called once when the driver gave the device up after max-resets resets without progress: fail every request it
+    /// holds (and every later one) with <paramref name="reason"/>, as a kernel driver fails I/O to a dead device.
+    /// </summary>
+    protected abstract void OnGaveUp(string reason);
+
+    /// <summary>True once the driver gave the device up (<see cref="OnGaveUp"/>).</summary>
+    protected bool GaveUp { get; private set; }
+
     private void Fail(string reason)
+    {
+        Metrics.Add(FleetCounter.InitFailures);
+        MarkFailed(reason);
+        OnInitFailed();
+    }
+
+    /// <summary>Called once when initialisation failed (the device is FAILED and never serves): nothing by default.</summary>
+    protected virtual void OnInitFailed() { }
+
+    /// <summary>True once the driver marked the device FAILED (initialisation failed, or it gave the device up).</summary>
+    protected bool IsFailed => _state == DriverState.Failed;
+
+    // FAILED (spec 2.1.1): the driver gave up on the device; the report says why.
+    private void MarkFailed(string reason)
     {
         _state = DriverState.Failed;
         FailureReason = reason;
@@ -413,7 +477,6 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
             health.DriverReady = false;
             health.DriverFailure = reason;
         }
-        Metrics.Add(FleetCounter.InitFailures);
         _endpoint.Tell(new ConfigRequest((_epoch << 8) | (uint)Purpose.None, ConfigOperation.WriteStatus,
             Value0: (ulong)(DeviceStatus.Acknowledge | DeviceStatus.Failed)), Self);
     }

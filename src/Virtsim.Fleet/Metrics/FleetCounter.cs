@@ -119,4 +119,8 @@ public enum FleetCounter
     DmaTimeouts,
     /// <summary>Requests (used buffers) that devices arriving by migration completed at their destination (after the switchover).</summary>
     ArrivedDeviceRequests,
+    /// <summary>Drivers that gave their device up after max-resets resets in a row without a completed request.</summary>
+    DriversGaveUp,
+    /// <summary>Requests (blk) and frames to send (net) a driver failed when it gave its device up, instead of holding them for ever.</summary>
+    RequestsFailedByDriver,
 }

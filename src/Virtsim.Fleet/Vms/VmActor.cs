@@ -79,6 +79,9 @@ public sealed class VmActor : ReceiveActor
                 PackedRing = spec.PackedRing,
                 Flow = spec.Fidelity == Flow.Fidelity.Flow,
                 InterruptTimeout = spec.InterruptTimeout,
+                MaxResets = spec.MaxResets,
+                ResetWindow = spec.ResetWindow,
+                FrameLoss = spec.Kind == DeviceKind.Net ? new Devices.FrameLoss(device) : null,
             };
             if (_threaded && options.PollInterval < ThreadedMinimumPollInterval) options = options with { PollInterval = ThreadedMinimumPollInterval };
             var vcpu = _plan.Spec.VcpuCostPerRequest;

@@ -9,6 +9,9 @@ public sealed class DeviceHealth
     /// <summary>Why the driver gave up on the device (its initialisation failed), or null.</summary>
     public string? DriverFailure { get; set; }
 
+    /// <summary>True when the driver gave up a device that had been working (max-resets); <see cref="DriverFailure"/> says why.</summary>
+    public bool DriverGaveUp { get; set; }
+
     /// <summary>True between the driver's DRIVER_OK and its next reset (a re-initialisation, or giving up).</summary>
     public bool DriverReady { get; set; }
 

@@ -62,6 +62,18 @@ public sealed record DeviceSpec
     public TimeSpan InterruptTimeout { get; init; }
 
     /// <summary>
+    /// How many resets in a row without a completed request the driver does before it gives the device up and fails
+    /// what it holds (scenario key <c>max-resets</c>; zero: never gives up).
+    /// </summary>
+    public int MaxResets { get; init; } = 5;
+
+    /// <summary>
+    /// With <see cref="MaxResets"/>: the driver gives up only when this long (virtual time) also passed without a
+    /// completed request since the first of those resets (scenario key <c>reset-window</c>).
+    /// </summary>
+    public TimeSpan ResetWindow { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// The vendor profiles the device may migrate between (scenario key <c>migration-pool</c>): its mediation layer
     /// offers only the features every one of them (and its own profile) offers, so the driver negotiates a set any
     /// member can present. Empty: the device offers its own profile's features.

@@ -257,6 +257,7 @@ public static class FleetRunner
             FramesCorrupted = faults?.FramesCorrupted ?? 0,
             MessageFaults = faults,
             Unfinished = unfinished,
+            GaveUp = [.. world.Devices.Where(d => d.Health.DriverGaveUp && !world.Migrations.LostWorkloads.Contains(d.Path)).Select(d => d.Path)],
             DmaOutsideDomain = metrics[FleetCounter.DmaOutsideDomain],
             Recoveries = metrics.Recoveries,
             StoreFailures = metrics.StoreFailures,

@@ -74,6 +74,9 @@ public static class RunInvariants
         long unexplained = r.Lost - r.AllowedLost;
         if (r.Unfinished.Count == 0 && unexplained != 0)
             return new(EveryRequestCompletesOrNeedsReset, false, F($"{unexplained} requests or frames never completed and were not reported lost"));
+        if (r.Unfinished.Count == 0 && r.GaveUp.Count > 0)
+            return new(EveryRequestCompletesOrNeedsReset, true,
+                F($"{AllowedText(r)}; the requests of {string.Join(", ", r.GaveUp)} were failed by a driver that gave up with the reason: {string.Join("; ", r.Failures.Where(f => r.GaveUp.Contains(f.Device)))}"));
         return r.Unfinished.Count == 0
             ? new(EveryRequestCompletesOrNeedsReset, true, AllowedText(r))
             : new(EveryRequestCompletesOrNeedsReset, true, F($"every unfinished device reported why: {string.Join("; ", r.Failures)}"));
@@ -82,6 +85,9 @@ public static class RunInvariants
     private static RunInvariant Recovers(RunReport r)
     {
         long recoveries = r.Counters.TryGetValue("DriverRecoveries", out var n) ? n : 0;
+        var down = r.Unfinished.Union(r.GaveUp).ToList();
+        if (r.Unfinished.Count == 0 && down.Count > 0)
+            return new(DriverRecovers, false, F($"{down.Count} devices were given up by their drivers: {string.Join("; ", r.Failures.Where(f => down.Contains(f.Device)))}"));
         return r.Unfinished.Count == 0
             ? new(DriverRecovers, true, F($"every workload finished ({recoveries} driver recoveries)"))
             : new(DriverRecovers, false, F($"{r.Unfinished.Count} devices did not recover: {string.Join("; ", r.Failures.Count > 0 ? r.Failures.Select(f => f.ToString()) : r.Unfinished)}"));

@@ -99,6 +99,12 @@ public sealed record RunReport
     /// <summary>"host/vm/device" of the devices whose workload did not finish (VMs lost with their host aside).</summary>
     public IReadOnlyList<string> Unfinished { get; init; } = [];
 
+    /// <summary>
+    /// "host/vm/device" of the devices whose driver gave them up after max-resets resets without progress (their
+    /// requests failed with the reason, in <see cref="Failures"/>): they did not recover.
+    /// </summary>
+    public IReadOnlyList<string> GaveUp { get; init; } = [];
+
     /// <summary>What the scenario's message faults did, or null when it has none.</summary>
     public MessageFaults.MessageFaultCounts? MessageFaults { get; init; }
 

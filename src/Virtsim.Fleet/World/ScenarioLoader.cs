@@ -199,6 +199,8 @@ public static class ScenarioLoader
             WriteCache = HoconSettings.At(at, merged, x => x.GetBool("write-cache")),
             DirtyTracking = HoconSettings.At(at, merged, x => x.GetBool("dirty-tracking")),
             InterruptTimeout = HoconSettings.At(at, merged, x => Settings.NonNegativeDuration(x, "interrupt-timeout")),
+            MaxResets = (int)HoconSettings.Range(merged, "max-resets", HoconSettings.At(at, merged, x => x.GetInt("max-resets")), 0, 1_000_000),
+            ResetWindow = HoconSettings.At(at, merged, x => Settings.NonNegativeDuration(x, "reset-window")),
             MigrationPool = MigrationSection.Pool(merged, at, vendors, kind),
             Fidelity = ParseFidelity(merged, at),
             FlowBatch = Settings.NonNegativeDuration(merged, "flow-batch"),

@@ -42,7 +42,9 @@ public class PlanDrawerTests
                 i.Space.Kinds.Contains(f.Kind)
                 && (FaultKinds.TargetsHost(f.Kind) ? i.Space.Hosts.Contains(f.Target) : i.Space.Devices.Contains(f.Target))
                 && f.At >= FaultSpace.MinTime && (f.At < i.Space.MaxTime || f.At == FaultSpace.MinTime)
-                && (f.Kind is FaultKinds.LinkFailure or FaultKinds.Message || f.Duration == TimeSpan.Zero)
+                && (f.Kind is FaultKinds.LinkFailure or FaultKinds.Message or FaultKinds.IommuUnmap || f.Duration == TimeSpan.Zero)
+                && (f.Kind != FaultKinds.IommuUnmap || (f.Duration >= FaultSpace.MinTime && f.Duration < FaultSpace.MaxUnmap))
+                && (f.Kind == FaultKinds.CorruptMemory) == FaultKinds.MemoryTargets.Contains(f.MemoryTarget ?? "")
                 && (f.Kind == FaultKinds.Message) == (f.Message is not null));
         }));
     }
@@ -55,7 +57,7 @@ public class PlanDrawerTests
         var migrating = still with { HostFaults = true };
         var stillKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(still, s, 5)).Select(f => f.Kind).ToHashSet();
         var migratingKinds = Enumerable.Range(0, 200).SelectMany(s => PlanDrawer.Draw(migrating, s, 5)).Select(f => f.Kind).ToHashSet();
-        Assert.Equal([FaultKinds.BackendCrash, FaultKinds.DeviceCrash, FaultKinds.Message], stillKinds.Order());
+        Assert.Equal([FaultKinds.BackendCrash, FaultKinds.CorruptMemory, FaultKinds.DeviceCrash, FaultKinds.IommuUnmap, FaultKinds.Message], stillKinds.Order());
         Assert.Contains(FaultKinds.HostCrash, migratingKinds);
         Assert.Contains(FaultKinds.LinkFailure, migratingKinds);
     }
@@ -87,6 +89,22 @@ public class PlanDrawerTests
             fault.ToHocon());
         Assert.Equal("{ kind = message, class = interrupt, action = drop, probability = 0.001, from = 80us, until = 180us, devices = [\"h/vm-1/net0\"] }",
             (fault with { Message = new PlannedMessage("interrupt", "drop", 0.001) }).StartingAt(TimeSpan.FromMicroseconds(80)).ToHocon());
+    }
+
+    [Fact]
+    public void Faults_of_places_are_written_with_their_duration_and_target_and_a_packed_ring_gets_no_avail_index()
+    {
+        Assert.Equal("{ at = 60us, kind = iommu-unmap, device = \"h/vm-1/blk0\", duration = 300us }",
+            new PlannedFault(TimeSpan.FromMicroseconds(60), FaultKinds.IommuUnmap, "h/vm-1/blk0", TimeSpan.FromMicroseconds(300)).ToHocon());
+        Assert.Equal("{ at = 60us, kind = corrupt-memory, device = \"h/vm-1/blk0\", queue = 0, target = avail-index }",
+            new PlannedFault(TimeSpan.FromMicroseconds(60), FaultKinds.CorruptMemory, "h/vm-1/blk0", MemoryTarget: "avail-index").ToHocon());
+        var space = new FaultSpace(["h/vm-1/blk0", "h/vm-1/blk1"], ["h"], false, TimeSpan.FromSeconds(1))
+        {
+            PackedRingDevices = new HashSet<string> { "h/vm-1/blk1" },
+        };
+        var corruptions = Enumerable.Range(0, 400).SelectMany(s => PlanDrawer.Draw(space, s, 5)).Where(f => f.Kind == FaultKinds.CorruptMemory).ToList();
+        Assert.Equal(["avail-index", "descriptor"], corruptions.Where(f => f.Target == "h/vm-1/blk0").Select(f => f.MemoryTarget!).Distinct().Order());
+        Assert.Equal(["descriptor"], corruptions.Where(f => f.Target == "h/vm-1/blk1").Select(f => f.MemoryTarget!).Distinct());
     }
 
     [Fact]

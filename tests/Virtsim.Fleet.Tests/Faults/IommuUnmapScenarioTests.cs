@@ -19,14 +19,15 @@ public class IommuUnmapScenarioTests
     }
 
     [Fact]
-    public void A_window_unmapped_for_good_leaves_the_device_needing_a_reset_with_its_reason()
+    public void A_window_unmapped_for_good_makes_the_driver_give_the_device_up_with_its_reason()
     {
         var report = Run("faults = [ { at = 100us, kind = iommu-unmap, device = \"host-a/vm-1/blk0\" } ]");
 
         Assert.False(report.PassedChecks);
-        Assert.Equal(["host-a/vm-1/blk0"], report.Unfinished);
-        var failure = Assert.Single(report.Failures);
-        Assert.Contains("needs a reset", failure.Reason);
+        // Its driver gave it up after max-resets (docs/faults.md, "Driver give-up"): its requests failed, with the reason.
+        Assert.Equal(["host-a/vm-1/blk0"], report.GaveUp);
+        Assert.All(report.Failures, f => Assert.Equal("host-a/vm-1/blk0", f.Device));
+        Assert.Contains(report.Failures, f => f.Reason.Contains("driver gave up", StringComparison.Ordinal) && f.Reason.Contains("DEVICE_NEEDS_RESET", StringComparison.Ordinal));
         // The device said why: the bound holds; the driver could not bring it back.
         Assert.True(Invariant(report, RunInvariants.EveryRequestCompletesOrNeedsReset).Held);
         Assert.False(Invariant(report, RunInvariants.DriverRecovers).Held);
