@@ -367,7 +367,11 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         if (_crashedAt is { } crashedAt)
             _metrics.RecordRecovery(Context.Clock().Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
         _crashedAt = null;
-        if (recovered.Image is { } image) Restore(image);
+        if (recovered.Image is { } image)
+        {
+            if (FetchUsedIndexes(image)) return; // restores when the used indexes are here
+            Restore(image);
+        }
         Stash.UnstashAll();
     }
 
@@ -384,6 +388,8 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         }
         if (image.MsixVectors > 0) ProgramMsix(image.MsixVectors);
         var (state, needsReset) = DeviceRecovery.Prepare(image, _memory);
+        needsReset ??= _usedIndexFault;
+        DropRecoveryFetches();
         var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
         if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
         Record(incarnation);
