@@ -171,6 +171,11 @@ public static class CliApp
                 $"scenario: {spec.Hosts.Count:N0} hosts, {spec.Hosts.Sum(h => h.Vms.Count):N0} VMs, {spec.AllDevices().Count():N0} devices, {spec.Waves.Count} waves of {moves:N0} migrations, loaded and planned in {loading.Elapsed.TotalSeconds:0.00} s"));
         }
         var target = new ReportTarget(path, htmlReport);
+        if (spec.NodeCrashes.Count > 0 && localNodes is null)
+        {
+            stderr.WriteLine($"error: {spec.NodeCrashes[0].Position}: a node-crash fault kills a node of a run on nodes: run with --local-nodes N");
+            return ExitCodes.BadScenario;
+        }
         if (localNodes is int count) return LocalNodesRun.Run(path, spec, seed, node, count, json, target, stdout, stderr, terminal);
         stderr.WriteLine($"cluster: {node.Describe()}");
         stdout.WriteLine($"seed: {seed}");

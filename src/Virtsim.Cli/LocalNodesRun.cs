@@ -32,6 +32,11 @@ internal static class LocalNodesRun
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadScenario;
         }
+        if (NodeCrashProblem(spec, count) is { } problem)
+        {
+            stderr.WriteLine($"error: {problem}");
+            return ExitCodes.BadScenario;
+        }
         var store = node.Persistence.Plugin == PersistencePlugin.PostgreSql ? node.Persistence.PostgreSql : null;
         stdout.WriteLine($"seed: {seed}");
         stdout.Flush();
@@ -71,6 +76,32 @@ internal static class LocalNodesRun
         }
     }
 
+    // A node-crash fault needs a node of its role that runs placed actors (checked before any node starts).
+    private static string? NodeCrashProblem(WorldSpec spec, int count)
+    {
+        foreach (var crash in spec.NodeCrashes)
+        {
+            if (!Enumerable.Range(0, count).Any(i => LocalCluster.RoleOf(i) == crash.Role))
+                return $"{crash.Position}: node-crash of role {crash.Role}: --local-nodes {count} starts no node with it (roles go hosts, devices, backends in turn)";
+            if (!spec.AllDevices().Any(d => spec.Placement.DeviceRole($"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}") == crash.Role))
+                return $"{crash.Position}: node-crash of role {crash.Role}: the scenario's placement puts no device there (placement {{ default-device-role = {crash.Role} }})";
+        }
+        return null;
+    }
+
+    // SIGKILL of the node that runs what the run placed on the crash's role; node-1 hears when, for the failover times.
+    private static void KillNode(LocalCluster cluster, AdminClient client, ClusterSettings member, NodeCrashSpec crash, TimeSpan elapsed, TextWriter stderr)
+    {
+        if (cluster.NodeOfRole(crash.Role) is not int index) return;
+        var victim = cluster.Nodes[index];
+        victim.Kill();
+        long killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string name = $"node-{index + 1}";
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"local nodes: {name} ({crash.Role}, pid {victim.Id}) killed with SIGKILL at {elapsed.TotalSeconds:0.0} s (node-crash at {crash.At.TotalSeconds:0.###} s)"));
+        client.Admin(member.Self).Tell(new NodeKilled(crash.Role, name, killedAt));
+    }
+
     private static int RunOnNode1(LocalCluster cluster, WorldSpec spec, string path, string scenarioJson, int seed, NodeSettings node, bool json, ReportTarget target,
         TextWriter stdout, TextWriter stderr, bool terminal, CancellationToken stop)
     {
@@ -91,9 +122,11 @@ internal static class LocalNodesRun
                              (spec.PlacesActors ? "(devices and backends placed as the scenario's placement says)" : "(every actor of the world on node-1)") +
                              (prefix is null ? "" : $", persistence ids under {prefix}"));
             var lastLine = TimeSpan.FromSeconds(-1);
+            var crashes = new Queue<NodeCrashSpec>(spec.NodeCrashes.OrderBy(c => c.At));
             var finished = client.RunAsync(member.Self, new RunScenario(scenarioJson, path, seed, prefix, node.SnapshotEvery, node.DeleteAfterSnapshot), p =>
             {
                 var elapsed = TimeSpan.FromTicks(p.ElapsedTicks);
+                while (crashes.TryPeek(out var crash) && elapsed >= crash.At) KillNode(cluster, client, member, crashes.Dequeue(), elapsed, stderr);
                 if (elapsed - lastLine < TimeSpan.FromSeconds(1) && p.WorkloadsDone < p.Workloads) return;
                 lastLine = elapsed;
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -20,7 +20,7 @@ public sealed class PlacementHost : ReceiveActor
     /// <summary>The actor's name under <c>/user</c>.</summary>
     public const string Name = "virtsim-placement";
 
-    private readonly Dictionary<string, PlacedRun> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeRun> _runs = new(StringComparer.Ordinal);
 
     /// <summary>Creates the placement host.</summary>
     public PlacementHost()
@@ -56,7 +56,8 @@ public sealed class PlacementHost : ReceiveActor
             return new ActorsPlaced(self, [], $"the node refused the scenario: {e.Message}");
         }
         var persistence = p.PersistencePrefix is null ? null : new FleetPersistence(p.PersistencePrefix, p.SnapshotEvery, p.DeleteAfterSnapshot);
-        var run = new PlacedRun();
+        // A node may be asked again for the same run: a failover rebuilds a lost node's actors here.
+        var run = _runs.GetValueOrDefault(p.RunId) ?? new NodeRun();
         var placed = new List<PlacedActor>();
         var plans = FleetWorld.Plan(spec)
             .SelectMany(h => h.Vms.SelectMany(vm => vm.Devices.Select(d => (Host: h.Host.Name, Vm: vm, Plan: d))))
@@ -65,6 +66,9 @@ public sealed class PlacementHost : ReceiveActor
         {
             if (!plans.TryGetValue(item.Path, out var x)) return new ActorsPlaced(self, [], $"the scenario has no device {item.Path}");
             string name = $"{p.RunId}-{x.Host}-{x.Vm.Spec.Name}-{x.Plan.Spec.Name}";
+            // A device rebuilt here a second time gets a name of its own (the first may still be stopping).
+            for (int again = 2; !Context.Child(name).IsNobody() || !Context.Child(name + "-backend").IsNobody(); again++)
+                name = $"{p.RunId}-{x.Host}-{x.Vm.Spec.Name}-{x.Plan.Spec.Name}-{again}";
             IActorRef actor;
             if (item.Backend)
             {
@@ -98,7 +102,7 @@ public sealed class PlacementHost : ReceiveActor
 
     private IActorRef Resolve(ActorPath path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
-    private sealed class PlacedRun
+    private sealed class NodeRun
     {
         public FleetMetrics Metrics { get; } = new();
 
