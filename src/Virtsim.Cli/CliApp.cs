@@ -90,7 +90,9 @@ public static class CliApp
         var localNodes = WholeNumberOption.Optional("--local-nodes",
             $"Start this many `virtsim node` processes on loopback (1 to {LocalCluster.MaxNodes}), run the scenario in real time on that " +
             "cluster, report, and stop them. The store is the --cluster file's PostgreSQL when it names one, else a throwaway " +
-            "PostgreSQL server (Debian package postgresql) removed afterwards. For now every actor of the world runs on node-1.", 1, LocalCluster.MaxNodes);
+            "PostgreSQL server (Debian package postgresql) removed afterwards. The world runs on node-1; the scenario's placement puts " +
+            "devices and blk backends on the nodes of other roles (hosts, devices, backends in turn), and a node-crash fault kills " +
+            "the devices node mid-run (its devices are rebuilt on a survivor).", 1, LocalCluster.MaxNodes);
         var quiet = new Option<bool>("--quiet")
         {
             Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
