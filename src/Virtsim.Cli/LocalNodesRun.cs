@@ -83,8 +83,15 @@ internal static class LocalNodesRun
         {
             if (!Enumerable.Range(0, count).Any(i => LocalCluster.RoleOf(i) == crash.Role))
                 return $"{crash.Position}: node-crash of role {crash.Role}: --local-nodes {count} starts no node with it (roles go hosts, devices, backends in turn)";
-            if (!spec.AllDevices().Any(d => spec.Placement.DeviceRole($"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}") == crash.Role))
-                return $"{crash.Position}: node-crash of role {crash.Role}: the scenario's placement puts no device there (placement {{ default-device-role = {crash.Role} }})";
+            bool placed = spec.AllDevices().Any(d =>
+            {
+                string path = $"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}";
+                string deviceRole = spec.Placement.DeviceRole(path);
+                return deviceRole == crash.Role
+                       || (d.Device.Kind == Fleet.Devices.DeviceKind.Blk && spec.Placement.BackendRole(path) is { } b && b != deviceRole && b == crash.Role);
+            });
+            if (!placed)
+                return $"{crash.Position}: node-crash of role {crash.Role}: the scenario's placement puts no device or blk backend there (placement {{ default-device-role = devices, default-backend-role = backends }})";
         }
         return null;
     }

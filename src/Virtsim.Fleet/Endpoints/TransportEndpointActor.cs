@@ -234,6 +234,14 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
             TryFinishStop();
         });
         MigrationHandlers();
+        Receive<SwitchBackend>(s =>
+        {
+            if (_remoteBackend is null) return;
+            if (_backend is not null) Context.Unwatch(_backend);
+            _backend = s.Backend;
+            Context.Watch(_backend);
+            foreach (var q in _queues) q.OnBackendRestarted();
+        });
         Receive<BackendRestarted>(_ =>
         {
             foreach (var q in _queues) q.OnBackendRestarted();
@@ -271,6 +279,9 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
                 return;
             }
             if (!t.ActorRef.Equals(_backend)) return;
+            // A placed backend whose node was lost: the cluster's failover rebuilds it and sends SwitchBackend; the
+            // requests it had not answered go to the new one then.
+            if (_remoteBackend is not null && t.AddressTerminated) return;
             _backend = null;
             string backendReason = _backendStopReason ?? "backend stopped after too many restarts";
             if (_health is not null) _health.BackendStopped = backendReason;

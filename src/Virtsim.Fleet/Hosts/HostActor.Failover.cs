@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Virtsim.Fleet.Messages.Backend;
 using Virtsim.Fleet.Messages.Dma;
 using Virtsim.Fleet.Messages.Migration;
 
@@ -10,7 +11,16 @@ public sealed partial class HostActor
 {
     private readonly Dictionary<IActorRef, Action> _awaitingFirstServe = [];
 
-    private void FailoverHandlers() => Receive<PlacedActorRebuilt>(OnPlacedRebuilt);
+    private void FailoverHandlers()
+    {
+        Receive<PlacedActorRebuilt>(OnPlacedRebuilt);
+        Receive<PlacedBackendRebuilt>(r =>
+        {
+            var parts = r.Device.Split('/');
+            if (parts.Length == 3 && _endpointsByDevice.TryGetValue($"{parts[1]}/{parts[2]}", out var endpoint))
+                endpoint.Tell(new SwitchBackend(r.Backend), Self);
+        });
+    }
 
     private void OnPlacedRebuilt(PlacedActorRebuilt r)
     {

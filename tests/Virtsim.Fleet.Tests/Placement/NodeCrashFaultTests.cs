@@ -31,7 +31,7 @@ public class NodeCrashFaultTests
     [Theory]
     [InlineData("hosts", "the hosts node runs the world")]
     [InlineData("gpus", "is not one whose node can be killed")]
-    [InlineData("backends", "not supported yet")]
+    
     public void A_role_whose_node_cannot_be_killed_is_an_error_at_the_role(string role, string message)
     {
         var e = Assert.Throws<HoconException>(() => ScenarioLoader.Parse(World + $"\nfaults = [ {{ at = 2s, kind = node-crash, role = {role} }} ]\n", "s.conf"));
@@ -41,7 +41,7 @@ public class NodeCrashFaultTests
 
     [Theory]
     [InlineData("", new string[0], "run with --local-nodes N")]
-    [InlineData("", new[] { "--local-nodes", "3" }, "the scenario's placement puts no device there")]
+    [InlineData("", new[] { "--local-nodes", "3" }, "the scenario's placement puts no device or blk backend there")]
     [InlineData("placement { default-device-role = devices }", new[] { "--local-nodes", "1" }, "--local-nodes 1 starts no node with it")]
     public void Run_refuses_a_node_crash_it_cannot_carry_out_before_starting_anything(string placement, string[] options, string message)
     {

@@ -12,8 +12,9 @@ namespace Virtsim.Hosting.Cluster.Placement;
 /// role, else on the world's node (its <see cref="PlacementHost"/>), where it recovers from the shared journal; then
 /// tells the device's host to use the rebuilt one (<see cref="PlacedActorRebuilt"/>) and records the time from the kill
 /// (or from when the member was seen unreachable) to the rebuilt device's first served request. A blk backend placed
-/// apart from its device on the lost member is rebuilt only with its device (the failover of a backend alone is not
-/// built). The rebuilding asks block, so they run on a task of their own, one lost member at a time.
+/// apart from its device is rebuilt likewise (first, on a member of its role), and its device, if it lives on, sends to
+/// the new one (<see cref="SwitchPlacedBackend"/> to the device's node, or <see cref="PlacedBackendRebuilt"/> to its
+/// host). The rebuilding asks block, so they run on a task of their own, one lost member at a time.
 /// </summary>
 public sealed class PlacedFailoverActor : ReceiveActor
 {
@@ -56,14 +57,40 @@ public sealed class PlacedFailoverActor : ReceiveActor
             .OrderBy(m => m.Address, Member.AddressOrdering).ToList();
         Address NodeOf(string role) => role == PlacementSpec.Hosts ? run.World : up.FirstOrDefault(m => m.HasRole(role))?.Address ?? run.World;
         var hosts = spec.AllDevices().ToDictionary(d => $"{d.Host.Name}/{d.Vm.Name}/{d.Device.Name}", d => d.Host.Name, StringComparer.Ordinal);
+        // Backends first: a device rebuilt with them gets the new backend's path.
+        foreach (var group in run.BackendsOn(lost).GroupBy(path => NodeOf(spec.Placement.BackendRole(path) ?? PlacementSpec.Hosts)))
+        {
+            IReadOnlyList<PlacedActor> placed;
+            try
+            {
+                placed = ClusterPlacement.Ask(system, group.Key, run, [.. group.Select(path => new PlacementItem(path, true, null))]);
+            }
+            catch (Exception e) when (e is PlacementException or AskTimeoutException)
+            {
+                system.Log.Error("failover: the backends of {0} could not be rebuilt on {1}: {2}", lost, group.Key, e.Message);
+                continue;
+            }
+            run.Rebuilt(placed.Count);
+            foreach (var actor in placed)
+            {
+                run.BackendOn(actor.Path, group.Key, actor.ActorPath);
+                if (devices.Contains(actor.Path)) continue; // rebuilt below with it
+                // The device lives on: it sends its unanswered requests to the new backend.
+                if (run.DeviceNode(actor.Path) is { } deviceNode)
+                    system.ActorSelection(new RootActorPath(deviceNode) / "user" / PlacementHost.Name)
+                        .Tell(new SwitchPlacedBackend(run.RunId, actor.Path, actor.ActorPath), ActorRefs.NoSender);
+                else
+                    system.ActorSelection(new RootActorPath(run.World) / "user" / hosts[actor.Path])
+                        .Tell(new PlacedBackendRebuilt(actor.Path, ClusterPlacement.Resolve(system, actor.ActorPath)), ActorRefs.NoSender);
+            }
+        }
         foreach (var group in devices.GroupBy(path => NodeOf(spec.Placement.DeviceRole(path))))
         {
             var node = group.Key;
             IReadOnlyList<PlacedActor> placed;
             try
             {
-                // A backend that ran apart on the lost member too is not rebuilt: the device gets its backend as a child.
-                var items = group.Select(path => new PlacementItem(path, false, run.BackendsOn(lost).Contains(path) ? null : run.BackendPath(path))).ToList();
+                var items = group.Select(path => new PlacementItem(path, false, run.BackendPath(path))).ToList();
                 placed = ClusterPlacement.Ask(system, node, run, items);
             }
             catch (Exception e) when (e is PlacementException or AskTimeoutException)

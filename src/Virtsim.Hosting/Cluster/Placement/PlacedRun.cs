@@ -83,6 +83,12 @@ public sealed class PlacedRun
         lock (_lock) return _backendPaths.GetValueOrDefault(path);
     }
 
+    /// <summary>The node running the device at <paramref name="path"/> when it is placed, else null (its host built it).</summary>
+    public Address? DeviceNode(string path)
+    {
+        lock (_lock) return _deviceNodes.GetValueOrDefault(path);
+    }
+
     /// <summary>The node holding the disk of <paramref name="path"/> (its backend's, else its device's).</summary>
     public Address DiskNode(string path)
     {

@@ -37,6 +37,11 @@ public sealed class PlacementHost : ReceiveActor
             foreach (var actor in run.Actors) Context.Stop(actor);
             Sender.Tell(new PlacedReleased(run.Metrics.Snapshot()));
         });
+        Receive<SwitchPlacedBackend>(b =>
+        {
+            if (_runs.TryGetValue(b.RunId, out var run) && run.Devices.TryGetValue(b.Path, out var device))
+                device.Tell(new Fleet.Messages.Backend.SwitchBackend(Resolve(ActorPath.Parse(b.BackendActorPath))), Self);
+        });
         Receive<PlacedQuery>(_ => Sender.Tell(new PlacedList([.. _runs.Values.SelectMany(r => r.Described).Order(StringComparer.Ordinal)])));
     }
 
@@ -84,6 +89,7 @@ public sealed class PlacementHost : ReceiveActor
                 var backend = item.BackendActorPath is null ? null : Resolve(ActorPath.Parse(item.BackendActorPath));
                 actor = Context.ActorOf(PlacedActors.Endpoint(x.Plan, x.Vm, host, netBackend, backend, run.Metrics, persistence), name);
                 run.Described.Add($"{item.Path} device");
+                run.Devices[item.Path] = actor;
             }
             if (x.Plan.Store is { } disk && (item.Backend || item.BackendActorPath is null)) run.Disks[item.Path] = (x.Plan, disk);
             run.Actors.Add(actor);
@@ -109,6 +115,8 @@ public sealed class PlacementHost : ReceiveActor
         public List<IActorRef> Actors { get; } = [];
 
         public List<string> Described { get; } = [];
+
+        public Dictionary<string, IActorRef> Devices { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, (DevicePlan Plan, Virtio.Devices.Blk.MemoryBlockStore Disk)> Disks { get; } = new(StringComparer.Ordinal);
     }

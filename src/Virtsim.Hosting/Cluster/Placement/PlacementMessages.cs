@@ -53,3 +53,12 @@ public sealed record ReleasePlaced(string RunId) : IAdminMessage;
 /// <summary>The counters of a run's actors on one node (added to the run's report).</summary>
 /// <param name="Counters">Counter name to value.</param>
 public sealed record PlacedReleased(IReadOnlyDictionary<string, long> Counters) : IAdminMessage;
+
+/// <summary>
+/// The blk backend of the placed device <paramref name="Path"/> was rebuilt at <paramref name="BackendActorPath"/> after
+/// its node was lost: the device this node runs for the run sends to it from now on (<c>SwitchBackend</c>).
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Path">The device's "host/vm/device".</param>
+/// <param name="BackendActorPath">The rebuilt backend's full actor path.</param>
+public sealed record SwitchPlacedBackend(string RunId, string Path, string BackendActorPath) : IAdminMessage;
