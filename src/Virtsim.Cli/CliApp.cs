@@ -94,7 +94,8 @@ public static class CliApp
             $"Start this many `virtsim node` processes on loopback (1 to {LocalCluster.MaxNodes}), run the scenario in real time on that " +
             "cluster, report, and stop them. The store is the --cluster file's PostgreSQL when it names one, else a throwaway " +
             "PostgreSQL server (Debian package postgresql) removed afterwards. node-1 (role hosts) runs the world; the scenario's " +
-            "placement { ... } puts devices on node-2 (role devices) and blk backends on node-3 (role backends); without one every actor runs on node-1.", 1, LocalCluster.MaxNodes);
+            "placement { ... } puts devices on node-2 (role devices) and blk backends on node-3 (role backends); without one every actor runs on node-1. " +
+            "A node-crash fault kills the node of its role mid-run (its devices and backends are rebuilt on a survivor).", 1, LocalCluster.MaxNodes);
         var quiet = new Option<bool>("--quiet")
         {
             Description = "No progress (neither the bar on a terminal nor the progress lines on stderr).",
@@ -181,6 +182,11 @@ public static class CliApp
                 $"scenario: {spec.Hosts.Count:N0} hosts, {spec.Hosts.Sum(h => h.Vms.Count):N0} VMs, {spec.AllDevices().Count():N0} devices, {spec.Waves.Count} waves of {moves:N0} migrations, loaded and planned in {loading.Elapsed.TotalSeconds:0.00} s"));
         }
         var target = new ReportTarget(path, htmlReport);
+        if (spec.NodeCrashes.Count > 0 && localNodes is null)
+        {
+            stderr.WriteLine($"error: {spec.NodeCrashes[0].Position}: a node-crash fault kills a node of a run on nodes: run with --local-nodes N");
+            return ExitCodes.BadScenario;
+        }
         if (localNodes is int count) return LocalNodesRun.Run(path, spec, seed, node, count, json, target, stdout, stderr, terminal);
         // A node file that names seed nodes describes a running cluster: a member of it runs the world.
         if (clusterPath is not null && node.Cluster.SeedNodes.Count > 0) return ClusterRun.Run(path, spec, seed, node, json, target, stdout, stderr, terminal);

@@ -47,9 +47,10 @@ internal static class RemoteRun
     /// <param name="stderr">Standard error.</param>
     /// <param name="terminal">True when stdout is a terminal.</param>
     /// <param name="stop">Ends the run early (its report still comes).</param>
+    /// <param name="elapsed">Called with the run's wall time at each progress update (the local nodes' node-crash faults act on it).</param>
     /// <exception cref="ClusterNodeException">The member did not answer, or its report cannot be read.</exception>
     public static int Run(AdminClient client, SeedNode member, string label, WorldSpec spec, string path, string scenarioJson, int seed, NodeSettings node,
-        bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal, CancellationToken stop)
+        bool json, ReportTarget target, TextWriter stdout, TextWriter stderr, bool terminal, CancellationToken stop, Action<TimeSpan>? elapsed = null)
     {
         string? prefix = spec.Persistent ? CliApp.RunPrefix(spec.Name, seed) : null;
         stderr.WriteLine($"{label} runs {spec.Name} in real time " +
@@ -58,11 +59,12 @@ internal static class RemoteRun
         var lastLine = TimeSpan.FromSeconds(-1);
         var finished = client.RunAsync(member, new RunScenario(scenarioJson, path, seed, prefix, node.SnapshotEvery, node.DeleteAfterSnapshot), p =>
         {
-            var elapsed = TimeSpan.FromTicks(p.ElapsedTicks);
-            if (elapsed - lastLine < TimeSpan.FromSeconds(1) && p.WorkloadsDone < p.Workloads) return;
-            lastLine = elapsed;
+            var wall = TimeSpan.FromTicks(p.ElapsedTicks);
+            elapsed?.Invoke(wall);
+            if (wall - lastLine < TimeSpan.FromSeconds(1) && p.WorkloadsDone < p.Workloads) return;
+            lastLine = wall;
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {elapsed.TotalSeconds:0.0} s wall"));
+                $"progress: {p.WorkloadsDone}/{p.Workloads} workloads done, {p.Requests} requests, {wall.TotalSeconds:0.0} s wall"));
         }, stop).GetAwaiter().GetResult();
         if (stop.IsCancellationRequested) stderr.WriteLine("virtsim: stopped by a signal; the report covers the run so far");
         if (finished.ReportJson is null)

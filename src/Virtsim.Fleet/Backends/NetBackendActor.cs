@@ -61,6 +61,8 @@ public sealed class NetBackendActor : ReceiveActor, IWithTimers
         _forward = Forward;
 
         Receive<FrameMessage>(OnFrame);
+        // Its placed device was rebuilt on another node (cluster failover): frames for the guest go there now.
+        Receive<SwitchEndpoint>(s => _device = s.Endpoint);
         Receive<ServiceLaneDue>(due => _lanes.OnDue(due, _clock.Elapsed.Ticks, Timers, _forward));
         Receive<DetachForMigration>(d =>
         {

@@ -9,7 +9,7 @@ namespace Virtsim.Fleet.Backends;
 /// <summary>
 /// A blk backend placed on another node than its device: the parent and supervisor of the backend actor there, in the
 /// role the device's endpoint has for a backend child. The device sends it its <see cref="BackendRequest"/>s and
-/// <see cref="CrashBackend"/>s (the sender of the first request is the device); the backend's replies,
+/// <see cref="CrashBackend"/>s (the sender of the latest request is the device: one rebuilt after its node was lost takes over); the backend's replies,
 /// <see cref="BackendRestarted"/> and <see cref="StoreFailed"/> go back to the device with this actor as the sender,
 /// so the device knows them as its backend's. A backend that fails more than
 /// <see cref="TransportEndpointActor.MaxBackendRestarts"/> times within
@@ -31,7 +31,8 @@ public sealed class PlacedBackendActor : ReceiveActor
         _backendProps = backend;
         Receive<BackendRequest>(r =>
         {
-            _device ??= Sender;
+            // The latest sender: a device rebuilt on another node after its node was lost takes over.
+            _device = Sender;
             _backend.Tell(r, Self);
         });
         Receive<CrashBackend>(c => _backend.Tell(c, Self));

@@ -239,6 +239,14 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
             TryFinishStop();
         });
         MigrationHandlers();
+        Receive<SwitchBackend>(s =>
+        {
+            if (_remoteBackend is null) return;
+            if (_backend is not null) Context.Unwatch(_backend);
+            _backend = s.Backend;
+            Context.Watch(_backend);
+            foreach (var q in _queues) q.OnBackendRestarted();
+        });
         Receive<BackendRestarted>(_ =>
         {
             foreach (var q in _queues) q.OnBackendRestarted();
@@ -276,6 +284,9 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
                 return;
             }
             if (!t.ActorRef.Equals(_backend)) return;
+            // A placed backend whose node was lost: the cluster's failover rebuilds it and sends SwitchBackend; the
+            // requests it had not answered go to the new one then.
+            if (_remoteBackend is not null && t.AddressTerminated) return;
             _backend = null;
             string backendReason = _backendStopReason ?? "backend stopped after too many restarts";
             if (_health is not null) _health.BackendStopped = backendReason;
@@ -372,7 +383,11 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         if (_crashedAt is { } crashedAt)
             _metrics.RecordRecovery(Context.Clock().Elapsed - crashedAt, Stopwatch.GetElapsedTime(_restartTimestamp));
         _crashedAt = null;
-        if (recovered.Image is { } image) Restore(image);
+        if (recovered.Image is { } image)
+        {
+            if (FetchUsedIndexes(image)) return; // restores when the used indexes are here
+            Restore(image);
+        }
         Stash.UnstashAll();
     }
 
@@ -389,6 +404,8 @@ public sealed partial class TransportEndpointActor : ReceiveActor, IWithTimers, 
         }
         if (image.MsixVectors > 0) ProgramMsix(image.MsixVectors);
         var (state, needsReset) = DeviceRecovery.Prepare(image, _memory);
+        needsReset ??= _usedIndexFault;
+        DropRecoveryFetches();
         var error = _context.Model.RestoreState(state, Virtqueue.RestoreDevice);
         if (error is not null) needsReset = $"device crashed and its journal does not fit: {error}";
         Record(incarnation);

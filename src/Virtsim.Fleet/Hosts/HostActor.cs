@@ -78,6 +78,7 @@ public sealed partial class HostActor : ReceiveActor
         Receive<DmaWrite>(OnWrite);
         Receive<InjectIommuFault>(OnIommuFault);
         MigrationHandlers();
+        FailoverHandlers();
         Receive<InjectCrash>(c =>
         {
             if (_endpointsByDevice.TryGetValue(c.Device, out var endpoint)) endpoint.Tell(c.ToDeviceMessage(), Sender);
@@ -219,6 +220,7 @@ public sealed partial class HostActor : ReceiveActor
 
     private void OnBatch(DmaBatch b)
     {
+        NoteServed(b);
         _metrics.Add(FleetCounter.DmaDescriptor, b.Descriptors);
         _metrics.Add(FleetCounter.DmaRingIndex, b.RingIndex);
         _metrics.Add(FleetCounter.DmaRingEntry, b.RingEntries);

@@ -48,7 +48,7 @@ public static class ScenarioKeys
         // A message fault: its class, action, window, probability, selector lists and delay (docs/faults.md).
         var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any),
             new("class", any), new("action", any), new("probability", any), new("from", any), new("until", any), new("devices", any),
-            new("queues", any), new("hosts", any), new("vendors", any), new("delay", any)]);
+            new("queues", any), new("hosts", any), new("vendors", any), new("delay", any), new("role", any)]);
         // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).
         var migration = Reference("migration-defaults").With("vm", any).With("to", any).With("devices", any);
         var deviceSwitch = KeySchema.Object([new("at", any), new("device", any), new("vendor", any)]);

@@ -98,7 +98,8 @@ public static class ScenarioLoader
             }
             hosts.Add(new HostSpec { Name = hostName, Vms = vms, Bandwidth = MigrationSection.HostBandwidth(h) });
         }
-        var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
+        var nodeCrashes = new List<NodeCrashSpec>();
+        var faults = root.HasPath("faults") ? Faults(root, hosts, nodeCrashes) : [];
         var messageFaults = root.HasPath("faults") ? MessageFaults(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
@@ -114,6 +115,7 @@ public static class ScenarioLoader
             Persistent = persistent,
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
+            NodeCrashes = nodeCrashes,
             MessageFaults = messageFaults,
             Migrations = migrations,
             DeviceSwitches = switches,
@@ -247,7 +249,8 @@ public static class ScenarioLoader
     //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
     //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index } ]
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
-    private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
+    //        or [ { at = 2s, kind = node-crash, role = devices | backends } ] (runs on nodes: NodeCrashSection)
+    private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts, List<NodeCrashSpec> nodeCrashes)
     {
         var faults = new List<FaultSpec>();
         foreach (var f in HoconSettings.At(root, r => r.GetConfigList("faults")))
@@ -255,6 +258,11 @@ public static class ScenarioLoader
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
             if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
             var at = Settings.NonNegativeDuration(f, "at");
+            if (kind == NodeCrashSection.Kind)
+            {
+                nodeCrashes.Add(NodeCrashSection.Read(f, at));
+                continue;
+            }
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
@@ -265,7 +273,7 @@ public static class ScenarioLoader
                 "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
                 CorruptMemorySection.Kind => ScheduledFaultKind.CorruptMemory,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, message)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, message, node-crash)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {

@@ -24,6 +24,9 @@ public sealed record WorldSpec
     /// <summary>Faults scheduled in virtual time (only simulation runs, <see cref="FleetRunner.Run(WorldSpec, int, System.Action{RunProgress}?, System.Action{FleetWorld, Virtsim.Simulation.Engine.Simulator}?)"/>, inject them).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 
+    /// <summary>Nodes killed during a run on nodes (<c>kind = node-crash</c>); a run without nodes refuses them.</summary>
+    public IReadOnlyList<NodeCrashSpec> NodeCrashes { get; init; } = [];
+
     /// <summary>
     /// Message faults (<c>faults</c> entries with <c>kind = message</c>): drops, delays, duplicates, reorders and
     /// corruptions on the simulation's delivery path (simulation runs only; docs/faults.md).

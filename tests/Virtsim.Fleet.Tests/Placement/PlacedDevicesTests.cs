@@ -63,7 +63,8 @@ public class PlacedDevicesTests
         (r.Path, r.Done, r.Errors, r.Duplicates, r.IntegrityErrors, r.Completed == r.Issued);
 
     // Builds the placed actors at top level, as the node of their role would, over plans of their own (their own disks).
-    private static RemoteActors Place(ActorSystem system, FleetMetrics metrics, WorldSpec spec, bool devices, bool backends)
+    internal static RemoteActors Place(ActorSystem system, FleetMetrics metrics, WorldSpec spec, bool devices, bool backends,
+        Virtsim.Fleet.Persistence.FleetPersistence? persistence = null)
     {
         var endpoints = new Dictionary<string, IActorRef>();
         var backendRefs = new Dictionary<string, IActorRef>();
@@ -79,7 +80,7 @@ public class PlacedDevicesTests
                     IActorRef? backend = null;
                     if (backends && plan.Spec.Kind == DeviceKind.Blk)
                     {
-                        backend = system.ActorOf(PlacedActors.Backend(plan, metrics, null), $"placed-backend-{host.Name}-{name}");
+                        backend = system.ActorOf(PlacedActors.Backend(plan, metrics, persistence), $"placed-backend-{host.Name}-{name}");
                         if (!devices) backendRefs[plan.Path] = backend;
                     }
                     if (plan.Store is { } disk) disks[plan.Path] = disk;
@@ -87,7 +88,7 @@ public class PlacedDevicesTests
                     var netBackend = plan.Spec.Kind == DeviceKind.Net
                         ? system.ActorOf(Props.Create(() => new PathForwarder(system.UserGuardianPath().Child(host.Name).Child(NetBackendActor.NameFor(name)))))
                         : null;
-                    endpoints[plan.Path] = system.ActorOf(PlacedActors.Endpoint(plan, vm, hostRef, netBackend, backend, metrics, null), $"placed-{host.Name}-{name}");
+                    endpoints[plan.Path] = system.ActorOf(PlacedActors.Endpoint(plan, vm, hostRef, netBackend, backend, metrics, persistence), $"placed-{host.Name}-{name}");
                 }
         }
         var plans = FleetWorld.Plan(spec).SelectMany(h => h.Vms).SelectMany(v => v.Devices).ToDictionary(p => p.Path);

@@ -37,6 +37,7 @@ public sealed class NodeAdmin : ReceiveActor
         Receive<IProbeMessage>(m => ClusterSharding.Get(Context.System).ShardRegion(ProbeEntity.TypeName).Forward(m));
         Receive<RunScenario>(Run);
         Receive<CancelRun>(c => _run?.Forward(c));
+        Receive<NodeKilled>(k => _run?.Forward(k));
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_run)) _run = null;

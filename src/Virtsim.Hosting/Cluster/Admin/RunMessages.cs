@@ -27,3 +27,12 @@ public sealed record RunFinished(string Node, string? ReportJson, string? Error)
 
 /// <summary>Stops the remote run of the sender (its report follows as usual).</summary>
 public sealed record CancelRun : IAdminMessage;
+
+/// <summary>
+/// The client killed a node during the sender's run (a <c>node-crash</c> fault of <c>virtsim run --local-nodes</c>): the
+/// failover times of the placed actors rebuilt after it count from <paramref name="KilledAtUnixMs"/>.
+/// </summary>
+/// <param name="Role">The role of the node killed.</param>
+/// <param name="Node">The node's name (<c>node-2</c>).</param>
+/// <param name="KilledAtUnixMs">When the SIGKILL was sent, in milliseconds since the Unix epoch (the machine's clock).</param>
+public sealed record NodeKilled(string Role, string Node, long KilledAtUnixMs) : IAdminMessage;

@@ -13,6 +13,7 @@ namespace Virtsim.Hosting.Cluster.Admin;
 public sealed class ScenarioRunActor : ReceiveActor
 {
     private readonly CancellationTokenSource _stop = new();
+    private Placement.PlacedRun? _placed; // set on the run's thread, read here
 
     /// <summary>Starts <paramref name="run"/> for <paramref name="client"/>.</summary>
     public ScenarioRunActor(RunScenario run, IActorRef client)
@@ -22,6 +23,7 @@ public sealed class ScenarioRunActor : ReceiveActor
         string node = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         Context.Watch(client);
         Receive<CancelRun>(_ => _stop.Cancel());
+        Receive<NodeKilled>(k => Volatile.Read(ref _placed)?.Killed(k.KilledAtUnixMs));
         Receive<Terminated>(_ => _stop.Cancel());
         Receive<RunFinished>(finished =>
         {
@@ -29,7 +31,7 @@ public sealed class ScenarioRunActor : ReceiveActor
             Context.Stop(Self);
         });
         var token = _stop.Token;
-        Task.Factory.StartNew(() => Execute(system, run, client, node, token), TaskCreationOptions.LongRunning)
+        Task.Factory.StartNew(() => Execute(system, run, client, node, p => Volatile.Write(ref _placed, p), token), TaskCreationOptions.LongRunning)
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new RunFinished(node, null, $"the run failed: {t.Exception?.GetBaseException().Message}"),
                 TaskScheduler.Default)
             .PipeTo(self);
@@ -46,7 +48,8 @@ public sealed class ScenarioRunActor : ReceiveActor
         base.PostStop();
     }
 
-    private static RunFinished Execute(ActorSystem system, RunScenario run, IActorRef client, string node, CancellationToken token)
+    private static RunFinished Execute(ActorSystem system, RunScenario run, IActorRef client, string node, Action<Placement.PlacedRun> placed,
+        CancellationToken token)
     {
         WorldSpec spec;
         try
@@ -62,7 +65,7 @@ public sealed class ScenarioRunActor : ReceiveActor
         // Devices and backends the scenario places on members of other roles are built there first.
         var report = FleetRunner.RunThreaded(system, spec, run.Seed, new RealTimeOptions
         {
-            Place = spec.PlacesActors ? (s, _) => Placement.ClusterPlacement.Place(s, spec, run) : null,
+            Place = spec.PlacesActors ? (s, _) => Placement.ClusterPlacement.Place(s, spec, run, placed) : null,
             Persistence = persistence,
             Cancellation = token,
             Progress = p => client.Tell(new RunUpdate(p.WorkloadsDone, p.Workloads, p.Requests, p.VirtualTime.Ticks)),

@@ -37,6 +37,21 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The node files, node-1 first.</summary>
     public IReadOnlyList<string> Files { get; private set; } = [];
 
+    /// <summary>The nodes' ports on 127.0.0.1, node-1 first.</summary>
+    public IReadOnlyList<int> Ports { get; private set; } = [];
+
+    /// <summary>The role of node <paramref name="index"/> (0-based): hosts, devices, backends in turn.</summary>
+    public static string RoleOf(int index) => Roles[index % Roles.Length];
+
+    /// <summary>
+    /// The node (0-based index) that runs what a run places on <paramref name="role"/>: of the nodes with the role, the
+    /// one with the lowest port (placement takes the first Up member of the role by address); null when none has it.
+    /// </summary>
+    public int? NodeOfRole(string role) =>
+        Enumerable.Range(0, Ports.Count).Where(i => RoleOf(i) == role).OrderBy(i => Ports[i]).Cast<int?>().FirstOrDefault();
+
+    private static readonly string[] Roles = [NodeRoles.Hosts, NodeRoles.Devices, NodeRoles.Backends];
+
     /// <summary>The PostgreSQL connection the nodes share.</summary>
     public string ConnectionString { get; private set; } = "";
 
@@ -81,6 +96,7 @@ public sealed class LocalCluster : IAsyncDisposable
             }
             cluster.ConnectionString = store?.ConnectionString ?? cluster._server!.ConnectionString;
             int[] ports = FreePorts(count);
+            cluster.Ports = ports;
             cluster.Files = Enumerable.Range(0, count).Select(i =>
             {
                 string path = Path.Combine(folder, $"node-{i + 1}.conf");
@@ -106,14 +122,13 @@ public sealed class LocalCluster : IAsyncDisposable
     public static string NodeFile(int index, IReadOnlyList<int> ports, string connectionString, string schema)
     {
         ArgumentNullException.ThrowIfNull(ports);
-        string[] roles = [NodeRoles.Hosts, NodeRoles.Devices, NodeRoles.Backends];
         var s = new StringBuilder();
         s.Append("# Written by virtsim run --local-nodes for one run.\n");
         s.Append(CultureInfo.InvariantCulture, $"virtsim.node.name = node-{index + 1}\n");
         s.Append("virtsim.actors.dispatcher.type = threaded\n");
         s.Append("virtsim.persistence { plugin = postgresql, postgresql { connection-string = ")
             .Append(JsonSerializer.Serialize(connectionString)).Append(", schema = ").Append(JsonSerializer.Serialize(schema)).Append(" } }\n");
-        s.Append(CultureInfo.InvariantCulture, $"virtsim.cluster {{ port = {ports[index]}, roles = [{roles[index % roles.Length]}], seed-nodes = [")
+        s.Append(CultureInfo.InvariantCulture, $"virtsim.cluster {{ port = {ports[index]}, roles = [{RoleOf(index)}], seed-nodes = [")
             .Append(string.Join(", ", ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"\"127.0.0.1:{p}\""))))
             .Append("] }\n");
         return s.ToString();

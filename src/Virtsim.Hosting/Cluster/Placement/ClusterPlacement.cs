@@ -21,9 +21,16 @@ public static class ClusterPlacement
     /// <summary>Most blocks per checksum request (keeps a reply well below Akka.Remote's frame size).</summary>
     public const int BlocksPerQuery = 1000;
 
-    /// <summary>Places what <paramref name="spec"/> places on other members, for the run <paramref name="run"/>.</summary>
+    /// <summary>
+    /// Places what <paramref name="spec"/> places on other members, for the run <paramref name="run"/>, and starts its
+    /// failover (<see cref="PlacedFailoverActor"/>, stopped when the counters are read after the run).
+    /// </summary>
+    /// <param name="system">The world's node's actor system.</param>
+    /// <param name="spec">The scenario.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="placed">Called with the run's placement state before the world is built (a killed node's time goes there).</param>
     /// <exception cref="PlacementException">No Up member has a role the placement names, or a node refused.</exception>
-    public static RemoteActors Place(ActorSystem system, WorldSpec spec, RunScenario run)
+    public static RemoteActors Place(ActorSystem system, WorldSpec spec, RunScenario run, Action<PlacedRun>? placed = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(spec);
@@ -34,7 +41,8 @@ public static class ClusterPlacement
         Address NodeOf(string role) => role == PlacementSpec.Hosts
             ? self
             : up.FirstOrDefault(m => m.HasRole(role))?.Address ?? throw new PlacementException($"the scenario places actors on role '{role}', and no Up member has it");
-        string runId = Guid.NewGuid().ToString("N")[..12];
+        var state = new PlacedRun(Guid.NewGuid().ToString("N")[..12], run, self);
+        placed?.Invoke(state);
         var placement = spec.Placement;
         var deviceNodes = new Dictionary<string, Address>(StringComparer.Ordinal);
         var backendNodes = new Dictionary<string, Address>(StringComparer.Ordinal);
@@ -46,43 +54,56 @@ public static class ClusterPlacement
             if (device.Kind == DeviceKind.Blk && placement.BackendRole(path) is { } role && !NodeOf(role).Equals(node)) backendNodes[path] = NodeOf(role);
         }
 
-        var used = new HashSet<Address>();
-        var backendPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in backendNodes.GroupBy(b => b.Value))
-            foreach (var actor in Ask(system, group.Key, run, runId, self, [.. group.Select(b => new PlacementItem(b.Key, true, null))], used))
-                backendPaths[actor.Path] = actor.ActorPath;
+            foreach (var actor in Ask(system, group.Key, state, [.. group.Select(b => new PlacementItem(b.Key, true, null))]))
+                state.BackendOn(actor.Path, group.Key, actor.ActorPath);
         var endpoints = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         foreach (var group in deviceNodes.GroupBy(d => d.Value))
-            foreach (var actor in Ask(system, group.Key, run, runId, self,
-                         [.. group.Select(d => new PlacementItem(d.Key, false, backendPaths.GetValueOrDefault(d.Key)))], used))
+            foreach (var actor in Ask(system, group.Key, state, [.. group.Select(d => new PlacementItem(d.Key, false, state.BackendPath(d.Key)))]))
+            {
                 endpoints[actor.Path] = Resolve(system, actor.ActorPath);
-        var backends = backendPaths.Where(b => !deviceNodes.ContainsKey(b.Key)).ToDictionary(b => b.Key, b => Resolve(system, b.Value), StringComparer.Ordinal);
+                state.DeviceOn(actor.Path, group.Key);
+            }
+        var backends = backendNodes.Keys.Where(path => !deviceNodes.ContainsKey(path))
+            .ToDictionary(path => path, path => Resolve(system, state.BackendPath(path)!), StringComparer.Ordinal);
+        // Devices and backends of a member that is lost during the run are rebuilt on a survivor.
+        var failover = system.ActorOf(PlacedFailoverActor.Props(state, spec), $"virtsim-failover-{state.RunId}");
 
         return new RemoteActors
         {
             Endpoints = endpoints,
             Backends = backends,
-            Incoming = d => deviceNodes.TryGetValue(d.Plan.Path, out var node) ? Arriving(system, node, runId, self, d, used) : null,
-            BlockChecksums = (path, blocks) => Checksums(system, backendNodes.TryGetValue(path, out var b) ? b : deviceNodes[path], runId, path, blocks),
-            Counters = () => Release(system, used, runId),
+            Incoming = d => state.DeviceNode(d.Plan.Path) is { } node ? Arriving(system, node, state, d) : null,
+            BlockChecksums = (path, blocks) => Checksums(system, state.DiskNode(path), state.RunId, path, blocks),
+            Counters = () =>
+            {
+                system.Stop(failover);
+                var counters = Release(system, state.LiveNodes(), state.RunId);
+                foreach (var (name, value) in state.Counters()) counters[name] = value;
+                return counters;
+            },
         };
     }
 
-    private static IReadOnlyList<PlacedActor> Ask(ActorSystem system, Address node, RunScenario run, string runId, Address self,
-        IReadOnlyList<PlacementItem> items, HashSet<Address> used)
+    /// <summary>Asks the <see cref="PlacementHost"/> of <paramref name="node"/> to build <paramref name="items"/> for <paramref name="run"/>.</summary>
+    /// <exception cref="PlacementException">The node refused.</exception>
+    internal static IReadOnlyList<PlacedActor> Ask(ActorSystem system, Address node, PlacedRun run, IReadOnlyList<PlacementItem> items)
     {
-        used.Add(node);
-        var placed = Host(system, node).Ask<ActorsPlaced>(new PlaceActors(runId, run.ScenarioJson, run.Source, run.PersistencePrefix, run.SnapshotEvery,
-            run.DeleteAfterSnapshot, self.ToString(), items), AskTimeout).GetAwaiter().GetResult();
+        run.Use(node);
+        var r = run.Scenario;
+        var placed = Host(system, node).Ask<ActorsPlaced>(new PlaceActors(run.RunId, r.ScenarioJson, r.Source, r.PersistencePrefix, r.SnapshotEvery,
+            r.DeleteAfterSnapshot, run.World.ToString(), items), AskTimeout).GetAwaiter().GetResult();
         return placed.Error is null ? placed.Actors : throw new PlacementException($"{node} did not place the actors: {placed.Error}");
     }
 
     // A placed device arriving at a host by migration is built on its role's node, under that node's placement host by a
     // name chosen here, so that its ref is known at once (the host's call must not block on a remote answer). Nothing
     // reaches it before it answers the migration: the host registers it and the migration waits for its DeviceAdopted.
-    private static IActorRef Arriving(ActorSystem system, Address node, string runId, Address self, IncomingPlacedDevice d, HashSet<Address> used)
+    private static IActorRef Arriving(ActorSystem system, Address node, PlacedRun run, IncomingPlacedDevice d)
     {
-        lock (used) used.Add(node);
+        run.Use(node);
+        string runId = run.RunId;
+        var self = run.World;
         string name = $"{runId}-in-{d.Name}";
         var offer = d.Offer ?? default;
         Host(system, node).Tell(new PlaceIncoming(runId, d.Plan.Path, name, d.Name, d.Vm.Pasid, d.Plan.Spec.Profile.Name, d.Host.Path.ToStringWithAddress(self),
@@ -116,5 +137,5 @@ public static class ClusterPlacement
 
     private static ActorSelection Host(ActorSystem system, Address node) => system.ActorSelection(new RootActorPath(node) / "user" / PlacementHost.Name);
 
-    private static IActorRef Resolve(ActorSystem system, string path) => ((ExtendedActorSystem)system).Provider.ResolveActorRef(ActorPath.Parse(path));
+    internal static IActorRef Resolve(ActorSystem system, string path) => ((ExtendedActorSystem)system).Provider.ResolveActorRef(ActorPath.Parse(path));
 }

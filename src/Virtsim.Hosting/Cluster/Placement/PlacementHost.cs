@@ -22,7 +22,7 @@ public sealed class PlacementHost : ReceiveActor
     /// <summary>The actor's name under <c>/user</c>.</summary>
     public const string Name = "virtsim-placement";
 
-    private readonly Dictionary<string, PlacedRun> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeRun> _runs = new(StringComparer.Ordinal);
 
     /// <summary>Creates the placement host.</summary>
     public PlacementHost()
@@ -40,6 +40,11 @@ public sealed class PlacementHost : ReceiveActor
             foreach (var actor in run.Actors) Context.Stop(actor);
             var counters = new Dictionary<string, long>(run.Metrics.Snapshot(), StringComparer.Ordinal) { [ArrivalsCounter] = run.Arrivals };
             Sender.Tell(new PlacedReleased(counters));
+        });
+        Receive<SwitchPlacedBackend>(b =>
+        {
+            if (_runs.TryGetValue(b.RunId, out var run) && run.Devices.TryGetValue(b.Path, out var device))
+                device.Tell(new Fleet.Messages.Backend.SwitchBackend(Resolve(ActorPath.Parse(b.BackendActorPath))), Self);
         });
         Receive<PlacedQuery>(_ => Sender.Tell(new PlacedList([.. _runs.Values.SelectMany(r => r.Described).Order(StringComparer.Ordinal)])));
     }
@@ -63,7 +68,8 @@ public sealed class PlacementHost : ReceiveActor
             return new ActorsPlaced(self, [], $"the node refused the scenario: {e.Message}");
         }
         var persistence = p.PersistencePrefix is null ? null : new FleetPersistence(p.PersistencePrefix, p.SnapshotEvery, p.DeleteAfterSnapshot);
-        var run = new PlacedRun { Spec = spec, Persistence = persistence };
+        // A node may be asked again for the same run: a failover rebuilds a lost node's actors here.
+        var run = _runs.GetValueOrDefault(p.RunId) ?? new NodeRun { Spec = spec, Persistence = persistence };
         var placed = new List<PlacedActor>();
         var plans = FleetWorld.Plan(spec)
             .SelectMany(h => h.Vms.SelectMany(vm => vm.Devices.Select(d => (Host: h.Host.Name, Vm: vm, Plan: d))))
@@ -72,6 +78,9 @@ public sealed class PlacementHost : ReceiveActor
         {
             if (!plans.TryGetValue(item.Path, out var x)) return new ActorsPlaced(self, [], $"the scenario has no device {item.Path}");
             string name = $"{p.RunId}-{x.Host}-{x.Vm.Spec.Name}-{x.Plan.Spec.Name}";
+            // A device rebuilt here a second time gets a name of its own (the first may still be stopping).
+            for (int again = 2; !Context.Child(name).IsNobody() || !Context.Child(name + "-backend").IsNobody(); again++)
+                name = $"{p.RunId}-{x.Host}-{x.Vm.Spec.Name}-{x.Plan.Spec.Name}-{again}";
             IActorRef actor;
             if (item.Backend)
             {
@@ -87,6 +96,7 @@ public sealed class PlacementHost : ReceiveActor
                 var backend = item.BackendActorPath is null ? null : Resolve(ActorPath.Parse(item.BackendActorPath));
                 actor = Context.ActorOf(PlacedActors.Endpoint(x.Plan, x.Vm, host, netBackend, backend, run.Metrics, persistence), name);
                 run.Described.Add($"{item.Path} device");
+                run.Devices[item.Path] = actor;
             }
             if (x.Plan.Store is { } disk && (item.Backend || item.BackendActorPath is null)) run.Disks[item.Path] = (x.Plan, disk);
             run.Actors.Add(actor);
@@ -137,7 +147,7 @@ public sealed class PlacementHost : ReceiveActor
 
     private IActorRef Resolve(ActorPath path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
-    private sealed class PlacedRun
+    private sealed class NodeRun
     {
         public FleetMetrics Metrics { get; } = new();
 
@@ -150,6 +160,8 @@ public sealed class PlacementHost : ReceiveActor
         public List<IActorRef> Actors { get; } = [];
 
         public List<string> Described { get; } = [];
+
+        public Dictionary<string, IActorRef> Devices { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, (DevicePlan Plan, Virtio.Devices.Blk.MemoryBlockStore Disk)> Disks { get; } = new(StringComparer.Ordinal);
     }

@@ -73,3 +73,12 @@ public sealed record PlacedReleased(IReadOnlyDictionary<string, long> Counters) 
 /// <param name="HasOffer">False: the device offers its own features.</param>
 public sealed record PlaceIncoming(string RunId, string Path, string Name, string EndpointName, uint Pasid, string Vendor, string HostPath,
     string MigrationPath, string Device, string? Refuse, ulong OfferLow, ulong OfferHigh, bool HasOffer) : IAdminMessage;
+
+/// <summary>
+/// The blk backend of the placed device <paramref name="Path"/> was rebuilt at <paramref name="BackendActorPath"/> after
+/// its node was lost: the device this node runs for the run sends to it from now on (<c>SwitchBackend</c>).
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Path">The device's "host/vm/device".</param>
+/// <param name="BackendActorPath">The rebuilt backend's full actor path.</param>
+public sealed record SwitchPlacedBackend(string RunId, string Path, string BackendActorPath) : IAdminMessage;
