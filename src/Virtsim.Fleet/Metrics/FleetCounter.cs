@@ -113,4 +113,8 @@ public enum FleetCounter
     RemoteDmaMisses,
     /// <summary>DMA a device gave up as lost after its vendor's dma-timeout (the device then needed a reset).</summary>
     DmaTimeouts,
+    /// <summary>Timers a host's actors set for themselves whose wait a clock-skew fault's drift changed (fired earlier or later).</summary>
+    ClockSkewedTimers,
+    /// <summary>Pending timers a clock-skew fault's offset moved when the host's clock stepped.</summary>
+    ClockSteppedTimers,
 }

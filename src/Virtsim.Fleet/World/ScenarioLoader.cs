@@ -100,6 +100,7 @@ public static class ScenarioLoader
         }
         var faults = root.HasPath("faults") ? Faults(root, hosts) : [];
         var messageFaults = root.HasPath("faults") ? MessageFaults(root, hosts) : [];
+        var clockSkews = root.HasPath("faults") ? ClockSkews(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
         var racks = WaveSection.Racks(root);
@@ -115,6 +116,7 @@ public static class ScenarioLoader
             Name = HoconSettings.At(s, x => x.GetString("name")),
             Faults = faults,
             MessageFaults = messageFaults,
+            ClockSkews = clockSkews,
             Migrations = migrations,
             DeviceSwitches = switches,
             Racks = racks,
@@ -252,6 +254,7 @@ public static class ScenarioLoader
         {
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
             if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
+            if (kind == ClockSkewSection.Kind) continue; // ClockSkews reads these
             var at = Settings.NonNegativeDuration(f, "at");
             var faultKind = kind switch
             {
@@ -263,7 +266,7 @@ public static class ScenarioLoader
                 "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
                 CorruptMemorySection.Kind => ScheduledFaultKind.CorruptMemory,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, message)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, clock-skew, message)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -294,6 +297,15 @@ public static class ScenarioLoader
         [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
             .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: MessageFaultSection.Kind })
             .Select(f => MessageFaultSection.Read(f, hosts))];
+
+    // faults = [ { kind = clock-skew, hosts = [h1], from = 1ms, until = 5ms, offset = 50us, drift = 1.5 } ]
+    private static List<ClockSkewSpec> ClockSkews(HoconConfig root, List<HostSpec> hosts)
+    {
+        var skewed = new HashSet<string>(StringComparer.Ordinal);
+        return [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
+            .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: ClockSkewSection.Kind })
+            .Select(f => ClockSkewSection.Read(f, hosts, skewed))];
+    }
 
     // The queue size the driver programs: 8..256, at most the vendor's max-queue-size, and a power of two unless the
     // ring is packed (spec §2.7: a split ring needs a power of two; §2.8: a packed ring takes any size). A device
