@@ -65,10 +65,17 @@ public static class FleetRunner
             var f = fault;
             sim.Schedule(f.At, () => w.UnmapDeviceWindow(f.Device, f.Duration));
         }
+        int corruption = 0;
         foreach (var fault in spec.Faults.Where(f => f.Kind == ScheduledFaultKind.CorruptMemory))
         {
             var f = fault;
-            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(new Messages.Faults.InjectFault(f.Corruption, f.Queue), ActorRefs.NoSender));
+            // A window arms the queue at its start, with its own seeded draws, and disarms it (probability 0) at its end.
+            var arm = f.Until is null
+                ? new Messages.Faults.InjectFault(f.Corruption, f.Queue)
+                : new Messages.Faults.InjectFault(f.Corruption, f.Queue, Repeat: true, f.Probability, unchecked(seed * 7919 + ++corruption));
+            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(arm, ActorRefs.NoSender));
+            if (f.Until is { } until && until != TimeSpan.MaxValue)
+                sim.Schedule(until, () => w.Endpoint(f.Device).Tell(new Messages.Faults.InjectFault(f.Corruption, f.Queue, Probability: 0), ActorRefs.NoSender));
         }
         if (spec.ClockSkews.Count > 0) SkewClocks(spec, sim, metrics);
         var interceptor = spec.MessageFaults.Count == 0 ? null : InstallMessageFaults(spec, sim, world);

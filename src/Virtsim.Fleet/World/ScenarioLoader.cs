@@ -245,7 +245,8 @@ public static class ScenarioLoader
 
     // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
     //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
-    //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index } ]
+    //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index | data } ]
+    //           (or from = 1ms, until = 5ms, probability = 0.1 instead of at)
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts)
     {
@@ -255,7 +256,8 @@ public static class ScenarioLoader
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
             if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
             if (kind == ClockSkewSection.Kind) continue; // ClockSkews reads these
-            var at = Settings.NonNegativeDuration(f, "at");
+            // A corrupt-memory fault takes a window (from, until, probability) instead of at.
+            var at = kind == CorruptMemorySection.Kind && !f.HasPath("at") ? TimeSpan.Zero : Settings.NonNegativeDuration(f, "at");
             var faultKind = kind switch
             {
                 "backend-crash" => ScheduledFaultKind.BackendCrash,
