@@ -75,6 +75,19 @@ public class ClockSkewTests
         Assert.NotEqual(MessageFaultWorlds.Run("", seed: 9).TraceHash, first.TraceHash);
     }
 
+    [Fact]
+    public void The_shipped_scenario_recovers_from_its_skew_and_corruptions()
+    {
+        string path = Path.Combine(Virtsim.Hocon.Tests.RepositoryConfigs.Root(), "scenarios", "clock-skew.conf");
+        var spec = ScenarioLoader.Parse(File.ReadAllText(path), "clock-skew.conf");
+        var report = FleetRunner.Run(spec, 5);
+
+        Assert.True(report[FleetCounter.DmaTimeouts] >= 1, report.ToJson());
+        Assert.True(report[FleetCounter.FaultsInjected] >= 1, report.ToJson());
+        Assert.True(report[FleetCounter.DriverRecoveries] >= report[FleetCounter.DmaTimeouts] + report[FleetCounter.FaultsInjected], report.ToJson());
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+    }
+
     [Theory]
     [InlineData("hosts = [host-c], drift = 2", "no host 'host-c'")]
     [InlineData("hosts = [host-a], drift = 0", "drift is the host clock's rate")]
