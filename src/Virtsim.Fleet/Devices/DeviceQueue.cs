@@ -80,7 +80,9 @@ public sealed class DeviceQueue
     private bool _busy;
     private bool _again;
     private bool _interruptAfterBatch;
-    private FaultKind? _armedFault;
+    private InjectFault? _armedFault;
+    private Random? _faultDraws;
+    private bool _corrupted;
     private ulong _sequence;
     private ulong _waitingTag;
     private ulong _backendSequence;
@@ -308,8 +310,15 @@ public sealed class DeviceQueue
     /// <summary>Arms a fault.</summary>
     public void OnInjectFault(InjectFault f)
     {
-        _device.Metrics.Add(FleetCounter.FaultsInjected);
-        _armedFault = f.Kind;
+        ArgumentNullException.ThrowIfNull(f);
+        if (f.Probability <= 0)
+        {
+            _armedFault = null; // a repeated fault's window ended
+            return;
+        }
+        if (!f.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected); // a repeated fault counts each time it acts
+        _armedFault = f;
+        _faultDraws = f.Repeat ? new Random(f.Seed) : null;
     }
 
     /// <summary>The coalescing window ended.</summary>
@@ -364,10 +373,14 @@ public sealed class DeviceQueue
         }
         if (IsReceiveQueue && _rxBacklog.Count == 0) return; // receive buffers wait for frames
         if (!_device.Access.IsLocal && !Fetch(queue)) return; // the pass runs when the bytes it reads are here
-        if (!_draining && _armedFault is { } fault && queue.HasAvailable())
+        // The pass right after a corruption serves the ring: a repeated fault must not corrupt for ever without a pass.
+        bool justCorrupted = _corrupted;
+        _corrupted = false;
+        if (!_draining && _armedFault is { } fault && !justCorrupted && queue.HasAvailable()
+            && (!fault.Repeat || _faultDraws!.NextDouble() < fault.Probability) && Corrupt(queue, fault.Kind))
         {
-            _armedFault = null;
-            Corrupt(queue, fault);
+            if (fault.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected);
+            else _armedFault = null;
             return;
         }
         Serve(queue);
@@ -602,41 +615,58 @@ public sealed class DeviceQueue
         _seenBytes[1] = c.WriteBytes(MemoryAccessKind.Data);
     }
 
-    // Fault injection: the device's DMA engine writes an address outside guest memory into the head descriptor of the
-    // next available chain, through the host like any DMA; serving the ring afterwards finds the chain malformed.
-    // Writes the armed fault's bad bytes into the ring by DMA through the host, then serves the ring again (_again).
-    private void Corrupt(IDeviceQueue queue, FaultKind fault)
+    // Fault injection: the device's DMA engine writes the armed fault's bad bytes into guest memory, through the host like
+    // any DMA, then serves the ring again (_again), which finds it corrupted. False when there is nothing to corrupt
+    // (a packed ring has no available index; a chain without device-readable data), so the pass serves as usual.
+    private bool Corrupt(IDeviceQueue queue, FaultKind fault)
     {
         var state = queue.SaveState();
         var config = state.Config;
-        if (fault == FaultKind.CorruptAvailIndex)
+        var memory = queue.Memory.Memory;
+        switch (fault)
         {
-            // Split ring only (a packed ring has no available index; the loader refuses it there): idx sits at
-            // DriverArea + 2, and a jump of more than the queue size past the chains taken is out of range (spec 2.7.13.3).
-            if (config.Format != QueueFormat.Split) { Serve(queue); return; }
-            var jumped = new byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
-            WriteRing(config.DriverArea + 2, jumped);
-            return;
+            case FaultKind.CorruptAvailIndex:
+            {
+                // idx sits at DriverArea + 2; a jump of more than the queue size past the chains taken is out of range (spec 2.7.13.3).
+                if (config.Format != QueueFormat.Split) return false;
+                var jumped = new byte[2];
+                BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
+                WriteRing(config.DriverArea + 2, jumped);
+                return true;
+            }
+            case FaultKind.CorruptData:
+            {
+                // One bit of the middle byte of the chain's last device-readable buffer.
+                if (ChainData.LastReadable(memory, state) is not { } data) return false;
+                ulong at = data.Address + data.Length / 2;
+                if (!memory.TryReadU8(at, out byte value)) return false;
+                WriteRing(at, [(byte)(value ^ 0x01)]);
+                return true;
+            }
+            default:
+            {
+                ulong descriptor;
+                if (config.Format == QueueFormat.Split)
+                {
+                    int slot = state.NextAvail % config.Size;
+                    if (!memory.TryReadU16(config.DriverArea + 4 + 2 * (ulong)slot, out ushort head)) return false;
+                    descriptor = config.DescriptorArea + (ulong)(head % config.Size) * 16;
+                }
+                else
+                {
+                    descriptor = config.DescriptorArea + (ulong)(state.NextAvail % config.Size) * 16;
+                }
+                var bad = new byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
+                WriteRing(descriptor, bad);
+                return true;
+            }
         }
-        ulong descriptor;
-        if (config.Format == QueueFormat.Split)
-        {
-            int slot = state.NextAvail % config.Size;
-            if (!queue.Memory.Memory.TryReadU16(config.DriverArea + 4 + 2 * (ulong)slot, out ushort head)) { Serve(queue); return; }
-            descriptor = config.DescriptorArea + (ulong)(head % config.Size) * 16;
-        }
-        else
-        {
-            descriptor = config.DescriptorArea + (ulong)(state.NextAvail % config.Size) * 16;
-        }
-        var bad = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(bad, 1UL << 40);
-        WriteRing(descriptor, bad);
     }
 
     private void WriteRing(ulong address, byte[] bytes)
     {
+        _corrupted = true;
         _busy = true;
         _again = true;
         _waitingTag = NextTag();

@@ -123,4 +123,8 @@ public enum FleetCounter
     DriversGaveUp,
     /// <summary>Requests (blk) and frames to send (net) a driver failed when it gave its device up, instead of holding them for ever.</summary>
     RequestsFailedByDriver,
+    /// <summary>Timers a host's actors set for themselves whose wait a clock-skew fault's drift changed (fired earlier or later).</summary>
+    ClockSkewedTimers,
+    /// <summary>Pending timers a clock-skew fault's offset moved when the host's clock stepped.</summary>
+    ClockSteppedTimers,
 }

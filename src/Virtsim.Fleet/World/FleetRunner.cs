@@ -65,11 +65,19 @@ public static class FleetRunner
             var f = fault;
             sim.Schedule(f.At, () => w.UnmapDeviceWindow(f.Device, f.Duration));
         }
+        int corruption = 0;
         foreach (var fault in spec.Faults.Where(f => f.Kind == ScheduledFaultKind.CorruptMemory))
         {
             var f = fault;
-            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(new Messages.Faults.InjectFault(f.Corruption, f.Queue), ActorRefs.NoSender));
+            // A window arms the queue at its start, with its own seeded draws, and disarms it (probability 0) at its end.
+            var arm = f.Until is null
+                ? new Messages.Faults.InjectFault(f.Corruption, f.Queue)
+                : new Messages.Faults.InjectFault(f.Corruption, f.Queue, Repeat: true, f.Probability, unchecked(seed * 7919 + ++corruption));
+            sim.Schedule(f.At, () => w.Endpoint(f.Device).Tell(arm, ActorRefs.NoSender));
+            if (f.Until is { } until && until != TimeSpan.MaxValue)
+                sim.Schedule(until, () => w.Endpoint(f.Device).Tell(new Messages.Faults.InjectFault(f.Corruption, f.Queue, Probability: 0), ActorRefs.NoSender));
         }
+        if (spec.ClockSkews.Count > 0) SkewClocks(spec, sim, metrics);
         var interceptor = spec.MessageFaults.Count == 0 ? null : InstallMessageFaults(spec, sim, world);
         options.Inspect?.Invoke(world, sim);
         int total = world.Devices.Count;
@@ -104,6 +112,18 @@ public static class FleetRunner
         var virtualTime = sim.Elapsed;
         wall.Stop();
         return Report(spec, seed, world, metrics, sim.TraceHash, sim.Deliveries, virtualTime, wall.Elapsed, remote, interceptor?.Counts);
+    }
+
+    // The hosts' clocks: drift from the start (a timer set before a window and due in it is shortened there too), the
+    // offset as a step of each host's clock at its window's start.
+    private static void SkewClocks(WorldSpec spec, Simulator sim, FleetMetrics metrics)
+    {
+        sim.SkewClocks(new HostClocks(spec.ClockSkews, metrics));
+        foreach (var skew in spec.ClockSkews.Where(s => s.Offset != TimeSpan.Zero))
+        {
+            var s = skew;
+            sim.Schedule(s.From, () => metrics.Add(FleetCounter.ClockSteppedTimers, sim.StepClocks(a => HostClocks.OnHosts(a, s.Hosts), s.Offset)));
+        }
     }
 
     // The scenario's message faults on the simulation's delivery path. A frame dropped on the wire is reported to the

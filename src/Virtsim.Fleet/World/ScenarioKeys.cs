@@ -46,9 +46,11 @@ public static class ScenarioKeys
         var wave = Reference("migration-defaults").Keys.Aggregate(Reference("wave-defaults"), (w, key) => w.With(key, any));
         // A device fault names its device; a host-crash or link-failure its host (and a link failure its duration).
         // A message fault: its class, action, window, probability, selector lists and delay (docs/faults.md).
+        // A corrupt-memory fault: its queue and target; a clock-skew fault: its offset and drift.
         var fault = KeySchema.Object([new("at", any), new("kind", any), new("device", any), new("host", any), new("duration", any),
             new("class", any), new("action", any), new("probability", any), new("from", any), new("until", any), new("devices", any),
-            new("queues", any), new("hosts", any), new("vendors", any), new("delay", any), new("role", any)]);
+            new("queues", any), new("hosts", any), new("vendors", any), new("delay", any), new("queue", any), new("target", any),
+            new("offset", any), new("drift", any), new("role", any)]);
         // A migration: the VM, where to, and anything of migration-defaults (devices maps device names to vendors).
         var migration = Reference("migration-defaults").With("vm", any).With("to", any).With("devices", any);
         var deviceSwitch = KeySchema.Object([new("at", any), new("device", any), new("vendor", any)]);

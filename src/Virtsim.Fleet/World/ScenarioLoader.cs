@@ -101,6 +101,7 @@ public static class ScenarioLoader
         var nodeCrashes = new List<NodeCrashSpec>();
         var faults = root.HasPath("faults") ? Faults(root, hosts, nodeCrashes) : [];
         var messageFaults = root.HasPath("faults") ? MessageFaults(root, hosts) : [];
+        var clockSkews = root.HasPath("faults") ? ClockSkews(root, hosts) : [];
         var migrations = MigrationSection.Migrations(root, hosts, vendors);
         var switches = MigrationSection.DeviceSwitches(root, hosts, vendors);
         var racks = WaveSection.Racks(root);
@@ -117,6 +118,7 @@ public static class ScenarioLoader
             Faults = faults,
             NodeCrashes = nodeCrashes,
             MessageFaults = messageFaults,
+            ClockSkews = clockSkews,
             Migrations = migrations,
             DeviceSwitches = switches,
             Racks = racks,
@@ -247,7 +249,8 @@ public static class ScenarioLoader
 
     // faults = [ { at = 300us, kind = backend-crash | device-crash | refuse-device-state, device = "host/vm/device" } ]
     //        or [ { at = 2ms, kind = iommu-unmap, device = "host/vm/device" [, duration = 300us] } ]
-    //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index } ]
+    //        or [ { at = 2ms, kind = corrupt-memory, device = "host/vm/device", queue = 0, target = descriptor | avail-index | data } ]
+    //           (or from = 1ms, until = 5ms, probability = 0.1 instead of at)
     //        or [ { at = 20ms, kind = host-crash | link-failure, host = h2 [, duration = 5ms] } ]
     //        or [ { at = 2s, kind = node-crash, role = devices | backends } ] (runs on nodes: NodeCrashSection)
     private static List<FaultSpec> Faults(HoconConfig root, List<HostSpec> hosts, List<NodeCrashSpec> nodeCrashes)
@@ -257,7 +260,9 @@ public static class ScenarioLoader
         {
             string kind = HoconSettings.At(f, x => x.GetString("kind"));
             if (kind == MessageFaultSection.Kind) continue; // MessageFaults reads these
-            var at = Settings.NonNegativeDuration(f, "at");
+            if (kind == ClockSkewSection.Kind) continue; // ClockSkews reads these
+            // A corrupt-memory fault takes a window (from, until, probability) instead of at.
+            var at = kind == CorruptMemorySection.Kind && !f.HasPath("at") ? TimeSpan.Zero : Settings.NonNegativeDuration(f, "at");
             if (kind == NodeCrashSection.Kind)
             {
                 nodeCrashes.Add(NodeCrashSection.Read(f, at));
@@ -273,7 +278,7 @@ public static class ScenarioLoader
                 "iommu-unmap" => ScheduledFaultKind.IommuUnmap,
                 CorruptMemorySection.Kind => ScheduledFaultKind.CorruptMemory,
                 _ => throw new HoconException(f.GetValue("kind").Position,
-                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, message, node-crash)"),
+                    $"unknown fault kind '{kind}' (known: backend-crash, device-crash, host-crash, link-failure, refuse-device-state, iommu-unmap, corrupt-memory, clock-skew, message, node-crash)"),
             };
             if (faultKind is ScheduledFaultKind.HostCrash or ScheduledFaultKind.LinkFailure)
             {
@@ -304,6 +309,15 @@ public static class ScenarioLoader
         [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
             .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: MessageFaultSection.Kind })
             .Select(f => MessageFaultSection.Read(f, hosts))];
+
+    // faults = [ { kind = clock-skew, hosts = [h1], from = 1ms, until = 5ms, offset = 50us, drift = 1.5 } ]
+    private static List<ClockSkewSpec> ClockSkews(HoconConfig root, List<HostSpec> hosts)
+    {
+        var skewed = new HashSet<string>(StringComparer.Ordinal);
+        return [.. HoconSettings.At(root, r => r.GetConfigList("faults"))
+            .Where(f => f.HasPath("kind") && f.GetValue("kind") is HoconString { Value: ClockSkewSection.Kind })
+            .Select(f => ClockSkewSection.Read(f, hosts, skewed))];
+    }
 
     // The queue size the driver programs: 8..256, at most the vendor's max-queue-size, and a power of two unless the
     // ring is packed (spec §2.7: a split ring needs a power of two; §2.8: a packed ring takes any size). A device

@@ -36,8 +36,9 @@ public enum ScheduledFaultKind : byte
     /// </summary>
     IommuUnmap,
     /// <summary>
-    /// <c>corrupt-memory</c> (<c>device = "h1/vm1/blk0"</c>, <c>queue</c>, <c>target = descriptor | avail-index</c>): the
-    /// device's ring in guest memory is corrupted when it next serves that queue (<see cref="FaultSpec.Corruption"/>).
+    /// <c>corrupt-memory</c> (<c>device = "h1/vm1/blk0"</c>, <c>queue</c>, <c>target = descriptor | avail-index | data</c>):
+    /// the device's ring (or a chain's data) in guest memory is corrupted when it next serves that queue, or at its passes
+    /// in a window with a probability (<see cref="FaultSpec.Corruption"/>, <see cref="FaultSpec.Until"/>).
     /// </summary>
     CorruptMemory,
 }

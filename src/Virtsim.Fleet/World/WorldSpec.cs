@@ -33,6 +33,12 @@ public sealed record WorldSpec
     /// </summary>
     public IReadOnlyList<MessageFaults.MessageFaultSpec> MessageFaults { get; init; } = [];
 
+    /// <summary>
+    /// Clock skews (<c>faults</c> entries with <c>kind = clock-skew</c>): hosts whose actors' timers run on a clock off
+    /// true virtual time (simulation runs only; docs/faults.md).
+    /// </summary>
+    public IReadOnlyList<ClockSkewSpec> ClockSkews { get; init; } = [];
+
     /// <summary>Live migrations, in the order written (scenario key <c>migrations</c>).</summary>
     public IReadOnlyList<MigrationSpec> Migrations { get; init; } = [];
 

@@ -4,6 +4,8 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
+using Akka.Actor.Internal;
+using Virtsim.Simulation.Clocks;
 using Virtsim.Simulation.Interception;
 using Virtsim.Simulation.Persistence;
 using Virtsim.Simulation.Tracing;
@@ -46,6 +48,7 @@ public sealed class Simulator : IDisposable
     private volatile bool _relaxed;
     private NondeterminismException? _fault;
     private IDeliveryInterceptor? _interceptor;
+    private IActorClocks? _clocks;
     private bool _releasing;
 
     /// <summary>Creates a simulator; the calling thread becomes the simulation thread.</summary>
@@ -121,6 +124,51 @@ public sealed class Simulator : IDisposable
         if (_interceptor is not null) throw new InvalidOperationException("This simulator already has a delivery interceptor.");
         _interceptor = interceptor;
     }
+
+    /// <summary>
+    /// Gives the simulation's places their own clocks: from now on a timer an actor sets for itself waits its delay on
+    /// the clock <paramref name="clocks"/> gives that actor (a periodic timer each period anew). At most one; a
+    /// simulation without one pays nothing for the hook, and its timers are those of before.
+    /// </summary>
+    public void SkewClocks(IActorClocks clocks)
+    {
+        ArgumentNullException.ThrowIfNull(clocks);
+        EnsureSimulationThread(nameof(SkewClocks));
+        if (_clocks is not null) throw new InvalidOperationException("This simulator already has skewed clocks.");
+        _clocks = clocks;
+    }
+
+    /// <summary>
+    /// Steps the clocks of the actors <paramref name="owners"/> picks by <paramref name="step"/>: each of their pending
+    /// timers (set for themselves after <see cref="SkewClocks"/>) comes due that much earlier (a negative step: later),
+    /// never before now, as timers on a clock that jumps ahead. Ties keep the order the timers were set in.
+    /// </summary>
+    /// <returns>The timers moved.</returns>
+    public int StepClocks(Func<IActorRef, bool> owners, TimeSpan step)
+    {
+        ArgumentNullException.ThrowIfNull(owners);
+        EnsureSimulationThread(nameof(StepClocks));
+        int moved = 0;
+        _timers.Retime((timer, due) =>
+        {
+            if (timer.Owner is null || timer.IsCancelled || !owners(timer.Owner)) return due;
+            moved++;
+            return Math.Max(_now, due - step.Ticks);
+        });
+        return moved;
+    }
+
+    /// <summary>The actor running now when it sets a timer for itself and clocks are skewed; else null.</summary>
+    internal IActorRef? TimerOwner(ICanTell receiver)
+    {
+        if (_clocks is null || receiver is not IActorRef target) return null;
+        var self = InternalCurrentActorCellKeeper.Current?.Self;
+        return self is not null && self.Equals(target) ? self : null;
+    }
+
+    /// <summary>The virtual time <paramref name="delay"/> takes on the clock of <paramref name="owner"/> (null: true time).</summary>
+    internal TimeSpan OnClockOf(IActorRef? owner, TimeSpan delay) =>
+        owner is null || _clocks is null ? delay : _clocks.VirtualDelay(owner, delay, Elapsed);
 
     /// <summary>The interceptor of messages in flight, or null (also null while a delayed message is being released).</summary>
     internal IDeliveryInterceptor? Interceptor => _releasing ? null : _interceptor;
@@ -405,7 +453,7 @@ public sealed class Simulator : IDisposable
         while (_timers.TryTakeDue(_now, out var timer))
         {
             if (timer.IsCancelled) continue;
-            if (timer.IntervalTicks > 0) _timers.Add(_now + timer.IntervalTicks, timer);
+            if (timer.IntervalTicks > 0) _timers.Add(_now + Math.Max(0, OnClockOf(timer.Owner, new TimeSpan(timer.IntervalTicks)).Ticks), timer);
             fired = true;
             timer.Fire();
         }

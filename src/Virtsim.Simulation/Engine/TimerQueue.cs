@@ -28,6 +28,17 @@ internal sealed class TimerQueue<T>
         return false;
     }
 
+    /// <summary>
+    /// Gives every timer the due time <paramref name="due"/> returns for it and its current one; ties keep the order the
+    /// timers were added in.
+    /// </summary>
+    public void Retime(Func<T, long, long> due)
+    {
+        var all = new List<(T Item, long Due, long Seq)>(_queue.Count);
+        while (_queue.TryDequeue(out var item, out var key)) all.Add((item, due(item, key.Due), key.Seq));
+        foreach (var (item, d, seq) in all) _queue.Enqueue(item, (d, seq));
+    }
+
     /// <summary>Removes the earliest timer.</summary>
     public void RemoveFirst() => _queue.Dequeue();
 

@@ -31,13 +31,19 @@ public sealed class VirtualTimeScheduler : SchedulerBase, IDateTimeOffsetNowTime
     public override TimeSpan HighResMonotonicClock => Simulator.Elapsed;
 
     /// <inheritdoc />
-    protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Simulator.AddTimer(delay, VirtualTimer.Tell(0, cancelable, receiver, message, sender));
+    protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
+    {
+        var owner = Simulator.TimerOwner(receiver);
+        Simulator.AddTimer(Simulator.OnClockOf(owner, delay), VirtualTimer.Tell(0, cancelable, receiver, message, sender, owner));
+    }
 
     /// <inheritdoc />
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender,
-        ICancelable cancelable) =>
-        Simulator.AddTimer(initialDelay, VirtualTimer.Tell(interval.Ticks, cancelable, receiver, message, sender));
+        ICancelable cancelable)
+    {
+        var owner = Simulator.TimerOwner(receiver);
+        Simulator.AddTimer(Simulator.OnClockOf(owner, initialDelay), VirtualTimer.Tell(interval.Ticks, cancelable, receiver, message, sender, owner));
+    }
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>

@@ -17,9 +17,10 @@ internal sealed class VirtualTimer
     private readonly ICancelable? _cancelable;
 
     private VirtualTimer(long intervalTicks, ICancelable? cancelable, ICanTell? receiver, object? message, IActorRef? sender,
-        Action? action, IRunnable? runnable)
+        Action? action, IRunnable? runnable, IActorRef? owner = null)
     {
         IntervalTicks = intervalTicks;
+        Owner = owner;
         _cancelable = cancelable;
         _receiver = receiver;
         _message = message;
@@ -31,11 +32,17 @@ internal sealed class VirtualTimer
     /// <summary>Virtual ticks between firings of a repeating timer; 0 for a single one.</summary>
     public long IntervalTicks { get; }
 
+    /// <summary>
+    /// The actor that set this timer for itself, whose clock it waits on, when the simulation has skewed clocks
+    /// (<see cref="Clocks.IActorClocks"/>); null otherwise.
+    /// </summary>
+    public IActorRef? Owner { get; }
+
     /// <summary>True when the timer was cancelled and must not fire any more.</summary>
     public bool IsCancelled => _cancelable is { IsCancellationRequested: true };
 
-    public static VirtualTimer Tell(long interval, ICancelable? c, ICanTell receiver, object message, IActorRef? sender) =>
-        new(interval, c, receiver, message, sender, null, null);
+    public static VirtualTimer Tell(long interval, ICancelable? c, ICanTell receiver, object message, IActorRef? sender, IActorRef? owner = null) =>
+        new(interval, c, receiver, message, sender, null, null, owner);
 
     public static VirtualTimer Of(long interval, ICancelable? c, Action action) => new(interval, c, null, null, null, action, null);
 

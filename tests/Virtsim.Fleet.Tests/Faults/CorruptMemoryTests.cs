@@ -6,12 +6,16 @@ using Virtsim.Hocon;
 namespace Virtsim.Fleet.Tests.Faults;
 
 /// <summary>
-/// <c>{ kind = corrupt-memory, ... }</c>: a device's ring in guest memory corrupted at a chosen time. The device catches
-/// what the spec lets it catch (a descriptor pointing outside memory, an available index jumping past the queue size)
-/// and enters DEVICE_NEEDS_RESET; the driver resets it and recovers, and every invariant holds.
+/// <c>{ kind = corrupt-memory, ... }</c>: a device's ring or a chain's data in guest memory corrupted at a chosen time,
+/// or at the device's passes in a window with a probability. The device catches what the spec lets it catch (a
+/// descriptor pointing outside memory, an available index jumping past the queue size) and enters DEVICE_NEEDS_RESET;
+/// the driver resets it and recovers, and every invariant holds. Corrupted data no device can see: the workload's
+/// check of the data reports it (data-integrity).
 /// </summary>
 public class CorruptMemoryTests
 {
+    private const string Packed = "defaults.device.packed = true";
+
     [Theory]
     [InlineData("host-a/vm-1/blk0", "descriptor")]
     [InlineData("host-a/vm-1/blk0", "avail-index")]
@@ -36,6 +40,86 @@ public class CorruptMemoryTests
 
         Assert.Equal(0, report[FleetCounter.FaultsInjected]);
         Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.Equal(0, report[FleetCounter.IntegrityErrors]);
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+    }
+
+    // The world's devices negotiate the ring format asked for (else a packed case would test the split ring again).
+    private static void AssertFormat(string ring)
+    {
+        var spec = MessageFaultWorlds.Spec(ring);
+        foreach (var device in spec.Hosts.SelectMany(h => h.Vms).SelectMany(v => v.Devices))
+            Assert.Equal(ring.Length > 0, Virtsim.Fleet.Vendors.VendorProfiles.NegotiatesPackedRing(device.Profile, device.PackedRing));
+    }
+
+    [Theory]
+    [InlineData("host-a/vm-1/blk0", "")]
+    [InlineData("host-b/vm-2/blk0", "")]
+    [InlineData("host-a/vm-1/blk0", Packed)]
+    [InlineData("host-b/vm-2/blk0", Packed)]
+    public void Corrupted_blk_write_data_is_written_and_the_read_back_check_reports_it(string device, string ring)
+    {
+        AssertFormat(ring);
+        var report = MessageFaultWorlds.Run($$"""
+            {{ring}}
+            faults = [ { kind = corrupt-memory, at = 300us, device = "{{device}}", target = data } ]
+            """);
+
+        // Nothing in virtio-blk can see a flipped bit in a write's data: the device writes it, and the workload's
+        // read-back finds the block differs from what it wrote.
+        Assert.Equal(1, report[FleetCounter.FaultsInjected]);
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.True(report[FleetCounter.IntegrityErrors] >= 1, "the read-back did not see the corrupted block");
+        var integrity = MessageFaultWorlds.Invariant(report, "data-integrity");
+        Assert.False(integrity.Held);
+        Assert.Contains("checksum mismatches no fault explains", integrity.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(Packed)]
+    public void A_corrupted_frame_in_a_transmit_buffer_fails_the_receivers_checksum(string ring)
+    {
+        var report = MessageFaultWorlds.Run($$"""
+            {{ring}}
+            faults = [ { kind = corrupt-memory, at = 10us, device = "host-a/vm-1/net0", queue = 1, target = data } ]
+            """);
+
+        Assert.True(report[FleetCounter.IntegrityErrors] >= 1, "no receiver saw the corrupted frame");
+        Assert.False(MessageFaultWorlds.Invariant(report, "data-integrity").Held);
+    }
+
+    [Theory]
+    [InlineData("host-a/vm-1/blk0", "descriptor", "")]
+    [InlineData("host-b/vm-2/net0", "descriptor", "")]
+    [InlineData("host-b/vm-2/blk0", "descriptor", Packed)]
+    [InlineData("host-a/vm-1/blk0", "avail-index", "")]
+    public void A_window_corrupts_at_passes_with_its_probability_and_each_is_caught(string device, string target, string ring)
+    {
+        string faults = $$"""
+            {{ring}}
+            faults = [ { kind = corrupt-memory, from = 300us, until = 1ms, probability = 0.1, device = "{{device}}", target = {{target}} } ]
+            """;
+        var report = MessageFaultWorlds.Run(faults);
+
+        Assert.True(report[FleetCounter.FaultsInjected] >= 2, $"{report[FleetCounter.FaultsInjected]} corruptions in the window");
+        Assert.Equal(report[FleetCounter.FaultsInjected], report[FleetCounter.DeviceNeedsReset]);
+        Assert.True(report[FleetCounter.DriverRecoveries] >= report[FleetCounter.FaultsInjected], "the driver did not recover from each");
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+        Assert.Equal(report.TraceHash, MessageFaultWorlds.Run(faults).TraceHash);
+    }
+
+    [Fact]
+    public void A_window_corrupts_nothing_after_it_ends()
+    {
+        // Probability 1: every pass in the window corrupts (and the pass after each serves the ring).
+        var open = MessageFaultWorlds.Run("""faults = [ { kind = corrupt-memory, from = 300us, until = 600us, device = "host-a/vm-1/blk0", target = descriptor } ]""");
+        var closed = MessageFaultWorlds.Run("""faults = [ { kind = corrupt-memory, from = 300us, until = 320us, device = "host-a/vm-1/blk0", target = descriptor } ]""");
+
+        Assert.True(closed[FleetCounter.FaultsInjected] >= 1);
+        Assert.True(open[FleetCounter.FaultsInjected] > closed[FleetCounter.FaultsInjected],
+            $"{open[FleetCounter.FaultsInjected]} corruptions in 300 us, {closed[FleetCounter.FaultsInjected]} in 20 us");
+        Assert.All(closed.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
     }
 
     [Theory]
@@ -49,5 +133,20 @@ public class CorruptMemoryTests
             """));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.Contains("faults.conf:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("at = 300us, from = 1ms", "at or a window")]
+    [InlineData("from = 2ms, until = 1ms", "must be after from")]
+    [InlineData("from = 1ms, probability = 0", "probability must be more than 0")]
+    [InlineData("from = 1ms, probability = 1.5", "probability must be more than 0")]
+    [InlineData("queue = 0", "needs at, or a window")]
+    public void Bad_windows_are_errors_at_their_position(string fields, string message)
+    {
+        var ex = Assert.Throws<HoconException>(() => MessageFaultWorlds.Spec($$"""
+            faults = [ { kind = corrupt-memory, device = "host-a/vm-1/blk0", target = data, {{fields}} } ]
+            """));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Matches(@"faults\.conf:\d+:\d+:", ex.Message);
     }
 }

@@ -14,4 +14,11 @@ public enum FaultKind : byte
     /// chains the device has taken, so the device finds the index out of range and enters DEVICE_NEEDS_RESET.
     /// </summary>
     CorruptAvailIndex,
+
+    /// <summary>
+    /// One bit of the next available chain's data flips in guest memory before the device reads it (the middle byte of
+    /// the chain's last device-readable buffer: a blk write's data, a request header, a frame). Nothing in virtio can
+    /// catch it; the workload's check of the data does.
+    /// </summary>
+    CorruptData,
 }
