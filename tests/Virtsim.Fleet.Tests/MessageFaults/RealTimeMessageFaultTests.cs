@@ -51,6 +51,23 @@ public class RealTimeMessageFaultTests : IDisposable
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("{ at = 1ms, kind = iommu-unmap, device = \"host-a/vm-1/blk0\", duration = 100us }", "iommu-unmap")]
+    [InlineData("{ at = 1ms, kind = corrupt-memory, device = \"host-a/vm-1/blk0\", target = descriptor }", "corrupt-memory")]
+    [InlineData("{ kind = clock-skew, hosts = [host-a], drift = 2 }", "clock-skew")]
+    public void A_threaded_run_refuses_the_faults_only_the_simulator_carries_out(string fault, string kind)
+    {
+        string file = File(Text("faults = [ " + fault + " ]\nvirtsim.actors.dispatcher.type = threaded", requests: 50));
+        var (code, output, error) = CrashRecoveryCommandTests.Cli("run", file, "--json");
+        Assert.Equal(2, code);
+        Assert.Contains($"error: faults of kind {kind} run only under the simulator", error);
+        Assert.DoesNotContain("cluster:", error); // refused before the node started
+        Assert.Equal("", output);
+        // The same faults under the simulator are accepted and run.
+        var (simulated, _, simulatedError) = CrashRecoveryCommandTests.Cli("run", File(Text("faults = [ " + fault + " ]", requests: 50)), "--json");
+        Assert.True(simulated is 0 or 1, simulatedError);
+    }
+
     [Fact]
     public void The_same_file_under_the_simulator_injects_them()
     {
