@@ -47,6 +47,19 @@ public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHe
 
     private static string Address(int port) => $"akka.trttl.tcp://virtsim@127.0.0.1:{port}";
 
+    [Theory]
+    [InlineData("127.0.0.1:4055", "127.0.0.1:4055", "--from: 127.0.0.1:4055 is the --node itself")]
+    [InlineData("127.0.0.1:4055", "127.0.0.1", "--from: ")]
+    [InlineData("nohost", "127.0.0.1:4053", "--node: ")]
+    [InlineData("127.0.0.1:4055", ",", "--from: no member named")]
+    public void Partition_refuses_a_bad_member_list_with_exit_2(string node, string from, string message)
+    {
+        // Checked before any node is asked: the file is not even read.
+        var (code, _, errors) = CliHarness.Run("cluster", "partition", "--config", "unused.conf", "--node", node, "--from", from);
+        Assert.Equal(2, code);
+        Assert.Contains("virtsim: " + message, errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_minority_side_of_a_partition_downs_itself_and_nothing_acknowledged_is_lost()
     {
