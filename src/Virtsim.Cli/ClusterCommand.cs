@@ -46,9 +46,21 @@ internal static class ClusterCommand
         probe.Add(add);
         probe.SetAction(r => Probe(r.GetValue(probeConfig)!, r.GetValue(entity)!, r.GetValue(add), stdout, stderr));
 
+        var partition = new Command("partition", "For tests: cut a member off from others, both ways (messages and heartbeats dropped), or heal the cut. " +
+                                                 "Every node named needs virtsim.cluster.test.partition-control = on.");
+        var partitionConfig = ConfigOption();
+        var partitionNode = new Option<string>("--node") { Description = "The member to cut off (host:port).", Required = true };
+        var from = new Option<string>("--from") { Description = "The members to cut it off from (host:port, comma-separated).", Required = true };
+        var heal = new Option<bool>("--heal") { Description = "Let the traffic between them through again." };
+        partition.Add(partitionConfig);
+        partition.Add(partitionNode);
+        partition.Add(from);
+        partition.Add(heal);
+        partition.SetAction(r => Partition(r.GetValue(partitionConfig)!, r.GetValue(partitionNode)!, r.GetValue(from)!, r.GetValue(heal), stdout, stderr));
+
         return new Command("cluster", "Commands to a running cluster of `virtsim node` processes, and certificates for it.")
         {
-            status, leave, probe, CertCommand.Build(stdout, stderr),
+            status, leave, probe, partition, CertCommand.Build(stdout, stderr),
         };
     }
 
@@ -105,6 +117,61 @@ internal static class ClusterCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"probe {value.EntityId}: value {value.Value} after {value.Adds} adds, on {value.Node}"));
         return ExitCodes.Ok;
     });
+
+    private static int Partition(string path, string nodeText, string fromText, bool heal, TextWriter stdout, TextWriter stderr)
+    {
+        var node = SeedNode.TryParse(nodeText, out string reason);
+        if (node is null)
+        {
+            stderr.WriteLine($"virtsim: --node: {reason}");
+            return ExitCodes.UsageError;
+        }
+        var peers = new List<SeedNode>();
+        foreach (string text in fromText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var peer = SeedNode.TryParse(text, out reason);
+            if (peer is null || peer == node)
+            {
+                stderr.WriteLine($"virtsim: --from: {(peer is null ? reason : $"{text} is the --node itself")}");
+                return ExitCodes.UsageError;
+            }
+            peers.Add(peer);
+        }
+        if (peers.Count == 0)
+        {
+            stderr.WriteLine("virtsim: --from: no member named");
+            return ExitCodes.UsageError;
+        }
+        return WithClient(path, stderr, (settings, client) =>
+        {
+            var cluster = settings.Cluster;
+            // Both ways: the node drops the peers' traffic, and each peer drops the node's.
+            var orders = peers.Select(p => (Target: p, Peers: (IReadOnlyList<string>)[cluster.AddressOf(node)]))
+                .Prepend((Target: node, Peers: peers.Select(cluster.AddressOf).ToList()));
+            foreach (var (target, targetPeers) in orders)
+            {
+                PartitionResult result;
+                try
+                {
+                    (result, _) = client.AskAnyAsync<PartitionResult>([target], new PartitionCommand(targetPeers, heal), NodeAdmin.QueryTimeout * 3).GetAwaiter().GetResult();
+                }
+                catch (ClusterNodeException) when (heal)
+                {
+                    // A node that stopped (the minority downs itself) took its throttle with it: nothing to heal there.
+                    stderr.WriteLine($"note: {cluster.AddressOf(target)} did not answer; a stopped node has no cut to heal");
+                    continue;
+                }
+                if (result.Error is not null)
+                {
+                    stderr.WriteLine($"error: {result.Node}: {result.Error}");
+                    return ExitCodes.ClusterFailed;
+                }
+            }
+            string others = string.Join(", ", peers.Select(cluster.AddressOf));
+            stdout.WriteLine(heal ? $"healed: {cluster.AddressOf(node)} and {others} reach each other again" : $"cut: {cluster.AddressOf(node)} and {others} no longer reach each other (both ways)");
+            return ExitCodes.Ok;
+        });
+    }
 
     private static int WithClient(string path, TextWriter stderr, Func<NodeSettings, AdminClient, int> command)
     {

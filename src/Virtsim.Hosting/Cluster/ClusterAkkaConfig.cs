@@ -85,6 +85,8 @@ public static class ClusterAkkaConfig
         s.Append("    hostname = ").Append(AkkaPersistenceConfig.Quote(settings.Hostname)).Append('\n');
         s.Append("    public-hostname = ").Append(AkkaPersistenceConfig.Quote(settings.PublicHostname)).Append('\n');
         s.Append("    port = ").Append(port.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        // Akka.Remote's throttler under the transport: lets NodeAdmin blackhole named members (partition tests).
+        if (settings.PartitionControl) s.Append("    applied-adapters = [trttl]\n");
         s.Append("    enable-ssl = ").Append(settings.Tls is null ? "false" : "true").Append('\n');
         if (settings.Tls is not null)
         {

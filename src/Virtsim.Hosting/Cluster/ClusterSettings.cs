@@ -40,8 +40,18 @@ public sealed record ClusterSettings
     /// <summary>Sharding.</summary>
     public required ShardingSettings Sharding { get; init; }
 
-    /// <summary>The Akka.NET address scheme: <c>akka.ssl.tcp</c> with TLS, else <c>akka.tcp</c>.</summary>
-    public string Scheme => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+    /// <summary>
+    /// For tests: Akka.Remote's throttler adapter under the transport, so that <c>virtsim cluster partition</c> can
+    /// blackhole this node's traffic with named members (<c>virtsim.cluster.test.partition-control</c>). Every
+    /// member and client of a cluster must agree on it: it changes the address scheme.
+    /// </summary>
+    public bool PartitionControl { get; init; }
+
+    /// <summary>
+    /// The Akka.NET address scheme: <c>akka.ssl.tcp</c> with TLS, else <c>akka.tcp</c>; with partition control the
+    /// throttler adds itself (<c>akka.trttl.tcp</c>, <c>akka.trttl.ssl.tcp</c>).
+    /// </summary>
+    public string Scheme => (PartitionControl ? "akka.trttl." : "akka.") + (Tls is null ? "tcp" : "ssl.tcp");
 
     /// <summary>This node as a seed address (its public host name and port).</summary>
     public SeedNode Self => new(PublicHostname, Port);
@@ -59,7 +69,7 @@ public sealed record ClusterSettings
     public bool Equals(ClusterSettings? other) =>
         other is not null && Name == other.Name && Hostname == other.Hostname && Port == other.Port && PublicHostname == other.PublicHostname
         && SeedNodes.SequenceEqual(other.SeedNodes) && Roles.SequenceEqual(other.Roles) && JoinTimeout == other.JoinTimeout
-        && Equals(Tls, other.Tls) && FailureDetector == other.FailureDetector && Downing == other.Downing && Sharding == other.Sharding;
+        && Equals(Tls, other.Tls) && PartitionControl == other.PartitionControl && FailureDetector == other.FailureDetector && Downing == other.Downing && Sharding == other.Sharding;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Hostname, Port, SeedNodes.Count, Roles.Count);

@@ -54,6 +54,7 @@ public static class ClusterSettingsLoader
             FailureDetector = FailureDetector(At(c, x => x.GetConfig("failure-detector"))),
             Downing = Downing(At(c, x => x.GetConfig("split-brain-resolver"))),
             Sharding = Sharding(At(c, x => x.GetConfig("sharding"))),
+            PartitionControl = At(c, x => x.GetBool("test.partition-control")),
         };
         if (port == 0 && seeds.Contains(settings.Self with { Port = 0 }))
             throw new HoconException(c.GetValue("port").Position, "port 0 (any free port) cannot be a seed node's: give the port the seeds name");

@@ -46,6 +46,22 @@ public sealed class ClusterAkkaConfigTests
     }
 
     [Fact]
+    public void Partition_control_puts_the_throttler_under_members_and_clients_and_is_off_by_default()
+    {
+        var plain = Settings("virtsim.cluster.port = 4999");
+        Assert.False(plain.PartitionControl);
+        Assert.False(ClusterAkkaConfig.ToConfig(plain).HasPath("akka.remote.dot-netty.tcp.applied-adapters"));
+        var on = Settings("virtsim.cluster { port = 4999, test.partition-control = on }");
+        Assert.True(on.PartitionControl);
+        Assert.Equal(["akka.trttl.tcp://virtsim@127.0.0.1:4999"], ClusterAkkaConfig.ToConfig(on).GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal(["trttl"], ClusterAkkaConfig.ToConfig(on).GetStringList("akka.remote.dot-netty.tcp.applied-adapters"));
+        // A client must speak the same scheme, or it could not reach the nodes.
+        Assert.Equal(["trttl"], ClusterAkkaConfig.ClientConfig(on).GetStringList("akka.remote.dot-netty.tcp.applied-adapters"));
+        var tls = Settings("virtsim.cluster { port = 4999, test.partition-control = on, tls { enabled = on, certificate = a.pfx, ca = ca.crt } }");
+        Assert.Equal("akka.trttl.ssl.tcp://virtsim@127.0.0.1:4999", tls.AddressOf(tls.Self));
+    }
+
+    [Fact]
     public void Down_all_when_unstable_off_is_written_off()
     {
         var config = ClusterAkkaConfig.ToConfig(Settings("virtsim.cluster.split-brain-resolver.down-all-when-unstable = off"));

@@ -54,3 +54,17 @@ public sealed record RegionEntities(string TypeName, IReadOnlyList<ShardEntities
 /// <param name="ShardId">The shard id.</param>
 /// <param name="EntityIds">The running entities.</param>
 public sealed record ShardEntities(string ShardId, IReadOnlyList<string> EntityIds);
+
+/// <summary>
+/// Asks a node with <c>virtsim.cluster.test.partition-control</c> on to drop all traffic, both ways, with the members
+/// at <paramref name="Peers"/> (Akka.Remote's throttler in blackhole mode), or with <paramref name="Heal"/> to let
+/// it through again; answered by <see cref="PartitionResult"/>.
+/// </summary>
+/// <param name="Peers">The members' Akka addresses.</param>
+/// <param name="Heal">True to let the traffic through again.</param>
+public sealed record PartitionCommand(IReadOnlyList<string> Peers, bool Heal) : IAdminMessage;
+
+/// <summary>The outcome of a <see cref="PartitionCommand"/>.</summary>
+/// <param name="Node">The address of the node that applied it.</param>
+/// <param name="Error">Why it could not be applied, or null.</param>
+public sealed record PartitionResult(string Node, string? Error) : IAdminMessage;

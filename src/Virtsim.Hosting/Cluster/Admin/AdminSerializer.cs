@@ -21,7 +21,7 @@ public sealed class AdminSerializer : SerializerWithStringManifest
     private static readonly Dictionary<string, Type> Types = new[]
     {
         typeof(StatusQuery), typeof(MembersQuery), typeof(NodeInfoQuery), typeof(LeaveCommand), typeof(LeaveResult), typeof(ClusterStatus),
-        typeof(NodeInfo), typeof(RunScenario), typeof(RunUpdate), typeof(RunFinished), typeof(CancelRun), typeof(NodeKilled),
+        typeof(NodeInfo), typeof(PartitionCommand), typeof(PartitionResult), typeof(RunScenario), typeof(RunUpdate), typeof(RunFinished), typeof(CancelRun), typeof(NodeKilled),
         typeof(ProbeAdd), typeof(ProbeGet), typeof(ProbeValue), typeof(ProbeAdded),
         typeof(PlaceActors), typeof(ActorsPlaced), typeof(BlockChecksumsQuery), typeof(BlockChecksumsReply), typeof(ReleasePlaced), typeof(PlacedReleased), typeof(PlaceIncoming), typeof(SwitchPlacedBackend),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);

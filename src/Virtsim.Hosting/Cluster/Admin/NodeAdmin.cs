@@ -10,7 +10,8 @@ namespace Virtsim.Hosting.Cluster.Admin;
 /// <summary>
 /// The control actor every node runs at <c>/user/virtsim-node</c>: answers status queries (the cluster as this node
 /// sees it, with every member's own <see cref="NodeInfo"/>, gathered without blocking), makes members leave, forwards
-/// probe messages to the local shard region, and runs a scenario for a client (<see cref="ScenarioRunActor"/>).
+/// probe messages to the local shard region, cuts the node off from named members in partition tests
+/// (<see cref="PartitionSwitch"/>), and runs a scenario for a client (<see cref="ScenarioRunActor"/>).
 /// </summary>
 public sealed class NodeAdmin : ReceiveActor
 {
@@ -35,6 +36,7 @@ public sealed class NodeAdmin : ReceiveActor
         Receive<LeaveCommand>(Leave);
         Receive<ClusterEvent.MemberRemoved>(removed => Answer(removed.Member.Address, removed: true));
         Receive<IProbeMessage>(m => ClusterSharding.Get(Context.System).ShardRegion(ProbeEntity.TypeName).Forward(m));
+        Receive<PartitionCommand>(p => PartitionSwitch.ApplyAsync(Context.System, p, _settings.Cluster.PartitionControl).PipeTo(Sender));
         Receive<RunScenario>(Run);
         Receive<CancelRun>(c => _run?.Forward(c));
         Receive<NodeKilled>(k => _run?.Forward(k));

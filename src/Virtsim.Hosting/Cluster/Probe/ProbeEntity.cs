@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 
 namespace Virtsim.Hosting.Cluster.Probe;
@@ -36,8 +37,29 @@ public sealed class ProbeEntity : ReceivePersistentActor
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
+    /// <summary>The start of the warning a node logs when the journal refuses one of the probe's events.</summary>
+    public const string RefusedWrite = "journal refused a write of";
+
     /// <summary>The props of entity <paramref name="entityId"/>.</summary>
     public static Props Props(string entityId) => Akka.Actor.Props.Create(() => new ProbeEntity(entityId));
+
+    /// <summary>
+    /// A refused write is what a second incarnation of the entity meets when another one wrote the same sequence
+    /// number first (the journal's key on persistence id and sequence number): logged with a fixed text so that a
+    /// partition test can count them; then the entity stops, as Akka.Persistence does.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Context.GetLogger().Warning("{0} {1} sequence {2}: {3}", RefusedWrite, PersistenceId, sequenceNr, cause.Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <inheritdoc />
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Context.GetLogger().Warning("{0} {1} sequence {2}: {3}", RefusedWrite, PersistenceId, sequenceNr, cause.Message);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
 
     private void Apply(ProbeAdded e)
     {
