@@ -21,6 +21,8 @@ public enum MessageClass : byte
     BackendReply,
     /// <summary><c>frame</c>: an Ethernet frame on the wire, from the switch to the receiving device.</summary>
     Frame,
+    /// <summary><c>migration-stream</c>: a chunk of a live migration's stream, source to destination (docs/migration.md).</summary>
+    MigrationStream,
 }
 
 /// <summary>The names of <see cref="MessageClass"/> and <see cref="MessageFaultAction"/> as a scenario writes them.</summary>
@@ -28,7 +30,7 @@ public static class MessageFaultNames
 {
     /// <summary>Every class name, in enum order.</summary>
     public static IReadOnlyList<string> Classes { get; } =
-        ["doorbell", "interrupt", "dma-read", "dma-write", "dma-completion", "config", "backend-request", "backend-reply", "frame"];
+        ["doorbell", "interrupt", "dma-read", "dma-write", "dma-completion", "config", "backend-request", "backend-reply", "frame", "migration-stream"];
 
     /// <summary>Every action name, in enum order.</summary>
     public static IReadOnlyList<string> Actions { get; } = ["drop", "delay", "duplicate", "reorder", "corrupt"];

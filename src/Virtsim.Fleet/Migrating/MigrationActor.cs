@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Virtsim.Fleet.Devices;
 using Virtsim.Fleet.Hosts;
+using Virtsim.Fleet.MessageFaults;
 using Virtsim.Fleet.Messages.Migration;
 using Virtsim.Fleet.Metrics;
 using Virtsim.Fleet.Migration;
@@ -27,6 +28,7 @@ namespace Virtsim.Fleet.Migrating;
 public sealed class MigrationActor : ReceiveActor, IWithTimers
 {
     private const string GuestTimer = "guest";
+    private const string StreamTimer = "stream";
     private static readonly TimeSpan GuestTick = TimeSpan.FromMilliseconds(1);
     private readonly MigrationSpec _spec;
     private readonly MigrationSettings _settings;
@@ -59,6 +61,11 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     private readonly List<string> _notes = [];
     private bool _stateSaved, _memoryArrived;
     private string? _sourceCrashed;
+    private readonly MigrationStreamFaults? _stream;
+    private double _transferBytes;
+    private TimeSpan _transferStart;
+    private long _streamSequence, _streamResent, _streamDiscarded, _streamReordered, _streamExtraBytes;
+    private StreamOutcome? _streamPending; // the faults of the current transfer, decided, not yet made up for
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -70,8 +77,11 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     /// <param name="destination">The destination host.</param>
     /// <param name="metrics">The run's counters.</param>
     /// <param name="destinationDown">Why the destination cannot take the VM at the start, or null.</param>
-    public MigrationActor(MigrationSpec spec, int index, IActorRef source, IActorRef destination, FleetMetrics metrics, string? destinationDown = null)
+    /// <param name="stream">The scenario's migration-stream faults, or null (the stream is then not cut into chunks).</param>
+    public MigrationActor(MigrationSpec spec, int index, IActorRef source, IActorRef destination, FleetMetrics metrics, string? destinationDown = null,
+        MigrationStreamFaults? stream = null)
     {
+        _stream = stream;
         _spec = spec;
         _settings = spec.Settings;
         _source = source;
@@ -166,7 +176,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         Receive<TransferDone>(d =>
         {
-            if (d.Id != _transfer) return;
+            if (d.Id != _transfer || StreamHeldBack()) return;
             _rounds++;
             _pagesSent += _roundPages; // counted when they arrived: a failed round sent less
             WriteGuest();
@@ -257,7 +267,7 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
     {
         Receive<TransferDone>(d =>
         {
-            if (d.Id == _transfer) Arrived();
+            if (d.Id == _transfer && !StreamHeldBack()) Arrived();
         });
         Receive<Refusals>(r =>
         {
@@ -516,13 +526,16 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
             Outcome = outcome,
             Reason = reason,
             Rounds = _rounds,
-            MemoryBytesSent = _pagesSent * GuestPages.PageSize,
+            MemoryBytesSent = _pagesSent * GuestPages.PageSize + _streamExtraBytes,
             PagesResent = Math.Max(0, _pagesSent - _memoryPages),
             DeviceStateBytes = _deviceBytes,
             Downtime = _downtime,
             TotalTime = Now - _start,
             PostCopyFaults = _postCopy?.Faults ?? 0,
             MemoryMismatchPages = _mismatch,
+            StreamChunksResent = _streamResent,
+            StreamChunksDiscarded = _streamDiscarded,
+            StreamChunksReordered = _streamReordered,
         };
         string? location = outcome switch
         {
@@ -553,8 +566,63 @@ public sealed class MigrationActor : ReceiveActor, IWithTimers
 
     private void Transfer(double bytes)
     {
+        _transferBytes = bytes;
+        _transferStart = Now;
+        _streamPending = null;
+        Send(bytes);
+    }
+
+    private void Send(double bytes)
+    {
         _transfer = _idBase + ++_transfers;
         Context.Parent.Tell(new StartTransfer(_transfer, bytes, _settings.Bandwidth, _spec.From, _spec.To), Self);
+    }
+
+    // With migration-stream faults, a pre-copy round or the stop-and-copy that crossed is checked chunk by chunk: the
+    // destination has lost and corrupted chunks resent (one more transfer of their bytes, duplicates' bytes with them),
+    // then waits for the latest delayed one; a chunk lost MaxLosses times in a row breaks the stream. True while the
+    // transfer is held back (its completion comes again as a TransferDone of the transfer then current).
+    private bool StreamHeldBack()
+    {
+        if (_stream is null || Switching) return false;
+        if (_streamPending is null)
+        {
+            var devices = _vm.Plan.Devices.Select(d => (d.Path, d.Spec.Profile.Name)).ToList();
+            var outcome = _stream.Send(_transferBytes, _streamSequence, _transferStart, Now, _spec.From, _spec.To, devices);
+            _streamSequence += outcome.Chunks;
+            _streamResent += outcome.Resent;
+            _streamDiscarded += outcome.Discarded;
+            _streamReordered += outcome.Reordered;
+            _streamExtraBytes += outcome.ExtraBytes;
+            if (outcome.LostChunk is { } chunk)
+            {
+                string lost = $"migration stream: chunk {chunk} lost {MigrationStreamFaults.MaxLosses} times";
+                if (_spec.OnLinkFailure == LinkFailurePolicy.Retry)
+                {
+                    // As over a failed link: the transfer starts again from its first chunk.
+                    _notes.Add(lost + "; the transfer was sent again");
+                    _streamExtraBytes += (long)_transferBytes;
+                    Transfer(_transferBytes);
+                    return true;
+                }
+                Fail(MigrationOutcome.Failed, lost + "; aborted, the VM runs on at the source");
+                return true;
+            }
+            _streamPending = outcome;
+            if (outcome.ExtraBytes > 0)
+            {
+                Send(outcome.ExtraBytes);
+                return true;
+            }
+        }
+        if (_streamPending.Delay > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(StreamTimer, new TransferDone(_transfer), _streamPending.Delay);
+            _streamPending = _streamPending with { Delay = TimeSpan.Zero };
+            return true;
+        }
+        _streamPending = null;
+        return false;
     }
 
     // vDPA devices that cannot log their own writes are relayed through a shadow virtqueue while the migration runs.

@@ -189,7 +189,7 @@ public sealed class MigrationCoordinator : ReceiveActor, IWithTimers
         var source = _world.System.ResolveLocal(hosts.Child(m.From));
         var destination = _world.System.ResolveLocal(hosts.Child(m.To));
         var child = Context.ActorOf(Props.Create(() => new MigrationActor(m, index, source, destination, _world.Metrics,
-            _down.Contains(m.To) ? $"destination host {m.To} is down" : null)), $"{index}-{m.From}-{m.Vm}");
+            _down.Contains(m.To) ? $"destination host {m.To} is down" : null, _world.MigrationStream)), $"{index}-{m.From}-{m.Vm}");
         _migrating[child] = vmPath;
         _running[child] = m;
         _started[child] = (index, _clock.Elapsed);

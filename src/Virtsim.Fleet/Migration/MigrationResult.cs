@@ -49,6 +49,15 @@ public sealed record MigrationResult
     /// <summary>Post-copy faults: accesses to a page not yet at the destination, each a round trip.</summary>
     public long PostCopyFaults { get; init; }
 
+    /// <summary>Chunks of the stream resent because a migration-stream fault dropped or corrupted them (0 without such faults).</summary>
+    public long StreamChunksResent { get; init; }
+
+    /// <summary>Duplicated chunks of the stream the destination discarded by their sequence number.</summary>
+    public long StreamChunksDiscarded { get; init; }
+
+    /// <summary>Chunks of the stream that arrived out of order and were reassembled by their sequence number.</summary>
+    public long StreamChunksReordered { get; init; }
+
     /// <summary>
     /// Guest memory pages (page numbers) whose contents differed between source and destination at the switchover: a
     /// device's writes were not dirty-tracked. Empty when the destination held exactly the source's memory.
@@ -91,6 +100,13 @@ public sealed record MigrationResult
         writer.WriteNumber("downtimeUs", Downtime.Ticks / 10.0);
         writer.WriteNumber("totalTimeUs", TotalTime.Ticks / 10.0);
         writer.WriteNumber("postCopyFaults", PostCopyFaults);
+        if (StreamChunksResent + StreamChunksDiscarded + StreamChunksReordered > 0)
+        {
+            // Only when migration-stream faults acted: reports of other runs keep their shape.
+            writer.WriteNumber("streamChunksResent", StreamChunksResent);
+            writer.WriteNumber("streamChunksDiscarded", StreamChunksDiscarded);
+            writer.WriteNumber("streamChunksReordered", StreamChunksReordered);
+        }
         if (MemoryMismatchPages.Count > 0)
         {
             writer.WriteStartArray("memoryMismatchPages");

@@ -136,6 +136,7 @@ public static class FleetRunner
                 system.ResolveLocal(FleetWorld.WorkloadPath(system.UserGuardianPath(), device.Path))
                     .Tell(new Workloads.NetWorkloadActor.FramesLost([frame], ByFault: true), ActorRefs.NoSender));
         sim.Intercept(interceptor);
+        world.MigrationStream = MessageFaults.MigrationStreamFaults.For(spec.MessageFaults, sim.Seed, interceptor.Counts);
         return interceptor;
     }
 

@@ -46,6 +46,9 @@ public sealed class FleetWorld
 
     private IActorRef? _coordinator; // the migration coordinator, when VMs may move
 
+    /// <summary>The scenario's migration-stream faults, or null when it has none (migrations' streams are then not cut into chunks).</summary>
+    public MessageFaults.MigrationStreamFaults? MigrationStream { get; internal set; }
+
     /// <summary>What the run's migrations did (empty without migrations).</summary>
     public MigrationLog Migrations { get; } = new();
 

@@ -24,9 +24,6 @@ internal static class MessageFaultSection
         if (f.HasPath("target"))
             throw new HoconException(f.GetValue("target").Position, "a message fault has no target: corrupt flips bits of messages in flight; for guest memory use kind = corrupt-memory");
         string classText = HoconSettings.At(at, f, x => x.GetString("class"));
-        if (classText == "migration-stream")
-            throw new HoconException(f.GetValue("class").Position,
-                "class migration-stream is not supported yet (a migration's stream is simulated as link shares, not messages; use kind = link-failure)");
         if (!MessageFaultNames.TryParseClass(classText, out var messageClass))
             throw new HoconException(f.GetValue("class").Position, $"unknown message class '{classText}' (known: {string.Join(", ", MessageFaultNames.Classes)})");
         string actionText = HoconSettings.At(at, f, x => x.GetString("action"));
@@ -52,6 +49,8 @@ internal static class MessageFaultSection
         var all = hosts.SelectMany(h => h.Vms.SelectMany(v => v.Devices.Select(d => (Path: $"{h.Name}/{v.Name}/{d.Name}", Host: h.Name, Vendor: d.Profile.Name)))).ToList();
         var vendors = Names(f, "vendors", name => all.Any(d => d.Vendor == name), "no device of vendor '{0}' in the scenario");
         var queues = new List<int>();
+        if (messageClass == MessageClass.MigrationStream && f.HasPath("queues"))
+            throw new HoconException(f.GetValue("queues").Position, "a migration-stream fault has no queues (its selector is hosts, devices, vendors: the migration's hosts and the VM's devices)");
         if (f.HasPath("queues"))
         {
             foreach (var item in HoconSettings.At(f, x => x.GetList("queues")))
@@ -75,7 +74,8 @@ internal static class MessageFaultSection
             Delay = Delay(f, action),
             Position = f.GetValue("kind").Position,
         };
-        if (!all.Any(d => spec.MatchesDevice(d.Path, d.Host, d.Vendor)))
+        // A migration's stream is the VM's, not a device's: its selector is checked against each migration (MigrationStreamFaults).
+        if (messageClass != MessageClass.MigrationStream && !all.Any(d => spec.MatchesDevice(d.Path, d.Host, d.Vendor)))
             throw new HoconException(at, "the fault's selector (devices, hosts, vendors together) names no device of the scenario");
         return spec;
     }

@@ -49,7 +49,9 @@ public class MessageFaultLoaderTests
     [Theory]
     [InlineData("class = doorbel, action = drop", 38, "unknown message class 'doorbel'")]
     [InlineData("class = doorbell, action = lose", 57, "unknown message fault action 'lose'")]
-    [InlineData("class = migration-stream, action = drop", 38, "migration-stream is not supported yet")]
+    [InlineData("class = migration-stream, action = drop, queues = [0]", 80, "a migration-stream fault has no queues")]
+    [InlineData("class = migration-stream, action = corrupt, target = descriptor", 83, "use kind = corrupt-memory")]
+    [InlineData("class = migration-stream, action = drop, hosts = [host-c]", 80, "no host 'host-c'")]
     [InlineData("class = doorbell, action = drop, probability = 1.5", 77, "probability must be between 0 and 1")]
     [InlineData("class = doorbell, action = drop, probability = -0.1", 77, "probability must be between 0 and 1")]
     [InlineData("class = doorbell, action = drop, from = 5ms, until = 2ms", 83, "must be after from")]
@@ -66,6 +68,19 @@ public class MessageFaultLoaderTests
         var e = Assert.Throws<HoconException>(() => Spec($"faults = [ {{ kind = message, {fields} }} ]"));
         Assert.Contains(expected, e.Message);
         Assert.Equal(new HoconPosition("faults.conf", FaultLine, column), e.Position);
+    }
+
+    [Fact]
+    public void A_migration_stream_fault_reads_its_action_window_and_hosts()
+    {
+        var f = Assert.Single(Spec("""
+            faults = [ { kind = message, class = migration-stream, action = drop, probability = 0.5, from = 1ms, until = 9ms, hosts = [host-a] } ]
+            """).MessageFaults);
+        Assert.Equal(MessageClass.MigrationStream, f.Class);
+        Assert.Equal(MessageFaultAction.Drop, f.Action);
+        Assert.Equal(0.5, f.Probability);
+        Assert.Equal(["host-a"], f.Hosts);
+        Assert.Equal("migration-stream", MessageFaultNames.Of(f.Class));
     }
 
     [Fact]
