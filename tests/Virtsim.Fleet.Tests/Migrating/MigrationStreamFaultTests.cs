@@ -153,4 +153,15 @@ public class MigrationStreamFaultTests
         Assert.Equal(0, report.MessageFaults!.Total);
         Assert.Equal(0, StreamExtraBytes(m));
     }
+
+    [Fact]
+    public void The_shipped_scenario_resends_lost_chunks_and_passes()
+    {
+        string path = Path.Combine(Virtsim.Hocon.Tests.RepositoryConfigs.Root(), "scenarios", "migration-stream.conf");
+        var (code, output, error) = Virtsim.Fleet.Tests.Cli.CrashRecoveryCommandTests.Cli("run", path, "--json", "--seed", "42");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"outcome\":\"passed\"", output);
+        Assert.Contains("\"migration-stream\":{\"drop\":", output);
+        Assert.Contains("\"streamChunksResent\":", output);
+    }
 }
