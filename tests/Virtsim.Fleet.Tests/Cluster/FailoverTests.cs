@@ -45,17 +45,7 @@ public partial class FailoverTests(PostgresServerFixture fixture)
     {
         string schema = "failover_" + Guid.NewGuid().ToString("N")[..12];
         await using var cluster = new TestCluster();
-        int[] ports = [TestCluster.FreePort(), TestCluster.FreePort(), TestCluster.FreePort()];
-        string[] files = [.. Enumerable.Range(0, 3).Select(i => cluster.File($"node-{i + 1}", NodeFile(i, ports, fixture.Cluster.ConnectionString, schema)))];
-        var nodes = new List<Virtsim.Hosting.Cluster.Local.NodeProcess>();
-        foreach (string file in files)
-        {
-            // One after the other: node-1 creates the schema and the tables.
-            var node = cluster.Start(file);
-            await node.WaitUpAsync(TestCluster.Patience);
-            nodes.Add(node);
-        }
-        await TestCluster.StatusUntilAsync(files[0], s => TestCluster.Members(s).Count(m => m.GetProperty("status").GetString() == "Up") == 3);
+        var (ports, files, nodes) = await cluster.StartThreeAsync((i, ports) => NodeFile(i, ports, fixture.Cluster.ConnectionString, schema));
 
         // Entities until one lives on node-3 (new shards go to the region with the fewest).
         string victim = $"akka.tcp://virtsim@127.0.0.1:{ports[2]}";

@@ -90,6 +90,25 @@ internal sealed class TestCluster : IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// Writes three node files on free ports (<paramref name="nodeFile"/> gives each from its index and the ports), starts
+    /// the nodes one after the other (node-1 creates the store's schema and tables) and waits until all three are Up.
+    /// </summary>
+    public async Task<(int[] Ports, string[] Files, List<NodeProcess> Nodes)> StartThreeAsync(Func<int, int[], string> nodeFile)
+    {
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        string[] files = [.. Enumerable.Range(0, 3).Select(i => File($"node-{i + 1}", nodeFile(i, ports)))];
+        var nodes = new List<NodeProcess>();
+        foreach (string file in files)
+        {
+            var node = Start(file);
+            await node.WaitUpAsync(Patience);
+            nodes.Add(node);
+        }
+        await StatusUntilAsync(files[0], s => Members(s).Count(m => m.GetProperty("status").GetString() == "Up") == 3);
+        return (ports, files, nodes);
+    }
+
     /// <summary>Starts <c>virtsim node --config <paramref name="config"/></c>.</summary>
     public NodeProcess Start(string config)
     {
