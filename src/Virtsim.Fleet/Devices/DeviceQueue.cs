@@ -376,7 +376,7 @@ public sealed class DeviceQueue
         // The pass right after a corruption serves the ring: a repeated fault must not corrupt for ever without a pass.
         bool justCorrupted = _corrupted;
         _corrupted = false;
-        if (!_draining && _armedFault is { } fault && !justCorrupted && queue.HasAvailable()
+        if (!_draining && _armedFault is { } fault && !justCorrupted && HasWorkFor(fault.Kind, queue)
             && (!fault.Repeat || _faultDraws!.NextDouble() < fault.Probability) && Corrupt(queue, fault.Kind))
         {
             if (fault.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected);
@@ -385,6 +385,12 @@ public sealed class DeviceQueue
         }
         Serve(queue);
     }
+
+    // A fault is written at a pass that has work for it: one that takes a chain, or, for event suppression, one that
+    // completes some (a blk device completes its backend's replies, other devices the chains they take), so the
+    // corrupted field is read by that pass's interrupt check before the driver rewrites it.
+    private bool HasWorkFor(FaultKind fault, IDeviceQueue queue) =>
+        fault == FaultKind.CorruptEventSuppression && _device.Handler is BlkDevice ? _atBackend.HasReady : queue.HasAvailable();
 
     // A device on another node: asks the host for what the pass will read and is not here yet (DMA reads carrying the
     // bytes back); true when nothing is missing. A new pass starts from nothing: what an earlier one fetched is stale.
@@ -632,6 +638,30 @@ public sealed class DeviceQueue
                 var jumped = new byte[2];
                 BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
                 WriteRing(config.DriverArea + 2, jumped);
+                return true;
+            }
+            case FaultKind.CorruptEventSuppression:
+            {
+                // Legal values that say "no interrupt" (spec 2.7.7.2, 2.8.10): used_event half the index range past the
+                // used index; without EVENT_IDX the avail flags' NO_INTERRUPT; a packed ring's driver flags at DISABLE.
+                var bad = new byte[2];
+                ulong at;
+                if (config.Format == QueueFormat.Packed)
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Packed.PackedLayout.EventFlagsOffset;
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, (ushort)Virtsim.Virtio.Queues.Packed.EventSuppressionMode.Disable);
+                }
+                else if (config.EventIdx)
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Split.SplitLayout.UsedEventOffset(config.Size);
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, (ushort)(state.NextUsed + 0x8000));
+                }
+                else
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Split.SplitLayout.AvailFlagsOffset;
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, Virtsim.Virtio.Queues.Split.SplitLayout.AvailNoInterrupt);
+                }
+                WriteRing(at, bad);
                 return true;
             }
             case FaultKind.CorruptData:

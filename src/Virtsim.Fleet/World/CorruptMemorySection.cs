@@ -5,7 +5,7 @@ using Virtsim.Hocon;
 namespace Virtsim.Fleet.World;
 
 /// <summary>
-/// Reads a <c>{ kind = corrupt-memory, at = 2ms, device = "h/vm/dev", queue = 0, target = descriptor | avail-index | data }</c>
+/// Reads a <c>{ kind = corrupt-memory, at = 2ms, device = "h/vm/dev", queue = 0, target = descriptor | avail-index | data | event-suppression }</c>
 /// fault: the device's ring (or a chain's data) in its VM's guest memory is corrupted when the device next serves that
 /// queue after <c>at</c>; or, with <c>from</c>, <c>until</c> and <c>probability</c> instead of <c>at</c>, at each of its
 /// passes in that window with that probability (docs/faults.md).
@@ -16,7 +16,7 @@ public static class CorruptMemorySection
     public const string Kind = "corrupt-memory";
 
     /// <summary>The targets that can be corrupted.</summary>
-    public static IReadOnlyList<string> Targets { get; } = ["descriptor", "avail-index", "data"];
+    public static IReadOnlyList<string> Targets { get; } = ["descriptor", "avail-index", "data", "event-suppression"];
 
     /// <summary>Reads the entry <paramref name="f"/> (its <c>at</c> and device already read) for <paramref name="device"/>.</summary>
     public static FaultSpec Read(HoconConfig f, TimeSpan at, string path, DeviceSpec device)
@@ -29,7 +29,8 @@ public static class CorruptMemorySection
             "descriptor" => FaultKind.CorruptNextDescriptor,
             "avail-index" => FaultKind.CorruptAvailIndex,
             "data" => FaultKind.CorruptData,
-            "used-index" or "event-suppression" => throw new HoconException(f.GetValue("target").Position,
+            "event-suppression" => FaultKind.CorruptEventSuppression,
+            "used-index" => throw new HoconException(f.GetValue("target").Position,
                 $"corrupt-memory target {target} is not supported yet (supported: {string.Join(", ", Targets)})"),
             _ => throw new HoconException(f.GetValue("target").Position, $"unknown corrupt-memory target '{target}' (known: {string.Join(", ", Targets)})"),
         };

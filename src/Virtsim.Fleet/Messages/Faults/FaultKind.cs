@@ -21,4 +21,13 @@ public enum FaultKind : byte
     /// catch it; the workload's check of the data does.
     /// </summary>
     CorruptData,
+
+    /// <summary>
+    /// The driver's used buffer notification suppression, as the device reads it at its next pass, says "no interrupt"
+    /// (written by DMA through the host right before that pass): a split ring's <c>used_event</c> half the index range
+    /// away with EVENT_IDX, VIRTQ_AVAIL_F_NO_INTERRUPT in its available ring flags without; a packed ring's driver event
+    /// suppression flags at DISABLE. Every value is legal, so the device cannot catch it: the driver misses the interrupt
+    /// and finds the completions only through its interrupt-timeout, or stalls.
+    /// </summary>
+    CorruptEventSuppression,
 }
