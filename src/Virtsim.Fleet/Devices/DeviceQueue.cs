@@ -390,7 +390,12 @@ public sealed class DeviceQueue
     // completes some (a blk device completes its backend's replies, other devices the chains they take), so the
     // corrupted field is read by that pass's interrupt check before the driver rewrites it.
     private bool HasWorkFor(FaultKind fault, IDeviceQueue queue) =>
-        fault == FaultKind.CorruptEventSuppression && _device.Handler is BlkDevice ? _atBackend.HasReady : queue.HasAvailable();
+        fault switch
+        {
+            FaultKind.CorruptUsedIndex => false, // written after a pass, before its interrupt (OnPassDone)
+            FaultKind.CorruptEventSuppression when _device.Handler is BlkDevice => _atBackend.HasReady,
+            _ => queue.HasAvailable(),
+        };
 
     // A device on another node: asks the host for what the pass will read and is not here yet (DMA reads carrying the
     // bytes back); true when nothing is missing. A new pass starts from nothing: what an earlier one fetched is stale.
@@ -586,6 +591,7 @@ public sealed class DeviceQueue
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
+        if (_interruptAfterBatch && TryCorruptUsedIndex()) return; // its write done, this runs again and interrupts
         if (_interruptAfterBatch) RaiseInterrupt();
         _interruptAfterBatch = false;
         bool again = _again;
@@ -599,6 +605,24 @@ public sealed class DeviceQueue
         // that did work, for buffers added while the host had not yet applied its avail_event.
         bool rxMore = again || (!_device.Access.IsLocal && _passDidWork);
         if (IsReceiveQueue ? rxMore && _rxBacklog.Count > 0 : again || _atBackend.HasReady || more) TryServe();
+    }
+
+    // Fault injection (used-index): after the pass wrote the used index and before it interrupts, the used index jumps
+    // past the chains the driver has in flight, so the interrupted driver reads the bad index (the device's next pass
+    // would write its own over it). Not twice in a row: the pass after a corruption serves the ring.
+    private bool TryCorruptUsedIndex()
+    {
+        if (_draining || _corrupted || _armedFault is not { Kind: FaultKind.CorruptUsedIndex } fault) return false;
+        if (!_device.TryGetServable(_index, out var queue)) return false;
+        var state = queue.SaveState();
+        if (state.Config.Format != QueueFormat.Split) return false;
+        if (fault.Repeat && _faultDraws!.NextDouble() >= fault.Probability) return false;
+        if (fault.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected);
+        else _armedFault = null;
+        var jumped = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextUsed + state.Config.Size + 1));
+        WriteRing(state.Config.DeviceArea + Virtsim.Virtio.Queues.Split.SplitLayout.UsedIndexOffset, jumped);
+        return true;
     }
 
     private void RaiseInterrupt()

@@ -30,4 +30,11 @@ public enum FaultKind : byte
     /// and finds the completions only through its interrupt-timeout, or stalls.
     /// </summary>
     CorruptEventSuppression,
+
+    /// <summary>
+    /// A split ring's used index, right after a pass of the device wrote it and before the device interrupts, jumps by
+    /// more than the queue size (written by DMA through the host): more used buffers than the driver has in flight, which
+    /// the driver must catch (spec 2.7.14) and recover from by resetting the device.
+    /// </summary>
+    CorruptUsedIndex,
 }
