@@ -39,8 +39,8 @@ public static class CorruptMemorySection
             string which = corruption == FaultKind.CorruptAvailIndex ? "available" : "used";
             throw new HoconException(f.GetValue("target").Position, $"{target} needs a split ring; '{path}' negotiates the packed ring (no {which} index)");
         }
-        // A net driver that resets a device for a broken used ring loses the frames in its rings with no reason the
-        // net workload counts, and stalls; until that is accounted, used-index corrupts blk devices only.
+        // A net device whose driver reset it for a broken used ring was seen to stall (docs/faults.md, "Not done yet"):
+        // until that is understood, used-index corrupts blk devices only.
         if (corruption == FaultKind.CorruptUsedIndex && device.Kind != Devices.DeviceKind.Blk)
             throw new HoconException(f.GetValue("target").Position, $"used-index is supported on blk devices only for now; '{path}' is a {device.Kind.ToString().ToLowerInvariant()} device");
         long queue = f.HasPath("queue") ? HoconSettings.Range(f, "queue", HoconSettings.At(f, x => x.GetLong("queue")), 0, 255) : 0;
