@@ -376,7 +376,7 @@ public sealed class DeviceQueue
         // The pass right after a corruption serves the ring: a repeated fault must not corrupt for ever without a pass.
         bool justCorrupted = _corrupted;
         _corrupted = false;
-        if (!_draining && _armedFault is { } fault && !justCorrupted && queue.HasAvailable()
+        if (!_draining && _armedFault is { } fault && !justCorrupted && HasWorkFor(fault.Kind, queue)
             && (!fault.Repeat || _faultDraws!.NextDouble() < fault.Probability) && Corrupt(queue, fault.Kind))
         {
             if (fault.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected);
@@ -385,6 +385,17 @@ public sealed class DeviceQueue
         }
         Serve(queue);
     }
+
+    // A fault is written at a pass that has work for it: one that takes a chain, or, for event suppression, one that
+    // completes some (a blk device completes its backend's replies, other devices the chains they take), so the
+    // corrupted field is read by that pass's interrupt check before the driver rewrites it.
+    private bool HasWorkFor(FaultKind fault, IDeviceQueue queue) =>
+        fault switch
+        {
+            FaultKind.CorruptUsedIndex => false, // written after a pass, before its interrupt (OnPassDone)
+            FaultKind.CorruptEventSuppression when _device.Handler is BlkDevice => _atBackend.HasReady,
+            _ => queue.HasAvailable(),
+        };
 
     // A device on another node: asks the host for what the pass will read and is not here yet (DMA reads carrying the
     // bytes back); true when nothing is missing. A new pass starts from nothing: what an earlier one fetched is stale.
@@ -580,6 +591,7 @@ public sealed class DeviceQueue
         _device.Access.EndPass();
         if (!_device.Access.IsLocal) ReleaseRemotePass();
         _owner.FlushUplink();
+        if (_interruptAfterBatch && TryCorruptUsedIndex()) return; // its write done, this runs again and interrupts
         if (_interruptAfterBatch) RaiseInterrupt();
         _interruptAfterBatch = false;
         bool again = _again;
@@ -593,6 +605,24 @@ public sealed class DeviceQueue
         // that did work, for buffers added while the host had not yet applied its avail_event.
         bool rxMore = again || (!_device.Access.IsLocal && _passDidWork);
         if (IsReceiveQueue ? rxMore && _rxBacklog.Count > 0 : again || _atBackend.HasReady || more) TryServe();
+    }
+
+    // Fault injection (used-index): after the pass wrote the used index and before it interrupts, the used index jumps
+    // past the chains the driver has in flight, so the interrupted driver reads the bad index (the device's next pass
+    // would write its own over it). Not twice in a row: the pass after a corruption serves the ring.
+    private bool TryCorruptUsedIndex()
+    {
+        if (_draining || _corrupted || _armedFault is not { Kind: FaultKind.CorruptUsedIndex } fault) return false;
+        if (!_device.TryGetServable(_index, out var queue)) return false;
+        var state = queue.SaveState();
+        if (state.Config.Format != QueueFormat.Split) return false;
+        if (fault.Repeat && _faultDraws!.NextDouble() >= fault.Probability) return false;
+        if (fault.Repeat) _device.Metrics.Add(FleetCounter.FaultsInjected);
+        else _armedFault = null;
+        var jumped = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextUsed + state.Config.Size + 1));
+        WriteRing(state.Config.DeviceArea + Virtsim.Virtio.Queues.Split.SplitLayout.UsedIndexOffset, jumped);
+        return true;
     }
 
     private void RaiseInterrupt()
@@ -632,6 +662,30 @@ public sealed class DeviceQueue
                 var jumped = new byte[2];
                 BinaryPrimitives.WriteUInt16LittleEndian(jumped, (ushort)(state.NextAvail + config.Size + 1));
                 WriteRing(config.DriverArea + 2, jumped);
+                return true;
+            }
+            case FaultKind.CorruptEventSuppression:
+            {
+                // Legal values that say "no interrupt" (spec 2.7.7.2, 2.8.10): used_event half the index range past the
+                // used index; without EVENT_IDX the avail flags' NO_INTERRUPT; a packed ring's driver flags at DISABLE.
+                var bad = new byte[2];
+                ulong at;
+                if (config.Format == QueueFormat.Packed)
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Packed.PackedLayout.EventFlagsOffset;
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, (ushort)Virtsim.Virtio.Queues.Packed.EventSuppressionMode.Disable);
+                }
+                else if (config.EventIdx)
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Split.SplitLayout.UsedEventOffset(config.Size);
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, (ushort)(state.NextUsed + 0x8000));
+                }
+                else
+                {
+                    at = config.DriverArea + Virtsim.Virtio.Queues.Split.SplitLayout.AvailFlagsOffset;
+                    BinaryPrimitives.WriteUInt16LittleEndian(bad, Virtsim.Virtio.Queues.Split.SplitLayout.AvailNoInterrupt);
+                }
+                WriteRing(at, bad);
                 return true;
             }
             case FaultKind.CorruptData:

@@ -388,7 +388,7 @@ public abstract class VirtioDriverActor : ReceiveActor, IWithTimers, IWithUnboun
                     _usedTaken++;
                     OnUsed(q, used);
                 }
-                if (take == TakeResult.Broken) { Recover($"queue {q}: the device broke its used ring"); return; }
+                if (take == TakeResult.Broken) { Recover($"queue {q}: the device broke its used ring: {queue.Error.Reason}"); return; }
                 if (Options.Mode == DriverMode.Poll || !queue.SetInterrupts(true)) break;
             }
         }

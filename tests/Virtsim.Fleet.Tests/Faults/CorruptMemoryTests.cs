@@ -109,6 +109,120 @@ public class CorruptMemoryTests
         Assert.Equal(report.TraceHash, MessageFaultWorlds.Run(faults).TraceHash);
     }
 
+    private const string InterruptTimeout = "defaults.device.interrupt-timeout = 200us";
+
+    // acme-vf's EVENT_IDX is broken (masked): its split ring suppresses by the avail flags; swift-vhost's by used_event.
+    [Theory]
+    [InlineData("host-a/vm-1/blk0", 0, "")]
+    [InlineData("host-b/vm-2/blk0", 0, "")]
+    [InlineData("host-b/vm-2/net0", 0, "")]
+    [InlineData("host-a/vm-1/blk0", 0, Packed)]
+    [InlineData("host-b/vm-2/blk0", 0, Packed)]
+    public void Corrupted_event_suppression_loses_an_interrupt_the_driver_finds_by_its_timeout(string device, int queue, string ring)
+    {
+        AssertFormat(ring);
+        var report = MessageFaultWorlds.Run($$"""
+            {{ring}}
+            {{InterruptTimeout}}
+            faults = [ { kind = corrupt-memory, at = 300us, device = "{{device}}", queue = {{queue}}, target = event-suppression } ]
+            """);
+
+        // Any suppression value is legal: the device cannot see the corruption and just does not interrupt.
+        Assert.Equal(1, report[FleetCounter.FaultsInjected]);
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.True(report[FleetCounter.InterruptTimeouts] > 0, "the driver never needed its interrupt timeout");
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+    }
+
+    [Theory]
+    [InlineData("host-a/vm-1/blk0", "")]
+    [InlineData("host-b/vm-2/blk0", "")]
+    [InlineData("host-b/vm-2/blk0", Packed)]
+    public void Corrupted_event_suppression_without_an_interrupt_timeout_stalls_the_device_and_the_run_says_so(string device, string ring)
+    {
+        var report = MessageFaultWorlds.Run($$"""
+            {{ring}}
+            faults = [ { kind = corrupt-memory, at = 300us, device = "{{device}}", queue = 0, target = event-suppression } ]
+            """);
+
+        Assert.Equal(1, report[FleetCounter.FaultsInjected]);
+        var invariant = MessageFaultWorlds.Invariant(report, "every-request-completes-or-needs-reset");
+        Assert.False(invariant.Held, "the lost interrupt did not stall the device");
+        Assert.Contains(device, invariant.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_fault_no_interrupt_timeout_finds_anything()
+    {
+        // The baseline the tests above stand on: in this world interrupts are not lost without a fault.
+        var report = MessageFaultWorlds.Run(InterruptTimeout);
+
+        Assert.Equal(0, report[FleetCounter.InterruptTimeouts]);
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(Packed)]
+    public void A_window_of_event_suppression_corruptions_is_survived_through_the_interrupt_timeout(string ring)
+    {
+        string faults = $$"""
+            {{ring}}
+            {{InterruptTimeout}}
+            faults = [ { kind = corrupt-memory, from = 300us, until = 2ms, probability = 0.2, device = "host-b/vm-2/blk0", target = event-suppression } ]
+            """;
+        var report = MessageFaultWorlds.Run(faults);
+
+        Assert.True(report[FleetCounter.FaultsInjected] >= 2, $"{report[FleetCounter.FaultsInjected]} corruptions in the window");
+        Assert.True(report[FleetCounter.InterruptTimeouts] >= 2, $"{report[FleetCounter.InterruptTimeouts]} interrupt timeouts");
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+        Assert.Equal(report.TraceHash, MessageFaultWorlds.Run(faults).TraceHash);
+    }
+
+    [Theory]
+    [InlineData("host-a/vm-1/blk0")]
+    [InlineData("host-b/vm-2/blk0")]
+    public void A_used_index_jumping_past_the_buffers_in_flight_is_caught_by_the_driver_which_resets_the_device(string device)
+    {
+        var report = MessageFaultWorlds.Run($$"""
+            faults = [ { kind = corrupt-memory, at = 300us, device = "{{device}}", target = used-index } ]
+            """);
+
+        // The device never reads its used index back: it cannot see the corruption. The driver must (spec 2.7.14).
+        Assert.Equal(1, report[FleetCounter.FaultsInjected]);
+        Assert.Equal(0, report[FleetCounter.DeviceNeedsReset]);
+        Assert.True(report[FleetCounter.DriverRecoveries] >= 1, "the driver consumed the bad used index instead of resetting the device");
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+    }
+
+    [Fact]
+    public void A_window_of_used_index_corruptions_is_each_caught_by_the_driver()
+    {
+        string faults = """
+            faults = [ { kind = corrupt-memory, from = 300us, until = 1ms, probability = 0.3, device = "host-b/vm-2/blk0", target = used-index } ]
+            """;
+        var report = MessageFaultWorlds.Run(faults);
+
+        Assert.True(report[FleetCounter.FaultsInjected] >= 2, $"{report[FleetCounter.FaultsInjected]} corruptions in the window");
+        Assert.Equal(report[FleetCounter.FaultsInjected], report[FleetCounter.DriverRecoveries]);
+        Assert.All(report.Invariants, i => Assert.True(i.Held, $"{i.Name}: {i.Reason}"));
+        Assert.Equal(report.TraceHash, MessageFaultWorlds.Run(faults).TraceHash);
+    }
+
+    [Theory]
+    [InlineData("avail-index", "no available index")]
+    [InlineData("used-index", "no used index")]
+    public void Index_targets_on_a_packed_ring_are_errors_at_the_value(string target, string message)
+    {
+        var ex = Assert.Throws<HoconException>(() => MessageFaultWorlds.Spec($$"""
+            {{Packed}}
+            faults = [ { kind = corrupt-memory, at = 300us, device = "host-a/vm-1/blk0", target = {{target}} } ]
+            """));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Matches(@"faults\.conf:\d+:\d+:", ex.Message);
+    }
+
     [Fact]
     public void A_window_corrupts_nothing_after_it_ends()
     {
@@ -123,7 +237,8 @@ public class CorruptMemoryTests
     }
 
     [Theory]
-    [InlineData("target = used-index", "not supported yet")]
+    [InlineData("target = event-suppression, queue = 300", "queue")]
+    [InlineData("target = used-index, device = \"host-a/vm-1/net0\"", "used-index is supported on blk devices only")]
     [InlineData("target = stack", "unknown corrupt-memory target 'stack'")]
     [InlineData("target = descriptor, queue = 300", "queue")]
     public void Bad_corrupt_memory_faults_are_errors_at_their_position(string fields, string message)

@@ -21,4 +21,20 @@ public enum FaultKind : byte
     /// catch it; the workload's check of the data does.
     /// </summary>
     CorruptData,
+
+    /// <summary>
+    /// The driver's used buffer notification suppression, as the device reads it at its next pass, says "no interrupt"
+    /// (written by DMA through the host right before that pass): a split ring's <c>used_event</c> half the index range
+    /// away with EVENT_IDX, VIRTQ_AVAIL_F_NO_INTERRUPT in its available ring flags without; a packed ring's driver event
+    /// suppression flags at DISABLE. Every value is legal, so the device cannot catch it: the driver misses the interrupt
+    /// and finds the completions only through its interrupt-timeout, or stalls.
+    /// </summary>
+    CorruptEventSuppression,
+
+    /// <summary>
+    /// A split ring's used index, right after a pass of the device wrote it and before the device interrupts, jumps by
+    /// more than the queue size (written by DMA through the host): more used buffers than the driver has in flight, which
+    /// the driver must catch (spec 2.7.14) and recover from by resetting the device.
+    /// </summary>
+    CorruptUsedIndex,
 }
