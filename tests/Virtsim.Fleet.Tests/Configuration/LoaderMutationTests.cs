@@ -36,7 +36,14 @@ public class LoaderMutationTests
                 break;
             case var s when s.StartsWith("scenarios/", StringComparison.Ordinal):
             {
-                var scenario = ScenarioLoader.ParseConfig(text, options.SourceName);
+                // As the command reads a scenario file: the fleet reference below it, includes beside it.
+                var scenario = HoconConfig.Parse(text, new HoconParseOptions
+                {
+                    SourceName = options.SourceName,
+                    BaseDirectory = options.BaseDirectory,
+                    Environment = options.Environment,
+                    Fallback = Virtsim.Fleet.Configuration.FleetReference.Fleet,
+                });
                 _ = ScenarioKeys.Find(scenario, NodeSettingsLoader.SectionSchema); // the unknown-key walk never throws
                 _ = ScenarioLoader.FromConfig(scenario);
                 break;
