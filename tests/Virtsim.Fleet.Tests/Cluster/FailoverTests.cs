@@ -14,9 +14,6 @@ namespace Virtsim.Fleet.Tests.Cluster;
 [Collection(PostgresServerCollection.Name)]
 public partial class FailoverTests(PostgresServerFixture fixture)
 {
-    [GeneratedRegex(@"probe (\S+): value (\d+) after (\d+) adds, on (\S+)")]
-    private static partial Regex ProbeLine();
-
     private static string NodeFile(int index, int[] ports, string connection, string schema) => $$"""
         virtsim.node.name = node-{{index + 1}}
         virtsim.persistence { plugin = postgresql, postgresql { connection-string = {{JsonSerializer.Serialize(connection)}}, schema = {{schema}} } }
@@ -26,19 +23,6 @@ public partial class FailoverTests(PostgresServerFixture fixture)
           seed-nodes = [{{string.Join(", ", ports.Select(p => $"\"127.0.0.1:{p}\""))}}]
         }
         """;
-
-    /// <summary>Runs <c>cluster probe</c>; the parsed line, or null when no node answered.</summary>
-    private static (long Value, long Adds, string Node)? Probe(string config, string entity, long add = 0)
-    {
-        var (code, output, errors) = CliHarness.Run("cluster", "probe", "--config", config, "--entity", entity, "--add", add.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (code == 5 && errors.Contains("no node answered", StringComparison.Ordinal)) return null;
-        Assert.True(code == 0, $"cluster probe exited {code}: {errors}");
-        var m = ProbeLine().Match(output);
-        Assert.True(m.Success, output);
-        Assert.Equal(entity, m.Groups[1].Value);
-        return (long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
-            long.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[4].Value);
-    }
 
     [Fact]
     public async Task A_killed_node_is_downed_and_its_probe_entity_answers_again_from_a_survivor()
@@ -52,7 +36,7 @@ public partial class FailoverTests(PostgresServerFixture fixture)
         string? entity = null;
         for (int i = 0; i < 30 && entity is null; i++)
         {
-            var added = Probe(files[0], $"e{i}", add: i + 1);
+            var added = ProbeCommand.Run(files[0], $"e{i}", add: i + 1);
             Assert.NotNull(added);
             Assert.Equal((i + 1, 1), (added.Value.Value, added.Value.Adds));
             if (added.Value.Node == victim) entity = $"e{i}";
@@ -67,7 +51,7 @@ public partial class FailoverTests(PostgresServerFixture fixture)
         while (again is null || again.Value.Node == victim)
         {
             Assert.True(DateTime.UtcNow < deadline, $"{entity} did not answer again from a survivor");
-            again = Probe(files[0], entity);
+            again = ProbeCommand.Run(files[0], entity);
         }
         Assert.Equal((expected, 1L), (again.Value.Value, again.Value.Adds));
         Assert.Contains(again.Value.Node, new[] { $"akka.tcp://virtsim@127.0.0.1:{ports[0]}", $"akka.tcp://virtsim@127.0.0.1:{ports[1]}" });

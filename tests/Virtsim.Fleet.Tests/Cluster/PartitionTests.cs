@@ -20,9 +20,6 @@ namespace Virtsim.Fleet.Tests.Cluster;
 [Collection(PostgresServerCollection.Name)]
 public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHelper output)
 {
-    [GeneratedRegex(@"probe (\S+): value (\d+) after (\d+) adds, on (\S+)")]
-    private static partial Regex ProbeLine();
-
     private static string NodeFile(int index, int[] ports, string connection, string schema) => $$"""
         virtsim.node.name = node-{{index + 1}}
         virtsim.persistence { plugin = postgresql, postgresql { connection-string = {{JsonSerializer.Serialize(connection)}}, schema = {{schema}} } }
@@ -33,17 +30,6 @@ public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHe
           test.partition-control = on
         }
         """;
-
-    /// <summary>Runs <c>cluster probe</c>; the parsed line, or null when no node answered.</summary>
-    private static (long Value, long Adds, string Node)? Probe(string config, string entity, long add = 0)
-    {
-        var (code, stdout, errors) = CliHarness.Run("cluster", "probe", "--config", config, "--entity", entity, "--add", add.ToString(CultureInfo.InvariantCulture));
-        if (code == 5 && errors.Contains("no node answered", StringComparison.Ordinal)) return null;
-        Assert.True(code == 0, $"cluster probe exited {code}: {errors}");
-        var m = ProbeLine().Match(stdout);
-        Assert.True(m.Success, stdout);
-        return (long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Value);
-    }
 
     private static string Address(int port) => $"akka.trttl.tcp://virtsim@127.0.0.1:{port}";
 
@@ -73,7 +59,7 @@ public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHe
         var onMinority = new List<string>();
         for (int i = 0; i < 30 && (onMinority.Count < 2 || values.Count < 6); i++)
         {
-            var added = Probe(files[0], $"p{i}", add: i + 1);
+            var added = ProbeCommand.Run(files[0], $"p{i}", add: i + 1);
             Assert.NotNull(added);
             values[$"p{i}"] = i + 1;
             if (added.Value.Node == minority) onMinority.Add($"p{i}");
@@ -101,7 +87,7 @@ public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHe
             while (again is null || again.Value.Node == minority)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"{entity} did not answer again from a survivor");
-                again = Probe(files[0], entity);
+                again = ProbeCommand.Run(files[0], entity);
             }
             Assert.Equal((value, 1L), (again.Value.Value, again.Value.Adds));
         }
@@ -131,7 +117,7 @@ public partial class PartitionTests(PostgresServerFixture fixture, ITestOutputHe
         var restarted = cluster.Start(files[2]);
         await restarted.WaitUpAsync(TestCluster.Patience);
         await TestCluster.StatusUntilAsync(files[0], s => TestCluster.Members(s).Count(m => m.GetProperty("status").GetString() == "Up") == 3);
-        Assert.Equal((values[onMinority[0]], 1L), Probe(files[0], onMinority[0]) is { } after ? (after.Value, after.Adds) : (-1, -1));
+        Assert.Equal((values[onMinority[0]], 1L), ProbeCommand.Run(files[0], onMinority[0]) is { } after ? (after.Value, after.Adds) : (-1, -1));
 
         foreach (var node in new[] { nodes[0], nodes[1], restarted }) node.Terminate();
         foreach (var node in new[] { nodes[0], nodes[1], restarted })
